@@ -1,0 +1,113 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from refectoire.accounts.identifiers import generate_username
+
+PROFILE_FIELDS = [
+    "civility",
+    "birth_name",
+    "birth_date",
+    "street_number",
+    "street_name",
+    "building",
+    "apartment",
+    "address_complement",
+    "postcode",
+    "city",
+    "country",
+    "mobile_phone",
+]
+
+CGU_SESSION_KEY = "cgu_accepted:{caisse}"
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request):
+        # Accounts are created from a Caisse's portal, after its CGU.
+        return getattr(request, "caisse", None) is not None
+
+    def populate_username(self, request, user):
+        if not user.username:
+            user.username = generate_username()
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        data = form.cleaned_data
+        for field in PROFILE_FIELDS:
+            if field in data:
+                setattr(user, field, data[field] or ("" if field != "birth_date" else None))
+        user.signup_caisse = getattr(request, "caisse", None)
+        if commit:
+            user.save()
+            caisse = getattr(request, "caisse", None)
+            if caisse is not None:
+                from refectoire.accounts.services import cgu_accept
+
+                cgu_accept(user=user, caisse=caisse)
+        return user
+
+    def get_email_verification_redirect_url(self, email_address):
+        self.request.session["activated_username"] = email_address.user.username
+        return reverse("account_activated")
+
+    def get_login_redirect_url(self, request):
+        return reverse("portal:dashboard")
+
+    def format_email_subject(self, subject):
+        caisse = getattr(self.request, "caisse", None) if hasattr(self, "request") else None
+        prefix = f"[{caisse.name}] " if caisse else ""
+        return prefix + str(subject)
+
+    def send_mail(self, template_prefix, email, context):
+        context.setdefault("caisse", getattr(self.request, "caisse", None))
+        return super().send_mail(template_prefix, email, context)
+
+    def add_message(
+        self, request, level, message_template=None, message_context=None, extra_tags="", message=None
+    ):
+        # Only the messages that say something useful to a parent; allauth's "signed in as" is noise.
+        if message_template and message_template.endswith("logged_in.txt"):
+            return
+        return super().add_message(request, level, message_template, message_context, extra_tags, message)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """OpenID Connect ("Mon Paris", FranceConnect): accounts are pre-filled from the claims."""
+
+    def is_open_for_signup(self, request, sociallogin):
+        return True
+
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        claims = {}
+        extra = sociallogin.account.extra_data or {}
+        claims.update(extra.get("id_token") or {})
+        claims.update(extra.get("userinfo") or {})
+        user.first_name = claims.get("given_name", user.first_name) or ""
+        user.last_name = claims.get("family_name", user.last_name) or ""
+        user.username = generate_username()
+        birthdate = claims.get("birthdate")
+        if birthdate:
+            import datetime
+
+            try:
+                user.birth_date = datetime.date.fromisoformat(birthdate)
+            except ValueError:
+                user.birth_date = None
+        gender = claims.get("gender")
+        if gender in {"female", "male"}:
+            user.civility = "mme" if gender == "female" else "m"
+        user.signup_caisse = getattr(request, "caisse", None)
+        return user
+
+    def get_connect_redirect_url(self, request, socialaccount):
+        return reverse("portal:dashboard")
+
+    def authentication_error(self, request, provider_id, error=None, exception=None, extra_context=None):
+        from django.contrib import messages
+
+        messages.error(
+            request, _("La connexion avec le fournisseur d'identité a échoué. Réessayez plus tard.")
+        )

@@ -1,0 +1,78 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from refectoire.accounts.enums import Civility
+
+
+class User(AbstractUser):
+    """A person: one account for every Caisse. `username` is the generated identifier (G4V-RNG6P).
+
+    `last_name` is the "nom d'usage"; `birth_name` the "nom de famille" when it differs.
+    """
+
+    civility = models.CharField(_("civilité"), max_length=3, choices=Civility.choices, blank=True)
+    birth_name = models.CharField(_("nom de famille"), max_length=150, blank=True)
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    street_number = models.CharField(_("numéro"), max_length=20, blank=True)
+    street_name = models.CharField(_("nom de la voie"), max_length=200, blank=True)
+    building = models.CharField(_("bâtiment"), max_length=100, blank=True)
+    apartment = models.CharField(_("appartement"), max_length=100, blank=True)
+    address_complement = models.CharField(_("complément"), max_length=200, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("ville"), max_length=100, blank=True)
+    country = models.CharField(_("pays"), max_length=100, blank=True, default="France")
+    mobile_phone = models.CharField(_("téléphone portable"), max_length=20, blank=True)
+    signup_caisse = models.ForeignKey(
+        "caisses.Caisse",
+        verbose_name=_("Caisse d'inscription"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("compte")
+        verbose_name_plural = _("comptes")
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        parts = [self.get_civility_display(), self.first_name, self.last_name.upper()]
+        return " ".join(part for part in parts if part)
+
+    @property
+    def address_lines(self) -> list[str]:
+        first = " ".join(part for part in [self.street_number, self.street_name] if part)
+        extra = ", ".join(
+            part
+            for part in [
+                f"Bâtiment {self.building}" if self.building else "",
+                f"Appartement {self.apartment}" if self.apartment else "",
+                self.address_complement,
+            ]
+            if part
+        )
+        town = " ".join(part for part in [self.postcode, self.city] if part)
+        return [
+            line for line in [first, extra, town, self.country if self.country != "France" else ""] if line
+        ]
+
+
+class CguAcceptance(models.Model):
+    """The moment a person accepted the CGU of a Caisse, with the version they saw."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="cgu_acceptances")
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.CASCADE, related_name="+")
+    accepted_at = models.DateTimeField(auto_now_add=True)
+    cgu_version = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("acceptation des CGU")
+        verbose_name_plural = _("acceptations des CGU")

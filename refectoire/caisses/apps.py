@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CaissesConfig(AppConfig):
+    name = "refectoire.caisses"
+    label = "caisses"
+    verbose_name = "Caisses des écoles"

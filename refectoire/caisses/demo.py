@@ -1,0 +1,180 @@
+"""Demo: the two Caisses of the guides, their managers, agents and a few parents."""
+
+import datetime
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from refectoire.caisses.enums import AgentRoleKind
+from refectoire.caisses.models import AgentRole, Caisse
+from refectoire.messaging.models import NewsItem
+
+DEMO_PASSWORD = "Cantine2026"
+
+CGU = """Article 1 — Objet
+Les présentes conditions générales d'utilisation encadrent l'usage de l'espace famille de la {name}. \
+Cet espace permet d'inscrire les enfants à la restauration scolaire, de demander un tarif, de consulter \
+le planning, de régler les factures et d'échanger avec la Caisse des écoles.
+
+Article 2 — Espace personnel
+L'espace personnel est créé par le représentant légal de l'enfant. L'identifiant et le mot de passe sont \
+personnels ; le titulaire veille à leur confidentialité. L'espace est activé par le lien envoyé par courriel.
+
+Article 3 — Données personnelles
+Les données recueillies sont nécessaires à la gestion de la restauration scolaire (mission de service public \
+de la Caisse des écoles). Elles sont conservées pendant la durée de la scolarité de l'enfant puis archivées \
+selon les règles des archives publiques. Vous disposez d'un droit d'accès, de rectification et de limitation \
+que vous exercez auprès de la Caisse des écoles : {email}.
+
+Article 4 — Justificatifs
+Les pièces justificatives transmises (justificatifs de ressources, calendriers de garde, certificats) sont \
+conservées dans un espace sécurisé et ne sont consultées que par les agents de la Caisse des écoles.
+
+Article 5 — Paiement en ligne
+Le paiement en ligne est assuré par PayFIP, service de la Direction générale des Finances publiques."""
+
+CAISSES = [
+    {
+        "slug": "cde11",
+        "name": "Caisse des écoles Paris 11e",
+        "logo_text": "caisse\ndes écoles\nParis Onze",
+        "accent_colour": "#6a1b9a",
+        "contact_email": "dossier@cdeparis11.fr",
+        "contact_phone": "01 53 36 51 00",
+        "postal_address": "12 place Léon Blum, 75011 Paris",
+        "welcome_text": "Mon espace famille CDE11-Familles : inscription et facturation de la restauration scolaire.",
+        "news": [
+            (
+                "Inscriptions à la restauration scolaire 2026-2027",
+                "L'inscription à la restauration scolaire pour la rentrée 2026-2027 se fait en ligne, depuis "
+                "votre espace famille. L'inscription en ligne vous dispense de toute autre démarche auprès de "
+                "l'école.",
+                True,
+            ),
+            (
+                "Paiement en ligne des factures",
+                "Les factures de Novembre / Décembre sont disponibles dans la rubrique Factures. Le paiement en "
+                "ligne par PayFIP est ouvert à partir de la date indiquée sur chaque facture.",
+                False,
+            ),
+            (
+                "Remboursement pour maladie",
+                "Une absence d'au moins 3 jours consécutifs pour maladie peut être remboursée : envoyez votre "
+                "demande avec le certificat médical dans un délai de 30 jours.",
+                False,
+            ),
+            (
+                "Menus de la semaine",
+                "Les menus de la semaine sont affichés à l'entrée de chaque école.",
+                False,
+            ),
+        ],
+    },
+    {
+        "slug": "cde19",
+        "name": "Caisse des écoles du 19e arrondissement",
+        "logo_text": "Caisse des écoles\ndu 19e arrondissement",
+        "accent_colour": "#00695c",
+        "contact_email": "contact@cde19.fr",
+        "contact_phone": "01 44 52 29 29",
+        "postal_address": "5-7 place Armand Carrel, 75019 Paris",
+        "welcome_text": (
+            "Dédié à la restauration scolaire du 19ème arrondissement et aux séjours de vacances de la Caisse "
+            "des écoles."
+        ),
+        "news": [
+            (
+                "Inscription à la restauration scolaire 2026-2027",
+                "Désormais, l'inscription à la restauration scolaire et l'attribution de tarif ont été scindées "
+                "en deux démarches : remplissez les deux formulaires, « Inscription scolaire rentrée 2026-2027 » "
+                "et « Demande de tarif dégressif 2026-2027 ».",
+                True,
+            ),
+            (
+                "Demande de tarification de la restauration scolaire 2026-2027",
+                "Désormais, l'inscription à la restauration scolaire et l'attribution de tarif ont été scindées "
+                "en deux démarches. Sans justificatif de ressources, le tarif 10 (7 euros le repas) s'applique.",
+                False,
+            ),
+            (
+                "Séjours de vacances d'hiver",
+                "Les séjours de vacances d'hiver de la Caisse des écoles seront bientôt publiés.",
+                False,
+            ),
+        ],
+    },
+]
+
+# (caisse, role or None for a parent, e-mail, username, civility, first name, last name)
+PEOPLE = [
+    (
+        "cde11",
+        AgentRoleKind.MANAGER,
+        "gestion@cde11.demo.refectoire.fr",
+        "G11-GESTN",
+        "mme",
+        "Nadia",
+        "Benali",
+    ),
+    ("cde11", AgentRoleKind.AGENT, "agent@cde11.demo.refectoire.fr", "A11-AGENT", "m", "Paul", "Durand"),
+    ("cde19", AgentRoleKind.MANAGER, "gestion@cde19.demo.refectoire.fr", "G19-GESTN", "m", "Karim", "Haddad"),
+    ("cde19", AgentRoleKind.AGENT, "agent@cde19.demo.refectoire.fr", "A19-AGENT", "mme", "Julie", "Martin"),
+    ("cde11", None, "allison.lovinfosse@demo.refectoire.fr", "G4V-RNG6P", "mme", "Allison", "Lovinfosse"),
+    ("cde11", None, "marc.petit@demo.refectoire.fr", "P11-MARCP", "m", "Marc", "Petit"),
+    ("cde19", None, "ines.moreau@demo.refectoire.fr", "P19-INESM", "mme", "Inès", "Moreau"),
+    ("cde19", None, "patrick.moreau@demo.refectoire.fr", "P19-PATRM", "m", "Patrick", "Moreau"),
+]
+
+
+def seed(*, stdout):
+    today = timezone.localdate()
+    caisses = {}
+    for spec in CAISSES:
+        fields = {key: value for key, value in spec.items() if key not in {"slug", "news"}}
+        caisse, created = Caisse.objects.get_or_create(slug=spec["slug"], defaults=fields)
+        if created or not caisse.cgu_text:
+            caisse.cgu_text = CGU.format(name=caisse.name, email=caisse.contact_email)
+            caisse.cgu_updated_at = timezone.now()
+            caisse.save()
+        caisses[caisse.slug] = caisse
+        for rank, (title, body, pinned) in enumerate(spec["news"]):
+            NewsItem.objects.get_or_create(
+                caisse=caisse,
+                title=title,
+                defaults={
+                    "body": body,
+                    "pinned": pinned,
+                    "publish_date": today - datetime.timedelta(days=3 * rank),
+                },
+            )
+
+    User = get_user_model()
+    stdout.write("Comptes de démonstration (mot de passe : %s)" % DEMO_PASSWORD)
+    for slug, role, email, username, civility, first_name, last_name in PEOPLE:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(
+                username=username,
+                email=email,
+                civility=civility,
+                first_name=first_name,
+                last_name=last_name,
+                birth_date=datetime.date(1985, 5, 17),
+                street_number="12",
+                street_name="rue de la Roquette" if slug == "cde11" else "avenue Jean Jaurès",
+                postcode="75011" if slug == "cde11" else "75019",
+                city="Paris",
+                country="France",
+                mobile_phone="06 12 34 56 78",
+                signup_caisse=caisses[slug],
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        if role is not None:
+            AgentRole.objects.get_or_create(caisse=caisses[slug], user=user, defaults={"role": role})
+        label = role.label if role is not None else "Parent"
+        stdout.write(f"  /{slug}/  {label:<13} {username}  ou  {email}")

@@ -1,0 +1,101 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from refectoire.caisses.enums import AgentRoleKind, SchoolZone
+from refectoire.core.models import TimeStampedModel
+
+slug_validator = RegexValidator(r"^[a-z0-9][a-z0-9-]{1,30}$", _("Lettres minuscules, chiffres et tirets."))
+colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Une couleur au format #RRGGBB."))
+
+# Slugs that would shadow a site-wide URL.
+RESERVED_SLUGS = {"admin", "static", "dev", "media", "api", "health"}
+
+
+class CaisseQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Caisse(TimeStampedModel):
+    """A Caisse des écoles: the tenant. Every URL of its portal starts with its slug."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(_("identifiant dans l'adresse"), unique=True, validators=[slug_validator])
+    name = models.CharField(_("nom"), max_length=200)
+    logo_text = models.CharField(
+        _("texte du logo"), max_length=200, help_text=_("Deux ou trois lignes, séparées par des retours.")
+    )
+    accent_colour = models.CharField(
+        _("couleur d'accent"), max_length=7, default="#000091", validators=[colour_validator]
+    )
+    contact_email = models.EmailField(_("courriel de contact"))
+    contact_phone = models.CharField(_("téléphone de contact"), max_length=30, blank=True)
+    postal_address = models.TextField(_("adresse postale"), blank=True)
+    welcome_text = models.TextField(_("texte d'accueil"), blank=True)
+    cgu_text = models.TextField(_("conditions générales d'utilisation"), blank=True)
+    cgu_updated_at = models.DateTimeField(_("CGU mises à jour le"), null=True, blank=True)
+    school_zone = models.CharField(
+        _("zone de vacances scolaires"), max_length=1, choices=SchoolZone.choices, default=SchoolZone.C
+    )
+    is_active = models.BooleanField(_("en service"), default=True)
+
+    history = HistoricalRecords()
+    objects = CaisseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Caisse des écoles")
+        verbose_name_plural = _("Caisses des écoles")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("Cet identifiant est réservé.")})
+
+    def absolute_url(self, viewname: str, **kwargs) -> str:
+        """The full address of one of this Caisse's pages, for e-mails and PDFs."""
+        from refectoire.caisses.urls import caisse_reverse
+
+        return settings.BASE_URL + caisse_reverse(self, viewname, **kwargs)
+
+
+class AgentRoleQuerySet(models.QuerySet):
+    def for_caisse(self, caisse):
+        return self.filter(caisse=caisse, is_active=True)
+
+
+class AgentRole(TimeStampedModel):
+    """An account's role in the back office of one Caisse."""
+
+    caisse = models.ForeignKey(Caisse, on_delete=models.CASCADE, related_name="agent_roles")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent_roles")
+    role = models.CharField(
+        _("rôle"), max_length=20, choices=AgentRoleKind.choices, default=AgentRoleKind.AGENT
+    )
+    is_active = models.BooleanField(_("actif"), default=True)
+
+    history = HistoricalRecords()
+    objects = AgentRoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rôle d'agent")
+        verbose_name_plural = _("rôles d'agents")
+        constraints = [
+            models.UniqueConstraint(fields=["caisse", "user"], name="agent_role_one_per_caisse_and_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} ({self.caisse.slug})"
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == AgentRoleKind.MANAGER

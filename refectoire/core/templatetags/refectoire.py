@@ -1,0 +1,54 @@
+from django import forms, template
+from django.template.loader import render_to_string
+
+register = template.Library()
+
+
+def _kind(widget) -> str:
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.ClearableFileInput | forms.FileInput):
+        return "file"
+    if isinstance(widget, forms.Select):
+        return "select"
+    return "input"
+
+
+@register.simple_tag
+def field(bound_field, **options):
+    """A form field in DSFR markup: label (with * when required), hint, input, error next to it."""
+    widget = bound_field.field.widget
+    kind = _kind(widget)
+    error_id = f"{bound_field.auto_id}-desc-error"
+    attrs = {}
+    if kind in {"input", "select", "file"}:
+        css = {"input": "fr-input", "select": "fr-select", "file": "fr-upload"}[kind]
+        attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+        if bound_field.errors:
+            attrs["class"] += f" {css}--error"
+            attrs["aria-invalid"] = "true"
+    if bound_field.errors:
+        attrs["aria-describedby"] = error_id
+    if isinstance(widget, forms.Textarea):
+        attrs.setdefault("rows", widget.attrs.get("rows", 5))
+    return render_to_string(
+        f"includes/fields/{kind}.html",
+        {
+            "field": bound_field,
+            "widget_html": bound_field.as_widget(attrs=attrs) if kind not in {"checkboxes", "radios"} else "",
+            "error_id": error_id,
+            "required": bound_field.field.required,
+            **options,
+        },
+    )
+
+
+@register.filter
+def initials(person) -> str:
+    first = (getattr(person, "first_name", "") or "")[:1]
+    last = (getattr(person, "last_name", "") or "")[:1]
+    return (first + last).upper()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RequestsConfig(AppConfig):
+    name = "refectoire.requests"
+    label = "requests"

@@ -1,0 +1,20 @@
+"""Site-wide URLs. A Caisse's pages live in urls_caisse.py, below its slug."""
+
+from django.contrib import admin
+from django.http import HttpResponse
+from django.urls import path
+
+from refectoire.www.public import views as public_views
+
+
+def health(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", public_views.caisse_list, name="caisse_list"),
+    path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
+    path("dev/outbox/", public_views.outbox, name="dev_outbox"),
+    path("dev/outbox/<int:pk>/", public_views.outbox_detail, name="dev_outbox_detail"),
+]

@@ -1,0 +1,15 @@
+"""URLs of one Caisse, below its slug: /cde11/... (see caisses/middleware.py)."""
+
+from django.urls import include, path
+
+from refectoire.www.public import views as public_views
+
+urlpatterns = [
+    path("", include("refectoire.www.public.urls")),
+    path("compte/inscription/conditions/", public_views.signup_cgu, name="signup_cgu"),
+    path("compte/signup/", public_views.signup, name="account_signup"),
+    path("compte/active/", public_views.account_activated, name="account_activated"),
+    path("compte/", include("allauth.urls")),
+    path("mon-espace/", include("refectoire.www.portal.urls")),
+    path("agent/", include("refectoire.www.backoffice.urls")),
+]

@@ -1,0 +1,45 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from refectoire.accounts.forms import DateInput
+from refectoire.caisses.models import Caisse
+from refectoire.messaging.models import NewsItem
+
+
+class CaisseProfileForm(forms.ModelForm):
+    class Meta:
+        model = Caisse
+        fields = [
+            "name",
+            "logo_text",
+            "accent_colour",
+            "contact_email",
+            "contact_phone",
+            "postal_address",
+            "welcome_text",
+        ]
+        widgets = {
+            "logo_text": forms.Textarea(attrs={"rows": 3}),
+            "accent_colour": forms.TextInput(attrs={"type": "color"}),
+            "postal_address": forms.Textarea(attrs={"rows": 3}),
+            "welcome_text": forms.Textarea(attrs={"rows": 5}),
+        }
+
+
+class CguForm(forms.Form):
+    cgu_text = forms.CharField(
+        label=_("Conditions générales d'utilisation"),
+        widget=forms.Textarea(attrs={"rows": 20}),
+        help_text=_("Texte brut : une ligne vide sépare deux paragraphes."),
+    )
+
+
+class NewsForm(forms.ModelForm):
+    class Meta:
+        model = NewsItem
+        fields = ["title", "body", "publish_date", "end_date", "pinned"]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 8}),
+            "publish_date": DateInput,
+            "end_date": DateInput,
+        }

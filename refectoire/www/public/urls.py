@@ -1,0 +1,12 @@
+from django.urls import path
+
+from refectoire.www.public import views
+
+app_name = "public"
+
+urlpatterns = [
+    path("", views.welcome, name="welcome"),
+    path("actualites/", views.news_list, name="news_list"),
+    path("actualites/<uuid:news_uuid>/", views.news_detail, name="news_detail"),
+    path("cgu/", views.cgu, name="cgu"),
+]

@@ -1,0 +1,90 @@
+"""Personas and guards shared by every test.
+
+Personas: two Caisses (cde11, cde19); in cde11 parent A and parent B (two families), an agent
+and a manager; in cde19 an agent and a manager. Every view gets its "the others get 404" test.
+"""
+
+import pytest
+from django.core.cache import cache
+
+from refectoire.caisses.urls import caisse_reverse
+from tests.factories import AgentRoleFactory, CaisseFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Throttling counters live in the cache: each test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _templates_fail_on_undefined_variables(settings):
+    """An undefined variable in one of our templates fails the test (as in les-emplois)."""
+
+    class InvalidVariable(str):
+        def __bool__(self):
+            return False
+
+        def __mod__(self, other):
+            from django.template.base import VariableDoesNotExist
+
+            raise VariableDoesNotExist(f"Undefined template variable {other!r}")
+
+    settings.TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidVariable("%s")
+    yield
+
+
+@pytest.fixture
+def cde11(db):
+    return CaisseFactory(
+        slug="cde11", name="Caisse des écoles Paris 11e", contact_email="dossier@cdeparis11.fr"
+    )
+
+
+@pytest.fixture
+def cde19(db):
+    return CaisseFactory(
+        slug="cde19", name="Caisse des écoles du 19e arrondissement", contact_email="contact@cde19.fr"
+    )
+
+
+@pytest.fixture
+def parent_a(db):
+    return UserFactory(first_name="Allison", last_name="Lovinfosse", email="allison@example.fr")
+
+
+@pytest.fixture
+def parent_b(db):
+    return UserFactory(first_name="Marc", last_name="Petit", email="marc@example.fr")
+
+
+@pytest.fixture
+def agent_cde11(cde11):
+    return AgentRoleFactory(caisse=cde11, user__email="agent11@example.fr").user
+
+
+@pytest.fixture
+def manager_cde11(cde11):
+    return AgentRoleFactory(caisse=cde11, manager=True, user__email="gestion11@example.fr").user
+
+
+@pytest.fixture
+def agent_cde19(cde19):
+    return AgentRoleFactory(caisse=cde19, user__email="agent19@example.fr").user
+
+
+@pytest.fixture
+def manager_cde19(cde19):
+    return AgentRoleFactory(caisse=cde19, manager=True, user__email="gestion19@example.fr").user
+
+
+@pytest.fixture
+def curl():
+    """The path of a Caisse's page: curl(cde11, "portal:dashboard")."""
+
+    def build(caisse, viewname, *args, **kwargs):
+        return caisse_reverse(caisse, viewname, args=args or None, kwargs=kwargs or None)
+
+    return build
