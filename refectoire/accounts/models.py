@@ -76,3 +76,6 @@ class CguAcceptance(models.Model):
     class Meta:
         verbose_name = _("acceptation des CGU")
         verbose_name_plural = _("acceptations des CGU")
+
+    def __str__(self):
+        return f"{self.user} — {self.caisse} — {self.accepted_at:%d/%m/%Y}"

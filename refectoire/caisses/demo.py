@@ -150,7 +150,7 @@ def seed(*, stdout):
             )
 
     User = get_user_model()
-    stdout.write("Comptes de démonstration (mot de passe : %s)" % DEMO_PASSWORD)
+    stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
     for slug, role, email, username, civility, first_name, last_name in PEOPLE:
         user = User.objects.filter(username=username).first()
         if user is None:
