@@ -1,0 +1,174 @@
+"""The household (foyer, "entourage"): guardians and children, and its validation lifecycle."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from refectoire.accounts.enums import Civility
+from refectoire.core.models import TimeStampedModel
+from refectoire.households.enums import BenefitsRegime, GuardianRole, HouseholdState, Sex
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def for_caisse(self, caisse):
+        return self.filter(caisse=caisse)
+
+    def for_user(self, user, caisse):
+        """The households of `caisse` in which `user` is a guardian with an account (one at most)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(caisse=caisse, guardians__user=user).distinct()
+
+    def validated(self):
+        return self.filter(state=HouseholdState.VALIDATED)
+
+
+class Household(TimeStampedModel):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="households")
+    # The reference of the family in the Caisse's former software (household_ref of the import).
+    reference = models.CharField(_("référence du foyer"), max_length=50, blank=True)
+    state = models.CharField(
+        _("état"), max_length=20, choices=HouseholdState.choices, default=HouseholdState.DRAFT, db_index=True
+    )
+    is_single_parent = models.BooleanField(_("parent isolé"), default=False)
+    submitted_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    validated_at = models.DateTimeField(_("validé le"), null=True, blank=True)
+    # "Clé d'accès (service Enfance)": links an account to a household known to the Caisse.
+    service_key = models.CharField(_("clé Enfance"), max_length=20, null=True, blank=True, unique=True)
+    service_key_used_at = models.DateTimeField(_("clé utilisée le"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("foyer")
+        verbose_name_plural = _("foyers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["caisse", "reference"],
+                condition=~Q(reference=""),
+                name="household_reference_unique_per_caisse",
+                violation_error_message=_("Cette référence de foyer existe déjà dans la Caisse."),
+            ),
+        ]
+
+    def __str__(self):
+        primary = self.primary_guardian
+        return f"Foyer {primary.last_name.upper() if primary else self.reference or self.uuid}"
+
+    @property
+    def primary_guardian(self):
+        return next((g for g in self.guardians.all() if g.role == GuardianRole.PRIMARY), None)
+
+    @property
+    def is_validated(self) -> bool:
+        return self.state == HouseholdState.VALIDATED
+
+
+class PersonFields(models.Model):
+    civility = models.CharField(_("civilité"), max_length=3, choices=Civility.choices, blank=True)
+    last_name = models.CharField(_("nom d'usage"), max_length=150)
+    birth_name = models.CharField(_("nom de famille"), max_length=150, blank=True)
+    first_name = models.CharField(_("prénom"), max_length=150)
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name.upper()}".strip()
+
+
+class Guardian(PersonFields, TimeStampedModel):
+    """A representative of the household: the account holder or the co-representative."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="guardians")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="guardianships",
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=GuardianRole.choices)
+    street_number = models.CharField(_("numéro"), max_length=20, blank=True)
+    street_name = models.CharField(_("nom de la voie"), max_length=200, blank=True)
+    building = models.CharField(_("bâtiment"), max_length=100, blank=True)
+    apartment = models.CharField(_("appartement"), max_length=100, blank=True)
+    address_complement = models.CharField(_("complément"), max_length=200, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("ville"), max_length=100, blank=True)
+    country = models.CharField(_("pays"), max_length=100, blank=True, default="France")
+    home_phone = models.CharField(_("téléphone domicile"), max_length=20, blank=True)
+    mobile_phone = models.CharField(_("téléphone portable"), max_length=20, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    benefits_member = models.BooleanField(_("membre allocataire"), default=False)
+    benefits_regime = models.CharField(
+        _("régime allocataire"), max_length=10, choices=BenefitsRegime.choices, blank=True
+    )
+    benefits_organisation = models.CharField(_("organisme allocataire"), max_length=200, blank=True)
+    benefits_number = models.CharField(_("numéro d'allocataire"), max_length=30, blank=True, db_index=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role", "created_at"]
+        verbose_name = _("représentant")
+        verbose_name_plural = _("représentants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "role"],
+                condition=Q(role=GuardianRole.PRIMARY),
+                name="household_one_primary_guardian",
+                violation_error_message=_("Un foyer n'a qu'un titulaire du compte."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+
+class Child(PersonFields, TimeStampedModel):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="children")
+    # The reference of the child in the Caisse's former software (child_ref of the import).
+    reference = models.CharField(_("référence de l'enfant"), max_length=50, blank=True)
+    sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["birth_date", "first_name"]
+        verbose_name = _("enfant")
+        verbose_name_plural = _("enfants")
+
+    def __str__(self):
+        return self.full_name
+
+
+class HouseholdEvent(models.Model):
+    """One row per transition of the household's lifecycle: who, when, what and why."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    from_state = models.CharField(max_length=20, choices=HouseholdState.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=HouseholdState.choices, blank=True)
+    action = models.CharField(_("action"), max_length=50)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("événement du foyer")
+        verbose_name_plural = _("événements du foyer")
+
+    def __str__(self):
+        return f"{self.household} — {self.action}"

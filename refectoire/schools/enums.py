@@ -1,0 +1,8 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SchoolKind(models.TextChoices):
+    MATERNELLE = "maternelle", _("Maternelle")
+    ELEMENTAIRE = "elementaire", _("Élémentaire")
+    POLYVALENTE = "polyvalente", _("Polyvalente")
