@@ -224,3 +224,89 @@ def bracket_in_force(*, household, day: datetime.date) -> BracketInForce:
     return brackets_in_force(caisse=household.caisse, start=day, end=day, household_ids=[household.pk])[
         household.pk
     ][0]
+
+
+# --- the parent's side --------------------------------------------------------------------------
+
+
+def tariff_years_open(*, caisse, today: datetime.date):
+    """The school years a parent may ask a tariff for: with a grid, not over yet."""
+    from refectoire.schools.models import SchoolYear
+
+    return list(
+        SchoolYear.objects.filter(caisse=caisse, last_day__gte=today, tariff_grids__isnull=False)
+        .distinct()
+        .order_by("first_day")
+    )
+
+
+@dataclass(frozen=True)
+class TariffTile:
+    """What the dashboard shows on the "Tarif 2026-2027" tile."""
+
+    title: str
+    state: str  # "none", or a TariffRequestState value
+    state_label: str
+    text: str
+    url: str
+
+
+def tariff_tile(*, household, school_year) -> TariffTile:
+    from refectoire.caisses.urls import caisse_reverse
+    from refectoire.pricing.enums import TariffRequestState
+    from refectoire.pricing.models import TariffRequest
+
+    caisse = household.caisse
+    url = caisse_reverse(caisse, "portal:tariff", kwargs={"year_uuid": school_year.uuid})
+    title = f"Tarif {school_year.label}"
+    grid = grid_for_year(school_year)
+    top = grid.highest_bracket if grid and grid.brackets.all() else None
+    default = (
+        f"le tarif {top.number} ({format_euros(top.unit_price)} par repas) s'applique"
+        if top
+        else "le tarif le plus élevé s'applique"
+    )
+    request = (
+        TariffRequest.objects.filter(household=household, school_year=school_year)
+        .exclude(state=TariffRequestState.CANCELLED)
+        .first()
+    )
+    if request is None:
+        return TariffTile(
+            title=title,
+            state="none",
+            state_label="Aucune demande",
+            text=f"Demande de tarif dégressif {school_year.label} à faire : sans justificatif, {default}.",
+            url=url,
+        )
+    state = TariffRequestState(request.state)
+    if state == TariffRequestState.SENT:
+        text = f"Demande envoyée le {timezone_date(request.sent_at):%d/%m/%Y}."
+    elif state == TariffRequestState.IN_REVIEW:
+        text = "Demande en cours de traitement par la Caisse des écoles."
+    elif state == TariffRequestState.NEEDS_INFO:
+        text = f"Demande à compléter : {request.agent_message}"
+    else:
+        decision = request.decisions.order_by("-created_at", "-pk").first()
+        price = _price(grid, decision.bracket_number) if decision and grid else None
+        if decision is None:
+            text = state.label
+        elif state == TariffRequestState.REFUSED:
+            text = f"Demande refusée : tarif {decision.bracket_number} ({format_euros(price)} par repas)."
+        else:
+            text = (
+                f"Tarif {decision.bracket_number} : {format_euros(price)} par repas "
+                f"à partir du {decision.start_date:%d/%m/%Y}."
+            )
+    return TariffTile(title=title, state=state.value, state_label=str(state.label), text=text, url=url)
+
+
+def timezone_date(moment) -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate(moment)
+
+
+def _price(grid, number) -> Decimal:
+    prices = {bracket.number: bracket.unit_price for bracket in grid.brackets.all()}
+    return prices.get(number, prices[max(prices)])

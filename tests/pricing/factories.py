@@ -84,3 +84,36 @@ def household_of(user, caisse, *, children=2, **kwargs):
     for _ in range(children):
         ChildFactory(household=household, last_name=user.last_name)
     return household
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+
+def pdf_bytes(text: str = "Attestation CAF") -> bytes:
+    """A small valid one-page PDF."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": text})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def png_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def upload(name="attestation.pdf", content=None, content_type="application/pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, pdf_bytes() if content is None else content, content_type=content_type)
