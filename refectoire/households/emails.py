@@ -7,13 +7,12 @@ SIGNATURE = "\n\n{caisse}\n{contact}"
 
 
 def _recipients(household) -> list[str]:
-    """The account holders of the household (guardians with an account), else the holder's e-mail."""
-    emails = []
-    for guardian in household.guardians.all():
-        address = (guardian.user.email if guardian.user_id else "") or guardian.email
-        if address and address not in emails:
-            emails.append(address)
-    return emails
+    """The e-mails of the guardians who have an account here; else the holder's e-mail."""
+    guardians = sorted(household.guardians.select_related("user"), key=lambda g: g.role != "primary")
+    emails = [g.user.email for g in guardians if g.user_id and g.user.email]
+    if not emails:
+        emails = [g.email for g in guardians if g.role == "primary" and g.email]
+    return list(dict.fromkeys(emails))
 
 
 def _send(household, subject: str, body: str) -> None:

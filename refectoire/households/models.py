@@ -15,6 +15,7 @@ from refectoire.households.enums import (
     ChangeKind,
     ChangeState,
     GuardianRole,
+    HouseholdAction,
     HouseholdState,
     Sex,
 )
@@ -199,7 +200,7 @@ class HouseholdEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     from_state = models.CharField(max_length=20, choices=HouseholdState.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=HouseholdState.choices, blank=True)
-    action = models.CharField(_("action"), max_length=50)
+    action = models.CharField(_("action"), max_length=50, choices=HouseholdAction.choices)
     message = models.TextField(_("message"), blank=True)
 
     class Meta:

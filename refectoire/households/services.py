@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -110,7 +111,7 @@ def household_of(*, user, caisse):
 @transaction.atomic
 def household_create_draft(*, caisse, user) -> Household:
     """The household of `user` in `caisse`, its holder pre-filled from the account; one per account and Caisse."""
-    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()  # one draft at a time
     existing = household_of(user=user, caisse=caisse)
     if existing is not None:
         raise ValidationError(_("Vous avez déjà un foyer auprès de cette Caisse des écoles."))
