@@ -16,7 +16,10 @@ def main(argv: list[str]) -> int:
     names = argv or list(BENCHMARKS)
     unknown = [name for name in names if name not in BENCHMARKS]
     if unknown:
-        print(f"Benchmark inconnu : {', '.join(unknown)}. Disponibles : {', '.join(BENCHMARKS)}", file=sys.stderr)
+        print(
+            f"Benchmark inconnu : {', '.join(unknown)}. Disponibles : {', '.join(BENCHMARKS)}",
+            file=sys.stderr,
+        )
         return 2
     for name in names:
         importlib.import_module(BENCHMARKS[name]).run()

@@ -13,9 +13,39 @@ import time
 from pathlib import Path
 
 ROWS = 20_000
-FIRST_NAMES = ["Elie", "Hikari", "Robin", "Zazou", "Inès", "Jade", "Louis", "Lina", "Noah", "Léa", "Adam", "Maël"]
-LAST_NAMES = ["Lovinfosse", "Moreau", "Petit", "Martin", "Bernard", "Dubois", "Durand", "Lefebvre", "Haddad", "Nguyen"]
-STREETS = ["rue de la Roquette", "boulevard Voltaire", "avenue Parmentier", "rue Oberkampf", "rue de Charonne"]
+FIRST_NAMES = [
+    "Elie",
+    "Hikari",
+    "Robin",
+    "Zazou",
+    "Inès",
+    "Jade",
+    "Louis",
+    "Lina",
+    "Noah",
+    "Léa",
+    "Adam",
+    "Maël",
+]
+LAST_NAMES = [
+    "Lovinfosse",
+    "Moreau",
+    "Petit",
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Durand",
+    "Lefebvre",
+    "Haddad",
+    "Nguyen",
+]
+STREETS = [
+    "rue de la Roquette",
+    "boulevard Voltaire",
+    "avenue Parmentier",
+    "rue Oberkampf",
+    "rue de Charonne",
+]
 
 
 def generate(path: Path, rows: int = ROWS, seed: int = 11) -> int:
@@ -49,7 +79,11 @@ def generate(path: Path, rows: int = ROWS, seed: int = 11) -> int:
         for _ in range(min(rng.randint(1, 4), rows - child)):
             child += 1
             birth = datetime.date(2013, 1, 1) + datetime.timedelta(days=rng.randint(0, 3650))
-            lines.append(";".join([*family, f"C{child:07d}", last, rng.choice(FIRST_NAMES), birth.strftime("%d/%m/%Y")]))
+            lines.append(
+                ";".join(
+                    [*family, f"C{child:07d}", last, rng.choice(FIRST_NAMES), birth.strftime("%d/%m/%Y")]
+                )
+            )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return household
 
@@ -80,7 +114,12 @@ def run() -> None:
     from refectoire.households.models import Child, Household
 
     call_command("migrate", verbosity=0)
-    caisse = Caisse.objects.create(slug="cde11", name="Caisse des écoles Paris 11e", logo_text="cde11", contact_email="dossier@cdeparis11.fr")
+    caisse = Caisse.objects.create(
+        slug="cde11",
+        name="Caisse des écoles Paris 11e",
+        logo_text="cde11",
+        contact_email="dossier@cdeparis11.fr",
+    )
     path = workdir / "familles.csv"
     households = generate(path)
     content = path.read_bytes()
@@ -110,4 +149,6 @@ def run() -> None:
 Target: under 60 s. Measured on {today}; machine: {machine}.
 """
     write_section("households", body)
-    print(f"import de {ROWS} lignes : {first:.1f} s ; ré-import : {second:.1f} s ({machine})", file=sys.stdout)
+    print(
+        f"import de {ROWS} lignes : {first:.1f} s ; ré-import : {second:.1f} s ({machine})", file=sys.stdout
+    )

@@ -6,7 +6,9 @@ import re
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
-INTRO = "# Benchmarks\n\nFigures measured by `./dev bench NAME`; each section is rewritten by its benchmark.\n"
+INTRO = (
+    "# Benchmarks\n\nFigures measured by `./dev bench NAME`; each section is rewritten by its benchmark.\n"
+)
 
 
 def describe() -> str:
@@ -38,6 +40,10 @@ def write_section(name: str, body: str) -> None:
     text = DOC.read_text() if DOC.exists() else INTRO
     section = f"{start}\n{body.strip()}\n{end}"
     pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)
-    text = pattern.sub(lambda _match: section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section + "\n"
+    text = (
+        pattern.sub(lambda _match: section, text)
+        if pattern.search(text)
+        else text.rstrip() + "\n\n" + section + "\n"
+    )
     DOC.parent.mkdir(parents=True, exist_ok=True)
     DOC.write_text(text)
