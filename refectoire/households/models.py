@@ -257,3 +257,16 @@ class HouseholdChange(TimeStampedModel):
     @property
     def display_name(self) -> str:
         return f"{self.data.get('first_name', '')} {self.data.get('last_name', '').upper()}".strip()
+
+    @property
+    def data_items(self) -> list[tuple[str, str]]:
+        """The member's fields as (label, value), for the agent who decides."""
+        model = Child if self.kind == ChangeKind.ADD_CHILD else Guardian
+        items = []
+        for name, value in self.data.items():
+            if value in ("", None, False):
+                continue
+            field = model._meta.get_field(name)
+            shown = dict(field.choices).get(value, value) if field.choices else value
+            items.append((str(field.verbose_name).capitalize(), "Oui" if value is True else str(shown)))
+        return items

@@ -152,3 +152,35 @@ def test_the_letters_pdf_has_one_letter_per_household_with_its_key(cde11, tmp_pa
         assert household.service_key in text
     assert "Allison LOVINFOSSE" in text and "rue de la Roquette" in text
     assert "/cde11/mon-espace/profil/" in text
+
+
+def test_rows_of_one_household_must_agree_on_its_columns(cde11):
+    rows = [GOOD_ROWS[0], GOOD_ROWS[1].replace("rue de la Roquette", "rue Oberkampf")]
+    with pytest.raises(ImportRejected) as rejected:
+        import_families(caisse=cde11, content=csv_of(rows))
+    assert [(e.line, e.column) for e in rejected.value.report.errors] == [(3, "street_name")]
+
+
+def test_a_new_child_of_a_known_household_is_added_and_nothing_else_changes(cde11):
+    import_families(caisse=cde11, content=csv_of(GOOD_ROWS))
+    key = Household.objects.get(reference="F002").service_key
+    extra = GOOD_ROWS[2].replace("C003", "C004").replace("Jade", "Noé")
+    report = import_families(caisse=cde11, content=csv_of([*GOOD_ROWS, extra]))
+    assert (report.households_created, report.children_created) == (0, 1)
+    household = Household.objects.get(reference="F002")
+    assert household.service_key == key
+    assert sorted(household.children.values_list("first_name", flat=True)) == ["Jade", "Noé"]
+
+
+def test_a_child_already_imported_cannot_move_to_another_household(cde11):
+    import_families(caisse=cde11, content=csv_of(GOOD_ROWS))
+    moved = GOOD_ROWS[2].replace("C003", "C001")
+    with pytest.raises(ImportRejected) as rejected:
+        import_families(caisse=cde11, content=csv_of([moved]))
+    assert [(e.line, e.column) for e in rejected.value.report.errors] == [(2, "child_ref")]
+
+
+def test_a_file_not_in_utf8_is_refused(cde11):
+    with pytest.raises(ImportRejected) as rejected:
+        import_families(caisse=cde11, content=csv_of(GOOD_ROWS).replace(b"Allison", b"All\xe9son"))
+    assert "UTF-8" in rejected.value.report.errors[0].message

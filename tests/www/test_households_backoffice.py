@@ -180,6 +180,10 @@ def test_the_agent_validates_a_member_addition(client, cde11, agent_cde11, paren
     )
     client.force_login(agent_cde11)
     assert client.get("/cde11/agent/").context["queues"][1]["count"] == 1
+    page = client.get(
+        curl(cde11, "backoffice:household_detail", household_uuid=household.uuid)
+    ).content.decode()
+    assert "Prénom : Robin" in page and "Sexe : Garçon" in page
     client.post(
         curl(
             cde11,

@@ -22,9 +22,19 @@ class Tile:
 
 # (feature, label, description, URL names to try in order)
 TILES = [
-    ("inscription", "Inscription", "Inscription scolaire rentrée {year}", ["portal:enrollment_list"]),
-    ("tarif", "Tarif {year}", "Demande de tarif dégressif {year}", ["portal:tariff_request"]),
-    ("simulation", "Simulation des tarifs", "Estimez votre tarif", ["public:tariff_simulator"]),
+    (
+        "inscription",
+        "Inscription",
+        "Inscription scolaire rentrée {year}",
+        ["portal:enrollment_index", "portal:enrollment_list"],
+    ),
+    ("tarif", "Tarif {year}", "Demande de tarif dégressif {year}", ["portal:tariff_index"]),
+    (
+        "simulation",
+        "Simulation des tarifs",
+        "Estimez votre tarif",
+        ["portal:tariff_simulator", "public:tariff_simulator"],
+    ),
     ("situation", "Changement de situation", "Signalez un changement", ["portal:request_situation"]),
     ("restauration-adulte", "Restauration adulte", "Repas des adultes", ["portal:adult_meals"]),
     ("factures", "Factures", "Vos factures et leur paiement", ["portal:invoice_list"]),
