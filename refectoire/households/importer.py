@@ -318,16 +318,21 @@ def import_families(*, caisse, content: bytes | str, dry_run: bool = False, opti
         if parsed is not None:
             entry["children"].append((line, row, parsed))
 
-    existing_households = dict(
-        Household.objects.for_caisse(caisse)
-        .filter(reference__in=list(households))
+    # Every reference of the Caisse in one query each (no per-row query, no huge IN list).
+    existing_households = {
+        reference: pk
+        for reference, pk in Household.objects.for_caisse(caisse)
+        .exclude(reference="")
         .values_list("reference", "pk")
-    )
-    existing_children = dict(
-        Child.objects.filter(household__caisse=caisse, reference__in=list(seen_children)).values_list(
-            "reference", "household__reference"
-        )
-    )
+        if reference in households
+    }
+    existing_children = {
+        reference: household_ref
+        for reference, household_ref in Child.objects.filter(household__caisse=caisse)
+        .exclude(reference="")
+        .values_list("reference", "household__reference")
+        if reference in seen_children
+    }
     line_household = {line: row["household_ref"] for line, row in rows}
     for child_ref, household_ref in existing_children.items():
         line = seen_children[child_ref]
@@ -375,11 +380,7 @@ def _write(caisse, households, existing_households, existing_children, report, o
     created = bulk_create_with_history(new_households, Household, batch_size=1000) if new_households else []
     ids = dict(existing_households)
     if created and created[0].pk is None:  # a backend without RETURNING: read the ids back
-        ids.update(
-            Household.objects.for_caisse(caisse)
-            .filter(reference__in=[h.reference for h in new_households])
-            .values_list("reference", "pk")
-        )
+        ids.update(Household.objects.for_caisse(caisse).exclude(reference="").values_list("reference", "pk"))
     else:
         ids.update({household.reference: household.pk for household in created})
     report.created_households = [household.reference for household in new_households]
