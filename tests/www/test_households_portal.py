@@ -275,3 +275,54 @@ def test_the_household_of_cde11_is_invisible_from_cde19(client, cde11, cde19, pa
 def test_anonymous_visitors_are_sent_to_the_login(client, cde11, curl):
     for name in ["portal:household", "portal:household_profile", "portal:family"]:
         assert client.get(curl(cde11, name))["Location"].startswith("/cde11/compte/login/")
+
+
+@pytest.fixture
+def private_storage(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path), "base_url": None}},
+    }
+
+
+def store_pdf(caisse, household):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from refectoire.documents.enums import DocumentKind
+    from refectoire.documents.services import document_store
+    from tests.www.test_households_backoffice import PDF
+
+    return document_store(
+        caisse=caisse,
+        household=household,
+        uploaded_file=SimpleUploadedFile("avis.pdf", PDF, content_type="application/pdf"),
+        kind=DocumentKind.INCOME_PROOF,
+    )
+
+
+def test_the_family_reads_its_own_documents_and_history(client, cde11, parent_a, curl, private_storage):
+    household = household_for(parent_a, cde11, state=HouseholdState.VALIDATED)
+    household.events.create(action="validated", to_state="validated")
+    document = store_pdf(cde11, household)
+    client.force_login(parent_a)
+    page = client.get(curl(cde11, "portal:family")).content.decode()
+    assert "avis.pdf" in page and "Foyer validé" in page
+    response = client.get(curl(cde11, "portal:family_document", document_uuid=document.uuid))
+    assert response.status_code == 200
+    response.close()
+
+
+def test_a_family_never_sees_another_familys_documents_or_history(
+    client, cde11, cde19, parent_a, parent_b, curl, private_storage
+):
+    other = household_for(parent_b, cde11, state=HouseholdState.VALIDATED)
+    other.events.create(action="correction_asked", message="Secret de la famille B")
+    document = store_pdf(cde11, other)
+    household_for(parent_a, cde11, state=HouseholdState.VALIDATED)
+    client.force_login(parent_a)
+    assert client.get(curl(cde11, "portal:family_document", document_uuid=document.uuid)).status_code == 404
+    assert client.get(curl(cde19, "portal:family_document", document_uuid=document.uuid)).status_code == 404
+    page = client.get(curl(cde11, "portal:family")).content.decode()
+    assert "avis.pdf" not in page and "Secret de la famille B" not in page
+    client.force_login(parent_b)
+    assert client.get(curl(cde19, "portal:family_document", document_uuid=document.uuid)).status_code == 404

@@ -8,10 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from refectoire.documents.models import Document
 from refectoire.households import selectors, services
 from refectoire.households.enums import ChangeKind, GuardianRole, HouseholdState
 from refectoire.households.models import Household
 from refectoire.households.services import ADDRESS_FIELDS, GUARDIAN_FIELDS
+from refectoire.www.files import document_response
 from refectoire.www.portal.forms_household import ChildForm, GuardianForm, ServiceKeyForm, SingleParentForm
 from refectoire.www.portal.tiles import FEATURES, dashboard_tiles, feature_label
 
@@ -70,6 +72,7 @@ def household(request):
             else [],
             "single_parent_form": SingleParentForm(initial={"is_single_parent": household.is_single_parent}),
             "editable": household.state == HouseholdState.DRAFT,
+            "events": household.events.all(),
         }
     )
     return render(request, "portal/household/household.html", context)
@@ -246,9 +249,21 @@ def family(request):
             "pending_changes": [change for change in household.changes.all() if change.state == "pending"],
             "refused_changes": [change for change in household.changes.all() if change.state == "refused"],
             "tiles": dashboard_tiles(request.caisse),
+            "documents": Document.objects.for_household(household).available(),
+            "events": household.events.all(),
         }
     )
     return render(request, "portal/household/family.html", context)
+
+
+@login_required
+def family_document(request, document_uuid):
+    """One of the household's documents, only to its own family."""
+    household = _household(request)
+    if household is None:
+        raise Http404
+    document = get_object_or_404(Document.objects.for_household(household).available(), uuid=document_uuid)
+    return document_response(document)
 
 
 @login_required
