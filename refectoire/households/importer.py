@@ -24,6 +24,7 @@ from simple_history.utils import bulk_create_with_history
 
 from refectoire.households.enums import GuardianRole, HouseholdAction, HouseholdState
 from refectoire.households.models import Child, Guardian, Household, HouseholdEvent
+from refectoire.households.services import new_service_key
 
 COLUMNS = [
     "household_ref",
@@ -373,7 +374,7 @@ def _write(caisse, households, existing_households, existing_children, report, o
                 state=HouseholdState.VALIDATED,
                 submitted_at=now,
                 validated_at=now,
-                service_key=_new_key(taken),
+                service_key=new_service_key(taken),
             )
         )
     report.households_created = len(new_households)
@@ -454,19 +455,6 @@ def _write(caisse, households, existing_households, existing_children, report, o
     report.children_created = len(children)
     for hook in HOOKS:
         hook(caisse=caisse, rows=hook_rows, options=options, dry_run=dry_run)
-
-
-def _new_key(taken: set[str]) -> str:
-    import secrets
-
-    from refectoire.households.services import KEY_ALPHABET
-
-    while True:
-        body = "".join(secrets.choice(KEY_ALPHABET) for _ in range(8))
-        key = f"ENF-{body[:4]}-{body[4:]}"
-        if key not in taken:
-            taken.add(key)
-            return key
 
 
 __all__ = [

@@ -303,14 +303,21 @@ def household_reject(*, household, agent, reason: str) -> Household:
 # --- Service key ("Service — Clé : Enfance") ------------------------------------------------------
 
 
-def service_key_generate(taken: set[str] | None = None) -> str:
-    """A new key like ENF-7K3M-Q9TX, not in `taken` nor in the database."""
-    taken = taken if taken is not None else set()
+def new_service_key(taken: set[str]) -> str:
+    """A key like ENF-7K3M-Q9TX not in `taken` (which it joins); 31^8 possible keys."""
     while True:
         body = "".join(secrets.choice(KEY_ALPHABET) for _ in range(8))
         key = f"ENF-{body[:4]}-{body[4:]}"
-        if key not in taken and not Household.objects.filter(service_key=key).exists():
+        if key not in taken:
             taken.add(key)
+            return key
+
+
+def service_key_generate() -> str:
+    """A new key that no household has (keys are unique across every Caisse)."""
+    while True:
+        key = new_service_key(set())
+        if not Household.objects.filter(service_key=key).exists():
             return key
 
 

@@ -4,10 +4,12 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from refectoire.households import importer
 from refectoire.households.enums import GuardianRole, HouseholdState
-from refectoire.households.importer import COLUMNS, ImportRejected, import_families
+from refectoire.households.importer import COLUMNS, REQUIRED, ImportRejected, import_families
 from refectoire.households.models import Child, Guardian, Household, HouseholdEvent
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +186,23 @@ def test_a_file_not_in_utf8_is_refused(cde11):
     with pytest.raises(ImportRejected) as rejected:
         import_families(caisse=cde11, content=csv_of(GOOD_ROWS).replace(b"Allison", b"All\xe9son"))
     assert "UTF-8" in rejected.value.report.errors[0].message
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    bad=st.sets(st.integers(min_value=0, max_value=5), min_size=1), column=st.sampled_from(sorted(REQUIRED))
+)
+def test_any_bad_rows_reject_the_file_and_each_is_reported(cde11, bad, column):
+    rows = []
+    for index in range(6):
+        values = dict(zip(COLUMNS, GOOD_ROWS[2].split(";"), strict=True))
+        values.update(household_ref=f"H{index}", child_ref=f"K{index}")
+        if index in bad:
+            values[column] = ""
+        rows.append(";".join(values[name] for name in COLUMNS))
+    with pytest.raises(ImportRejected) as rejected:
+        import_families(caisse=cde11, content=csv_of(rows))
+    assert {(e.line, e.column) for e in rejected.value.report.errors} == {
+        (index + 2, column) for index in bad
+    }
+    assert not Household.objects.exists()
