@@ -17,7 +17,9 @@ def home(request):
 
 def home_queues(request) -> list[dict]:
     """The queues of the back-office home; each domain adds its own as it is built."""
-    return []
+    from refectoire.www.backoffice import views_households
+
+    return [*views_households.home_queue(request)]
 
 
 @manager_required
