@@ -19,6 +19,11 @@ def _transition(registration, to_state, *, actor, message=""):
     return registration
 
 
+def _lock(registration) -> None:
+    AdultRegistration.objects.select_for_update().filter(pk=registration.pk).exists()
+    registration.refresh_from_db()
+
+
 @transaction.atomic
 def adult_registration_submit(
     *, caisse, user, school, role, employer, weekdays, starts_on, employer_name=""
@@ -52,7 +57,7 @@ def adult_registration_submit(
 
 @transaction.atomic
 def adult_registration_validate(*, registration, actor) -> AdultRegistration:
-    registration = AdultRegistration.objects.select_for_update().get(pk=registration.pk)
+    _lock(registration)
     registration.decided_at, registration.decided_by = timezone.now(), actor
     return _transition(
         registration, RegistrationState.VALIDATED, actor=actor, message=_("Inscription validée.")
@@ -63,7 +68,7 @@ def adult_registration_validate(*, registration, actor) -> AdultRegistration:
 def adult_registration_reject(*, registration, actor, reason: str) -> AdultRegistration:
     if not reason.strip():
         raise ValidationError({"reason": _("Indiquez le motif du refus.")})
-    registration = AdultRegistration.objects.select_for_update().get(pk=registration.pk)
+    _lock(registration)
     registration.decided_at, registration.decided_by, registration.decision_reason = (
         timezone.now(),
         actor,

@@ -357,6 +357,8 @@ def stay_allocate(*, stay: HolidayStay, seed: int, actor=None, now=None) -> Stay
     Places are given while some are free; the others form the waiting list, in the same order.
     """
     now = now or timezone.now()
+    if not 0 <= seed < 2**63:
+        raise ValidationError(_("La graine est un nombre entier positif."))
     stay = HolidayStay.objects.select_for_update().get(pk=stay.pk)
     if StayAllocation.objects.filter(stay=stay).exists():
         raise ValidationError(_("Les places de ce séjour ont déjà été attribuées."))
