@@ -14,3 +14,13 @@ def family_a(cde11, parent_a):
 def family_b(cde11, parent_b):
     household, (child,) = family(cde11, user=parent_b)
     return household, child
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    """Uploads of these tests go to a temporary folder."""
+    default = {
+        **settings.STORAGES["default"],
+        "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+    }
+    settings.STORAGES = {**settings.STORAGES, "default": default}

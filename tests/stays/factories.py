@@ -138,3 +138,37 @@ def family(caisse, *, user=None, children=1, level=SchoolLevel.CE2, birth_date=d
             StayProfileFactory(child=child, school_level=level)
         kids.append(child)
     return household, kids
+
+
+def pdf_bytes() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def png_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (0, 105, 92)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def pdf_upload(name="fiche.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
+
+
+def png_upload(name="photo.png"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")

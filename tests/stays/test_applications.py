@@ -5,28 +5,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from refectoire.households.enums import HouseholdState
 from refectoire.stays.enums import ChoiceState, RequiredDocument
 from refectoire.stays.services import stay_application_attach_document, stay_application_submit
-from tests.stays.factories import HolidayStayFactory, family
+from tests.stays.factories import HolidayStayFactory, family, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
 
-def _pdf_bytes() -> bytes:
-    import io
-
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-PDF = _pdf_bytes()
-
-
 def pdf(name="fiche.pdf"):
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+    return pdf_upload(name)
 
 
 def test_three_ranked_choices_are_recorded_with_a_log_row_each(cde11, parent_a):

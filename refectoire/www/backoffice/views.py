@@ -17,7 +17,9 @@ def home(request):
 
 def home_queues(request) -> list[dict]:
     """The queues of the back-office home; each domain adds its own as it is built."""
-    return []
+    from refectoire.www.backoffice import views_adult_meals, views_stays
+
+    return [*views_stays.stays_home_queues(request), *views_adult_meals.adult_meals_home_queues(request)]
 
 
 @manager_required
