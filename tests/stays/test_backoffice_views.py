@@ -107,7 +107,7 @@ def test_the_lists_show_missing_documents_and_agents_open_the_sent_ones(client, 
     document = complete.application.documents.first().document
     response = client.get(curl(cde19, "backoffice:stay_document", document_uuid=document.uuid))
     assert response["Content-Type"] == "application/pdf"
-    response.close()
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
 def test_an_agent_refuses_a_wish_with_a_reason(client, curl, cde19, agent_cde19):

@@ -140,4 +140,5 @@ def test_a_manager_of_cde11_reaches_them(client, curl, cde11, world):
         if method == "get":
             response = client.get(url)
             assert response.status_code == 200, url
-            response.close()
+            if response.streaming:
+                b"".join(response.streaming_content)  # closes the file

@@ -104,7 +104,6 @@ def test_the_stay_page_shows_prices_photos_and_who_can_go(client, curl, cde11, f
     response = client.get(curl(cde11, "portal:stay_photo", photo_uuid=photo.uuid))
     assert response["Content-Type"] == "image/png"
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
-    response.close()
     assert child.first_name in page
 
 
