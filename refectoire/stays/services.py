@@ -54,7 +54,20 @@ def stay_save(*, caisse, stay: HolidayStay | None = None, prices: dict[int, Deci
     stay.full_clean()
     if stay.fixed_price is None and not prices and not (stay.pk and stay.prices.exists()):
         raise ValidationError({"fixed_price": _("Indiquez un prix fixe ou un prix par tranche.")})
+    held = places_held(stay) if stay.pk else 0
+    if stay.capacity < held:
+        raise ValidationError(
+            {
+                "capacity": _(
+                    "%(held)d places sont déjà attribuées : la capacité ne peut pas être plus petite."
+                )
+                % {"held": held}
+            }
+        )
     stay.save()
+    if StayAllocation.objects.filter(stay=stay).exists():
+        # More places after the allocation: the waiting list moves up.
+        _promote_next(stay, actor=None, now=timezone.now())
     if prices is not None:
         for bracket, price in prices.items():
             if price is None:

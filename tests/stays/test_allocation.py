@@ -15,9 +15,10 @@ from refectoire.stays.services import (
     stay_choice_confirm,
     stay_choice_withdraw,
     stay_places_expire,
+    stay_save,
 )
 from refectoire.stays.tasks import expire_stay_places
-from tests.stays.factories import HolidayStayFactory, StayChoiceFactory
+from tests.stays.factories import GuardianFactory, HolidayStayFactory, StayChoiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -239,3 +240,36 @@ def test_the_command_refuses_a_stay_of_another_caisse(cde11, cde19):
     stay = HolidayStayFactory(caisse=cde11, closed=True)
     with pytest.raises(CommandError, match="inconnu"):
         call_command("allocate_stay", "--caisse", "cde19", "--stay", str(stay.uuid), "--seed", "1")
+
+
+def test_the_family_is_told_by_email_when_a_place_is_given(
+    cde19, mailoutbox, django_capture_on_commit_callbacks
+):
+    stay = HolidayStayFactory(caisse=cde19, closed=True, capacity=1, title="Mer et voile")
+    (wish,) = wishes(stay, 1)
+    GuardianFactory(household=wish.application.household, user__email="maman@example.fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        stay_allocate(stay=stay, seed=1)
+    (message,) = mailoutbox
+    assert message.to == ["maman@example.fr"]
+    assert "Mer et voile" in message.subject
+    assert "/cde19/mon-espace/sejours/" in message.body
+
+
+def test_more_places_after_the_allocation_move_the_waiting_list_up(cde19):
+    stay = HolidayStayFactory(caisse=cde19, closed=True, capacity=1)
+    wishes(stay, 3)
+    stay_allocate(stay=stay, seed=2)
+    stay_save(caisse=cde19, stay=stay, capacity=2)
+    assert StayChoice.objects.filter(stay=stay, state=ChoiceState.ALLOCATED).count() == 2
+    with pytest.raises(ValidationError, match="déjà attribuées"):
+        stay_save(caisse=cde19, stay=stay, capacity=1)
+
+
+def test_the_expiry_command_reports_the_places_given_back(cde19, capsys):
+    stay = HolidayStayFactory(caisse=cde19, closed=True, capacity=1)
+    (wish,) = wishes(stay, 1)
+    stay_allocate(stay=stay, seed=1)
+    StayChoice.objects.filter(pk=wish.pk).update(confirm_by=timezone.now() - datetime.timedelta(hours=1))
+    call_command("expire_stay_places")
+    assert capsys.readouterr().out.startswith("1 place")
