@@ -58,3 +58,60 @@ def test_a_parent_applies_to_a_holiday_stay(page, live_server, check_page, clien
     page.get_by_role("link", name="Séjours de vacances").first.click()
     assert page.get_by_text("Suivre la demande").is_visible()
     check_page(page)
+
+
+def test_a_manager_allocates_the_places_and_reads_the_lists(page, live_server, check_page, client):
+    from refectoire.stays.models import StayAllocation
+    from tests.factories import AgentRoleFactory, CaisseFactory
+    from tests.stays.factories import HolidayStayFactory, StayChoiceFactory
+
+    caisse = CaisseFactory(slug="cde19", name="Caisse des écoles du 19e arrondissement")
+    manager = AgentRoleFactory(caisse=caisse, manager=True).user
+    stay = HolidayStayFactory(caisse=caisse, title="Classe de neige", closed=True, capacity=2)
+    for _ in range(4):
+        StayChoiceFactory(stay=stay)
+
+    client.force_login(manager)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/cde19/agent/")
+    assert page.get_by_text("Séjours : places à attribuer").is_visible()
+    check_page(page)
+
+    page.get_by_role("link", name="Séjours de vacances").first.click()
+    page.get_by_role("link", name="Classe de neige").click()
+    check_page(page)
+
+    page.get_by_label("Graine du tirage au sort").fill("42")
+    page.get_by_role("button", name="Attribuer les places").click()
+    assert page.get_by_text("graine du tirage : 42").is_visible()
+    assert StayAllocation.objects.get(stay=stay).seed == 42
+    page.get_by_role("link", name="Liste d'attente (2)").click()
+    check_page(page)
+
+
+def test_a_teacher_registers_for_adult_meals(page, live_server, check_page, client):
+    from refectoire.adultmeals.models import AdultRegistration
+    from tests.factories import CaisseFactory, UserFactory
+    from tests.stays.factories import SchoolFactory
+
+    caisse = CaisseFactory(slug="cde19", name="Caisse des écoles du 19e arrondissement")
+    SchoolFactory(caisse=caisse, name="École élémentaire Tandou")
+    teacher = UserFactory(first_name="Claire", last_name="Dumas")
+    client.force_login(teacher)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/cde19/mon-espace/restauration-adulte/")
+    check_page(page)
+    page.get_by_label("Établissement").select_option(label="École élémentaire Tandou")
+    page.get_by_label("Fonction").select_option(label="Enseignant(e)")
+    page.locator("#id_employer").select_option(label="Éducation nationale")
+    page.locator("label[for=id_weekdays_0]").click()
+    page.locator("label[for=id_weekdays_3]").click()
+    page.get_by_label("À partir du").fill("2027-01-04")
+    page.get_by_role("button", name="Envoyer l'inscription").click()
+    assert page.get_by_text("En attente de validation").is_visible()
+    check_page(page)
+    assert AdultRegistration.objects.get(user=teacher).weekdays == "14"
