@@ -52,7 +52,8 @@ def stay_save(*, caisse, stay: HolidayStay | None = None, prices: dict[int, Deci
     for name, value in fields.items():
         setattr(stay, name, value)
     stay.full_clean()
-    if stay.fixed_price is None and not prices and not (stay.pk and stay.prices.exists()):
+    given = {bracket: price for bracket, price in (prices or {}).items() if price is not None}
+    if stay.fixed_price is None and not given and not (stay.pk and stay.prices.exists() and prices is None):
         raise ValidationError({"fixed_price": _("Indiquez un prix fixe ou un prix par tranche.")})
     held = places_held(stay) if stay.pk else 0
     if stay.capacity < held:

@@ -123,6 +123,22 @@ def test_an_agent_refuses_a_wish_with_a_reason(client, curl, cde19, agent_cde19)
     assert choice.events.last().message == "Dossier incomplet"
 
 
+def test_an_agent_cancels_a_place_and_the_waiting_list_moves_up(client, curl, cde19, agent_cde19):
+    stay = HolidayStayFactory(caisse=cde19)
+    holder = StayChoiceFactory(stay=stay, state=ChoiceState.CONFIRMED)
+    waiting = StayChoiceFactory(stay=stay, state=ChoiceState.WAITING, waiting_rank=1)
+    StayAllocation.objects.create(stay=stay, seed=1, result="")
+    HolidayStay.objects.filter(pk=stay.pk).update(capacity=1)
+    client.force_login(agent_cde19)
+    client.post(
+        curl(cde19, "backoffice:stay_choice_cancel", choice_uuid=holder.uuid), {"reason": "Appel de la mère"}
+    )
+    holder.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (holder.state, waiting.state) == (ChoiceState.CANCELLED, ChoiceState.ALLOCATED)
+    assert holder.events.last().message == "Appel de la mère"
+
+
 def test_the_participants_export_lists_places_with_emergency_contacts(client, curl, cde19, agent_cde19):
     stay = HolidayStayFactory(caisse=cde19)
     going = StayChoiceFactory(stay=stay, state=ChoiceState.CONFIRMED)

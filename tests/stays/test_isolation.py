@@ -103,6 +103,7 @@ def backoffice_urls(curl, caisse, world):
         ("post", curl(caisse, "backoffice:stay_photo_add", stay_uuid=stay.uuid)),
         ("get", curl(caisse, "backoffice:stay_participants_csv", stay_uuid=stay.uuid)),
         ("post", curl(caisse, "backoffice:stay_choice_refuse", choice_uuid=choice.uuid)),
+        ("post", curl(caisse, "backoffice:stay_choice_cancel", choice_uuid=choice.uuid)),
         ("get", curl(caisse, "backoffice:stay_document", document_uuid=world["document"].uuid)),
         ("get", curl(caisse, "backoffice:adult_registration_detail", registration_uuid=registration.uuid)),
         ("post", curl(caisse, "backoffice:adult_registration_validate", registration_uuid=registration.uuid)),

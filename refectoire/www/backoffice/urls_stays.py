@@ -17,6 +17,9 @@ urlpatterns = [
     path(
         "sejours/choix/<uuid:choice_uuid>/refuser/", views_stays.stay_choice_refuse, name="stay_choice_refuse"
     ),
+    path(
+        "sejours/choix/<uuid:choice_uuid>/annuler/", views_stays.stay_choice_cancel, name="stay_choice_cancel"
+    ),
     path("sejours/pieces/<uuid:document_uuid>/", views_stays.stay_document, name="stay_document"),
     path("restauration-adulte/", views_adult_meals.adult_meals_list, name="adult_meals_list"),
     path(

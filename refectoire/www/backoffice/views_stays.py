@@ -172,6 +172,28 @@ def stay_choice_refuse(request, choice_uuid):
 
 
 @agent_required
+@require_POST
+def stay_choice_cancel(request, choice_uuid):
+    """An agent records a family's withdrawal (by phone, by mail): the waiting list moves up."""
+    choice = get_object_or_404(
+        StayChoice.objects.for_caisse(request.caisse).select_related("stay"), uuid=choice_uuid
+    )
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indiquez le motif de l'annulation."))
+    else:
+        try:
+            services.stay_choice_withdraw(
+                choice=choice, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("La demande est annulée."))
+    return redirect("backoffice:stay_detail", stay_uuid=choice.stay.uuid)
+
+
+@agent_required
 def stay_document(request, document_uuid):
     link = (
         StayApplicationDocument.objects.filter(
