@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("tarif/", include("refectoire.www.portal.urls_tariff")),
     path("", include("refectoire.www.portal.urls_household")),
+    path("", include("refectoire.www.portal.urls_stays")),
 ]
