@@ -305,3 +305,34 @@ def day_statuses(
 
 def day_status(*, caisse, household, child, day: datetime.date) -> DayStatus:
     return day_statuses(caisse=caisse, household=household, child=child, start=day, end=day)[day]
+
+
+EXPORT_COLUMNS = [
+    "household_ref",
+    "child_ref",
+    "school_code",
+    "weekdays",
+    "custody",
+    "start_date",
+    "end_date",
+]
+
+
+def enrollment_export_rows(*, school_year, enrollments=None):
+    """The header then one row per enrollment of the year (the weekdays are those of the enrollment;
+    a validated rhythm change shows from its start in the planning and in meal_days)."""
+    yield EXPORT_COLUMNS
+    if enrollments is None:
+        enrollments = Enrollment.objects.filter(school_year=school_year)
+    for e in enrollments.select_related("household", "child", "school").order_by(
+        "household__reference", "child__reference", "pk"
+    ):
+        yield [
+            e.household.reference,
+            e.child.reference,
+            e.school.code,
+            e.weekdays,
+            e.custody,
+            e.start_date.isoformat(),
+            e.end_date.isoformat(),
+        ]
