@@ -40,8 +40,8 @@ class Window:
         self.all = (1 << self.n) - 1
         self.weekday = {w: 0 for w in range(1, 8)}
         self.parity = {0: 0, 1: 0}
-        for i in range(self.n):
-            day = start + datetime.timedelta(days=i)
+        self._days = [start + datetime.timedelta(days=i) for i in range(self.n)]
+        for i, day in enumerate(self._days):
             self.weekday[day.isoweekday()] |= 1 << i
             self.parity[day.isocalendar().week % 2] |= 1 << i
 
@@ -61,12 +61,10 @@ class Window:
 
     def dates(self, bits: int) -> list[datetime.date]:
         days = []
-        i = 0
         while bits:
-            if bits & 1:
-                days.append(self.start + datetime.timedelta(days=i))
-            bits >>= 1
-            i += 1
+            low = bits & -bits
+            days.append(self._days[low.bit_length() - 1])
+            bits ^= low
         return days
 
     def has(self, bits: int, day: datetime.date) -> bool:

@@ -269,3 +269,31 @@ def test_every_new_backoffice_object_of_cde11_is_a_404_for_others(
     change.refresh_from_db()
     assert change.state == RhythmChangeState.PENDING
     assert ChildFactory  # factories stay importable for other tests
+
+
+def test_an_agent_opens_the_custody_calendar_the_parent_joined(
+    client, curl, cde11, agent_cde11, agent_cde19, keller, year_2026, family_a
+):
+    from refectoire.documents.checks import PDF_ONLY
+    from refectoire.documents.enums import DocumentKind
+    from refectoire.documents.services import document_store
+    from tests.enrollment.conftest import pdf_bytes
+
+    household, child = family_a
+    document = document_store(
+        caisse=cde11,
+        household=household,
+        uploaded_file=SimpleUploadedFile("garde.pdf", pdf_bytes()),
+        kind=DocumentKind.CUSTODY_CALENDAR,
+        allowed=PDF_ONLY,
+    )
+    enrollment = enrollment_create(
+        household=household, child=child, school=keller, school_year=year_2026, weekdays="1",
+        custody=Custody.CALENDAR, custody_document=document,
+    )  # fmt: skip
+    url = curl(cde11, "backoffice:enrollment_custody_document", enrollment_uuid=enrollment.uuid)
+    client.force_login(agent_cde11)
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    client.force_login(agent_cde19)
+    assert client.get(url).status_code == 404

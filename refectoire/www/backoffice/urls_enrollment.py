@@ -5,6 +5,11 @@ from refectoire.www.backoffice import views_enrollment as views
 urlpatterns = [
     path("inscriptions/", views.enrollment_list, name="enrollment_list"),
     path("inscriptions/<uuid:enrollment_uuid>/", views.enrollment_detail, name="enrollment_detail"),
+    path(
+        "inscriptions/<uuid:enrollment_uuid>/calendrier-de-garde/",
+        views.custody_document,
+        name="enrollment_custody_document",
+    ),
     path("changements-de-rythme/", views.rhythm_change_list, name="rhythm_change_list"),
     path(
         "changements-de-rythme/<uuid:change_uuid>/", views.rhythm_change_decide, name="rhythm_change_decide"

@@ -181,6 +181,20 @@ def enrollment_detail(request, enrollment_uuid):
 
 
 @agent_required
+def custody_document(request, enrollment_uuid):
+    """The custody calendar (PDF) the parent joined, served after scoping to the Caisse."""
+    from django.http import Http404
+
+    from refectoire.www.files import document_response
+
+    enrollment = _agent_enrollment(request, enrollment_uuid)
+    document = enrollment.custody_document
+    if document is None or document.caisse_id != request.caisse.pk or document.deleted_at:
+        raise Http404
+    return document_response(document)
+
+
+@agent_required
 @require_POST
 def rhythm_change_decide(request, change_uuid):
     change = get_object_or_404(
