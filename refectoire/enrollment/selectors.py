@@ -163,7 +163,7 @@ def _enrollment_bits(*, caisse, start, end, household_ids=None, school_ids=None,
     if enrollment_ids is not None:
         enrollments = enrollments.filter(pk__in=enrollment_ids)
     rows = list(
-        enrollments.values_list(
+        enrollments.order_by().values_list(
             "pk", "household_id", "child_id", "school_id", "weekdays", "custody", "start_date", "end_date"
         )
     )
@@ -188,7 +188,7 @@ def _enrollment_bits(*, caisse, start, end, household_ids=None, school_ids=None,
     ):
         rhythm[enrollment_id].append((starts_on, weekdays))
     absent = defaultdict(int)
-    for household_id, child_id, first, last in absences.values_list(
+    for household_id, child_id, first, last in absences.order_by().values_list(
         "household_id", "child_id", "first_day", "last_day"
     ):
         absent[household_id, child_id] |= window.span(first, last)
