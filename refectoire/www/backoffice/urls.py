@@ -14,4 +14,5 @@ urlpatterns = [
     path("actualites/<uuid:news_uuid>/supprimer/", views.news_delete, name="news_delete"),
     path("", include("refectoire.www.backoffice.urls_households")),
     path("", include("refectoire.www.backoffice.urls_stays")),
+    path("", include("refectoire.www.backoffice.urls_enrollment")),
 ]
