@@ -310,3 +310,41 @@ def timezone_date(moment) -> datetime.date:
 def _price(grid, number) -> Decimal:
     prices = {bracket.number: bracket.unit_price for bracket in grid.brackets.all()}
     return prices.get(number, prices[max(prices)])
+
+
+# --- exports --------------------------------------------------------------------------------------
+
+CSV_HEADER = "household_ref;bracket;family_quotient;start_date;source"
+
+
+def latest_decisions(*, caisse, school_year):
+    """The latest decision of each household for the year (latest start date, then latest recorded)."""
+    decisions = (
+        TariffDecision.objects.filter(caisse=caisse, school_year=school_year)
+        .select_related("household")
+        .order_by("household_id", "start_date", "created_at", "pk")
+    )
+    latest = {}
+    for decision in decisions:
+        latest[decision.household_id] = decision
+    return sorted(latest.values(), key=lambda d: d.household.reference or str(d.household.uuid))
+
+
+def tariffs_csv(*, caisse, school_year) -> str:
+    """`household_ref;bracket;family_quotient;start_date;source`, one line per household with a
+    decided tariff for the year (its latest decision). See docs/formats-pricing.md."""
+    lines = [CSV_HEADER]
+    for decision in latest_decisions(caisse=caisse, school_year=school_year):
+        quotient = "" if decision.family_quotient is None else f"{decision.family_quotient:.2f}"
+        lines.append(
+            ";".join(
+                [
+                    decision.household.reference or str(decision.household.uuid),
+                    str(decision.bracket_number),
+                    quotient,
+                    decision.start_date.isoformat(),
+                    decision.source,
+                ]
+            )
+        )
+    return "\n".join(lines) + "\n"

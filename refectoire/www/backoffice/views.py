@@ -17,7 +17,11 @@ def home(request):
 
 def home_queues(request) -> list[dict]:
     """The queues of the back-office home; each domain adds its own as it is built."""
-    return []
+    from refectoire.www.backoffice import views_tariff
+
+    queues = []
+    queues.append(views_tariff.home_queue(request))
+    return queues
 
 
 @manager_required

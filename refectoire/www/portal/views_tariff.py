@@ -29,6 +29,15 @@ from refectoire.www.public.views_simulator import simulate
 API_SESSION_KEY = "tariff_api:{year}"
 
 
+def _add_errors(form, error):
+    """A service's ValidationError onto the form: next to its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
 def _household(request):
     return Household.objects.for_user(request.user, request.caisse).first()
 
@@ -131,7 +140,7 @@ def tariff_request_new(request, year_uuid):
         try:
             result = tariff_request_estimate(caisse=request.caisse, school_year=year, declaration=declaration)
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_errors(form, error)
         if result is not None and request.POST.get("action") == "send" and form.require_proof():
             try:
                 tariff_request_submit(
@@ -142,7 +151,7 @@ def tariff_request_new(request, year_uuid):
                     proofs=form.proofs(),
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                _add_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -187,14 +196,14 @@ def tariff_request_completion(request, request_uuid):
         try:
             result = tariff_request_estimate(caisse=request.caisse, school_year=year, declaration=declaration)
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_errors(form, error)
         if result is not None and request.POST.get("action") == "send" and form.require_proof():
             try:
                 tariff_request_complete(
                     request=tariff_request, user=request.user, declaration=declaration, proofs=form.proofs()
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                _add_errors(form, error)
             else:
                 messages.success(
                     request, _("Votre demande complétée a été transmise à la Caisse des écoles.")
