@@ -146,6 +146,12 @@ class PricingSettingsForm(forms.ModelForm):
             "api_particulier_url",
             "api_particulier_recipient",
         ]
+        localized_fields = [
+            "parts_couple",
+            "parts_single_parent",
+            "parts_further_child",
+            "parts_disabled_child",
+        ]
 
     def clean(self):
         data = super().clean()
