@@ -74,7 +74,7 @@ def test_the_detail_shows_figures_computation_and_proofs(client, curl, cde11, ag
         response = client.get(url)
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith("inline")
-        response.close()
+        assert b"".join(response.streaming_content)  # read whole: the test client then closes the file
     assert "<img src=" in page  # the image proof is shown in the page
 
 

@@ -81,7 +81,6 @@ def test_a_parent_sends_the_request_with_a_proof(client, curl, year, household, 
     assert proof.status_code == 200
     assert proof["Content-Type"] == "application/pdf"
     assert b"".join(proof.streaming_content) == document.file.open("rb").read()
-    proof.close()
     document.file.close()
 
 
