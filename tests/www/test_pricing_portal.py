@@ -323,6 +323,7 @@ def test_every_tariff_url_of_a_family_is_a_404_for_others(
             "portal:tariff_caf_confirm",
         ]:
             assert client.get(curl(cde19, name, year_uuid=year.uuid)).status_code == 404, name
+        assert client.post(curl(cde19, "portal:tariff_caf_cancel", year_uuid=year.uuid)).status_code == 404
         # nor does a household of cde19's parent in cde11
         for name in ["portal:tariff", "portal:tariff_request"]:
             assert client.get(curl(cde11, name, year_uuid=year.uuid)).status_code == 404, name
