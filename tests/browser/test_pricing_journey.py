@@ -83,3 +83,47 @@ def test_simulate_ask_decide_and_see_the_bracket(page, live_server, check_page, 
     page.goto(f"{base}/mon-espace/tarif/{year.uuid}/")
     assert page.locator("#tariff-state").get_by_text("Tarif 5 : 3,62 € par repas").is_visible()
     check_page(page)
+
+
+def test_the_caf_quotient_journey_and_the_managers_pages(page, live_server, check_page):
+    from refectoire.pricing.models import PricingSettings, TariffGrid
+    from tests.factories import AgentRoleFactory, CaisseFactory, UserFactory
+    from tests.pricing.factories import household_of, paris_grid
+    from tests.pricing.fake_api_particulier import TOKEN, FakeApiParticulier
+
+    caisse = CaisseFactory(slug="cde11", name="Caisse des écoles Paris 11e")
+    year = paris_grid(caisse).school_year
+    parent = UserFactory(first_name="Allison", last_name="Lovinfosse", birth_name="Lovinfosse")
+    household_of(parent, caisse, children=2, reference="F11-0001")
+    manager = AgentRoleFactory(caisse=caisse, manager=True).user
+    base = f"{live_server.url}/cde11"
+    with FakeApiParticulier() as fake:
+        PricingSettings.objects.create(
+            caisse=caisse,
+            api_particulier_url=fake.url,
+            api_particulier_token=TOKEN,
+            api_particulier_recipient="1",
+        )
+        log_in(page, live_server, parent)
+        page.goto(f"{base}/mon-espace/tarif/{year.uuid}/demande/")
+        page.get_by_role("link", name="Récupérer mon quotient familial auprès de la CAF").click()
+        check_page(page)
+        page.get_by_label("Code INSEE de la commune de naissance").fill("75111")
+        page.get_by_label("J'accepte que la Caisse des écoles interroge").check(force=True)
+        page.get_by_role("button", name="Interroger la CAF").click()
+        assert page.locator("#caf-answer").get_by_text("09/2026").is_visible()
+        check_page(page)
+        page.get_by_role("button", name="Ces informations sont correctes").click()
+        assert page.locator("#tariff-state").get_by_text("Envoyée", exact=True).is_visible()
+
+    log_in(page, live_server, manager)
+    page.goto(f"{base}/agent/")
+    check_page(page)
+    page.get_by_role("link", name="Grilles tarifaires").click()
+    check_page(page)
+    page.goto(f"{base}/agent/tarifs/grilles/{TariffGrid.objects.get().uuid}/")
+    check_page(page)
+    page.goto(f"{base}/agent/tarifs/reglages/")
+    check_page(page)
+    page.goto(f"{base}/agent/tarifs/sans-tarif/")
+    check_page(page)
