@@ -71,10 +71,7 @@ def _api_settings(caisse):
 def tariff_index(request):
     """The parent's « Tarif » tiles, one per school year open to a request."""
     household = _household(request)
-    years = tariff_years_open(caisse=request.caisse, today=timezone.localdate())
-    tiles = []
-    if household is not None and household.is_validated:
-        tiles = [tariff_tile(household=household, school_year=year) for year in years]
+    tiles = dashboard_tiles(request)
     return render(request, "portal/tariff/index.html", {"household": household, "tiles": tiles})
 
 
@@ -330,3 +327,13 @@ def tariff_caf_cancel(request, year_uuid):
     year = _year(request, year_uuid)
     request.session.pop(API_SESSION_KEY.format(year=year.pk), None)
     return redirect("portal:tariff_request", year_uuid=year.uuid)
+
+
+def dashboard_tiles(request) -> list:
+    """The « Tarif 2026-2027 » tiles for the parent's dashboard (one per school year open to a
+    request); empty until the household is validated. Render with portal/tariff/_tiles.html."""
+    household = Household.objects.for_user(request.user, request.caisse).validated().first()
+    if household is None:
+        return []
+    years = tariff_years_open(caisse=request.caisse, today=timezone.localdate())
+    return [tariff_tile(household=household, school_year=year) for year in years]
