@@ -67,44 +67,59 @@ def test_the_portal_simulator_needs_an_account(client, curl, cde11, parent_a):
 
 
 money = st.decimals(min_value=0, max_value=20000, places=2, allow_nan=False, allow_infinity=False)
+parts = st.decimals(min_value=Decimal("0.5"), max_value=10, places=1, allow_nan=False, allow_infinity=False)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    resources=money,
-    benefits=money,
-    children=st.integers(min_value=0, max_value=8),
-    disabled=st.integers(min_value=0, max_value=8),
-    single=st.booleans(),
-)
-def test_the_simulator_and_the_agents_computation_agree(
-    client, curl, cde11, resources, benefits, children, disabled, single
-):
-    disabled = min(disabled, children)
+@st.composite
+def declarations(draw):
+    source = draw(
+        st.sampled_from(
+            [IncomeSource.MONTHLY_RESOURCES, IncomeSource.TAX_NOTICE, IncomeSource.CAF_ATTESTATION]
+        )
+    )
+    children = draw(st.integers(min_value=0, max_value=8))
+    common = {
+        "single_parent": draw(st.booleans()),
+        "children_count": children,
+        "disabled_children_count": draw(st.integers(min_value=0, max_value=children)),
+    }
+    if source == IncomeSource.MONTHLY_RESOURCES:
+        return Declaration(
+            income_source=source, monthly_resources=draw(money), monthly_benefits=draw(money), **common
+        )
+    if source == IncomeSource.TAX_NOTICE:
+        return Declaration(
+            income_source=source, reference_tax_income=draw(money) * 10, fiscal_parts=draw(parts), **common
+        )
+    return Declaration(income_source=source, declared_qf=draw(money), **common)
+
+
+def as_query(declaration: Declaration) -> dict:
+    query = {
+        "situation": "single" if declaration.single_parent else "couple",
+        "children_count": str(declaration.children_count),
+        "disabled_children_count": str(declaration.disabled_children_count),
+        "income_source": declaration.income_source,
+    }
+    for name in [
+        "declared_qf",
+        "reference_tax_income",
+        "fiscal_parts",
+        "monthly_resources",
+        "monthly_benefits",
+    ]:
+        value = getattr(declaration, name)
+        if value is not None:
+            query[name] = str(value).replace(".", ",")  # typed the French way
+    return query
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(declaration=declarations())
+def test_the_simulator_and_the_agents_computation_agree(client, curl, cde11, declaration):
     if not cde11.tariff_grids.exists():
         paris_grid(cde11)
     year = cde11.tariff_grids.get().school_year
-    page = simulate(
-        client,
-        curl,
-        cde11,
-        situation="single" if single else "couple",
-        children_count=str(children),
-        disabled_children_count=str(disabled),
-        monthly_resources=str(resources).replace(".", ","),
-        monthly_benefits=str(benefits),
-    )
-    result = page.context["result"]
-    agents = tariff_request_estimate(
-        caisse=cde11,
-        school_year=year,
-        declaration=Declaration(
-            income_source=IncomeSource.MONTHLY_RESOURCES,
-            single_parent=single,
-            children_count=children,
-            disabled_children_count=disabled,
-            monthly_resources=resources,
-            monthly_benefits=benefits,
-        ),
-    )
-    assert result == agents
+    page = client.get(curl(cde11, "public:tariff_simulator"), as_query(declaration))
+    agents = tariff_request_estimate(caisse=cde11, school_year=year, declaration=declaration)
+    assert page.context["result"] == agents
