@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("refectoire.www.backoffice.urls_households")),
     path("", include("refectoire.www.backoffice.urls_stays")),
     path("", include("refectoire.www.backoffice.urls_enrollment")),
+    path("tarifs/", include("refectoire.www.backoffice.urls_tariff")),
 ]
