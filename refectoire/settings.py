@@ -180,9 +180,12 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_FORMS = {
     "signup": "refectoire.accounts.forms.SignupForm",
     "login": "refectoire.accounts.forms.LoginForm",
+    "reset_password": "refectoire.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "refectoire.accounts.forms.ResetPasswordKeyForm",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-ACCOUNT_PRESERVE_USERNAME_CASING = False
+# Identifiers are stored in capitals (G4V-RNG6P) and found whatever the case typed.
+ACCOUNT_PRESERVE_USERNAME_CASING = True
 ACCOUNT_RATE_LIMITS = {
     # 5 failed attempts for one identifier, then a pause of 15 minutes.
     "login_failed": "20/m/ip,5/15m/key",

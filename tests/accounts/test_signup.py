@@ -173,9 +173,7 @@ def test_an_email_already_used_creates_nothing_and_warns_its_owner(signup, cde11
 )
 def test_password_rules_are_enforced_by_the_server(client, cde11, curl, password, message):
     client.post(curl(cde11, "signup_cgu"), {"accept": "on"})
-    response = client.post(
-        curl(cde11, "account_signup"), signup_data(password1=password, password2=password)
-    )
+    response = client.post(curl(cde11, "account_signup"), signup_data(password1=password, password2=password))
     assert response.status_code == 200
     content = page(response)
     assert message in field_group(content, "password1")

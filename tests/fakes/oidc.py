@@ -164,7 +164,8 @@ class FakeOIDCProvider:
         with self.lock:
             self.tokens[access_token] = grant["claims"]
         return self._json(
-            200, {"access_token": access_token, "token_type": "Bearer", "expires_in": 300, "id_token": id_token}
+            200,
+            {"access_token": access_token, "token_type": "Bearer", "expires_in": 300, "id_token": id_token},
         )
 
     def userinfo(self, headers) -> tuple[int, dict, bytes]:

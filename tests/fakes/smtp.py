@@ -20,7 +20,9 @@ class _Handler:
         self.server = server
 
     async def handle_DATA(self, smtp_session, session, envelope):
-        message = email.message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        message = email.message_from_bytes(
+            envelope.original_content or envelope.content, policy=policy.default
+        )
         with self.server.lock:
             self.server.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
             self.server.messages.append(message)
