@@ -1,0 +1,165 @@
+"""A parent's whole account journey in chromium, for both Caisses, through the real pages.
+
+Welcome → "Créer mon espace personnel" → CGU → identity, address, contact, password (the live
+checklist) → activation e-mail received by a real SMTP server → activation → login by identifier →
+"Mon espace" → logout → login by e-mail → logout → "J'ai oublié mon mot de passe" → new password →
+login. Every page passes axe-core and the 360 px look.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.fakes.smtp import FakeSMTPServer, smtp_delivery, smtp_server  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "Tartine2026"
+NEW_PASSWORD = "Goûter2027"
+
+
+@pytest.fixture
+def mail_through_worker(settings, smtp_delivery):  # noqa: F811
+    """Mail as in production: queued as a task (run at once here), delivered by SMTP to the fake."""
+    settings.EMAIL_BACKEND = "refectoire.core.mail.QueuedEmailBackend"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    return smtp_delivery
+
+
+def last_link(server: FakeSMTPServer, marker: str) -> str:
+    body = server.text_of(server.messages[-1])
+    match = re.search(r"https?://\S+" + re.escape(marker) + r"\S*", body)
+    assert match, body
+    return match.group(0)
+
+
+def main(page):
+    return page.locator("main")
+
+
+def header_tools(page):
+    return page.locator(".fr-header__tools-links")
+
+
+def log_in(page, check_page, login, password):
+    expect(page.get_by_role("heading", name="MON ESPACE PERSO")).to_be_visible()
+    page.locator("#id_login").fill(login)
+    page.locator("#id_password").fill(password)
+    main(page).get_by_role("button", name="Connexion").click()
+    expect(page.get_by_role("heading", name="Mon espace", exact=True)).to_be_visible()
+    check_page(page)
+
+
+def log_out(page, base):
+    header_tools(page).get_by_role("button", name="Se déconnecter").click()
+    expect(page).to_have_url(f"{base}/")
+    expect(header_tools(page).get_by_role("link", name="Se connecter")).to_be_visible()
+
+
+@pytest.mark.parametrize("slug", ["cde11", "cde19"])
+def test_a_parent_creates_activates_and_uses_their_space(
+    page, live_server, check_page, mail_through_worker, request, slug
+):
+    caisse = request.getfixturevalue(slug)
+    base = f"{live_server.url}/{slug}"
+    email = f"parent.{slug}@example.fr"
+
+    # Welcome page
+    page.goto(f"{base}/")
+    expect(page.get_by_role("heading", name="Bienvenue dans votre espace famille")).to_be_visible()
+    expect(main(page).get_by_text(caisse.name, exact=True)).to_be_visible()
+    check_page(page)
+    main(page).get_by_role("link", name="Créer mon espace personnel").click()
+
+    # Step 1: the CGU
+    expect(page.get_by_text("Étape 1 sur 2")).to_be_visible()
+    check_page(page)
+    main(page).get_by_role("button", name="Suivant").click()
+    expect(page.get_by_text("Vous devez accepter les conditions générales d'utilisation")).to_be_visible()
+    check_page(page)
+    page.get_by_text("J'accepte les Conditions Générales d'Utilisation").click()
+    main(page).get_by_role("button", name="Suivant").click()
+
+    # Step 2: identity, address, contact, password
+    expect(page.get_by_text("Étape 2 sur 2")).to_be_visible()
+    check_page(page)
+    page.locator("#id_civility").select_option("mme")
+    page.locator("#id_last_name").fill("Lovinfosse")
+    page.locator("#id_first_name").fill("Allison")
+    page.locator("#id_birth_date").fill("1985-05-17")
+    page.locator("#id_street_number").fill("12")
+    page.locator("#id_street_name").fill("rue de la Roquette")
+    page.locator("#id_apartment").fill("24")
+    page.locator("#id_postcode").fill("75011")
+    page.locator("#id_city").fill("Paris")
+    page.locator("#id_email").fill(email)
+    page.locator("#id_mobile_phone").fill("0612345678")
+    checklist = page.locator("#password-rules")
+    page.locator("#id_password1").press_sequentially("tartine")
+    expect(checklist.locator('[data-rule="lower"]')).to_have_class(re.compile("is-valid"))
+    expect(checklist.locator('[data-rule="upper"]')).not_to_have_class(re.compile("is-valid"))
+    expect(checklist.locator("[data-status]")).to_have_text("Incomplet")
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password1").dispatch_event("input")
+    for rule in ["length", "lower", "upper", "digit"]:
+        expect(checklist.locator(f'[data-rule="{rule}"]')).to_have_class(re.compile("is-valid"))
+    expect(checklist.locator("[data-status]")).to_have_text("Correct")
+    page.locator("#id_password2").fill(PASSWORD)
+    check_page(page)
+    main(page).get_by_role("button", name="Créer mon espace personnel").click()
+
+    # The activation e-mail, through the worker and SMTP
+    expect(page.get_by_role("heading", name="Activez votre espace")).to_be_visible()
+    check_page(page)
+    assert len(mail_through_worker.messages) == 1
+    message = mail_through_worker.messages[0]
+    assert message["To"] == email
+    assert caisse.name in message["Subject"]
+    identifier = re.search(r"Votre identifiant : (\S+)", mail_through_worker.text_of(message)).group(1)
+    assert re.fullmatch(r"[A-Z0-9]{3}-[A-Z0-9]{5}", identifier)
+    page.goto(last_link(mail_through_worker, f"/{slug}/compte/confirm-email/"))
+    check_page(page)
+    main(page).get_by_role("button", name="Activer mon espace").click()
+    expect(
+        page.get_by_text(f"Votre espace a bien été activé pour le nom d'utilisateur : {identifier}")
+    ).to_be_visible()
+    check_page(page)
+
+    # Login by identifier, "Mon espace", logout
+    main(page).get_by_role("link", name="J'accède à mon espace personnel").click()
+    check_page(page)
+    log_in(page, check_page, identifier, PASSWORD)
+    expect(main(page).get_by_text(identifier)).to_be_visible()
+    expect(main(page).get_by_text("Madame Allison LOVINFOSSE")).to_be_visible()
+    expect(main(page).get_by_text("17/05/1985")).to_be_visible()
+    expect(main(page).get_by_text("06 12 34 56 78")).to_be_visible()
+    log_out(page, base)
+
+    # Login by e-mail from the welcome page, logout
+    page.locator("#welcome-login").fill(email)
+    page.locator("#welcome-password").fill(PASSWORD)
+    main(page).get_by_role("button", name="Connexion").click()
+    expect(page.get_by_role("heading", name="Mon espace", exact=True)).to_be_visible()
+    log_out(page, base)
+
+    # "J'ai oublié mon mot de passe"
+    main(page).get_by_role("link", name="J'ai oublié mon mot de passe").click()
+    check_page(page)
+    page.locator("#id_email").fill(email)
+    main(page).get_by_role("button", name="Recevoir le lien").click()
+    expect(page.get_by_role("heading", name="Courriel envoyé")).to_be_visible()
+    check_page(page)
+    assert len(mail_through_worker.messages) == 2
+    page.goto(last_link(mail_through_worker, f"/{slug}/compte/password/reset/key/"))
+    expect(page.get_by_role("heading", name="Choisir un nouveau mot de passe")).to_be_visible()
+    check_page(page)
+    page.locator("#id_password1").fill(NEW_PASSWORD)
+    page.locator("#id_password1").dispatch_event("input")
+    expect(page.locator("#password-rules [data-status]")).to_have_text("Correct")
+    page.locator("#id_password2").fill(NEW_PASSWORD)
+    main(page).get_by_role("button", name="Enregistrer le mot de passe").click()
+    expect(page.get_by_role("heading", name="Mot de passe modifié")).to_be_visible()
+    check_page(page)
+    main(page).get_by_role("link", name="Connexion").click()
+    log_in(page, check_page, identifier.lower(), NEW_PASSWORD)
