@@ -1,7 +1,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import ratelimit
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
 from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -93,6 +96,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         context.setdefault("caisse", getattr(self.request, "caisse", None))
+        context.setdefault("activation_days", settings.ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS)
+        context.setdefault("reset_hours", max(1, settings.PASSWORD_RESET_TIMEOUT // 3600))
         return super().send_mail(template_prefix, email, context)
 
     def add_message(
@@ -136,9 +141,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def get_connect_redirect_url(self, request, socialaccount):
         return reverse("portal:dashboard")
 
-    def authentication_error(self, request, provider_id, error=None, exception=None, extra_context=None):
-        from django.contrib import messages
-
+    def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None):
+        # Back to the login page, with a word of explanation and the other ways in.
         messages.error(
             request, _("La connexion avec le fournisseur d'identité a échoué. Réessayez plus tard.")
         )
+        raise ImmediateHttpResponse(redirect("account_login"))

@@ -137,3 +137,16 @@ def test_oidc_apps_are_read_from_the_environment(monkeypatch):
     assert app["secret"] == "s3cret"
     assert app["settings"]["server_url"] == "https://moncompte.paris.fr/realms/paris"
     assert app["settings"]["scope"] == ["openid", "email", "profile", "birthdate"]
+
+
+def test_a_provider_that_refuses_the_code_leaves_no_account_and_says_so_in_french(
+    client, settings, oidc_provider, cde11
+):
+    app = oidc_provider.app_settings("monparis", "Mon Paris")
+    app["secret"] = "not-the-secret"
+    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": [app], "OAUTH_PKCE_ENABLED": True}}
+    _, response = provider_login(client, cde11)
+    assert response["Location"] == "/cde11/compte/login/"
+    content = page(client.get(response["Location"]))
+    assert "La connexion avec le fournisseur d'identité a échoué. Réessayez plus tard." in content
+    assert not User.objects.exists()

@@ -86,6 +86,7 @@ def test_activation_email_gives_the_identifier_and_a_link_in_the_caisse(signup, 
     assert message.subject == "[Caisse des écoles Paris 11e] Activez votre espace personnel"
     assert f"Votre identifiant : {person.username}" in message.body
     assert re.search(r"http://testserver/cde11/compte/confirm-email/[-:\w]+/", message.body)
+    assert "Ce lien ne sert qu'une fois et expire dans 3 jours." in message.body
 
 
 def test_identifiers_use_the_unambiguous_alphabet_only():
