@@ -283,11 +283,13 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": envstr("MEDIA_ROOT", str(VAR_DIR / "private")), "base_url": None},
     },
+    # Compressed, not hashed: a manifest storage rewrites url() inside the DSFR stylesheets, whose
+    # <link integrity="sha384-..."> then no longer matches and the browser refuses the whole DSFR look.
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "whitenoise.storage.CompressedStaticFilesStorage"
         )
     },
 }
