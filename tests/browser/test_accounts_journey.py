@@ -11,6 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.fakes.oidc import oidc_provider  # noqa: F401  (fixture)
 from tests.fakes.smtp import FakeSMTPServer, smtp_delivery, smtp_server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -163,3 +164,32 @@ def test_a_parent_creates_activates_and_uses_their_space(
     check_page(page)
     main(page).get_by_role("link", name="Connexion").click()
     log_in(page, check_page, identifier.lower(), NEW_PASSWORD)
+
+
+def test_a_parent_logs_in_with_mon_paris_and_franceconnect_is_offered(
+    page,
+    live_server,
+    check_page,
+    settings,
+    oidc_provider,
+    cde11,  # noqa: F811
+):
+    """The provider buttons pass axe; the browser follows the redirects (CSP form-action included)."""
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": [
+                oidc_provider.app_settings("monparis", "Mon Paris"),
+                oidc_provider.app_settings("franceconnect", "FranceConnect"),
+            ],
+            "OAUTH_PKCE_ENABLED": True,
+        }
+    }
+    page.goto(f"{live_server.url}/cde11/")
+    expect(main(page).get_by_role("button", name="S’identifier avec FranceConnect")).to_be_visible()
+    check_page(page)
+    main(page).get_by_role("button", name="Me connecter avec Mon Paris").click()
+    expect(page.get_by_role("heading", name="Mon espace", exact=True)).to_be_visible()
+    expect(main(page).get_by_text("Camille MARTIN")).to_be_visible()
+    expect(main(page).get_by_text("29/02/1984")).to_be_visible()
+    check_page(page)
+    assert oidc_provider.token_requests[0]["code_verifier"]
