@@ -193,3 +193,14 @@ def test_signup_page_shows_the_live_password_checklist(client, cde11, curl):
 def test_an_authenticated_person_skips_the_signup(client, cde11, curl, parent_a):
     client.force_login(parent_a)
     assert client.get(curl(cde11, "signup_cgu"))["Location"] == curl(cde11, "portal:dashboard")
+
+
+def test_the_live_checklist_and_the_server_apply_the_same_rules():
+    from django.conf import settings
+
+    from refectoire.accounts.validators import PASSWORD_RULES
+
+    script = (settings.BASE_DIR / "refectoire" / "static" / "js" / "password-checklist.js").read_text()
+    assert "v.length >= 8" in script
+    for key, pattern, _label in PASSWORD_RULES[1:]:
+        assert f"{key}: function (v) {{ return /{pattern}/.test(v); }}" in script
