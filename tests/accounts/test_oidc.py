@@ -150,3 +150,12 @@ def test_a_provider_that_refuses_the_code_leaves_no_account_and_says_so_in_frenc
     content = page(client.get(response["Location"]))
     assert "La connexion avec le fournisseur d'identité a échoué. Réessayez plus tard." in content
     assert not User.objects.exists()
+
+
+def test_a_provider_email_not_verified_by_the_provider_is_never_linked_to_an_existing_account(
+    client, monparis, cde11, curl, parent_a
+):
+    monparis.claims = {**monparis.claims, "sub": "sub-x", "email": parent_a.email, "email_verified": False}
+    provider_login(client, cde11)
+    assert not SocialAccount.objects.filter(user=parent_a).exists()
+    assert client.get(curl(cde11, "portal:dashboard")).status_code == 302
