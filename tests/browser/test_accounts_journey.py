@@ -11,8 +11,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.fakes.oidc import oidc_provider  # noqa: F401  (fixture)
-from tests.fakes.smtp import FakeSMTPServer, smtp_delivery, smtp_server  # noqa: F401  (fixtures)
+from tests.fakes import oidc, smtp
+from tests.fakes.smtp import FakeSMTPServer
+
+# The fakes' fixtures, for this module.
+oidc_provider = oidc.oidc_provider
+smtp_server = smtp.smtp_server
+smtp_delivery = smtp.smtp_delivery
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,7 +26,7 @@ NEW_PASSWORD = "Goûter2027"
 
 
 @pytest.fixture
-def mail_through_worker(settings, smtp_delivery):  # noqa: F811
+def mail_through_worker(settings, smtp_delivery):
     """Mail as in production: queued as a task (run at once here), delivered by SMTP to the fake."""
     settings.EMAIL_BACKEND = "refectoire.core.mail.QueuedEmailBackend"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -172,7 +177,7 @@ def test_a_parent_logs_in_with_mon_paris_and_franceconnect_is_offered(
     check_page,
     settings,
     oidc_provider,
-    cde11,  # noqa: F811
+    cde11,
 ):
     """The provider buttons pass axe; the browser follows the redirects (CSP form-action included)."""
     settings.SOCIALACCOUNT_PROVIDERS = {
