@@ -1,6 +1,7 @@
 import datetime
 
 from allauth.account import forms as allauth_forms
+from allauth.account.models import EmailAddress
 from allauth.core import context, ratelimit
 from django import forms
 from django.core.exceptions import ValidationError
@@ -178,3 +179,9 @@ class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _password_fields(self)
+
+    def save(self):
+        super().save()
+        # The link was sent to the account's address: following it proves the address, so a space
+        # never activated is activated too ("J'ai oublié mon mot de passe" says so).
+        EmailAddress.objects.filter(user=self.user, email__iexact=self.user.email).update(verified=True)

@@ -216,6 +216,17 @@ def test_password_reset_link_sets_a_new_password_once(client, cde11, curl, paren
     assert parent_a.check_password("Nouveau2027")
 
 
+def test_password_reset_of_a_space_never_activated_activates_it(client, signup, cde11, curl):
+    signup(cde11)
+    person = User.objects.get()
+    request_reset(client, cde11, curl, "allison@example.fr")
+    choose_password(client, reset_path(), "Nouveau2027")
+    assert person.emailaddress_set.get().verified
+    assert login(client, cde11, curl, person.username, "Nouveau2027")["Location"] == curl(
+        cde11, "portal:dashboard"
+    )
+
+
 def test_password_reset_enforces_the_password_rules(client, cde11, curl, parent_a):
     request_reset(client, cde11, curl, parent_a.email)
     _, response = choose_password(client, reset_path(), "nouveau")
