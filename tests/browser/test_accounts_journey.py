@@ -7,6 +7,7 @@ login. Every page passes axe-core and the 360 px look.
 """
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -198,3 +199,31 @@ def test_a_parent_logs_in_with_mon_paris_and_franceconnect_is_offered(
     expect(main(page).get_by_text("29/02/1984")).to_be_visible()
     check_page(page)
     assert oidc_provider.token_requests[0]["code_verifier"]
+
+
+def test_an_agent_sets_up_two_factor_authentication_before_the_back_office(
+    page, live_server, check_page, settings, cde11, agent_cde11
+):
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    from tests.factories import PASSWORD as AGENT_PASSWORD
+
+    settings.AGENT_MFA = "required"
+    page.goto(f"{live_server.url}/cde11/agent/")
+    log_in_form = page.locator("main form").last
+    page.locator("#id_login").fill(agent_cde11.username)
+    page.locator("#id_password").fill(AGENT_PASSWORD)
+    log_in_form.get_by_role("button", name="Connexion").click()
+    # allauth asks for the password again before a security change
+    expect(page.get_by_text("La double authentification est obligatoire pour les agents")).to_be_visible()
+    check_page(page)
+    page.locator("input[type=password]").fill(AGENT_PASSWORD)
+    main(page).locator("button[type=submit]").click()
+    expect(page.locator("#authenticator_secret")).to_be_visible()
+    check_page(page)
+    secret = page.locator("#authenticator_secret").input_value()
+    page.locator("#id_code").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    main(page).locator("button[type=submit]").click()
+    page.goto(f"{live_server.url}/cde11/agent/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Back office")
+    check_page(page)
