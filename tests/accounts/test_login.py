@@ -265,3 +265,24 @@ def test_password_resets_stop_after_five_with_a_clear_message(client, cde11, cur
     assert "Trop de demandes de nouveau mot de passe pour ce courriel." in text(response)
     assert 'value="allison@example.fr"' in page(response)
     assert len(mail.outbox) == 5
+
+
+def test_empty_login_fields_are_reported_next_to_each_field(client, cde11, curl):
+    response = login(client, cde11, curl, "", "")
+    content = page(response)
+    for name in ["login", "password"]:
+        group = re.search(
+            rf'<div class="fr-input-group[^"]*" id="id_{name}-group">(.*?)</div>', content, re.S
+        )
+        assert "Ce champ est obligatoire." in group.group(0)
+
+
+def test_a_malformed_address_on_the_reset_page_is_reported_next_to_the_field(client, cde11, curl):
+    response = request_reset(client, cde11, curl, "pas-un-courriel")
+    assert response.status_code == 200
+    group = re.search(
+        r'<div class="fr-input-group[^"]*" id="id_email-group">(.*?)</div>', page(response), re.S
+    )
+    assert "Saisissez une adresse de courriel valide." in group.group(0)
+    assert 'value="pas-un-courriel"' in group.group(0)
+    assert len(mail.outbox) == 0
