@@ -22,6 +22,16 @@ smtp_delivery = smtp.smtp_delivery
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
+@pytest.fixture(autouse=True)
+def _patient_browser(page):
+    """The machine is shared: wait up to 15 s for a page rather than 5 (no assertion is about time)."""
+    page.set_default_timeout(30_000)
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 PASSWORD = "Tartine2026"
 NEW_PASSWORD = "Goûter2027"
 
