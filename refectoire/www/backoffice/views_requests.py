@@ -2,10 +2,10 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from refectoire.requests import selectors, services
 from refectoire.requests.enums import RequestState
@@ -108,9 +108,10 @@ DONE = {
 
 
 @agent_required
-@require_POST
 def request_act(request, request_uuid):
     demand = _get(request, request_uuid)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     action = request.POST.get("action", "")
     if action not in ACTIONS:
         return redirect("backoffice:request_detail", request_uuid=demand.uuid)
@@ -127,9 +128,10 @@ def request_act(request, request_uuid):
 
 
 @agent_required
-@require_POST
 def request_assign(request, request_uuid):
     demand = _get(request, request_uuid)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = AssignForm(request.POST, caisse=request.caisse)
     if form.is_valid():
         services.request_assign(

@@ -4,10 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from refectoire.documents.enums import DocumentKind
 from refectoire.documents.services import document_store
@@ -48,6 +48,8 @@ def household_required(view):
     def wrapper(request, *args, **kwargs):
         household = household_or_none(request)
         if household is None:
+            if kwargs:
+                raise Http404
             return render(request, "portal/requests/no_household.html", status=200)
         return view(request, household, *args, **kwargs)
 
@@ -168,9 +170,10 @@ def request_detail(request, household, request_uuid):
 
 
 @household_required
-@require_POST
 def request_submit(request, household, request_uuid):
     demand = get_request(household, request_uuid)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.request_submit(request=demand, household=household, actor=request.user)
     except ValidationError as error:
@@ -182,9 +185,10 @@ def request_submit(request, household, request_uuid):
 
 
 @household_required
-@require_POST
 def request_cancel(request, household, request_uuid):
     demand = get_request(household, request_uuid)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.request_cancel(request=demand, household=household, actor=request.user)
     except ValidationError as error:

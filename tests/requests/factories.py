@@ -1,0 +1,82 @@
+import datetime
+import io
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from refectoire.households.enums import GuardianRole, HouseholdState
+from refectoire.households.models import Child, Guardian, Household
+from tests.factories import CaisseFactory
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    caisse = factory.SubFactory(CaisseFactory)
+    state = HouseholdState.VALIDATED
+    reference = factory.Sequence(lambda n: f"F{n:05d}")
+
+
+class GuardianFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Guardian
+
+    household = factory.SubFactory(HouseholdFactory)
+    role = GuardianRole.PRIMARY
+    first_name = factory.LazyAttribute(lambda o: o.user.first_name if o.user else "Camille")
+    last_name = factory.LazyAttribute(lambda o: o.user.last_name if o.user else "Martin")
+    email = factory.LazyAttribute(lambda o: o.user.email if o.user else "camille@example.fr")
+    street_number = "12"
+    street_name = "rue de la Roquette"
+    postcode = "75011"
+    city = "Paris"
+    user = None
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    household = factory.SubFactory(HouseholdFactory)
+    first_name = factory.Sequence(lambda n: f"Enfant{n}")
+    last_name = "Lovinfosse"
+    birth_date = datetime.date(2018, 3, 14)
+
+
+def household_of(user, caisse, *, children=1):
+    household = HouseholdFactory(caisse=caisse)
+    GuardianFactory(household=household, user=user)
+    for _ in range(children):
+        ChildFactory(household=household, last_name=user.last_name)
+    return household
+
+
+def pdf_bytes(*, encrypt: bool = False) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    if encrypt:
+        writer.encrypt("secret")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def png_bytes() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), "white").save(out, format="PNG")
+    return out.getvalue()
+
+
+def pdf_upload(name="certificat.pdf", **kwargs):
+    return SimpleUploadedFile(name, pdf_bytes(**kwargs), content_type="application/pdf")
+
+
+def last_school_week(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """Monday and Friday of the week before this one (always within 30 days)."""
+    monday = today - datetime.timedelta(days=today.weekday() + 7)
+    return monday, monday + datetime.timedelta(days=4)
