@@ -157,11 +157,14 @@ def request_cancel(*, request, household, actor, reason="") -> Request:
 
 @transaction.atomic
 def request_message(*, request, actor, by_agent: bool, message, attachments=()) -> RequestEvent:
+    """A message in the request's timeline; a message of the Caisse is announced to the family by mail."""
     if not message.strip():
         raise ValidationError(_("Le message est vide."))
+    if request.is_closed and not by_agent:
+        raise ValidationError(_("Cette demande est close : écrivez à la Caisse depuis « Mes messages »."))
     _check_documents(request.household, attachments)
     request.attachments.add(*attachments)
-    return _log(
+    event = _log(
         request,
         actor=actor,
         by_agent=by_agent,
@@ -169,6 +172,9 @@ def request_message(*, request, actor, by_agent: bool, message, attachments=()) 
         message=message,
         attachments=attachments,
     )
+    if by_agent:
+        notify_request_decision(request)
+    return event
 
 
 def _check_agent(request, caisse):

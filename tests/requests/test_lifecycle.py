@@ -207,3 +207,29 @@ def test_an_agent_does_not_see_a_draft(client, curl, cde11, household_a, parent_
     )
     client.force_login(agent_cde11)
     assert client.get(curl(cde11, "backoffice:request_detail", request_uuid=draft.uuid)).status_code == 404
+
+
+def test_parent_writes_on_an_open_request_and_the_agents_answer_is_announced_by_mail(
+    client, curl, cde11, household_a, parent_a, agent_cde11, django_capture_on_commit_callbacks
+):
+    demand = correction(household_a, parent_a)
+    client.force_login(parent_a)
+    client.post(
+        curl(cde11, "portal:request_detail", request_uuid=demand.uuid), {"body": "J'ajoute un détail."}
+    )
+    assert demand.events.last().message == "J'ajoute un détail."
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_message(request=demand, actor=agent_cde11, by_agent=True, message="Bien noté.")
+    assert len(mail.outbox) == 1
+    assert "Bien noté" not in mail.outbox[0].body
+
+
+def test_the_backoffice_home_counts_conversations_to_read(
+    client, curl, cde11, household_a, parent_a, agent_cde11
+):
+    from refectoire.messaging.services import conversation_start
+
+    conversation_start(household=household_a, subject="Q", body="?", author=parent_a, by_agent=False)
+    client.force_login(agent_cde11)
+    queues = client.get(curl(cde11, "backoffice:home")).context["queues"]
+    assert {q["label"]: q["count"] for q in queues}["Conversations avec des messages non lus"] == 1

@@ -16,9 +16,22 @@ from refectoire.www.backoffice.forms_requests import AssignForm, DecisionForm, Q
 
 
 def request_queues(request) -> list[dict]:
-    """The count of requests per state, for the back-office home."""
+    """The count of requests per state and of conversations to read, for the back-office home."""
+    from refectoire.messaging.models import Conversation
+
     url = reverse("backoffice:request_queue")
-    return [
+    unread = (
+        Conversation.objects.for_caisse(request.caisse)
+        .with_unread(for_agents=True)
+        .filter(unread__gt=0)
+        .count()
+    )
+    conversations = {
+        "label": _("Conversations avec des messages non lus"),
+        "count": unread,
+        "url": reverse("backoffice:conversation_list") + "?unread=1",
+    }
+    per_state = [
         {
             "label": _("Demandes — %(state)s") % {"state": RequestState(state).label},
             "count": count,
@@ -26,6 +39,7 @@ def request_queues(request) -> list[dict]:
         }
         for state, count in selectors.count_by_state(request.caisse).items()
     ]
+    return [*per_state, conversations]
 
 
 @agent_required

@@ -152,7 +152,24 @@ def request_detail(request, household, request_uuid):
                 )
             messages.success(request, _("Votre demande complétée a été renvoyée à la Caisse."))
             return redirect("portal:request_detail", request_uuid=demand.uuid)
-    elif request.method == "POST":
+    message_form = None
+    if demand.state in (RequestState.SUBMITTED, RequestState.IN_PROGRESS):
+        message_form = forms.ReplyForm(request.POST or None, request.FILES or None, household=household)
+        if request.method == "POST" and message_form.is_valid():
+            with transaction.atomic():
+                attachments = store_uploads(
+                    request, household, message_form, ("attachment", DocumentKind.ATTACHMENT)
+                )
+                services.request_message(
+                    request=demand,
+                    actor=request.user,
+                    by_agent=False,
+                    message=message_form.cleaned_data["body"],
+                    attachments=attachments,
+                )
+            messages.success(request, _("Votre message est ajouté à la demande."))
+            return redirect("portal:request_detail", request_uuid=demand.uuid)
+    if request.method == "POST" and complete_form is None and message_form is None:
         raise Http404
     events = demand.events.select_related("actor").prefetch_related("attachments")
     return render(
@@ -163,6 +180,7 @@ def request_detail(request, household, request_uuid):
             "demand_lines": selectors.summary_lines(demand),
             "events": events,
             "complete_form": complete_form,
+            "message_form": message_form,
             "can_cancel": demand.can_move(RequestState.CANCELLED, by="parent"),
             "can_submit": demand.state == RequestState.DRAFT,
         },
