@@ -9,7 +9,7 @@ from refectoire.caisses.models import AgentRole
 from refectoire.households.models import Household
 from refectoire.messaging.models import Conversation
 from refectoire.messaging.services import conversation_reply, conversation_start
-from refectoire.requests import services
+from refectoire.requests import rules, services
 from refectoire.requests.enums import RequestKind
 
 
@@ -48,13 +48,16 @@ def seed(*, stdout):
     today = timezone.localdate()
     monday = today - datetime.timedelta(days=today.weekday() + 7)
     child = household.children.first()
-    if child is not None:
+    first, last = monday, monday + datetime.timedelta(days=3)
+    if child is not None and not rules.illness_refund_errors(
+        child=child, household=household, first=first, last=last, sent_on=today
+    ):
         services.request_create(
             household=household,
             kind=RequestKind.ILLNESS_REFUND,
             data={
-                "first_day": monday.isoformat(),
-                "last_day": (monday + datetime.timedelta(days=3)).isoformat(),
+                "first_day": first.isoformat(),
+                "last_day": last.isoformat(),
                 "visa_by_school": True,
             },
             created_by=user,

@@ -86,15 +86,28 @@ def illness_refund_errors(
 
 
 def enrollment_first_day(child) -> datetime.date | None:
-    """The first day from which `child` is enrolled, as far as this branch knows.
+    """The first day of the child's current enrollment.
 
-    Until the enrollment app lands, the first day of the Caisse's current school year (the
-    earliest an enrollment of this year can start).
+    Read from the enrollment app when it is installed and the child has an active enrollment;
+    otherwise the first day of the Caisse's current school year (the earliest an enrollment of
+    this year can start).
     """
     from django.utils import timezone
 
     from refectoire.schools.models import SchoolYear
 
+    try:
+        from refectoire.enrollment.models import Enrollment
+    except ImportError:
+        Enrollment = None
+    if Enrollment is not None:
+        starts = (
+            Enrollment.objects.filter(child=child, state="active")
+            .order_by("start_date")
+            .values_list("start_date", flat=True)
+        )
+        if starts:
+            return starts[0]
     year = SchoolYear.objects.for_caisse(child.household.caisse).containing(timezone.localdate()).first()
     return year.first_day if year else None
 

@@ -229,19 +229,19 @@ def request_accept(*, request, caisse, actor, message="") -> Request:
     request = Request.objects.select_for_update().get(pk=request.pk)
     if not request.can_move(RequestState.ACCEPTED, by=AGENT):
         raise ValidationError(_("Cette demande ne peut plus être acceptée."))
-    done = _apply(request)
+    done = _apply(request, actor=actor)
     text = "\n".join(part for part in (message, done) if part)
     return _move(request, RequestState.ACCEPTED, actor=actor, by=AGENT, message=text)
 
 
-def _apply(request) -> str:
+def _apply(request, *, actor) -> str:
     if request.kind == RequestKind.ILLNESS_REFUND:
         credit = credit_create_for_refund(request=request)
         return _("Avoir de %(count)d repas, déduit de la prochaine facture.") % {"count": credit.meal_count}
     if request.kind == RequestKind.SITUATION:
         return situation_apply(request=request)
     if request.kind == RequestKind.RADIATION:
-        return radiation_apply(request=request)
+        return radiation_apply(request=request, actor=actor)
     return ""
 
 
@@ -264,14 +264,32 @@ def credit_create_for_refund(*, request) -> Credit:
     )
 
 
-def radiation_apply(*, request) -> str:
+def radiation_apply(*, request, actor=None) -> str:
     """End the enrollments of the children on the last day.
 
-    The enrollment app is not on this branch: each end is recorded as a FollowUp that its
-    service applies (`FollowUp.kind == enrollment_end`, `effective_date` = last day).
+    With the enrollment app installed, its `enrollment_cancel` service ends every active
+    enrollment that runs past that day, and the FollowUp is marked done; without it, the end is
+    recorded as a FollowUp (`enrollment_end`, `effective_date` = last day) for it to apply.
     """
     last_day = _day(request.data["last_day"])
+    try:
+        from refectoire.enrollment.models import Enrollment
+        from refectoire.enrollment.services import enrollment_cancel
+    except ImportError:
+        Enrollment = enrollment_cancel = None
     for child in request.children.all():
+        done_at = None
+        if enrollment_cancel is not None:
+            for enrollment in Enrollment.objects.filter(
+                household=request.household, child=child, state="active", end_date__gt=last_day
+            ):
+                enrollment_cancel(
+                    enrollment=enrollment,
+                    last_day=last_day,
+                    actor=actor,
+                    reason=_("Radiation / déménagement"),
+                )
+            done_at = timezone.now()
         FollowUp.objects.create(
             caisse=request.caisse,
             household=request.household,
@@ -279,5 +297,6 @@ def radiation_apply(*, request) -> str:
             child=child,
             kind=FollowUpKind.ENROLLMENT_END,
             effective_date=last_day,
+            done_at=done_at,
         )
     return _("Les inscriptions prennent fin le %(day)s.") % {"day": rules._fr(last_day)}

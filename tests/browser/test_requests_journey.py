@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,23 +31,24 @@ def logged_in_page(browser, live_server, user):
 
 def test_refund_request_from_sending_to_decision(browser, live_server, check_page):
     from tests.factories import AgentRoleFactory, CaisseFactory, UserFactory
-    from tests.requests.factories import household_of, last_school_week, pdf_bytes
+    from tests.requests.factories import enroll, household_of, last_school_week, pdf_bytes
 
     caisse = CaisseFactory(slug="cde11", name="Caisse des écoles Paris 11e")
     parent = UserFactory(first_name="Allison", last_name="Lovinfosse", email="allison@example.fr")
     household = household_of(parent, caisse)
     child = household.children.get()
+    enroll(child)
     agent = AgentRoleFactory(caisse=caisse, user__email="agent11@example.fr").user
     first, last = last_school_week(timezone.localdate())
 
     page = logged_in_page(browser, live_server, parent)
     page.goto(f"{live_server.url}/cde11/mon-espace/")
-    assert page.get_by_role("heading", name="Mes dernières demandes et messages").is_visible()
+    expect(page.get_by_role("heading", name="Mes dernières demandes et messages")).to_be_visible()
     check_page(page)
     page.get_by_role("link", name="Faire une demande").first.click()
     check_page(page)
     page.get_by_role("link", name="Remboursement pour maladie").click()
-    assert page.get_by_role("heading", name="Remboursement pour maladie").is_visible()
+    expect(page.get_by_role("heading", name="Remboursement pour maladie")).to_be_visible()
     check_page(page)
     page.get_by_label("Enfant").select_option(str(child.uuid))
     page.get_by_label("Premier jour d'absence").fill(first.isoformat())
@@ -57,8 +59,8 @@ def test_refund_request_from_sending_to_decision(browser, live_server, check_pag
     )
     page.locator("label[for=id_visa_by_school]").click()
     page.get_by_role("button", name="Envoyer la demande").click()
-    assert page.get_by_text("Votre demande a été envoyée à la Caisse.").is_visible()
-    assert page.get_by_text("La Caisse va étudier votre demande.").is_visible()
+    expect(page.get_by_text("Votre demande a été envoyée à la Caisse.")).to_be_visible()
+    expect(page.get_by_text("La Caisse va étudier votre demande.")).to_be_visible()
     check_page(page)
 
     agent_page = logged_in_page(browser, live_server, agent)
@@ -69,21 +71,21 @@ def test_refund_request_from_sending_to_decision(browser, live_server, check_pag
     agent_page.get_by_role("link", name="Remboursement pour maladie").click()
     check_page(agent_page)
     agent_page.get_by_role("button", name="Prendre en charge").click()
-    assert agent_page.get_by_text("Vous êtes chargé(e) de cette demande.").is_visible()
+    expect(agent_page.get_by_text("Vous êtes chargé(e) de cette demande.")).to_be_visible()
     agent_page.get_by_label("Message à la famille").fill("Certificat reçu, bon rétablissement.")
     agent_page.get_by_role("button", name="Accepter").click()
-    assert agent_page.get_by_text("La demande est acceptée").is_visible()
-    assert agent_page.get_by_text("Avoir de 5 repas").first.is_visible()
+    expect(agent_page.get_by_text("La demande est acceptée")).to_be_visible()
+    expect(agent_page.get_by_text("Avoir de 5 repas").first).to_be_visible()
     check_page(agent_page)
 
     page.reload()
-    assert page.get_by_text("Votre demande a été acceptée. Aucune démarche de plus.").is_visible()
+    expect(page.get_by_text("Votre demande a été acceptée. Aucune démarche de plus.")).to_be_visible()
     timeline = page.locator(".refectoire-timeline li")
-    assert timeline.count() == 5  # created, sent, assigned, in progress, accepted
-    assert page.get_by_text("Certificat reçu, bon rétablissement.").is_visible()
+    expect(timeline).to_have_count(5)  # created, sent, assigned, in progress, accepted
+    expect(page.get_by_text("Certificat reçu, bon rétablissement.")).to_be_visible()
     check_page(page)
     page.get_by_role("link", name="Retour à mes demandes").click()
-    assert page.get_by_role("cell", name="Acceptée", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="Acceptée", exact=True)).to_be_visible()
     check_page(page)
 
 
@@ -101,7 +103,7 @@ def test_conversation_documents_and_faq_pages_in_the_browser(browser, live_serve
     page = logged_in_page(browser, live_server, parent)
     page.goto(f"{live_server.url}/cde11/mon-espace/questions-frequentes/")
     page.get_by_role("button", name="Je déménage, qui prévenir ?").click()
-    assert page.get_by_text("La Caisse.").is_visible()
+    expect(page.get_by_text("La Caisse.")).to_be_visible()
     check_page(page)
     page.goto(f"{live_server.url}/cde11/mon-espace/messages/nouveau/")
     check_page(page)
@@ -112,7 +114,7 @@ def test_conversation_documents_and_faq_pages_in_the_browser(browser, live_serve
         files=[{"name": "pai.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}],
     )
     page.get_by_role("button", name="Envoyer").click()
-    assert page.get_by_role("heading", name="Allergie").is_visible()
+    expect(page.get_by_role("heading", name="Allergie")).to_be_visible()
     check_page(page)
 
     agent_page = logged_in_page(browser, live_server, manager)
@@ -132,10 +134,10 @@ def test_conversation_documents_and_faq_pages_in_the_browser(browser, live_serve
         check_page(agent_page)
 
     page.goto(f"{live_server.url}/cde11/mon-espace/messages/")
-    assert page.get_by_text("1 non lu").is_visible()
+    expect(page.get_by_text("1 non lu")).to_be_visible()
     check_page(page)
     page.goto(f"{live_server.url}/cde11/mon-espace/documents/")
-    assert page.get_by_role("link", name="pai.pdf").is_visible()
+    expect(page.get_by_role("link", name="pai.pdf")).to_be_visible()
     check_page(page)
     page.goto(f"{live_server.url}/cde11/mon-espace/demandes/nouvelle/changement-de-situation/")
     check_page(page)

@@ -80,3 +80,42 @@ def last_school_week(today: datetime.date) -> tuple[datetime.date, datetime.date
     """Monday and Friday of the week before this one (always within 30 days)."""
     monday = today - datetime.timedelta(days=today.weekday() + 7)
     return monday, monday + datetime.timedelta(days=4)
+
+
+def enroll(child, *, start=None, end=None):
+    """Enroll `child` Monday to Friday for a school year around today, when enrollment is installed.
+
+    On a branch without the enrollment app, canteen days are every Monday to Friday and the
+    first day of enrollment is the school year's first day: the school year alone is created.
+    """
+    from django.utils import timezone
+
+    from refectoire.schools.models import School, SchoolYear
+
+    today = timezone.localdate()
+    start = start or today - datetime.timedelta(days=90)
+    end = end or today + datetime.timedelta(days=200)
+    household = child.household
+    year, _created = SchoolYear.objects.get_or_create(
+        caisse=household.caisse,
+        label=f"{start.year}-{start.year + 1}",
+        defaults={"first_day": start, "last_day": end},
+    )
+    try:
+        from refectoire.enrollment.models import Enrollment
+    except ImportError:
+        return year
+    school, _created = School.objects.get_or_create(
+        caisse=household.caisse, code="E-ROQUETTE", defaults={"name": "École Roquette", "kind": "elementaire"}
+    )
+    Enrollment.objects.create(
+        caisse=household.caisse,
+        household=household,
+        child=child,
+        school_year=year,
+        school=school,
+        weekdays="12345",
+        start_date=start,
+        end_date=end,
+    )
+    return year

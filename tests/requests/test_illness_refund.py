@@ -10,9 +10,14 @@ from django.utils import timezone
 from refectoire.requests import rules, services
 from refectoire.requests.enums import RequestKind, RequestState
 from refectoire.requests.models import Credit
-from tests.requests.factories import last_school_week, pdf_upload
+from tests.requests.factories import enroll, last_school_week, pdf_upload
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _enrolled(household_a):
+    enroll(household_a.children.get())
 
 
 def refund_form(child, first, last, **extra):
@@ -36,10 +41,11 @@ def send_refund(household, user, first, last):
     )
 
 
-def test_canteen_days_count_monday_to_friday_while_enrollment_is_not_installed(household_a):
-    child = household_a.children.get()
-    days = rules.canteen_days(child, household_a, datetime.date(2026, 11, 13), datetime.date(2026, 11, 17))
-    assert days == [datetime.date(2026, 11, 13), datetime.date(2026, 11, 16), datetime.date(2026, 11, 17)]
+def test_canteen_days_skip_the_weekend(household_a):
+    monday, friday = last_school_week(timezone.localdate() - datetime.timedelta(days=7))
+    tuesday = friday + datetime.timedelta(days=4)
+    days = rules.canteen_days(household_a.children.get(), household_a, friday, tuesday)
+    assert days == [friday, friday + datetime.timedelta(days=3), tuesday]
 
 
 def test_parent_sends_a_refund_and_the_accepted_request_becomes_a_credit(

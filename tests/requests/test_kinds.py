@@ -9,8 +9,7 @@ from django.utils import timezone
 from refectoire.requests import services
 from refectoire.requests.enums import FollowUpKind, RequestKind, RequestState
 from refectoire.requests.models import FollowUp
-from refectoire.schools.models import SchoolYear
-from tests.requests.factories import ChildFactory, pdf_upload
+from tests.requests.factories import ChildFactory, enroll, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +136,9 @@ def test_an_accepted_radiation_ends_the_enrollments_of_the_children_that_day(
 ):
     second = ChildFactory(household=household_a)
     children = list(household_a.children.all())
+    for child in children:
+        enroll(child)
+    last_day = timezone.localdate() + datetime.timedelta(days=30)
     client.force_login(parent_a)
     post(
         client,
@@ -145,7 +147,7 @@ def test_an_accepted_radiation_ends_the_enrollments_of_the_children_that_day(
         "radiation",
         {
             "children_field": [str(c.uuid) for c in children],
-            "last_day": "2027-01-15",
+            "last_day": last_day.isoformat(),
             "attachment": pdf_upload(),
         },
     )
@@ -153,17 +155,12 @@ def test_an_accepted_radiation_ends_the_enrollments_of_the_children_that_day(
     services.request_accept(request=demand, caisse=cde11, actor=agent_cde11)
     ends = FollowUp.objects.filter(request=demand, kind=FollowUpKind.ENROLLMENT_END)
     assert {f.child for f in ends} == {children[0], second}
-    assert {f.effective_date for f in ends} == {datetime.date(2027, 1, 15)}
+    assert {f.effective_date for f in ends} == {last_day}
 
 
 def test_a_radiation_date_before_the_enrollment_is_refused(household_a, parent_a, cde11):
     today = timezone.localdate()
-    SchoolYear.objects.create(
-        caisse=cde11,
-        label="2026-2027",
-        first_day=today - datetime.timedelta(days=30),
-        last_day=today + datetime.timedelta(days=200),
-    )
+    enroll(household_a.children.get(), start=today - datetime.timedelta(days=30))
     with pytest.raises(ValidationError) as error:
         services.request_create(
             household=household_a,
