@@ -239,7 +239,7 @@ def _apply(request, *, actor) -> str:
         credit = credit_create_for_refund(request=request)
         return _("Avoir de %(count)d repas, déduit de la prochaine facture.") % {"count": credit.meal_count}
     if request.kind == RequestKind.SITUATION:
-        return situation_apply(request=request)
+        return situation_apply(request=request, actor=actor)
     if request.kind == RequestKind.RADIATION:
         return radiation_apply(request=request, actor=actor)
     return ""

@@ -1,7 +1,9 @@
 """Applying an accepted "Changement de situation" to the household, with history.
 
-The households app has no services on this branch yet: these small functions write the
-changes on Guardian and Child (both carry HistoricalRecords, so every change is kept).
+When the households app offers its services (`guardian_change`, `child_add`, with the agent as
+actor), they are used: they check, log a HouseholdEvent and keep history. Until then these
+small functions write the changes on Guardian and Child (both carry HistoricalRecords, so
+every change is kept).
 """
 
 import datetime
@@ -31,8 +33,21 @@ def _guardian_of(request) -> Guardian:
     )
 
 
+def _household_services():
+    try:
+        from refectoire.households import services
+    except ImportError:
+        return None
+    if hasattr(services, "guardian_change") and hasattr(services, "child_add"):
+        return services
+    return None
+
+
 @transaction.atomic
-def guardian_update(*, guardian: Guardian, **fields) -> Guardian:
+def guardian_update(*, guardian: Guardian, actor=None, **fields) -> Guardian:
+    services = _household_services()
+    if services is not None:
+        return services.guardian_change(guardian=guardian, actor=actor, actor_is_agent=True, **fields)
     for name, value in fields.items():
         setattr(guardian, name, value)
     guardian.full_clean()
@@ -41,7 +56,18 @@ def guardian_update(*, guardian: Guardian, **fields) -> Guardian:
 
 
 @transaction.atomic
-def child_add(*, household, first_name, last_name, birth_date, sex="") -> Child:
+def child_add(*, household, first_name, last_name, birth_date, sex="", actor=None) -> Child:
+    services = _household_services()
+    if services is not None:
+        return services.child_add(
+            household=household,
+            actor=actor,
+            actor_is_agent=True,
+            first_name=first_name,
+            last_name=last_name,
+            birth_date=birth_date,
+            sex=sex,
+        )
     child = Child(
         household=household, first_name=first_name, last_name=last_name, birth_date=birth_date, sex=sex
     )
@@ -50,17 +76,17 @@ def child_add(*, household, first_name, last_name, birth_date, sex="") -> Child:
     return child
 
 
-def situation_apply(*, request) -> str:
+def situation_apply(*, request, actor=None) -> str:
     """Apply the change; return what was done, in French, for the timeline."""
     data = request.data
     change = data["change"]
     if change == SituationChange.ADDRESS:
         guardian = _guardian_of(request)
-        guardian_update(guardian=guardian, **{f: data.get(f, "") for f in ADDRESS_FIELDS})
+        guardian_update(guardian=guardian, actor=actor, **{f: data.get(f, "") for f in ADDRESS_FIELDS})
         return f"Adresse mise à jour pour {guardian.full_name}."
     if change == SituationChange.CONTACT:
         guardian = _guardian_of(request)
-        guardian_update(guardian=guardian, **{f: data[f] for f in CONTACT_FIELDS if data.get(f)})
+        guardian_update(guardian=guardian, actor=actor, **{f: data[f] for f in CONTACT_FIELDS if data.get(f)})
         return f"Coordonnées mises à jour pour {guardian.full_name}."
     if change == SituationChange.NEW_CHILD:
         child = child_add(
@@ -69,6 +95,7 @@ def situation_apply(*, request) -> str:
             last_name=data["child_last_name"],
             birth_date=datetime.date.fromisoformat(data["child_birth_date"]),
             sex=data.get("child_sex", ""),
+            actor=actor,
         )
         request.children.add(child)
         return f"Enfant ajouté au foyer : {child.full_name}."
