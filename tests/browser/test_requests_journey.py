@@ -19,17 +19,27 @@ def _private_storage(settings, tmp_path):
     }
 
 
-def logged_in_page(browser, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    return context.new_page()
+@pytest.fixture
+def logged_in_page(browser, live_server):
+    """A page of a browser context signed in as `user`; the contexts are closed after the test."""
+    contexts = []
+
+    def open_page(user):
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
+        contexts.append(context)
+        context.add_cookies(
+            [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+        )
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
-def test_refund_request_from_sending_to_decision(browser, live_server, check_page):
+def test_refund_request_from_sending_to_decision(logged_in_page, live_server, check_page):
     from tests.factories import AgentRoleFactory, CaisseFactory, UserFactory
     from tests.requests.factories import enroll, household_of, last_school_week, pdf_bytes
 
@@ -41,7 +51,7 @@ def test_refund_request_from_sending_to_decision(browser, live_server, check_pag
     agent = AgentRoleFactory(caisse=caisse, user__email="agent11@example.fr").user
     first, last = last_school_week(timezone.localdate())
 
-    page = logged_in_page(browser, live_server, parent)
+    page = logged_in_page(parent)
     page.goto(f"{live_server.url}/cde11/mon-espace/")
     expect(page.get_by_role("heading", name="Mes dernières demandes et messages")).to_be_visible()
     check_page(page)
@@ -63,7 +73,7 @@ def test_refund_request_from_sending_to_decision(browser, live_server, check_pag
     expect(page.get_by_text("La Caisse va étudier votre demande.")).to_be_visible()
     check_page(page)
 
-    agent_page = logged_in_page(browser, live_server, agent)
+    agent_page = logged_in_page(agent)
     agent_page.goto(f"{live_server.url}/cde11/agent/")
     check_page(agent_page)
     agent_page.goto(f"{live_server.url}/cde11/agent/demandes/")
@@ -89,7 +99,7 @@ def test_refund_request_from_sending_to_decision(browser, live_server, check_pag
     check_page(page)
 
 
-def test_conversation_documents_and_faq_pages_in_the_browser(browser, live_server, check_page):
+def test_conversation_documents_and_faq_pages_in_the_browser(logged_in_page, live_server, check_page):
     from refectoire.messaging.models import FaqEntry
     from tests.factories import AgentRoleFactory, CaisseFactory, UserFactory
     from tests.requests.factories import household_of, pdf_bytes
@@ -100,7 +110,7 @@ def test_conversation_documents_and_faq_pages_in_the_browser(browser, live_serve
     manager = AgentRoleFactory(caisse=caisse, manager=True, user__email="gestion11@example.fr").user
     FaqEntry.objects.create(caisse=caisse, question="Je déménage, qui prévenir ?", answer="La Caisse.")
 
-    page = logged_in_page(browser, live_server, parent)
+    page = logged_in_page(parent)
     page.goto(f"{live_server.url}/cde11/mon-espace/questions-frequentes/")
     page.get_by_role("button", name="Je déménage, qui prévenir ?").click()
     expect(page.get_by_text("La Caisse.")).to_be_visible()
@@ -117,7 +127,7 @@ def test_conversation_documents_and_faq_pages_in_the_browser(browser, live_serve
     expect(page.get_by_role("heading", name="Allergie")).to_be_visible()
     check_page(page)
 
-    agent_page = logged_in_page(browser, live_server, manager)
+    agent_page = logged_in_page(manager)
     agent_page.goto(f"{live_server.url}/cde11/agent/messages/")
     check_page(agent_page)
     agent_page.get_by_role("link", name="Allergie").click()

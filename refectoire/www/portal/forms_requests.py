@@ -81,6 +81,21 @@ class SituationForm(HouseholdForm):
         help_text=_("Justificatif de domicile, de ressources, jugement… PDF, JPEG ou PNG, 10 Mo au plus."),
     )
 
+    GROUPS = [
+        (None, ["change", "effective_date"]),
+        (_("Nouvelle adresse"), ["street_number", "street_name", "address_complement", "postcode", "city"]),
+        (_("Nouveau téléphone ou courriel"), ["mobile_phone", "home_phone", "email"]),
+        (_("Un nouvel enfant"), ["child_first_name", "child_last_name", "child_birth_date", "child_sex"]),
+        (_("Précisions et justificatif"), ["details", "attachment", "reused"]),
+    ]
+
+    def groups(self):
+        """The fields in fieldsets, one per kind of change."""
+        return [
+            {"legend": legend, "fields": [self[name] for name in names if name in self.fields]}
+            for legend, names in self.GROUPS
+        ]
+
     REQUIRED = {
         SituationChange.ADDRESS: ["street_name", "postcode", "city"],
         SituationChange.CONTACT: [],
