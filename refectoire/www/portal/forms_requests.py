@@ -57,7 +57,12 @@ class SituationForm(HouseholdForm):
     change = forms.ChoiceField(
         label=_("Ce qui change"), choices=SituationChange.choices, widget=forms.RadioSelect
     )
-    effective_date = forms.DateField(label=_("À compter du"), required=False, widget=DateInput)
+    effective_date = forms.DateField(
+        label=_("À compter du"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Obligatoire pour une séparation ou un changement de ressources."),
+    )
     street_number = forms.CharField(label=_("Numéro"), required=False, max_length=20)
     street_name = forms.CharField(label=_("Nom de la voie"), required=False, max_length=200)
     address_complement = forms.CharField(label=_("Complément d'adresse"), required=False, max_length=200)
