@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("refectoire.www.backoffice.urls_stays")),
     path("", include("refectoire.www.backoffice.urls_enrollment")),
     path("tarifs/", include("refectoire.www.backoffice.urls_tariff")),
+    path("", include("refectoire.www.backoffice.urls_requests")),
 ]

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("refectoire.www.portal.urls_household")),
     path("", include("refectoire.www.portal.urls_stays")),
     path("", include("refectoire.www.portal.urls_enrollment")),
+    path("", include("refectoire.www.portal.urls_requests")),
 ]
