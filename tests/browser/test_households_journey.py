@@ -89,7 +89,7 @@ def test_declare_then_agent_validates_then_parent_sees_the_tiles(page, live_serv
         "Mes demandes",
         "Messages",
     ]:
-        expect(page.get_by_role("link", name=label, exact=True), label).to_be_visible()
+        expect(page.get_by_role("link", name=label, exact=True).first, label).to_be_visible()
     check_page(page)
     page.get_by_role("link", name="Ma famille", exact=True).first.click()
     expect(page.get_by_role("heading", name="Ma famille", exact=True)).to_be_visible()
