@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class EnrollmentConfig(AppConfig):
     name = "refectoire.enrollment"
     label = "enrollment"
+
+    def ready(self):
+        from refectoire.enrollment.import_hooks import create_enrollments
+        from refectoire.households.importer import register_hook
+
+        register_hook(create_enrollments)

@@ -89,7 +89,8 @@ class ColumnGroup:
 
 
 COLUMN_GROUPS: dict[str, ColumnGroup] = {}
-# hook(caisse=, rows=[(row dict, Child)], options=dict, dry_run=bool) inside the transaction.
+# hook(caisse=, rows=[(row dict, Child)], options=dict, dry_run=bool) inside the transaction;
+# row["__line__"] is the line number. A hook refuses the file by raising ImportRejected.
 HOOKS: list[Callable] = []
 
 
@@ -103,10 +104,14 @@ def register_hook(hook: Callable) -> None:
 
 
 def _check_weekdays(column, value, row):
-    days = [day.strip().lower() for day in value.replace(",", " ").split()] if value else []
-    allowed = {"lun", "mar", "mer", "jeu", "ven", "1", "2", "3", "4", "5"}
-    if not days or any(day not in allowed for day in days):
-        return "jours attendus : lun mar mer jeu ven (ou 1 à 5)"
+    # ISO digits in order, as in export_enrollments: "1245" = Monday, Tuesday, Thursday, Friday.
+    if (
+        not value
+        or not value.isdigit()
+        or any(day not in "12345" for day in value)
+        or list(value) != sorted(set(value))
+    ):
+        return "jours attendus en chiffres ISO dans l'ordre, de 1 (lundi) à 5 (vendredi), par exemple 1245"
     return ""
 
 
@@ -116,11 +121,13 @@ def _check_enrollment(column, value, row):
     if column == "weekdays":
         return _check_weekdays(column, value, row)
     if column == "custody":
-        return "" if value.lower() in {"", "non", "oui", "alternee", "alternée"} else "attendu : oui ou non"
+        return "" if value in {"full", "even", "odd", "calendar"} else "attendu : full, even, odd ou calendar"
     return ""
 
 
 def _check_tariff(column, value, row):
+    if not row.get("bracket") and not row.get("family_quotient"):
+        return ""  # no decided tariff for this household: tarif 10 until a decision
     if column == "bracket":
         return "" if value.isdigit() and 1 <= int(value) <= 10 else "une tranche de 1 à 10 est attendue"
     if column == "family_quotient":
@@ -446,7 +453,7 @@ def _write(caisse, households, existing_households, existing_children, report, o
                 birth_date=child_parsed["child_birth_date"],
             )
             children.append(child)
-            hook_rows.append((child_row, child))
+            hook_rows.append(({**child_row, "__line__": _line}, child))
     if guardians:
         bulk_create_with_history(guardians, Guardian, batch_size=1000)
     if children:

@@ -40,6 +40,13 @@ TILES = [
     ("factures", "Factures", "Vos factures et leur paiement", ["portal:invoice_list"]),
     ("demandes", "Mes demandes", "Le suivi de vos demandes", ["portal:request_list"]),
     ("messages", "Messages", "Vos échanges avec la Caisse", ["portal:conversation_list"]),
+    (
+        "sejours",
+        "Séjours de vacances",
+        "Les séjours de vacances de la Caisse des écoles",
+        ["portal:stays_home"],
+    ),
+    ("documents", "Mes documents", "Votre espace de stockage sécurisé", ["portal:document_list"]),
 ]
 FEATURES = {feature: label for feature, label, _description, _names in TILES}
 
