@@ -209,7 +209,7 @@ def reserve_numbers(*, caisse, count: int) -> int:
 @transaction.atomic
 def billing_run_issue(*, run: BillingRun, actor=None) -> BillingRun:
     """Number the drafts of the run in one unbroken sequence, freeze them, e-mail the parents."""
-    run = BillingRun.objects.select_for_update().select_related("period", "caisse").get(pk=run.pk)
+    run = BillingRun.objects.select_for_update(of=("self",)).select_related("period", "caisse").get(pk=run.pk)
     if run.state != RunState.DRAFT:
         raise ValidationError(_("Seule une facturation calculée (brouillon) peut être émise."))
     period = run.period

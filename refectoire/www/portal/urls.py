@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from refectoire.www.portal import views
 
@@ -6,4 +6,5 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("", include("refectoire.www.portal.urls_invoices")),
 ]
