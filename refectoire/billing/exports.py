@@ -12,7 +12,16 @@ from django.utils import timezone
 from refectoire.billing.enums import InvoiceKind
 from refectoire.billing.models import Invoice, InvoiceLine
 
-CSV_HEADER = ["invoice_number", "household_ref", "child_ref", "meals", "unit_price", "amount", "invoice_total", "state"]
+CSV_HEADER = [
+    "invoice_number",
+    "household_ref",
+    "child_ref",
+    "meals",
+    "unit_price",
+    "amount",
+    "invoice_total",
+    "state",
+]
 PES_NAMESPACE = "http://www.minefi.gouv.fr/cp/helios/pes_v2/Rev0/aller"
 
 

@@ -44,6 +44,8 @@ def invoice_detail_context(invoice: Invoice) -> dict:
         "guardian": household.primary_guardian,
         "lines": lines,
         "allocations": allocations,
-        "credit_notes": list(invoice.credit_notes.order_by("number")) if invoice.kind == InvoiceKind.INVOICE else [],
+        "credit_notes": list(invoice.credit_notes.order_by("number"))
+        if invoice.kind == InvoiceKind.INVOICE
+        else [],
         "payfip_reference": invoice.number,
     }

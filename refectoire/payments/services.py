@@ -198,7 +198,9 @@ def payfip_operation_settle(*, idop: str, source: str, query_string: str = "") -
 
 @transaction.atomic
 def _record_outcome(*, operation_id: int, outcome, source: str) -> PayfipOperation:
-    operation = PayfipOperation.objects.select_for_update(of=("self",)).select_related("caisse").get(pk=operation_id)
+    operation = (
+        PayfipOperation.objects.select_for_update(of=("self",)).select_related("caisse").get(pk=operation_id)
+    )
     if operation.state in FINAL_OPERATION_STATES or outcome.state == OperationState.PENDING:
         return operation
     if outcome.state == "error":

@@ -80,9 +80,7 @@ class BillingPeriodFactory(factory.django.DjangoModelFactory):
     label = "Mars / Avril 2027"
     start_date = datetime.date(2027, 3, 1)
     end_date = datetime.date(2027, 4, 30)
-    payment_opens_at = factory.LazyFunction(
-        lambda: timezone.make_aware(datetime.datetime(2027, 4, 2, 14, 0))
-    )
+    payment_opens_at = factory.LazyFunction(lambda: timezone.make_aware(datetime.datetime(2027, 4, 2, 14, 0)))
     due_date = datetime.date(2027, 5, 31)
 
 
@@ -122,7 +120,9 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
                 meals=meals,
                 unit_price=Decimal("3.50"),
                 amount=self.total,
-                days=[(datetime.date(2027, 3, 1) + datetime.timedelta(days=i)).isoformat() for i in range(meals)],
+                days=[
+                    (datetime.date(2027, 3, 1) + datetime.timedelta(days=i)).isoformat() for i in range(meals)
+                ],
                 bracket_number=4,
                 family_quotient=Decimal("1100.00"),
                 reason="tarif 4 — quotient familial 1100 €",
@@ -138,3 +138,12 @@ class PayfipSettingsFactory(factory.django.DjangoModelFactory):
     numcli = "123456"
     mode = "T"
     backend = "payfip_ws"
+
+
+def another_period(caisse, *, month=1):
+    """January / February 2027 (or another first month), for a second invoice of a household."""
+    start = datetime.date(2027, month, 1)
+    end = (start + datetime.timedelta(days=62)).replace(day=1) - datetime.timedelta(days=1)
+    return BillingPeriodFactory(
+        caisse=caisse, start_date=start, end_date=end, label=f"Période {start:%m/%Y}", payment_opens_at=None
+    )

@@ -46,7 +46,9 @@ def test_a_bracket_change_inside_the_period_gives_two_lines():
         Span(D(2027, 3, 1), D(2027, 3, 14), 10, Decimal("7.00"), None, None, "tarif 10"),
         Span(D(2027, 3, 15), D(2027, 4, 30), 3, Decimal("1.62"), Decimal("560"), 77, "tarif 3 — QF 560 €"),
     ]
-    lines = compute_lines(meal_days={(1, 10): [D(2027, 3, 12), D(2027, 3, 15), D(2027, 3, 16)]}, brackets={1: spans})
+    lines = compute_lines(
+        meal_days={(1, 10): [D(2027, 3, 12), D(2027, 3, 15), D(2027, 3, 16)]}, brackets={1: spans}
+    )
     assert [(line.bracket_number, line.meals, line.amount, line.decision_id) for line in lines[1]] == [
         (10, 1, Decimal("7.00"), None),
         (3, 2, Decimal("3.24"), 77),
@@ -64,7 +66,9 @@ def test_amount_is_rounded_once_at_the_line():
 
 def test_a_household_with_nothing_to_bill_gets_no_line_even_with_credits():
     lines = compute_lines(
-        meal_days={(1, 10): []}, brackets={1: whole_period()}, credits={1: [Credit(5, Decimal("3.00"), "avoir")]}
+        meal_days={(1, 10): []},
+        brackets={1: whole_period()},
+        credits={1: [Credit(5, Decimal("3.00"), "avoir")]},
     )
     assert lines == {}
 
@@ -73,10 +77,14 @@ def test_credits_become_negative_lines_and_only_whole_credits_that_fit_are_used(
     lines = compute_lines(
         meal_days={(1, 10): [D(2027, 3, 1), D(2027, 3, 2)]},
         brackets={1: whole_period()},
-        credits={1: [Credit(5, Decimal("3.00"), "Remboursement maladie"), Credit(6, Decimal("50.00"), "trop")]},
+        credits={
+            1: [Credit(5, Decimal("3.00"), "Remboursement maladie"), Credit(6, Decimal("50.00"), "trop")]
+        },
     )
     credit_lines = [line for line in lines[1] if line.is_credit]
-    assert [(line.credit_id, line.amount, line.child_id) for line in credit_lines] == [(5, Decimal("-3.00"), None)]
+    assert [(line.credit_id, line.amount, line.child_id) for line in credit_lines] == [
+        (5, Decimal("-3.00"), None)
+    ]
     assert invoice_total(lines[1]) == Decimal("11.00")
 
 
@@ -99,7 +107,9 @@ def households(draw):
         for start, end in zip(bounds, bounds[1:], strict=False):
             bracket = draw(st.integers(1, 10))
             price = Decimal(draw(st.integers(13, 700))) / 100
-            spans.append(Span(PERIOD_DAYS[start], PERIOD_DAYS[end - 1], bracket, price, None, None, f"tarif {bracket}"))
+            spans.append(
+                Span(PERIOD_DAYS[start], PERIOD_DAYS[end - 1], bracket, price, None, None, f"tarif {bracket}")
+            )
         brackets[household_id] = spans
         for child_id in range(draw(st.integers(1, 3))):
             days = draw(st.lists(st.sampled_from(PERIOD_DAYS), unique=True, max_size=40))
@@ -127,7 +137,9 @@ def test_lines_agree_with_a_day_by_day_computation(data):
         # Each line is rounded once; prices here have 2 decimals, so totals agree exactly.
         assert invoice_total(got) == expected_total
         billed = sorted(day for line in got for day in line.days)
-        assert billed == sorted(day for (hh, _c), days in meal_days.items() if hh == household_id for day in days)
+        assert billed == sorted(
+            day for (hh, _c), days in meal_days.items() if hh == household_id for day in days
+        )
         for line in got:
             span = next(s for s in spans if s.first_day <= line.days[0] <= s.last_day)
             assert all(span.first_day <= day <= span.last_day for day in line.days)

@@ -58,7 +58,10 @@ def test_a_credit_note_takes_the_next_number_and_reduces_what_is_due(cde11, agen
     invoice = InvoiceFactory(caisse=cde11, issued=True, number=7, total=Decimal("42.00"))
     InvoiceCounter.objects.create(caisse=cde11, next_number=8)
     note = credit_note_create(
-        invoice=invoice, reason="Sortie scolaire", lines=[("Repas du 12/03", Decimal("7.00"))], actor=agent_cde11
+        invoice=invoice,
+        reason="Sortie scolaire",
+        lines=[("Repas du 12/03", Decimal("7.00"))],
+        actor=agent_cde11,
     )
     invoice.refresh_from_db()
     assert note.number == 8
@@ -70,7 +73,9 @@ def test_a_credit_note_takes_the_next_number_and_reduces_what_is_due(cde11, agen
 
 def test_a_credit_note_of_the_whole_invoice_cancels_it(cde11):
     invoice = InvoiceFactory(caisse=cde11, issued=True, total=Decimal("14.00"))
-    credit_note_create(invoice=invoice, reason="Erreur d'inscription", lines=[("Annulation", Decimal("14.00"))])
+    credit_note_create(
+        invoice=invoice, reason="Erreur d'inscription", lines=[("Annulation", Decimal("14.00"))]
+    )
     invoice.refresh_from_db()
     assert invoice.state == InvoiceState.CANCELLED
     assert invoice.payable_state_label() == "annulée"
@@ -96,8 +101,10 @@ def test_concurrent_issues_leave_no_gap_and_no_duplicate_in_numbering():
     runs = []
     for month in (1, 3, 5, 9):
         period = BillingPeriodFactory(
-            caisse=caisse, start_date=datetime.date(2027 if month < 7 else 2026, month, 1),
-            end_date=datetime.date(2027 if month < 7 else 2026, month + 1, 28), label=f"Période {month}",
+            caisse=caisse,
+            start_date=datetime.date(2027 if month < 7 else 2026, month, 1),
+            end_date=datetime.date(2027 if month < 7 else 2026, month + 1, 28),
+            label=f"Période {month}",
         )
         runs.append(draft_run(caisse, period, 5)[0])
     notes_on = [InvoiceFactory(caisse=caisse, issued=True, number=n, total=Decimal("20")) for n in (1, 2, 3)]
@@ -119,7 +126,9 @@ def test_concurrent_issues_leave_no_gap_and_no_duplicate_in_numbering():
             connection.close()
 
     actions = [lambda run=run: billing_run_issue(run=run) for run in runs] + [
-        lambda invoice=invoice: credit_note_create(invoice=invoice, reason="Geste", lines=[("Geste", Decimal("1"))])
+        lambda invoice=invoice: credit_note_create(
+            invoice=invoice, reason="Geste", lines=[("Geste", Decimal("1"))]
+        )
         for invoice in notes_on
     ]
     threads = [threading.Thread(target=work, args=(action,)) for action in actions]

@@ -18,7 +18,9 @@ def _household(request):
 
 
 def _invoice(request, invoice_uuid) -> Invoice:
-    queryset = Invoice.objects.for_user(request.user, request.caisse).select_related("household", "caisse", "period")
+    queryset = Invoice.objects.for_user(request.user, request.caisse).select_related(
+        "household", "caisse", "period"
+    )
     return get_object_or_404(queryset, uuid=invoice_uuid)
 
 
@@ -28,7 +30,9 @@ def invoice_list(request):
     invoices, payments, balance = [], [], None
     if household is not None:
         invoices = list(
-            Invoice.objects.for_user(request.user, request.caisse).filter(household=household).order_by("-number")
+            Invoice.objects.for_user(request.user, request.caisse)
+            .filter(household=household)
+            .order_by("-number")
         )
         pending = pending_invoice_ids([invoice.pk for invoice in invoices])
         today = timezone.localdate()
@@ -44,7 +48,9 @@ def invoice_list(request):
     several = [
         invoice
         for invoice in invoices
-        if invoice.state_code in ("to_pay", "late") and invoice.amount_due > 0 and invoice.payment_is_open(now)
+        if invoice.state_code in ("to_pay", "late")
+        and invoice.amount_due > 0
+        and invoice.payment_is_open(now)
     ]
     return render(
         request,
@@ -69,7 +75,9 @@ def invoice_detail(request, invoice_uuid):
         {
             "display_state": "paiement en cours" if pending else invoice.payable_state_label(),
             "payment_pending": pending,
-            "can_pay": not pending and invoice.amount_due > 0 and payfip_settings_for(request.caisse) is not None,
+            "can_pay": not pending
+            and invoice.amount_due > 0
+            and payfip_settings_for(request.caisse) is not None,
             "payment_open": invoice.payment_is_open(),
         }
     )

@@ -73,7 +73,9 @@ def invoice_pay(request, invoice_uuid):
             messages.error(request, " ".join(error.messages))
         except payfip_client.PayFiPError as error:
             logger.warning("PayFIP indisponible : %s", error)
-            messages.error(request, "Le service de paiement PayFIP ne répond pas. Réessayez dans quelques minutes.")
+            messages.error(
+                request, "Le service de paiement PayFIP ne répond pas. Réessayez dans quelques minutes."
+            )
         return redirect("portal:invoice_pay", invoice_uuid=invoice.uuid)
     return render(
         request,
@@ -104,7 +106,9 @@ def invoices_pay_several(request):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except payfip_client.PayFiPError:
-        messages.error(request, "Le service de paiement PayFIP ne répond pas. Réessayez dans quelques minutes.")
+        messages.error(
+            request, "Le service de paiement PayFIP ne répond pas. Réessayez dans quelques minutes."
+        )
     return redirect("portal:invoice_list")
 
 
@@ -118,11 +122,17 @@ def payment_return(request):
         ),
         idop=idop,
     )
-    settled = payfip_operation_settle(idop=operation.idop, source="return", query_string=request.GET.urlencode())
+    settled = payfip_operation_settle(
+        idop=operation.idop, source="return", query_string=request.GET.urlencode()
+    )
     return render(
         request,
         "portal/invoices/payment_return.html",
-        {"operation": settled, "states": OperationState, "invoices": list(settled.invoices.order_by("number"))},
+        {
+            "operation": settled,
+            "states": OperationState,
+            "invoices": list(settled.invoices.order_by("number")),
+        },
     )
 
 

@@ -26,7 +26,9 @@ class Command(BaseCommand):
         try:
             run = billing_run_compute(caisse=caisse, period=period, chunk_size=chunk_size, progress=progress)
             totals = run_totals(period)
-            self.stdout.write(f"{period.label} : {totals['count']} facture(s), {totals['total']} € (brouillon)")
+            self.stdout.write(
+                f"{period.label} : {totals['count']} facture(s), {totals['total']} € (brouillon)"
+            )
             if issue:
                 billing_run_issue(run=run)
                 self.stdout.write(self.style.SUCCESS(f"{totals['count']} facture(s) émise(s)."))
