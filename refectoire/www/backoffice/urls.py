@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from refectoire.www.backoffice import views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("actualites/nouvelle/", views.news_edit, name="news_create"),
     path("actualites/<uuid:news_uuid>/", views.news_edit, name="news_edit"),
     path("actualites/<uuid:news_uuid>/supprimer/", views.news_delete, name="news_delete"),
+    path("", include("refectoire.www.backoffice.urls_billing")),
 ]

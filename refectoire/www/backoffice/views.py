@@ -17,7 +17,9 @@ def home(request):
 
 def home_queues(request) -> list[dict]:
     """The queues of the back-office home; each domain adds its own as it is built."""
-    return []
+    from refectoire.www.backoffice.views_billing import billing_queues
+
+    return [*billing_queues(request)]
 
 
 @manager_required
