@@ -6,6 +6,10 @@ enrollment: `meal_days`; pricing: `brackets_in_force`; requests: the credits not
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from refectoire.billing.engine import Credit
 
@@ -23,36 +27,76 @@ def load_brackets(*, caisse, start: date, end: date, household_ids) -> dict[int,
 
 
 def load_unused_credits(*, caisse, household_ids) -> dict[int, list[Credit]]:
-    """household_id → its credits not yet used by an issued invoice, oldest first.
+    """household_id → its credits (refunds for illness) not yet used by an issued invoice, oldest first.
 
-    Connected to the requests app's Credit model at merge; until then there is none.
+    A credit lists the meals given back (`days`); each is priced at the household's bracket in
+    force that day (one call of the pricing selector for the whole chunk), unless the credit
+    already carries an amount.
     """
     try:
         from refectoire.requests.models import Credit as CreditModel
-    except ImportError:
+    except ImportError:  # the requests app has no credits yet
         return {}
+    rows = list(
+        CreditModel.objects.filter(
+            caisse=caisse, household_id__in=list(household_ids), used_by_invoice__isnull=True
+        )
+        .select_related("child")
+        .order_by("created_at", "pk")
+    )
+    if not rows:
+        return {}
+    to_price = [row for row in rows if row.amount is None and row.days]
+    spans = {}
+    if to_price:
+        days = [date.fromisoformat(day) for row in to_price for day in row.days]
+        spans = load_brackets(
+            caisse=caisse,
+            start=min(days),
+            end=max(days),
+            household_ids=sorted({row.household_id for row in to_price}),
+        )
     credits: dict[int, list[Credit]] = {}
-    rows = CreditModel.objects.filter(
-        household__caisse=caisse, household_id__in=list(household_ids), used_by_invoice__isnull=True
-    ).order_by("pk")
     for row in rows:
-        label = str(getattr(row, "label", "") or "Avoir : remboursement")
-        credits.setdefault(row.household_id, []).append(Credit(id=row.pk, amount=row.amount, label=label))
+        amount = row.amount
+        if amount is None:
+            amount = Decimal("0.00")
+            for day in (date.fromisoformat(value) for value in row.days):
+                span = next(
+                    (s for s in spans.get(row.household_id, []) if s.first_day <= day <= s.last_day), None
+                )
+                if span is not None:
+                    amount += span.unit_price
+        label = f"Remboursement : {row.meal_count} repas de {row.child.first_name}"
+        credits.setdefault(row.household_id, []).append(Credit(id=row.pk, amount=amount, label=label))
     return credits
 
 
-def mark_credits_used(*, credit_ids: list[int], invoices_by_credit: dict[int, int]) -> None:
-    """Record which issued invoice used each credit (called inside the issue transaction)."""
-    if not credit_ids:
+def mark_credits_used(*, lines) -> None:
+    """Record on each credit the issued invoice that used it (inside the issue transaction).
+
+    `lines`: (credit_id, invoice uuid, amount of the line) for every credit line issued.
+    """
+    lines = list(lines)
+    if not lines:
         return
     try:
         from refectoire.requests.models import Credit as CreditModel
     except ImportError:
         return
-    rows = list(CreditModel.objects.select_for_update().filter(pk__in=credit_ids))
+    now = timezone.now()
+    by_credit = {credit_id: (invoice_uuid, -amount) for credit_id, invoice_uuid, amount in lines}
+    rows = list(CreditModel.objects.select_for_update().filter(pk__in=list(by_credit)))
+    if any(row.used_by_invoice is not None for row in rows):
+        raise ValidationError(
+            "Un remboursement de ces brouillons a déjà été déduit d'une autre facture : recalculez les brouillons."
+        )
     for row in rows:
-        row.used_by_invoice_id = invoices_by_credit[row.pk]
-    CreditModel.objects.bulk_update(rows, ["used_by_invoice"])
+        row.used_by_invoice, amount = by_credit[row.pk]
+        row.used_at = now
+        if row.amount is None:
+            row.amount = amount
+    CreditModel.objects.bulk_update(rows, ["used_by_invoice", "used_at", "amount"])
 
 
 def freeze_grids(*, caisse, period) -> None:
@@ -61,6 +105,6 @@ def freeze_grids(*, caisse, period) -> None:
         from refectoire.pricing import services as pricing_services
     except ImportError:
         return
-    freeze = getattr(pricing_services, "grids_freeze_for_period", None)
+    freeze = getattr(pricing_services, "tariff_grids_freeze", None)
     if freeze is not None:
         freeze(caisse=caisse, start=period.start_date, end=period.end_date)

@@ -231,11 +231,13 @@ def billing_run_issue(*, run: BillingRun, actor=None) -> BillingRun:
         drafts, ["state", "number", "issued_at", "due_date", "payment_opens_at"], batch_size=1000
     )
     InvoiceEvent.objects.bulk_create(events, batch_size=2000)
-    credit_rows = InvoiceLine.objects.filter(
-        invoice__in=[invoice.pk for invoice in drafts], credit_id__isnull=False
-    ).values_list("credit_id", "invoice_id")
-    by_credit = dict(credit_rows)
-    inputs.mark_credits_used(credit_ids=list(by_credit), invoices_by_credit=by_credit)
+    uuids = {invoice.pk: invoice.uuid for invoice in drafts}
+    credit_lines = InvoiceLine.objects.filter(invoice__in=list(uuids), credit_id__isnull=False).values_list(
+        "credit_id", "invoice_id", "amount"
+    )
+    inputs.mark_credits_used(
+        lines=[(credit, uuids[invoice], amount) for credit, invoice, amount in credit_lines]
+    )
     inputs.freeze_grids(caisse=run.caisse, period=period)
     run.state = RunState.ISSUED
     run.issued_at = now
