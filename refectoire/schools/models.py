@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from refectoire.core.models import TimeStampedModel
-from refectoire.schools.enums import SchoolKind
+from refectoire.schools.enums import CalendarKind, SchoolKind
 
 # Weekdays are ISO digits: "12345" = Monday to Friday, "1245" = all but Wednesday.
 weekdays_validator = RegexValidator(
@@ -88,3 +89,99 @@ class SchoolYear(TimeStampedModel):
     def clean(self):
         if self.first_day and self.last_day and self.last_day <= self.first_day:
             raise ValidationError({"last_day": _("Le dernier jour doit suivre le jour de la rentrée.")})
+
+
+class CalendarEntryQuerySet(models.QuerySet):
+    def for_caisse(self, caisse):
+        return self.filter(caisse=caisse)
+
+    def overlapping(self, start, end):
+        return self.filter(first_day__lte=end, last_day__gte=start)
+
+
+class CalendarEntry(TimeStampedModel):
+    """A range of days off in the Caisse's calendar: school holidays or a public holiday.
+
+    Computed with the `holidays` package when a school year is created, then corrected by managers.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="calendar_entries")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="calendar_entries")
+    kind = models.CharField(_("type"), max_length=20, choices=CalendarKind.choices)
+    name = models.CharField(_("nom"), max_length=200)
+    first_day = models.DateField(_("premier jour"))
+    last_day = models.DateField(_("dernier jour"))
+
+    history = HistoricalRecords()
+    objects = CalendarEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["first_day", "kind"]
+        verbose_name = _("entrée du calendrier")
+        verbose_name_plural = _("entrées du calendrier")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="calendar_entry_last_day_after_first_day",
+                violation_error_message=_("Le dernier jour doit suivre le premier."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.first_day:%d/%m/%Y} → {self.last_day:%d/%m/%Y})"
+
+    def clean(self):
+        if self.first_day and self.last_day and self.last_day < self.first_day:
+            raise ValidationError({"last_day": _("Le dernier jour doit suivre le premier.")})
+
+
+class ClosureQuerySet(models.QuerySet):
+    def for_caisse(self, caisse):
+        return self.filter(caisse=caisse)
+
+    def overlapping(self, start, end):
+        return self.filter(first_day__lte=end, last_day__gte=start)
+
+
+class Closure(TimeStampedModel):
+    """Days on which one school, or every school of the Caisse (school empty), serves no meal."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="closures")
+    school = models.ForeignKey(
+        School,
+        on_delete=models.CASCADE,
+        related_name="closures",
+        null=True,
+        blank=True,
+        help_text=_("Laisser vide pour une fermeture de toutes les écoles de la Caisse."),
+        verbose_name=_("établissement"),
+    )
+    first_day = models.DateField(_("premier jour"))
+    last_day = models.DateField(_("dernier jour"))
+    reason = models.CharField(_("motif"), max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ClosureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-first_day"]
+        verbose_name = _("fermeture")
+        verbose_name_plural = _("fermetures")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="closure_last_day_after_first_day",
+                violation_error_message=_("Le dernier jour doit suivre le premier."),
+            ),
+        ]
+
+    def __str__(self):
+        where = self.school.name if self.school_id else _("toutes les écoles")
+        return f"{where} : {self.reason}"
+
+    def clean(self):
+        if self.first_day and self.last_day and self.last_day < self.first_day:
+            raise ValidationError({"last_day": _("Le dernier jour doit suivre le premier.")})

@@ -6,5 +6,6 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("tarif/", include("refectoire.www.portal.urls_tariff")),
     path("", include("refectoire.www.portal.urls_invoices")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from refectoire.www.public import views
+from refectoire.www.public import views, views_simulator
 
 app_name = "public"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("actualites/", views.news_list, name="news_list"),
     path("actualites/<uuid:news_uuid>/", views.news_detail, name="news_detail"),
     path("cgu/", views.cgu, name="cgu"),
+    path("simulation-des-tarifs/", views_simulator.tariff_simulator, name="tariff_simulator"),
 ]

@@ -1,0 +1,43 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Custody(models.TextChoices):
+    FULL = "full", _("Garde complète")
+    EVEN = "even", _("Semaines paires")
+    ODD = "odd", _("Semaines impaires")
+    CALENDAR = "calendar", _("Calendrier de garde")
+
+
+class EnrollmentState(models.TextChoices):
+    ACTIVE = "active", _("Inscrit")
+    CANCELLED = "cancelled", _("Désinscrit")
+
+
+class RhythmChangeState(models.TextChoices):
+    PENDING = "pending", _("En attente de validation")
+    VALIDATED = "validated", _("Validé")
+    REJECTED = "rejected", _("Refusé")
+
+
+class DayStatus(models.TextChoices):
+    SERVED = "served", _("Repas prévu")
+    NOT_WEEKDAY = "not_weekday", _("Pas un jour de l'enfant")
+    OTHER_GUARDIAN = "other_guardian", _("Semaine de l'autre responsable")
+    SCHOOL_HOLIDAY = "school_holiday", _("Vacances scolaires")
+    PUBLIC_HOLIDAY = "public_holiday", _("Jour férié")
+    CLOSURE = "closure", _("Fermeture")
+    ABSENCE = "absence", _("Absence")
+    NO_SERVICE = "no_service", _("Pas de restauration ce jour")
+    NOT_ENROLLED = "not_enrolled", _("Pas inscrit")
+
+
+WEEKDAY_NAMES = {
+    1: _("Lundi"),
+    2: _("Mardi"),
+    3: _("Mercredi"),
+    4: _("Jeudi"),
+    5: _("Vendredi"),
+    6: _("Samedi"),
+    7: _("Dimanche"),
+}

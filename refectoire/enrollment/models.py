@@ -1,0 +1,227 @@
+"""Yearly enrollment of a child at a school's canteen: weekdays, shared custody, rhythm changes,
+absences and attendance."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from refectoire.core.models import TimeStampedModel
+from refectoire.enrollment.enums import Custody, EnrollmentState, RhythmChangeState
+from refectoire.schools.models import weekdays_validator
+
+
+def new_token():
+    return secrets.token_urlsafe(24)
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    def for_caisse(self, caisse):
+        return self.filter(caisse=caisse)
+
+    def for_household(self, household):
+        return self.filter(caisse_id=household.caisse_id, household=household)
+
+    def overlapping(self, start, end):
+        return self.filter(start_date__lte=end, end_date__gte=start)
+
+
+class Enrollment(TimeStampedModel):
+    """ "Inscription scolaire rentrée 2026-2027": a child of a household at a school for a school year."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="enrollments")
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.PROTECT, related_name="enrollments"
+    )
+    child = models.ForeignKey("households.Child", on_delete=models.PROTECT, related_name="enrollments")
+    school_year = models.ForeignKey(
+        "schools.SchoolYear", on_delete=models.PROTECT, related_name="enrollments"
+    )
+    school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+        verbose_name=_("établissement"),
+    )
+    weekdays = models.CharField(_("jours de présence"), max_length=7, validators=[weekdays_validator])
+    custody = models.CharField(_("garde"), max_length=10, choices=Custody.choices, default=Custody.FULL)
+    custody_document = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    start_date = models.DateField(_("premier jour"))
+    end_date = models.DateField(_("dernier jour"))
+    state = models.CharField(
+        _("état"), max_length=20, choices=EnrollmentState.choices, default=EnrollmentState.ACTIVE
+    )
+    cancelled_reason = models.CharField(_("motif de la désinscription"), max_length=300, blank=True)
+    # The secret of the iCalendar feed of this enrollment's meal days.
+    feed_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = EnrollmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school_year", "child__first_name"]
+        verbose_name = _("inscription")
+        verbose_name_plural = _("inscriptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "child", "school_year"], name="enrollment_one_per_child_household_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")) | Q(state=EnrollmentState.CANCELLED),
+                name="enrollment_end_after_start",
+                violation_error_message=_("Le dernier jour doit suivre le premier."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.child} — {self.school} ({self.school_year})"
+
+    @property
+    def title(self) -> str:
+        return _("Inscription scolaire rentrée %(year)s") % {"year": self.school_year.label}
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("Le dernier jour doit suivre le premier.")})
+
+
+class EnrollmentEvent(models.Model):
+    """One row per change of an enrollment's lifecycle: who, when, what and why."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    from_state = models.CharField(max_length=20, choices=EnrollmentState.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=EnrollmentState.choices, blank=True)
+    action = models.CharField(_("action"), max_length=50)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.enrollment} — {self.action}"
+
+
+class RhythmChange(TimeStampedModel):
+    """ "Changer le rythme": new weekdays, in force from `starts_on` once an agent validated them."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="rhythm_changes")
+    weekdays = models.CharField(_("nouveaux jours"), max_length=7, validators=[weekdays_validator])
+    state = models.CharField(
+        _("état"), max_length=20, choices=RhythmChangeState.choices, default=RhythmChangeState.PENDING
+    )
+    starts_on = models.DateField(_("en vigueur à partir du"), null=True, blank=True)
+    reason = models.TextField(_("motif"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_message = models.TextField(_("message"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("changement de rythme")
+        verbose_name_plural = _("changements de rythme")
+
+    def __str__(self):
+        return f"{self.enrollment}: {self.weekdays}"
+
+
+class ChildLink(TimeStampedModel):
+    """Shared custody: the same child known in two households of the Caisse, linked by an agent."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="child_links")
+    child_a = models.OneToOneField("households.Child", on_delete=models.CASCADE, related_name="link_as_a")
+    child_b = models.OneToOneField("households.Child", on_delete=models.CASCADE, related_name="link_as_b")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("enfant en garde alternée")
+        verbose_name_plural = _("enfants en garde alternée")
+
+    def __str__(self):
+        return f"{self.child_a} ↔ {self.child_b}"
+
+    def children(self):
+        return [self.child_a, self.child_b]
+
+
+class CustodyWeek(models.Model):
+    """One week (its Monday) of a custody calendar, given to one household of a linked child."""
+
+    link = models.ForeignKey(ChildLink, on_delete=models.CASCADE, related_name="weeks")
+    monday = models.DateField()
+    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["monday"]
+        constraints = [models.UniqueConstraint(fields=["link", "monday"], name="custody_week_one_household")]
+
+    def __str__(self):
+        return f"{self.monday}: {self.household_id}"
+
+
+class Absence(TimeStampedModel):
+    """Days a child will not eat at the canteen; once accepted they are neither expected nor billed."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="absences")
+    child = models.ForeignKey("households.Child", on_delete=models.CASCADE, related_name="absences")
+    first_day = models.DateField(_("premier jour"))
+    last_day = models.DateField(_("dernier jour"))
+    reason = models.CharField(_("motif"), max_length=300, blank=True)
+    accepted = models.BooleanField(_("acceptée"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-first_day"]
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=F("first_day")),
+                name="absence_last_day_after_first_day",
+                violation_error_message=_("Le dernier jour doit suivre le premier."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.child}: {self.first_day} → {self.last_day}"
+
+
+class Attendance(TimeStampedModel):
+    """ "Pointage": whether a child actually ate at the school's canteen on a day."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="attendances")
+    day = models.DateField()
+    present = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["enrollment", "day"], name="attendance_one_per_day")]
+
+    def __str__(self):
+        return f"{self.enrollment} {self.day}: {self.present}"

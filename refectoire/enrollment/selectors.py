@@ -1,0 +1,307 @@
+"""The rule of a meal day, computed set-wise.
+
+A day is a meal day of a child in a household when:
+- it is a school day of the Caisse's calendar for the child's school: inside a school year, not a
+  weekend, a weekday the school's canteen serves, not a school holiday, not a public holiday, not a
+  closure of that school or of the whole Caisse;
+- the child's enrollment in that household is active that day (start_date ≤ day ≤ end_date);
+- the weekday is in the weekdays in force that day (validated rhythm changes apply from their start);
+- the custody gives the day to this household (full; even or odd ISO weeks; the calendar's weeks);
+- no accepted absence covers it.
+
+Everything is computed over a window [start, end] with integers used as bit sets (bit i is the day
+start + i): the calendar once per school, the weekdays as masks, a handful of queries whatever the
+number of children. `meal_days` (billing, forecasts) and `day_statuses` (the planning) read the same
+components, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from refectoire.enrollment.enums import Custody, DayStatus, RhythmChangeState
+from refectoire.enrollment.models import Absence, ChildLink, CustodyWeek, Enrollment, RhythmChange
+from refectoire.schools.enums import CalendarKind
+from refectoire.schools.models import CalendarEntry, Closure, School, SchoolYear
+
+ONE_DAY = datetime.timedelta(days=1)
+SCHOOL_WEEK = "12345"  # never a weekend, whatever a school's weekdays say
+
+
+class Window:
+    """Days start..end as bit positions 0..n-1."""
+
+    def __init__(self, start: datetime.date, end: datetime.date):
+        self.start = start
+        self.end = end
+        self.n = max((end - start).days + 1, 0)
+        self.all = (1 << self.n) - 1
+        self.weekday = {w: 0 for w in range(1, 8)}
+        self.parity = {0: 0, 1: 0}
+        for i in range(self.n):
+            day = start + datetime.timedelta(days=i)
+            self.weekday[day.isoweekday()] |= 1 << i
+            self.parity[day.isocalendar().week % 2] |= 1 << i
+
+    def span(self, first: datetime.date | None, last: datetime.date | None) -> int:
+        """The bits of the days first..last (inclusive) inside the window."""
+        a = 0 if first is None else max((first - self.start).days, 0)
+        b = self.n - 1 if last is None else min((last - self.start).days, self.n - 1)
+        if b < a:
+            return 0
+        return ((1 << (b - a + 1)) - 1) << a
+
+    def weekdays(self, digits: str) -> int:
+        bits = 0
+        for digit in digits:
+            bits |= self.weekday[int(digit)]
+        return bits
+
+    def dates(self, bits: int) -> list[datetime.date]:
+        days = []
+        i = 0
+        while bits:
+            if bits & 1:
+                days.append(self.start + datetime.timedelta(days=i))
+            bits >>= 1
+            i += 1
+        return days
+
+    def has(self, bits: int, day: datetime.date) -> bool:
+        i = (day - self.start).days
+        return 0 <= i < self.n and bool(bits >> i & 1)
+
+
+@dataclass
+class CalendarBits:
+    """The Caisse's calendar over a window, school by school."""
+
+    window: Window
+    in_year: int = 0
+    school_holiday: int = 0
+    public_holiday: int = 0
+    caisse_closure: int = 0
+    school_closure: dict = field(default_factory=lambda: defaultdict(int))
+    serves: dict = field(default_factory=dict)  # school_id -> bits of the weekdays its canteen serves
+    _school_days: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, *, caisse, window: Window, school_ids=None) -> CalendarBits:
+        cal = cls(window=window)
+        start, end = window.start, window.end
+        for first, last in SchoolYear.objects.filter(
+            caisse=caisse, first_day__lte=end, last_day__gte=start
+        ).values_list("first_day", "last_day"):
+            cal.in_year |= window.span(first, last)
+        for kind, first, last in (
+            CalendarEntry.objects.filter(caisse=caisse)
+            .overlapping(start, end)
+            .values_list("kind", "first_day", "last_day")
+        ):
+            if kind == CalendarKind.PUBLIC_HOLIDAY:
+                cal.public_holiday |= window.span(first, last)
+            else:
+                cal.school_holiday |= window.span(first, last)
+        for school_id, first, last in (
+            Closure.objects.filter(caisse=caisse)
+            .overlapping(start, end)
+            .values_list("school_id", "first_day", "last_day")
+        ):
+            if school_id is None:
+                cal.caisse_closure |= window.span(first, last)
+            else:
+                cal.school_closure[school_id] |= window.span(first, last)
+        schools = School.objects.filter(caisse=caisse)
+        if school_ids is not None:
+            schools = schools.filter(pk__in=school_ids)
+        for school_id, weekdays in schools.values_list("pk", "weekdays"):
+            cal.serves[school_id] = window.weekdays(weekdays) & window.weekdays(SCHOOL_WEEK)
+        return cal
+
+    def closure(self, school_id) -> int:
+        return self.caisse_closure | self.school_closure.get(school_id, 0)
+
+    def school_days(self, school_id) -> int:
+        if school_id not in self._school_days:
+            self._school_days[school_id] = (
+                self.in_year
+                & self.serves.get(school_id, 0)
+                & ~self.school_holiday
+                & ~self.public_holiday
+                & ~self.closure(school_id)
+            )
+        return self._school_days[school_id]
+
+
+@dataclass
+class EnrollmentBits:
+    """One enrollment's components over the window; `served` is their conjunction."""
+
+    enrollment_id: int
+    household_id: int
+    child_id: int
+    school_id: int
+    active: int
+    weekdays: int
+    custody: int
+    absence: int
+    school_days: int
+
+    @property
+    def served(self) -> int:
+        return self.school_days & self.active & self.weekdays & self.custody & ~self.absence
+
+
+def _enrollment_bits(*, caisse, start, end, household_ids=None, school_ids=None, enrollment_ids=None):
+    """The calendar and the components of every enrollment overlapping [start, end]."""
+    window = Window(start, end)
+    enrollments = Enrollment.objects.filter(caisse=caisse).overlapping(start, end)
+    if household_ids is not None:
+        enrollments = enrollments.filter(household_id__in=household_ids)
+    if school_ids is not None:
+        enrollments = enrollments.filter(school_id__in=school_ids)
+    if enrollment_ids is not None:
+        enrollments = enrollments.filter(pk__in=enrollment_ids)
+    rows = list(
+        enrollments.values_list(
+            "pk", "household_id", "child_id", "school_id", "weekdays", "custody", "start_date", "end_date"
+        )
+    )
+    calendar = CalendarBits.load(caisse=caisse, window=window, school_ids=school_ids)
+    if not rows:
+        return calendar, []
+
+    changes = RhythmChange.objects.filter(
+        enrollment__caisse=caisse, state=RhythmChangeState.VALIDATED, starts_on__lte=end
+    )
+    absences = Absence.objects.filter(
+        household__caisse=caisse, accepted=True, first_day__lte=end, last_day__gte=start
+    )
+    if household_ids is not None:
+        changes = changes.filter(enrollment__household_id__in=household_ids)
+        absences = absences.filter(household_id__in=household_ids)
+    if school_ids is not None:
+        changes = changes.filter(enrollment__school_id__in=school_ids)
+    rhythm = defaultdict(list)
+    for enrollment_id, starts_on, weekdays in changes.order_by("starts_on", "decided_at", "pk").values_list(
+        "enrollment_id", "starts_on", "weekdays"
+    ):
+        rhythm[enrollment_id].append((starts_on, weekdays))
+    absent = defaultdict(int)
+    for household_id, child_id, first, last in absences.values_list(
+        "household_id", "child_id", "first_day", "last_day"
+    ):
+        absent[household_id, child_id] |= window.span(first, last)
+
+    custody_weeks = defaultdict(int)  # (child_id, household_id) -> bits
+    if any(row[5] == Custody.CALENDAR for row in rows):
+        link_children = defaultdict(list)
+        for link_id, child_a, child_b in ChildLink.objects.filter(caisse=caisse).values_list(
+            "pk", "child_a_id", "child_b_id"
+        ):
+            link_children[link_id] = [child_a, child_b]
+        for link_id, monday, household_id in CustodyWeek.objects.filter(
+            link__caisse=caisse, monday__lte=end, monday__gte=start - datetime.timedelta(days=6)
+        ).values_list("link_id", "monday", "household_id"):
+            week = window.span(monday, monday + datetime.timedelta(days=6))
+            for child_id in link_children[link_id]:
+                custody_weeks[child_id, household_id] |= week
+
+    result = []
+    for pk, household_id, child_id, school_id, weekdays, custody, first, last in rows:
+        weekday_bits = 0
+        segment_start, segment_weekdays = first, weekdays
+        for starts_on, new_weekdays in rhythm.get(pk, ()):
+            weekday_bits |= window.span(segment_start, starts_on - ONE_DAY) & window.weekdays(
+                segment_weekdays
+            )
+            segment_start, segment_weekdays = max(starts_on, first), new_weekdays
+        weekday_bits |= window.span(segment_start, None) & window.weekdays(segment_weekdays)
+        if custody == Custody.FULL:
+            custody_bits = window.all
+        elif custody == Custody.EVEN:
+            custody_bits = window.parity[0]
+        elif custody == Custody.ODD:
+            custody_bits = window.parity[1]
+        else:
+            custody_bits = custody_weeks.get((child_id, household_id), 0)
+        result.append(
+            EnrollmentBits(
+                enrollment_id=pk,
+                household_id=household_id,
+                child_id=child_id,
+                school_id=school_id,
+                active=window.span(first, last),
+                weekdays=weekday_bits,
+                custody=custody_bits,
+                absence=absent.get((household_id, child_id), 0),
+                school_days=calendar.school_days(school_id),
+            )
+        )
+    return calendar, result
+
+
+def meal_days(
+    *, caisse, start: datetime.date, end: datetime.date, household_ids=None
+) -> dict[tuple[int, int], list[datetime.date]]:
+    """(household_id, child_id) → the sorted days of [start, end] with a meal expected and billable."""
+    calendar, rows = _enrollment_bits(caisse=caisse, start=start, end=end, household_ids=household_ids)
+    served = defaultdict(int)
+    for row in rows:
+        bits = row.served
+        if bits:
+            served[row.household_id, row.child_id] |= bits
+    return {key: calendar.window.dates(bits) for key, bits in served.items()}
+
+
+def expected_meals(
+    *, caisse, school, start: datetime.date, end: datetime.date
+) -> dict[datetime.date, list[int]]:
+    """Day → the ids of the enrollments of `school` with a meal expected that day (the kitchen's forecast)."""
+    calendar, rows = _enrollment_bits(caisse=caisse, start=start, end=end, school_ids=[school.pk])
+    by_day = {day: [] for day in calendar.window.dates(calendar.window.all)}
+    for row in rows:
+        for day in calendar.window.dates(row.served):
+            by_day[day].append(row.enrollment_id)
+    return by_day
+
+
+def _status(calendar: CalendarBits, row: EnrollmentBits | None, day: datetime.date) -> DayStatus:
+    """Why a day is, or is not, a meal day: the first condition of the rule that fails."""
+    w = calendar.window
+    if row is None or not w.has(row.active, day):
+        return DayStatus.NOT_ENROLLED
+    if not w.has(calendar.serves.get(row.school_id, 0), day):
+        return DayStatus.NO_SERVICE
+    if w.has(calendar.public_holiday, day):
+        return DayStatus.PUBLIC_HOLIDAY
+    if not w.has(calendar.in_year, day) or w.has(calendar.school_holiday, day):
+        return DayStatus.SCHOOL_HOLIDAY
+    if w.has(calendar.closure(row.school_id), day):
+        return DayStatus.CLOSURE
+    if not w.has(row.weekdays, day):
+        return DayStatus.NOT_WEEKDAY
+    if not w.has(row.custody, day):
+        return DayStatus.OTHER_GUARDIAN
+    if w.has(row.absence, day):
+        return DayStatus.ABSENCE
+    return DayStatus.SERVED
+
+
+def day_statuses(
+    *, caisse, household, child, start: datetime.date, end: datetime.date
+) -> dict[datetime.date, DayStatus]:
+    """The planning of a child in a household: every day of [start, end] with its status."""
+    calendar, rows = _enrollment_bits(caisse=caisse, start=start, end=end, household_ids=[household.pk])
+    rows = [row for row in rows if row.child_id == child.pk]
+    statuses = {}
+    for day in calendar.window.dates(calendar.window.all):
+        active = next((row for row in rows if calendar.window.has(row.active, day)), None)
+        statuses[day] = _status(calendar, active, day)
+    return statuses
+
+
+def day_status(*, caisse, household, child, day: datetime.date) -> DayStatus:
+    return day_statuses(caisse=caisse, household=household, child=child, start=day, end=day)[day]

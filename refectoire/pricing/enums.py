@@ -1,0 +1,31 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TariffRequestState(models.TextChoices):
+    SENT = "sent", _("Envoyée")
+    IN_REVIEW = "in_review", _("En cours")
+    NEEDS_INFO = "needs_info", _("À compléter")
+    DECIDED = "decided", _("Décidée")
+    REFUSED = "refused", _("Refusée")
+    CANCELLED = "cancelled", _("Annulée")
+
+
+class IncomeSource(models.TextChoices):
+    """What the parent gives to compute the family quotient."""
+
+    CAF_ATTESTATION = "caf", _("Attestation CAF ou MSA indiquant le quotient familial")
+    TAX_NOTICE = "tax", _("Avis d'imposition (revenu fiscal de référence)")
+    MONTHLY_RESOURCES = "monthly", _("Ressources mensuelles")
+    API_PARTICULIER = "api", _("Quotient familial transmis par la CAF (API Particulier)")
+
+
+class DecisionSource(models.TextChoices):
+    REQUEST = "request", _("Demande de tarif")
+    REFUSAL = "refusal", _("Demande refusée")
+    IMPORT = "import", _("Reprise des familles")
+
+
+class ApiParticulierVersion(models.TextChoices):
+    V2 = "v2", _("API Particulier v2")
+    V3 = "v3", _("API Particulier v3")

@@ -1,0 +1,408 @@
+"""Income-based tariffs: grids and brackets, the parts rule, tariff requests and decisions."""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from refectoire.core.models import TimeStampedModel
+from refectoire.pricing.enums import (
+    ApiParticulierVersion,
+    DecisionSource,
+    IncomeSource,
+    TariffRequestState,
+)
+from refectoire.pricing.quotient import PartsRule
+
+MONEY = {"max_digits": 10, "decimal_places": 2}
+PARTS = {"max_digits": 4, "decimal_places": 2}
+
+child_parts_validator = RegexValidator(
+    r"^\s*\d+([.,]\d+)?(\s*;\s*\d+([.,]\d+)?)*\s*$",
+    _("Des nombres de parts séparés par « ; », par exemple 0,5 ; 0,5 ; 1."),
+)
+
+
+def parse_child_parts(text: str) -> tuple[Decimal, ...]:
+    return tuple(Decimal(item.strip().replace(",", ".")) for item in text.split(";") if item.strip())
+
+
+class PricingSettings(TimeStampedModel):
+    """A Caisse's pricing settings: the parts rule of the family quotient and API Particulier."""
+
+    caisse = models.OneToOneField("caisses.Caisse", on_delete=models.CASCADE, related_name="pricing_settings")
+    parts_couple = models.DecimalField(_("parts pour un couple"), default=Decimal("2"), **PARTS)
+    parts_single_parent = models.DecimalField(_("parts pour un parent isolé"), default=Decimal("2"), **PARTS)
+    parts_child_by_rank = models.CharField(
+        _("parts par enfant selon son rang"),
+        max_length=100,
+        default="0.5;0.5;1",
+        validators=[child_parts_validator],
+        help_text=_("1er enfant ; 2e enfant ; 3e enfant… séparés par « ; »."),
+    )
+    parts_further_child = models.DecimalField(_("parts par enfant au-delà"), default=Decimal("0.5"), **PARTS)
+    parts_disabled_child = models.DecimalField(
+        _("parts supplémentaires par enfant handicapé"), default=Decimal("0.5"), **PARTS
+    )
+    api_particulier_version = models.CharField(
+        _("version d'API Particulier"),
+        max_length=2,
+        choices=ApiParticulierVersion.choices,
+        default=ApiParticulierVersion.V3,
+    )
+    api_particulier_url = models.URLField(
+        _("adresse d'API Particulier"), default="https://particulier.api.gouv.fr", max_length=300
+    )
+    api_particulier_token = models.CharField(_("jeton d'API Particulier"), max_length=500, blank=True)
+    api_particulier_recipient = models.CharField(_("SIRET du destinataire (v3)"), max_length=14, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["api_particulier_token"])
+
+    class Meta:
+        verbose_name = _("réglages de la tarification")
+        verbose_name_plural = _("réglages de la tarification")
+
+    def __str__(self):
+        return f"Tarification — {self.caisse}"
+
+    @property
+    def parts_rule(self) -> PartsRule:
+        return PartsRule(
+            couple=self.parts_couple,
+            single_parent=self.parts_single_parent,
+            child_by_rank=parse_child_parts(self.parts_child_by_rank),
+            further_child=self.parts_further_child,
+            disabled_child=self.parts_disabled_child,
+        )
+
+    @property
+    def api_particulier_enabled(self) -> bool:
+        return bool(self.api_particulier_token)
+
+
+class TariffGridQuerySet(models.QuerySet):
+    def for_caisse(self, caisse):
+        return self.filter(caisse=caisse)
+
+
+class TariffGrid(TimeStampedModel):
+    """The tariff grid of a Caisse for a school year. Versioned: the highest version is in force.
+
+    Once an invoice used it, it is frozen (`frozen_at`): it can no longer change, a new version
+    can be made.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="tariff_grids")
+    school_year = models.ForeignKey(
+        "schools.SchoolYear", on_delete=models.PROTECT, related_name="tariff_grids"
+    )
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    adult_meal_price = models.DecimalField(
+        _("prix du repas adulte"), validators=[MinValueValidator(Decimal("0"))], **MONEY
+    )
+    exceptional_meal_price = models.DecimalField(
+        _("prix du repas exceptionnel"), validators=[MinValueValidator(Decimal("0"))], **MONEY
+    )
+    frozen_at = models.DateTimeField(_("figée le"), null=True, blank=True)
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
+    )
+
+    history = HistoricalRecords()
+    objects = TariffGridQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-school_year__first_day", "-version"]
+        verbose_name = _("grille tarifaire")
+        verbose_name_plural = _("grilles tarifaires")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["caisse", "school_year", "version"],
+                name="tariff_grid_version_unique_per_year",
+                violation_error_message=_(
+                    "Cette version de la grille existe déjà pour cette année scolaire."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(adult_meal_price__gte=0) & Q(exceptional_meal_price__gte=0),
+                name="tariff_grid_prices_not_negative",
+                violation_error_message=_("Un prix ne peut pas être négatif."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Grille {self.school_year} (version {self.version})"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+    def ordered_brackets(self) -> list["TariffBracket"]:
+        return sorted(self.brackets.all(), key=lambda bracket: bracket.number)
+
+    @property
+    def highest_bracket(self) -> "TariffBracket":
+        return self.ordered_brackets()[-1]
+
+
+class TariffBracket(TimeStampedModel):
+    """One line of a grid: "tarif 4", QF from 549 to 959 € (inclusive, whole euros), 2,28 € a meal."""
+
+    grid = models.ForeignKey(TariffGrid, on_delete=models.CASCADE, related_name="brackets")
+    number = models.PositiveSmallIntegerField(_("tarif"), validators=[MinValueValidator(1)])
+    qf_min = models.PositiveIntegerField(_("quotient familial à partir de (€)"))
+    qf_max = models.PositiveIntegerField(
+        _("quotient familial jusqu'à (€)"),
+        null=True,
+        blank=True,
+        help_text=_("Vide pour la dernière tranche."),
+    )
+    unit_price = models.DecimalField(
+        _("prix du repas"), validators=[MinValueValidator(Decimal("0"))], **MONEY
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["grid", "number"]
+        verbose_name = _("tranche tarifaire")
+        verbose_name_plural = _("tranches tarifaires")
+        constraints = [
+            models.UniqueConstraint(fields=["grid", "number"], name="tariff_bracket_number_unique_per_grid"),
+            models.CheckConstraint(
+                condition=Q(qf_max__isnull=True) | Q(qf_max__gte=F("qf_min")),
+                name="tariff_bracket_bounds_in_order",
+                violation_error_message=_("La borne haute doit être supérieure ou égale à la borne basse."),
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0),
+                name="tariff_bracket_price_not_negative",
+                violation_error_message=_("Un prix ne peut pas être négatif."),
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="tariff_bracket_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"Tarif {self.number}"
+
+
+def validate_brackets(brackets) -> None:
+    """A grid's brackets are numbered 1..N, start at 0 €, follow each other, the last has no top."""
+    brackets = sorted(brackets, key=lambda b: b.number)
+    if not brackets:
+        raise ValidationError(_("La grille doit avoir au moins une tranche."))
+    errors = []
+    for position, bracket in enumerate(brackets, start=1):
+        if bracket.number != position:
+            errors.append(
+                _("Les tarifs doivent être numérotés de 1 à %(n)d sans trou.") % {"n": len(brackets)}
+            )
+            break
+    if brackets[0].qf_min != 0:
+        errors.append(_("Le tarif 1 doit commencer à 0 €."))
+    for previous, bracket in zip(brackets, brackets[1:], strict=False):
+        if previous.qf_max is None or bracket.qf_min != previous.qf_max + 1:
+            errors.append(
+                _("Le tarif %(n)d doit commencer juste après la borne haute du tarif %(p)d.")
+                % {"n": bracket.number, "p": previous.number}
+            )
+    for bracket in brackets:
+        if bracket.qf_max is not None and bracket.qf_max < bracket.qf_min:
+            errors.append(
+                _("Tarif %(n)d : la borne haute doit être supérieure ou égale à la borne basse.")
+                % {"n": bracket.number}
+            )
+    if brackets[-1].qf_max is not None:
+        errors.append(_("La dernière tranche ne doit pas avoir de borne haute."))
+    if errors:
+        raise ValidationError(errors)
+
+
+class TariffRequestQuerySet(models.QuerySet):
+    def for_caisse(self, caisse):
+        return self.filter(caisse=caisse)
+
+    def for_household(self, household):
+        return self.filter(caisse_id=household.caisse_id, household=household)
+
+    def open(self):
+        return self.filter(
+            state__in=[TariffRequestState.SENT, TariffRequestState.IN_REVIEW, TariffRequestState.NEEDS_INFO]
+        )
+
+
+class TariffRequest(TimeStampedModel):
+    """ "Demande de tarif dégressif 2026-2027": once per household and school year, for all its children."""
+
+    TRANSITIONS = {
+        TariffRequestState.SENT: {
+            TariffRequestState.IN_REVIEW,
+            TariffRequestState.NEEDS_INFO,
+            TariffRequestState.DECIDED,
+            TariffRequestState.REFUSED,
+            TariffRequestState.CANCELLED,
+        },
+        TariffRequestState.IN_REVIEW: {
+            TariffRequestState.NEEDS_INFO,
+            TariffRequestState.DECIDED,
+            TariffRequestState.REFUSED,
+        },
+        TariffRequestState.NEEDS_INFO: {TariffRequestState.SENT, TariffRequestState.CANCELLED},
+        # A decision can be corrected: a new decision is recorded from its own start date.
+        TariffRequestState.DECIDED: {TariffRequestState.DECIDED, TariffRequestState.REFUSED},
+        TariffRequestState.REFUSED: {TariffRequestState.DECIDED},
+        TariffRequestState.CANCELLED: set(),
+    }
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="tariff_requests")
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.PROTECT, related_name="tariff_requests"
+    )
+    school_year = models.ForeignKey(
+        "schools.SchoolYear", on_delete=models.PROTECT, related_name="tariff_requests"
+    )
+    state = models.CharField(
+        _("état"),
+        max_length=20,
+        choices=TariffRequestState.choices,
+        default=TariffRequestState.SENT,
+        db_index=True,
+    )
+    sent_at = models.DateTimeField(_("envoyée le"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    income_source = models.CharField(_("justificatif"), max_length=10, choices=IncomeSource.choices)
+    # Composition declared by the parent (for the parts).
+    single_parent = models.BooleanField(_("parent isolé"), default=False)
+    children_count = models.PositiveSmallIntegerField(_("nombre d'enfants à charge"), default=1)
+    disabled_children_count = models.PositiveSmallIntegerField(_("dont enfants handicapés"), default=0)
+    # CAF / MSA attestation.
+    declared_qf = models.DecimalField(_("quotient familial indiqué"), null=True, blank=True, **MONEY)
+    benefits_number = models.CharField(_("numéro d'allocataire"), max_length=30, blank=True)
+    # Avis d'imposition.
+    reference_tax_income = models.DecimalField(
+        _("revenu fiscal de référence"), null=True, blank=True, **MONEY
+    )
+    fiscal_parts = models.DecimalField(_("nombre de parts fiscales"), null=True, blank=True, **PARTS)
+    # Monthly resources.
+    monthly_resources = models.DecimalField(
+        _("ressources mensuelles nettes imposables"), null=True, blank=True, **MONEY
+    )
+    monthly_benefits = models.DecimalField(
+        _("prestations familiales mensuelles"), null=True, blank=True, **MONEY
+    )
+    # API Particulier: what the CAF returned, and the parent's confirmation.
+    api_qf = models.DecimalField(_("quotient familial transmis par la CAF"), null=True, blank=True, **MONEY)
+    api_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    api_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    api_provider = models.CharField(max_length=10, blank=True)
+    api_payload = models.JSONField(null=True, blank=True)
+    api_confirmed = models.BooleanField(_("informations confirmées par le parent"), null=True, blank=True)
+    # What the computation gives from the declared figures (the "tarif estimé").
+    computed_qf = models.DecimalField(_("quotient familial calculé"), null=True, blank=True, **MONEY)
+    estimated_bracket = models.PositiveSmallIntegerField(_("tarif estimé"), null=True, blank=True)
+    proofs = models.ManyToManyField("documents.Document", blank=True, related_name="tariff_requests")
+    agent_message = models.TextField(_("message de la Caisse"), blank=True)
+
+    history = HistoricalRecords()
+    objects = TariffRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("demande de tarif")
+        verbose_name_plural = _("demandes de tarif")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "school_year"],
+                condition=~Q(state=TariffRequestState.CANCELLED),
+                name="tariff_request_one_per_household_and_year",
+                violation_error_message=_(
+                    "Une demande de tarif existe déjà pour ce foyer et cette année scolaire."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Demande de tarif {self.school_year} — {self.household}"
+
+    def can_become(self, state) -> bool:
+        return state in self.TRANSITIONS.get(self.state, set())
+
+
+class TariffRequestEvent(models.Model):
+    """One row per transition of a tariff request: who, when, what and why."""
+
+    request = models.ForeignKey(TariffRequest, on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    from_state = models.CharField(max_length=20, choices=TariffRequestState.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=TariffRequestState.choices)
+    action = models.CharField(_("action"), max_length=50)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("événement de demande de tarif")
+        verbose_name_plural = _("événements de demande de tarif")
+
+    def __str__(self):
+        return f"{self.request} — {self.action}"
+
+
+class TariffDecisionQuerySet(models.QuerySet):
+    def for_caisse(self, caisse):
+        return self.filter(caisse=caisse)
+
+
+class TariffDecision(TimeStampedModel):
+    """A decided bracket for a household and school year, in force from `start_date`.
+
+    A later decision of the same year takes over from its own start date; before the first one
+    (or without any) the grid's highest bracket applies.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="tariff_decisions")
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.PROTECT, related_name="tariff_decisions"
+    )
+    school_year = models.ForeignKey(
+        "schools.SchoolYear", on_delete=models.PROTECT, related_name="tariff_decisions"
+    )
+    bracket_number = models.PositiveSmallIntegerField(_("tarif"), validators=[MinValueValidator(1)])
+    family_quotient = models.DecimalField(_("quotient familial"), null=True, blank=True, **MONEY)
+    start_date = models.DateField(_("à partir du"))
+    decided_on = models.DateField(_("décidé le"))
+    source = models.CharField(_("origine"), max_length=10, choices=DecisionSource.choices)
+    request = models.ForeignKey(
+        TariffRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    objects = TariffDecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["household", "start_date", "created_at", "pk"]
+        verbose_name = _("décision de tarif")
+        verbose_name_plural = _("décisions de tarif")
+        indexes = [models.Index(fields=["caisse", "school_year", "household", "start_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(bracket_number__gte=1), name="tariff_decision_bracket_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Tarif {self.bracket_number} — {self.household} ({self.school_year})"

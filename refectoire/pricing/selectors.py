@@ -1,0 +1,312 @@
+"""Reads of the pricing app, for billing and the screens.
+
+`brackets_in_force` answers, for a whole Caisse and a period, which bracket and price applies to
+each household on each day, in a handful of queries whatever the number of households.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from refectoire.pricing.enums import DecisionSource
+from refectoire.pricing.models import PricingSettings, TariffBracket, TariffDecision, TariffGrid
+from refectoire.pricing.quotient import CAF_PARTS_RULE, PartsRule
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+class NoTariffGrid(LookupError):
+    """The Caisse has no school year or no tariff grid for a day that must be priced."""
+
+
+@dataclass(frozen=True)
+class BracketInForce:
+    first_day: datetime.date
+    last_day: datetime.date
+    bracket_number: int
+    unit_price: Decimal
+    family_quotient: Decimal | None
+    decision_id: int | None
+    reason: str
+
+
+def format_euros(amount: Decimal) -> str:
+    """812.5 → "812,50 €"; 1066.67 → "1 066,67 €"."""
+    whole, cents = f"{amount:,.2f}".split(".")
+    return f"{whole.replace(',', ' ')},{cents} €"
+
+
+def decision_reason(*, bracket_number: int, family_quotient, decided_on, source) -> str:
+    when = decided_on.strftime("%d/%m/%Y")
+    if source == DecisionSource.REFUSAL:
+        return f"tarif {bracket_number} : demande refusée (décision du {when})"
+    if family_quotient is None:
+        return f"tarif {bracket_number} (décision du {when})"
+    return f"tarif {bracket_number} : quotient familial {format_euros(family_quotient)} (décision du {when})"
+
+
+def default_reason(bracket_number: int) -> str:
+    return f"tarif {bracket_number} : aucun justificatif de ressources"
+
+
+def parts_rule_for(caisse) -> PartsRule:
+    settings = PricingSettings.objects.filter(caisse=caisse).first()
+    return settings.parts_rule if settings else CAF_PARTS_RULE
+
+
+def pricing_settings_for(caisse) -> PricingSettings:
+    settings, _ = PricingSettings.objects.get_or_create(caisse=caisse)
+    return settings
+
+
+def current_grids(*, caisse, school_years=None) -> dict[int, TariffGrid]:
+    """The grid in force (highest version) of each school year of `caisse`, brackets prefetched."""
+    grids = TariffGrid.objects.filter(caisse=caisse).prefetch_related(
+        Prefetch("brackets", queryset=TariffBracket.objects.order_by("number"))
+    )
+    if school_years is not None:
+        grids = grids.filter(school_year__in=school_years)
+    result: dict[int, TariffGrid] = {}
+    for grid in grids:
+        known = result.get(grid.school_year_id)
+        if known is None or grid.version > known.version:
+            result[grid.school_year_id] = grid
+    return result
+
+
+def grid_for_year(school_year) -> TariffGrid | None:
+    return current_grids(caisse=school_year.caisse, school_years=[school_year]).get(school_year.pk)
+
+
+def _year_ranges(caisse, start, end):
+    """The school years covering [start, end], each stretched to the eve of the next one.
+
+    A tariff holds from one rentrée to the next: summer days belong to the year before; days
+    before the first known year belong to it.
+    """
+    from refectoire.schools.models import SchoolYear
+
+    years = list(SchoolYear.objects.filter(caisse=caisse).order_by("first_day"))
+    if not years:
+        raise NoTariffGrid(f"no school year for {caisse}")
+    ranges = []
+    for index, year in enumerate(years):
+        first = datetime.date.min if index == 0 else year.first_day
+        last = years[index + 1].first_day - ONE_DAY if index + 1 < len(years) else datetime.date.max
+        lo, hi = max(first, start), min(last, end)
+        if lo <= hi:
+            ranges.append((year, lo, hi))
+    return ranges
+
+
+def _spans_for(segments, decisions_by_year) -> list[BracketInForce]:
+    spans: list[BracketInForce] = []
+    for year, lo, hi, grid, default in segments:
+        decisions = decisions_by_year.get(year.pk, ())
+        # The decision in force from each start date (the latest recorded wins on the same date).
+        current = default
+        day = lo
+        for decision in decisions:
+            if decision.start_date > hi:
+                break
+            if decision.start_date > day:
+                spans.append(_replace_days(current, day, decision.start_date - ONE_DAY))
+                day = decision.start_date
+            current = _decided(decision, grid, day, hi)
+        spans.append(_replace_days(current, day, hi))
+    return spans
+
+
+def _replace_days(span: BracketInForce, first, last) -> BracketInForce:
+    return BracketInForce(
+        first_day=first,
+        last_day=last,
+        bracket_number=span.bracket_number,
+        unit_price=span.unit_price,
+        family_quotient=span.family_quotient,
+        decision_id=span.decision_id,
+        reason=span.reason,
+    )
+
+
+def _decided(decision, grid, first, last) -> BracketInForce:
+    prices = {bracket.number: bracket.unit_price for bracket in grid.brackets.all()}
+    number = decision.bracket_number
+    if number not in prices:  # a grid with fewer brackets than the decision: the highest applies
+        number = max(prices)
+    return BracketInForce(
+        first_day=first,
+        last_day=last,
+        bracket_number=number,
+        unit_price=prices[number],
+        family_quotient=decision.family_quotient,
+        decision_id=decision.pk,
+        reason=decision_reason(
+            bracket_number=number,
+            family_quotient=decision.family_quotient,
+            decided_on=decision.decided_on,
+            source=decision.source,
+        ),
+    )
+
+
+def brackets_in_force(
+    *, caisse, start: datetime.date, end: datetime.date, household_ids=None
+) -> dict[int, list[BracketInForce]]:
+    """For each household of `caisse` (or of `household_ids`), the consecutive non-overlapping
+    spans covering [start, end], each with its bracket, price per meal and the reason for the
+    invoice line. Four queries whatever the number of households.
+    """
+    if end < start:
+        raise ValueError("end before start")
+    ranges = _year_ranges(caisse, start, end)
+    grids = current_grids(caisse=caisse, school_years=[year for year, _lo, _hi in ranges])
+    segments = []
+    for year, lo, hi in ranges:
+        grid = grids.get(year.pk)
+        if grid is None or not grid.brackets.all():
+            raise NoTariffGrid(f"no tariff grid for {caisse} {year}")
+        top = grid.ordered_brackets()[-1]
+        default = BracketInForce(
+            first_day=lo,
+            last_day=hi,
+            bracket_number=top.number,
+            unit_price=top.unit_price,
+            family_quotient=None,
+            decision_id=None,
+            reason=default_reason(top.number),
+        )
+        segments.append((year, lo, hi, grid, default))
+
+    decisions = (
+        TariffDecision.objects.filter(
+            caisse=caisse, school_year__in=[year for year, _lo, _hi in ranges], start_date__lte=end
+        )
+        .only(
+            "pk",
+            "household_id",
+            "school_year_id",
+            "bracket_number",
+            "family_quotient",
+            "start_date",
+            "decided_on",
+            "source",
+            "created_at",
+        )
+        .order_by("household_id", "start_date", "created_at", "pk")
+    )
+    if household_ids is not None:
+        household_ids = list(household_ids)
+        decisions = decisions.filter(household_id__in=household_ids)
+    else:
+        from refectoire.households.models import Household
+
+        household_ids = list(Household.objects.filter(caisse=caisse).values_list("pk", flat=True))
+
+    by_household: dict[int, dict[int, list]] = {}
+    for decision in decisions.iterator(chunk_size=5000):
+        by_household.setdefault(decision.household_id, {}).setdefault(decision.school_year_id, []).append(
+            decision
+        )
+
+    default_spans = tuple(default for *_rest, default in segments)
+    result: dict[int, list[BracketInForce]] = {}
+    for household_id in household_ids:
+        decided = by_household.get(household_id)
+        result[household_id] = _spans_for(segments, decided) if decided else list(default_spans)
+    return result
+
+
+def bracket_in_force(*, household, day: datetime.date) -> BracketInForce:
+    """The bracket of `household` on `day` (a span of that single day)."""
+    return brackets_in_force(caisse=household.caisse, start=day, end=day, household_ids=[household.pk])[
+        household.pk
+    ][0]
+
+
+# --- the parent's side --------------------------------------------------------------------------
+
+
+def tariff_years_open(*, caisse, today: datetime.date):
+    """The school years a parent may ask a tariff for: with a grid, not over yet."""
+    from refectoire.schools.models import SchoolYear
+
+    return list(
+        SchoolYear.objects.filter(caisse=caisse, last_day__gte=today, tariff_grids__isnull=False)
+        .distinct()
+        .order_by("first_day")
+    )
+
+
+@dataclass(frozen=True)
+class TariffTile:
+    """What the dashboard shows on the "Tarif 2026-2027" tile."""
+
+    title: str
+    state: str  # "none", or a TariffRequestState value
+    state_label: str
+    text: str
+    url: str
+
+
+def tariff_tile(*, household, school_year) -> TariffTile:
+    from refectoire.caisses.urls import caisse_reverse
+    from refectoire.pricing.enums import TariffRequestState
+    from refectoire.pricing.models import TariffRequest
+
+    caisse = household.caisse
+    url = caisse_reverse(caisse, "portal:tariff", kwargs={"year_uuid": school_year.uuid})
+    title = f"Tarif {school_year.label}"
+    grid = grid_for_year(school_year)
+    top = grid.highest_bracket if grid and grid.brackets.all() else None
+    default = (
+        f"le tarif {top.number} ({format_euros(top.unit_price)} par repas) s'applique"
+        if top
+        else "le tarif le plus élevé s'applique"
+    )
+    request = (
+        TariffRequest.objects.filter(household=household, school_year=school_year)
+        .exclude(state=TariffRequestState.CANCELLED)
+        .first()
+    )
+    if request is None:
+        return TariffTile(
+            title=title,
+            state="none",
+            state_label="Aucune demande",
+            text=f"Demande de tarif dégressif {school_year.label} à faire : sans justificatif, {default}.",
+            url=url,
+        )
+    state = TariffRequestState(request.state)
+    if state == TariffRequestState.SENT:
+        text = f"Demande envoyée le {timezone_date(request.sent_at):%d/%m/%Y}."
+    elif state == TariffRequestState.IN_REVIEW:
+        text = "Demande en cours de traitement par la Caisse des écoles."
+    elif state == TariffRequestState.NEEDS_INFO:
+        text = f"Demande à compléter : {request.agent_message}"
+    else:
+        decision = request.decisions.order_by("-created_at", "-pk").first()
+        price = _price(grid, decision.bracket_number) if decision and grid else None
+        if decision is None:
+            text = state.label
+        elif state == TariffRequestState.REFUSED:
+            text = f"Demande refusée : tarif {decision.bracket_number} ({format_euros(price)} par repas)."
+        else:
+            text = (
+                f"Tarif {decision.bracket_number} : {format_euros(price)} par repas "
+                f"à partir du {decision.start_date:%d/%m/%Y}."
+            )
+    return TariffTile(title=title, state=state.value, state_label=str(state.label), text=text, url=url)
+
+
+def timezone_date(moment) -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate(moment)
+
+
+def _price(grid, number) -> Decimal:
+    prices = {bracket.number: bracket.unit_price for bracket in grid.brackets.all()}
+    return prices.get(number, prices[max(prices)])

@@ -1,0 +1,626 @@
+"""Use cases of the pricing app: grids, tariff requests and decisions.
+
+Each function takes keyword-only arguments, validates before writing, writes in one
+transaction and returns what it made. E-mails leave after commit.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from refectoire.documents.checks import PDF_OR_IMAGE
+from refectoire.documents.enums import DocumentKind
+from refectoire.documents.services import document_store
+from refectoire.pricing.enums import DecisionSource, IncomeSource, TariffRequestState
+from refectoire.pricing.models import (
+    TariffBracket,
+    TariffDecision,
+    TariffGrid,
+    TariffRequest,
+    TariffRequestEvent,
+    validate_brackets,
+)
+from refectoire.pricing.quotient import bracket_for_qf, compute_family_quotient
+from refectoire.pricing.selectors import current_grids, format_euros, parts_rule_for
+
+
+class GridFrozen(ValidationError):
+    pass
+
+
+def _frozen_error():
+    return GridFrozen(
+        _("Cette grille a servi à une facture : elle ne peut plus être modifiée. Créez une nouvelle version.")
+    )
+
+
+# --- grids -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def tariff_grid_create(
+    *, caisse, school_year, brackets, adult_meal_price, exceptional_meal_price, copied_from=None
+) -> TariffGrid:
+    """A new grid for `school_year`: version 1, or the next version if the year already has one.
+
+    `brackets` is a list of (number, qf_min, qf_max or None, unit_price).
+    """
+    if school_year.caisse_id != caisse.pk:
+        raise ValueError("school year of another Caisse")
+    lines = [
+        TariffBracket(number=number, qf_min=qf_min, qf_max=qf_max, unit_price=Decimal(price))
+        for number, qf_min, qf_max, price in brackets
+    ]
+    validate_brackets(lines)
+    last = (
+        TariffGrid.objects.select_for_update()
+        .filter(caisse=caisse, school_year=school_year)
+        .order_by("-version")
+        .first()
+    )
+    grid = TariffGrid(
+        caisse=caisse,
+        school_year=school_year,
+        version=(last.version + 1) if last else 1,
+        adult_meal_price=Decimal(adult_meal_price),
+        exceptional_meal_price=Decimal(exceptional_meal_price),
+        copied_from=copied_from,
+    )
+    grid.full_clean()
+    grid.save()
+    for line in lines:
+        line.grid = grid
+        line.full_clean()
+        line.save()
+    return grid
+
+
+@transaction.atomic
+def tariff_grid_update(*, grid, brackets, adult_meal_price, exceptional_meal_price) -> TariffGrid:
+    """Change a grid that no invoice used yet. `brackets` as for `tariff_grid_create`."""
+    grid = TariffGrid.objects.select_for_update().get(pk=grid.pk)
+    if grid.is_frozen:
+        raise _frozen_error()
+    lines = [
+        TariffBracket(grid=grid, number=number, qf_min=qf_min, qf_max=qf_max, unit_price=Decimal(price))
+        for number, qf_min, qf_max, price in brackets
+    ]
+    validate_brackets(lines)
+    grid.adult_meal_price = Decimal(adult_meal_price)
+    grid.exceptional_meal_price = Decimal(exceptional_meal_price)
+    grid.full_clean()
+    grid.save()
+    existing = {bracket.number: bracket for bracket in grid.brackets.all()}
+    for line in lines:
+        bracket = existing.pop(line.number, None)
+        if bracket is None:
+            line.full_clean()
+            line.save()
+            continue
+        if (bracket.qf_min, bracket.qf_max, bracket.unit_price) != (
+            line.qf_min,
+            line.qf_max,
+            line.unit_price,
+        ):
+            bracket.qf_min, bracket.qf_max, bracket.unit_price = line.qf_min, line.qf_max, line.unit_price
+            bracket.full_clean()
+            bracket.save()
+    for bracket in existing.values():
+        bracket.delete()
+    return grid
+
+
+@transaction.atomic
+def tariff_grid_copy(*, grid, school_year) -> TariffGrid:
+    """A new version of `grid` for `school_year` (the next year, or the same year once frozen)."""
+    return tariff_grid_create(
+        caisse=grid.caisse,
+        school_year=school_year,
+        brackets=[(b.number, b.qf_min, b.qf_max, b.unit_price) for b in grid.ordered_brackets()],
+        adult_meal_price=grid.adult_meal_price,
+        exceptional_meal_price=grid.exceptional_meal_price,
+        copied_from=grid,
+    )
+
+
+@transaction.atomic
+def tariff_grid_freeze(*, grid) -> TariffGrid:
+    """Billing calls this when an invoice uses `grid`: from then on it can no longer change.
+
+    Calling it again changes nothing.
+    """
+    locked = TariffGrid.objects.select_for_update().get(pk=grid.pk)
+    if locked.frozen_at is None:
+        locked.frozen_at = timezone.now()
+        locked.save(update_fields=["frozen_at", "updated_at"])
+    grid.frozen_at = locked.frozen_at
+    return grid
+
+
+@transaction.atomic
+def tariff_grids_freeze(*, caisse, start: datetime.date, end: datetime.date) -> list[TariffGrid]:
+    """Freeze the grids in force on any day of [start, end] (billing calls this for a period)."""
+    from refectoire.pricing.selectors import _year_ranges
+
+    years = [year for year, _lo, _hi in _year_ranges(caisse, start, end)]
+    grids = current_grids(caisse=caisse, school_years=years)
+    return [tariff_grid_freeze(grid=grid) for grid in grids.values()]
+
+
+# --- decisions ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def tariff_decision_record(
+    *,
+    household,
+    school_year,
+    bracket_number: int,
+    family_quotient,
+    start_date: datetime.date,
+    source,
+    request=None,
+    decided_by=None,
+    decided_on: datetime.date | None = None,
+) -> TariffDecision:
+    if household.caisse_id != school_year.caisse_id:
+        raise ValueError("school year of another Caisse")
+    grid = current_grids(caisse=household.caisse, school_years=[school_year]).get(school_year.pk)
+    if grid is None:
+        raise ValidationError(_("Aucune grille tarifaire pour l'année %(year)s.") % {"year": school_year})
+    numbers = {bracket.number for bracket in grid.brackets.all()}
+    if bracket_number not in numbers:
+        raise ValidationError(
+            {"bracket_number": _("Le tarif doit être compris entre 1 et %(n)d.") % {"n": max(numbers)}}
+        )
+    if family_quotient is not None and Decimal(family_quotient) < 0:
+        raise ValidationError({"family_quotient": _("Le quotient familial ne peut pas être négatif.")})
+    if not (school_year.first_day <= start_date <= school_year.last_day):
+        raise ValidationError(
+            {
+                "start_date": _("La date d'effet doit être comprise dans l'année scolaire %(year)s.")
+                % {"year": school_year}
+            }
+        )
+    decision = TariffDecision(
+        caisse_id=household.caisse_id,
+        household=household,
+        school_year=school_year,
+        bracket_number=bracket_number,
+        family_quotient=None if family_quotient is None else Decimal(family_quotient),
+        start_date=start_date,
+        decided_on=decided_on or timezone.localdate(),
+        source=source,
+        request=request,
+        decided_by=decided_by,
+    )
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def tariff_decide_from_import(*, household, school_year, bracket, family_quotient) -> TariffDecision:
+    """The families import: a decided tariff from the first day of the school year.
+
+    Importing the same line again changes nothing (the same decision is returned).
+    """
+    bracket_number = int(bracket)
+    quotient = None if family_quotient in (None, "") else Decimal(str(family_quotient).replace(",", "."))
+    existing = TariffDecision.objects.filter(
+        household=household,
+        school_year=school_year,
+        source=DecisionSource.IMPORT,
+        start_date=school_year.first_day,
+        bracket_number=bracket_number,
+        family_quotient=quotient,
+    ).first()
+    if existing:
+        return existing
+    return tariff_decision_record(
+        household=household,
+        school_year=school_year,
+        bracket_number=bracket_number,
+        family_quotient=quotient,
+        start_date=school_year.first_day,
+        source=DecisionSource.IMPORT,
+    )
+
+
+# --- tariff requests ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """What the parent declares in the tariff request (the figures of the proof)."""
+
+    income_source: str
+    single_parent: bool = False
+    children_count: int = 1
+    disabled_children_count: int = 0
+    declared_qf: Decimal | None = None
+    benefits_number: str = ""
+    reference_tax_income: Decimal | None = None
+    fiscal_parts: Decimal | None = None
+    monthly_resources: Decimal | None = None
+    monthly_benefits: Decimal | None = None
+    api_qf: Decimal | None = None
+
+    FIELDS = (
+        "income_source",
+        "single_parent",
+        "children_count",
+        "disabled_children_count",
+        "declared_qf",
+        "benefits_number",
+        "reference_tax_income",
+        "fiscal_parts",
+        "monthly_resources",
+        "monthly_benefits",
+    )
+
+    @classmethod
+    def of_request(cls, request) -> "Declaration":
+        return cls(**{name: getattr(request, name) for name in cls.FIELDS}, api_qf=request.api_qf)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    family_quotient: Decimal
+    bracket_number: int
+    unit_price: Decimal
+
+
+def declaration_family_quotient(declaration: Declaration, *, rule) -> Decimal:
+    """The QF of a declaration, by the one computation (`compute_family_quotient`)."""
+    source = declaration.income_source
+    if source == IncomeSource.CAF_ATTESTATION:
+        if declaration.declared_qf is None:
+            raise ValidationError({"declared_qf": _("Indiquez le quotient familial de l'attestation.")})
+        return Decimal(declaration.declared_qf).quantize(Decimal("0.01"))
+    if source == IncomeSource.API_PARTICULIER:
+        if declaration.api_qf is None:
+            raise ValidationError(_("Le quotient familial de la CAF manque."))
+        return Decimal(declaration.api_qf).quantize(Decimal("0.01"))
+    if source == IncomeSource.TAX_NOTICE:
+        errors = {}
+        if declaration.reference_tax_income is None:
+            errors["reference_tax_income"] = _("Indiquez le revenu fiscal de référence.")
+        if not declaration.fiscal_parts:
+            errors["fiscal_parts"] = _("Indiquez le nombre de parts fiscales.")
+        if errors:
+            raise ValidationError(errors)
+        return compute_family_quotient(
+            reference_tax_income=declaration.reference_tax_income, fiscal_parts=declaration.fiscal_parts
+        )
+    if source == IncomeSource.MONTHLY_RESOURCES:
+        if declaration.monthly_resources is None:
+            raise ValidationError({"monthly_resources": _("Indiquez les ressources mensuelles du foyer.")})
+        if declaration.disabled_children_count > declaration.children_count:
+            raise ValidationError(
+                {"disabled_children_count": _("Il ne peut y avoir plus d'enfants handicapés que d'enfants.")}
+            )
+        return compute_family_quotient(
+            monthly_resources=declaration.monthly_resources,
+            monthly_benefits=declaration.monthly_benefits or Decimal("0"),
+            rule=rule,
+            single_parent=declaration.single_parent,
+            children=declaration.children_count,
+            disabled_children=declaration.disabled_children_count,
+        )
+    raise ValidationError({"income_source": _("Choisissez un justificatif.")})
+
+
+def estimate_for(*, grid, family_quotient) -> Estimate:
+    bracket = bracket_for_qf(grid, family_quotient)
+    return Estimate(
+        family_quotient=family_quotient, bracket_number=bracket.number, unit_price=bracket.unit_price
+    )
+
+
+def tariff_request_estimate(*, caisse, school_year, declaration: Declaration) -> Estimate:
+    """The "tarif estimé": the QF and bracket the declaration gives on the year's grid."""
+    grid = current_grids(caisse=caisse, school_years=[school_year]).get(school_year.pk)
+    if grid is None:
+        raise ValidationError(_("Aucune grille tarifaire pour l'année %(year)s.") % {"year": school_year})
+    qf = declaration_family_quotient(declaration, rule=parts_rule_for(caisse))
+    return estimate_for(grid=grid, family_quotient=qf)
+
+
+def earliest_start_date(*, request) -> datetime.date:
+    """No retroactivity: a decision starts at the earliest on the first day of the billing period
+    in which the request was sent (and never before the school year)."""
+    from refectoire.billing.models import BillingPeriod
+
+    sent_on = timezone.localdate(request.sent_at)
+    period = (
+        BillingPeriod.objects.for_caisse(request.caisse_id).containing(sent_on).order_by("start_date").first()
+    )
+    start = period.start_date if period else sent_on
+    return max(start, request.school_year.first_day)
+
+
+def _log(request, *, actor, from_state, action, message=""):
+    TariffRequestEvent.objects.create(
+        request=request,
+        actor=actor,
+        from_state=from_state,
+        to_state=request.state,
+        action=action,
+        message=message,
+    )
+
+
+def _transition(request, *, to_state, actor, action, message=""):
+    if not request.can_become(to_state):
+        raise ValidationError(
+            _("Cette demande est « %(state)s » : cette action n'est plus possible.")
+            % {"state": request.get_state_display()}
+        )
+    from_state = request.state
+    request.state = to_state
+    request.save()
+    _log(request, actor=actor, from_state=from_state, action=action, message=message)
+
+
+def _parent_recipients(household) -> list[str]:
+    emails = []
+    for guardian in household.guardians.select_related("user"):
+        address = (guardian.user.email if guardian.user_id else "") or guardian.email
+        if address and address not in emails:
+            emails.append(address)
+    return emails
+
+
+def _mail_parents(request, *, subject: str, body: str) -> None:
+    recipients = _parent_recipients(request.household)
+    if not recipients:
+        return
+    caisse = request.caisse
+    url = caisse.absolute_url("portal:tariff", kwargs={"year_uuid": request.school_year.uuid})
+    text = f"{body}\n\nVotre demande : {url}\n\n{caisse.name}"
+    transaction.on_commit(lambda: send_mail(subject, text, None, recipients))
+
+
+def _apply_declaration(request, declaration: Declaration) -> None:
+    for name in Declaration.FIELDS:
+        setattr(request, name, getattr(declaration, name))
+
+
+def _store_proofs(request, *, proofs, user) -> None:
+    for uploaded in proofs:
+        document = document_store(
+            caisse=request.caisse,
+            household=request.household,
+            uploaded_file=uploaded,
+            kind=DocumentKind.INCOME_PROOF,
+            uploaded_by=user,
+            allowed=PDF_OR_IMAGE,
+        )
+        request.proofs.add(document)
+
+
+def _check_proofs(declaration: Declaration, proofs, *, already: int = 0) -> None:
+    if declaration.income_source != IncomeSource.API_PARTICULIER and not proofs and not already:
+        raise ValidationError({"proofs": _("Joignez un justificatif de ressources.")})
+
+
+@transaction.atomic
+def tariff_request_submit(
+    *, household, school_year, user, declaration: Declaration, proofs=(), api_result=None
+) -> TariffRequest:
+    """ "Demande de tarif dégressif": sent to the Caisse with its proof(s) (or the CAF's answer).
+
+    `api_result` (an `api_particulier.FamilyQuotient` the parent confirmed) stands for the proof.
+    """
+    if household.caisse_id != school_year.caisse_id:
+        raise ValueError("school year of another Caisse")
+    if not household.is_validated:
+        raise ValidationError(_("Votre foyer doit d'abord être validé par la Caisse des écoles."))
+    if (
+        TariffRequest.objects.filter(household=household, school_year=school_year)
+        .exclude(state=TariffRequestState.CANCELLED)
+        .exists()
+    ):
+        raise ValidationError(
+            _("Une demande de tarif a déjà été faite pour l'année scolaire %(year)s.") % {"year": school_year}
+        )
+    if api_result is not None:
+        declaration = Declaration(
+            income_source=IncomeSource.API_PARTICULIER,
+            single_parent=declaration.single_parent,
+            children_count=declaration.children_count,
+            disabled_children_count=declaration.disabled_children_count,
+            api_qf=api_result.value,
+        )
+    _check_proofs(declaration, proofs)
+    estimate = tariff_request_estimate(
+        caisse=household.caisse, school_year=school_year, declaration=declaration
+    )
+    request = TariffRequest(
+        caisse_id=household.caisse_id,
+        household=household,
+        school_year=school_year,
+        state=TariffRequestState.SENT,
+        sent_at=timezone.now(),
+        sent_by=user,
+        computed_qf=estimate.family_quotient,
+        estimated_bracket=estimate.bracket_number,
+    )
+    _apply_declaration(request, declaration)
+    if api_result is not None:
+        request.api_qf = api_result.value
+        request.api_year = api_result.year
+        request.api_month = api_result.month
+        request.api_provider = api_result.provider
+        request.api_payload = api_result.payload
+        request.api_confirmed = True
+    request.full_clean()
+    request.save()
+    _store_proofs(request, proofs=proofs, user=user)
+    _log(request, actor=user, from_state="", action="submit")
+    _mail_parents(
+        request,
+        subject=f"Demande de tarif dégressif {school_year} envoyée",
+        body=(
+            f"Votre demande de tarif dégressif {school_year} a bien été transmise à la Caisse des écoles.\n"
+            f"Tarif estimé : tarif {estimate.bracket_number} ({format_euros(estimate.unit_price)} par repas), "
+            "sous réserve de la décision de la Caisse."
+        ),
+    )
+    return request
+
+
+@transaction.atomic
+def tariff_request_complete(*, request, user, declaration: Declaration, proofs=()) -> TariffRequest:
+    """The parent completes a request the Caisse sent back ("à compléter"): sent again."""
+    request = TariffRequest.objects.select_for_update().get(pk=request.pk)
+    if request.state != TariffRequestState.NEEDS_INFO:
+        raise ValidationError(_("Cette demande n'est pas à compléter."))
+    if declaration.income_source == IncomeSource.API_PARTICULIER:
+        raise ValidationError({"income_source": _("Choisissez un justificatif.")})
+    _check_proofs(declaration, proofs)
+    estimate = tariff_request_estimate(
+        caisse=request.caisse, school_year=request.school_year, declaration=declaration
+    )
+    _apply_declaration(request, declaration)
+    request.computed_qf = estimate.family_quotient
+    request.estimated_bracket = estimate.bracket_number
+    request.full_clean()
+    _store_proofs(request, proofs=proofs, user=user)
+    _transition(request, to_state=TariffRequestState.SENT, actor=user, action="complete")
+    return request
+
+
+@transaction.atomic
+def tariff_request_take(*, request, agent) -> TariffRequest:
+    """An agent takes the request in hand: "en cours"."""
+    request = TariffRequest.objects.select_for_update().get(pk=request.pk)
+    _transition(request, to_state=TariffRequestState.IN_REVIEW, actor=agent, action="take")
+    return request
+
+
+@transaction.atomic
+def tariff_request_decide(
+    *, request, agent, bracket_number: int, family_quotient, start_date: datetime.date | None = None
+) -> TariffDecision:
+    """Décider: the bracket (and QF) from `start_date`, never before the request's billing period."""
+    request = TariffRequest.objects.select_for_update().get(pk=request.pk)
+    earliest = earliest_start_date(request=request)
+    start_date = start_date or earliest
+    if start_date < earliest:
+        raise ValidationError(
+            {
+                "start_date": _(
+                    "Pas de rétroactivité : la date d'effet ne peut pas précéder le %(date)s "
+                    "(premier jour de la période de facturation de la demande)."
+                )
+                % {"date": earliest.strftime("%d/%m/%Y")}
+            }
+        )
+    if not request.can_become(TariffRequestState.DECIDED):
+        raise ValidationError(
+            _("Cette demande est « %(state)s » : elle ne peut pas être décidée.")
+            % {"state": request.get_state_display()}
+        )
+    decision = tariff_decision_record(
+        household=request.household,
+        school_year=request.school_year,
+        bracket_number=bracket_number,
+        family_quotient=family_quotient,
+        start_date=start_date,
+        source=DecisionSource.REQUEST,
+        request=request,
+        decided_by=agent,
+    )
+    grid = current_grids(caisse=request.caisse, school_years=[request.school_year])[request.school_year_id]
+    price = next(b.unit_price for b in grid.brackets.all() if b.number == decision.bracket_number)
+    qf_text = (
+        f", quotient familial {format_euros(decision.family_quotient)}"
+        if decision.family_quotient is not None
+        else ""
+    )
+    message = f"tarif {decision.bracket_number}{qf_text}, à partir du {start_date:%d/%m/%Y}"
+    _transition(request, to_state=TariffRequestState.DECIDED, actor=agent, action="decide", message=message)
+    _mail_parents(
+        request,
+        subject=f"Votre tarif {request.school_year} : tarif {decision.bracket_number}",
+        body=(
+            f"La Caisse des écoles a décidé votre tarif pour l'année scolaire {request.school_year} : "
+            f"tarif {decision.bracket_number}, soit {format_euros(price)} par repas, "
+            f"à partir du {start_date:%d/%m/%Y}{qf_text}."
+        ),
+    )
+    return decision
+
+
+@transaction.atomic
+def tariff_request_ask_complement(*, request, agent, message: str) -> TariffRequest:
+    """Demander un complément: back to the parent with the message; the declared values stay."""
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError({"message": _("Indiquez au parent ce qu'il doit compléter.")})
+    request = TariffRequest.objects.select_for_update().get(pk=request.pk)
+    request.agent_message = message
+    _transition(
+        request, to_state=TariffRequestState.NEEDS_INFO, actor=agent, action="ask_complement", message=message
+    )
+    _mail_parents(
+        request,
+        subject=f"Demande de tarif {request.school_year} : à compléter",
+        body=f"La Caisse des écoles vous demande de compléter votre demande de tarif {request.school_year} :\n\n{message}",
+    )
+    return request
+
+
+@transaction.atomic
+def tariff_request_refuse(*, request, agent, message: str = "") -> TariffDecision:
+    """Refuser: the highest bracket (tarif 10) applies, recorded as a decision."""
+    request = TariffRequest.objects.select_for_update().get(pk=request.pk)
+    if not request.can_become(TariffRequestState.REFUSED):
+        raise ValidationError(
+            _("Cette demande est « %(state)s » : elle ne peut pas être refusée.")
+            % {"state": request.get_state_display()}
+        )
+    grid = current_grids(caisse=request.caisse, school_years=[request.school_year]).get(
+        request.school_year_id
+    )
+    if grid is None:
+        raise ValidationError(
+            _("Aucune grille tarifaire pour l'année %(year)s.") % {"year": request.school_year}
+        )
+    top = grid.highest_bracket
+    decision = tariff_decision_record(
+        household=request.household,
+        school_year=request.school_year,
+        bracket_number=top.number,
+        family_quotient=None,
+        start_date=earliest_start_date(request=request),
+        source=DecisionSource.REFUSAL,
+        request=request,
+        decided_by=agent,
+    )
+    request.agent_message = (message or "").strip()
+    _transition(
+        request,
+        to_state=TariffRequestState.REFUSED,
+        actor=agent,
+        action="refuse",
+        message=request.agent_message,
+    )
+    reason = f"\n\nMotif : {request.agent_message}" if request.agent_message else ""
+    _mail_parents(
+        request,
+        subject=f"Demande de tarif {request.school_year} refusée",
+        body=(
+            f"Votre demande de tarif dégressif {request.school_year} a été refusée : le tarif {top.number} "
+            f"({format_euros(top.unit_price)} par repas) s'applique.{reason}"
+        ),
+    )
+    return decision
