@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import uuid
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -136,54 +138,123 @@ def _line_label(line: LineDraft, names: dict[int, str]) -> str:
     return names.get(line.child_id, "")
 
 
+INVOICE_COLUMNS = [
+    "uuid",
+    "caisse_id",
+    "household_id",
+    "period_id",
+    "kind",
+    "state",
+    "label",
+    "total",
+    "amount_paid",
+    "amount_credited",
+    "due_date",
+    "payment_opens_at",
+    "reason",
+    "created_at",
+    "updated_at",
+]
+LINE_COLUMNS = [
+    "invoice_id",
+    "position",
+    "kind",
+    "child_id",
+    "label",
+    "meals",
+    "unit_price",
+    "amount",
+    "days",
+    "bracket_number",
+    "family_quotient",
+    "decision_id",
+    "reason",
+    "credit_id",
+]
+
+
+def _bulk_insert(cursor, table: str, columns: list[str], rows: list[tuple]) -> None:
+    """Rows written in bulk: COPY on PostgreSQL, one prepared statement for all rows elsewhere."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    placeholders = ", ".join(["%s"] * len(columns))
+    cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows)
+
+
 @transaction.atomic
 def _write_chunk(*, caisse, period, household_ids, lines: dict[int, list[LineDraft]], names) -> None:
+    """Replace the drafts of these households by the lines computed (one transaction per chunk)."""
     drafts = Invoice.objects.filter(
         period=period, household_id__in=household_ids, kind=InvoiceKind.INVOICE, state=InvoiceState.DRAFT
     )
     InvoiceLine.objects.filter(invoice__in=drafts).delete()
     drafts._raw_delete(drafts.db)
-    to_create = []
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    due_date = ops.adapt_datefield_value(period.due_date)
+    opens_at = ops.adapt_datetimefield_value(period.payment_opens_at)
+    native_uuid = connection.features.has_native_uuid_field
+
+    def decimal(value):
+        return None if value is None else ops.adapt_decimalfield_value(value, 10, 2)
+
+    invoice_rows = []
     for household_id in household_ids:
         household_lines = lines.get(household_id)
-        if not household_lines:
-            continue
-        to_create.append(
-            Invoice(
-                caisse=caisse,
-                household_id=household_id,
-                period=period,
-                kind=InvoiceKind.INVOICE,
-                state=InvoiceState.DRAFT,
-                label=period.label,
-                total=invoice_total(household_lines),
-                due_date=period.due_date,
-                payment_opens_at=period.payment_opens_at,
-            )
-        )
-    created = Invoice.objects.bulk_create(to_create, batch_size=1000)
-    line_rows = []
-    for invoice in created:
-        for position, line in enumerate(lines[invoice.household_id]):
-            line_rows.append(
-                InvoiceLine(
-                    invoice=invoice,
-                    position=position,
-                    kind=LineKind.CREDIT if line.is_credit else LineKind.MEALS,
-                    child_id=line.child_id,
-                    label=_line_label(line, names),
-                    meals=line.meals,
-                    unit_price=line.unit_price,
-                    amount=line.amount,
-                    days=[day.isoformat() for day in line.days],
-                    bracket_number=line.bracket_number,
-                    family_quotient=line.family_quotient,
-                    decision_id=line.decision_id,
-                    reason=line.reason[:300],
-                    credit_id=line.credit_id,
+        if household_lines:
+            invoice_rows.append(
+                (
+                    uuid.uuid4() if native_uuid else uuid.uuid4().hex,
+                    caisse.pk,
+                    household_id,
+                    period.pk,
+                    InvoiceKind.INVOICE.value,
+                    InvoiceState.DRAFT.value,
+                    period.label,
+                    decimal(invoice_total(household_lines)),
+                    decimal(Decimal("0.00")),
+                    decimal(Decimal("0.00")),
+                    due_date,
+                    opens_at,
+                    "",
+                    now,
+                    now,
                 )
             )
-    InvoiceLine.objects.bulk_create(line_rows, batch_size=2000)
+    with connection.cursor() as cursor:
+        _bulk_insert(cursor, Invoice._meta.db_table, INVOICE_COLUMNS, invoice_rows)
+        ids = dict(
+            Invoice.objects.filter(
+                period=period, household_id__in=[row[2] for row in invoice_rows], state=InvoiceState.DRAFT
+            ).values_list("household_id", "pk")
+        )
+        line_rows = []
+        for household_id, invoice_id in ids.items():
+            for position, line in enumerate(lines[household_id]):
+                line_rows.append(
+                    (
+                        invoice_id,
+                        position,
+                        (LineKind.CREDIT if line.is_credit else LineKind.MEALS).value,
+                        line.child_id,
+                        _line_label(line, names)[:200],
+                        line.meals,
+                        decimal(line.unit_price),
+                        decimal(line.amount),
+                        json.dumps([day.isoformat() for day in line.days]),
+                        line.bracket_number,
+                        decimal(line.family_quotient),
+                        line.decision_id,
+                        line.reason[:300],
+                        line.credit_id,
+                    )
+                )
+        _bulk_insert(cursor, InvoiceLine._meta.db_table, LINE_COLUMNS, line_rows)
 
 
 def reserve_numbers(*, caisse, count: int) -> int:

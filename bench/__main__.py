@@ -1,0 +1,31 @@
+"""Benchmark dispatcher: `./dev bench [NAME ...]` runs bench/<NAME>.py's `run()`; no name runs them all.
+
+Each benchmark runs on a fresh SQLite database in a temporary directory and writes its figure,
+with the machine it ran on, into its own section of docs/benchmarks.md.
+"""
+
+import importlib
+import sys
+
+BENCHMARKS = {
+    "households": "bench.households",
+    "billing": "bench.billing",
+}
+
+
+def main(argv: list[str]) -> int:
+    names = argv or list(BENCHMARKS)
+    unknown = [name for name in names if name not in BENCHMARKS]
+    if unknown:
+        print(
+            f"Benchmark inconnu : {', '.join(unknown)}. Disponibles : {', '.join(BENCHMARKS)}",
+            file=sys.stderr,
+        )
+        return 2
+    for name in names:
+        importlib.import_module(BENCHMARKS[name]).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

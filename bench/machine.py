@@ -1,0 +1,49 @@
+"""The machine a benchmark ran on, and the writing of its section in docs/benchmarks.md."""
+
+import os
+import platform
+import re
+from pathlib import Path
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+INTRO = (
+    "# Benchmarks\n\nFigures measured by `./dev bench NAME`; each section is rewritten by its benchmark.\n"
+)
+
+
+def describe() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} Gio"
+                break
+    except OSError:
+        pass
+    return (
+        f"nproc {os.cpu_count()}, CPU {cpu}, mémoire {memory or 'inconnue'}, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+
+
+def write_section(name: str, body: str) -> None:
+    """Replace (or add) the section between the markers of `name` in docs/benchmarks.md."""
+    start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
+    text = DOC.read_text() if DOC.exists() else INTRO
+    section = f"{start}\n{body.strip()}\n{end}"
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)
+    text = (
+        pattern.sub(lambda _match: section, text)
+        if pattern.search(text)
+        else text.rstrip() + "\n\n" + section + "\n"
+    )
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    DOC.write_text(text)
