@@ -130,3 +130,16 @@ def test_a_broken_pes_file_is_refused_by_the_schema(cde11):
 def test_check_keys():
     assert key_modulo_11("000", 2027, 40945) in "0123456789"
     assert key_modulo_23(2027, "000", 40945) == "ABCDEFGHJKLMNPQRSTVWXYZ"[int("202700040945") % 23]
+
+
+def test_a_credit_note_has_its_pdf(cde11):
+    from refectoire.billing.services import credit_note_create
+
+    _period, invoice = issued_period(cde11)
+    note = credit_note_create(
+        invoice=invoice, reason="Grève du 12/03", lines=[("Repas non servi", Decimal("3.50"))]
+    )
+    text = pdf_text(invoice_pdf(note))
+    assert f"Avoir {note.number} - Mars / Avril 2027" in text
+    assert "Avoir sur la facture 40945 — motif : Grève du 12/03" in text
+    assert "Repas non servi" in text and "-3,50 €" in text

@@ -278,3 +278,15 @@ def test_grouped_payment_is_refused_when_the_caisse_does_not_allow_it(client, cu
     )
     assert "qu&#x27;une facture à la fois" in response.content.decode()
     assert not PayfipOperation.objects.exists()
+
+
+def test_an_operation_still_in_progress_after_two_hours_expires_and_frees_the_invoice(
+    client, curl, cde11, parent_a, setup, fake_payfip
+):
+    _household, invoice = setup
+    start_payment(client, curl, cde11, parent_a, invoice)
+    PayfipOperation.objects.update(created_at=timezone.now() - datetime.timedelta(hours=3))
+    assert payfip_check_pending() == 1
+    assert PayfipOperation.objects.get().state == OperationState.EXPIRED
+    assert not Payment.objects.exists()
+    assert start_payment(client, curl, cde11, parent_a, invoice).status_code == 302
