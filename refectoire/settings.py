@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "refectoire.payments",
     "refectoire.requests",
     "refectoire.stays",
+    "refectoire.adultmeals",
     # Réfectoire, screens
     "refectoire.www.public",
     "refectoire.www.portal",

@@ -23,3 +23,28 @@ class BenefitsRegime(models.TextChoices):
 class Sex(models.TextChoices):
     FEMALE = "f", _("Fille")
     MALE = "m", _("Garçon")
+
+
+class ChangeKind(models.TextChoices):
+    ADD_CHILD = "add_child", _("Ajout d'un enfant")
+    ADD_CO_GUARDIAN = "add_co_guardian", _("Ajout d'un co-représentant")
+
+
+class ChangeState(models.TextChoices):
+    PENDING = "pending", _("En attente de validation")
+    ACCEPTED = "accepted", _("Validé")
+    REFUSED = "refused", _("Refusé")
+
+
+class HouseholdAction(models.TextChoices):
+    CREATED = "created", _("Déclaration commencée")
+    SUBMITTED = "submitted", _("Demande envoyée à la Caisse")
+    VALIDATED = "validated", _("Foyer validé")
+    CORRECTION_ASKED = "correction_asked", _("Correction demandée")
+    REJECTED = "rejected", _("Foyer refusé")
+    IMPORTED = "imported", _("Foyer importé")
+    KEY_LINKED = "key_linked", _("Compte lié par la clé Enfance")
+    CHANGE_ASKED = "change_asked", _("Ajout d'un membre demandé")
+    CHANGE_ACCEPTED = "change_accepted", _("Ajout d'un membre validé")
+    CHANGE_REFUSED = "change_refused", _("Ajout d'un membre refusé")
+    AGENT_EDIT = "agent_edit", _("Modifié par un agent pour la famille")

@@ -10,7 +10,15 @@ from simple_history.models import HistoricalRecords
 
 from refectoire.accounts.enums import Civility
 from refectoire.core.models import TimeStampedModel
-from refectoire.households.enums import BenefitsRegime, GuardianRole, HouseholdState, Sex
+from refectoire.households.enums import (
+    BenefitsRegime,
+    ChangeKind,
+    ChangeState,
+    GuardianRole,
+    HouseholdAction,
+    HouseholdState,
+    Sex,
+)
 
 
 class HouseholdQuerySet(models.QuerySet):
@@ -135,6 +143,30 @@ class Guardian(PersonFields, TimeStampedModel):
     def __str__(self):
         return self.full_name
 
+    REQUIRED_FIELDS = ("civility", "last_name", "first_name", "street_name", "postcode", "city", "country")
+
+    @property
+    def is_complete(self) -> bool:
+        """Every field marked * in "Ajouter à mon entourage" is filled: the avatar shows."""
+        return all(getattr(self, name) for name in self.REQUIRED_FIELDS)
+
+    @property
+    def address_lines(self) -> list[str]:
+        first = " ".join(part for part in [self.street_number, self.street_name] if part)
+        extra = ", ".join(
+            part
+            for part in [
+                f"Bâtiment {self.building}" if self.building else "",
+                f"Appartement {self.apartment}" if self.apartment else "",
+                self.address_complement,
+            ]
+            if part
+        )
+        town = " ".join(part for part in [self.postcode, self.city] if part)
+        return [
+            line for line in [first, extra, town, self.country if self.country != "France" else ""] if line
+        ]
+
 
 class Child(PersonFields, TimeStampedModel):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -153,6 +185,12 @@ class Child(PersonFields, TimeStampedModel):
     def __str__(self):
         return self.full_name
 
+    REQUIRED_FIELDS = ("first_name", "last_name", "birth_date", "sex")
+
+    @property
+    def is_complete(self) -> bool:
+        return all(getattr(self, name) for name in self.REQUIRED_FIELDS)
+
 
 class HouseholdEvent(models.Model):
     """One row per transition of the household's lifecycle: who, when, what and why."""
@@ -162,7 +200,7 @@ class HouseholdEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     from_state = models.CharField(max_length=20, choices=HouseholdState.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=HouseholdState.choices, blank=True)
-    action = models.CharField(_("action"), max_length=50)
+    action = models.CharField(_("action"), max_length=50, choices=HouseholdAction.choices)
     message = models.TextField(_("message"), blank=True)
 
     class Meta:
@@ -172,3 +210,63 @@ class HouseholdEvent(models.Model):
 
     def __str__(self):
         return f"{self.household} — {self.action}"
+
+
+class HouseholdChangeQuerySet(models.QuerySet):
+    def for_caisse(self, caisse):
+        return self.filter(household__caisse=caisse)
+
+    def pending(self):
+        return self.filter(state=ChangeState.PENDING)
+
+
+class HouseholdChange(TimeStampedModel):
+    """A member added to a validated household ("Ajouter un membre"): pending until the Caisse validates it.
+
+    The member's fields wait in `data`; the Child or Guardian exists only once the change is accepted,
+    so the other apps never see a member the Caisse has not validated.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("type de changement"), max_length=30, choices=ChangeKind.choices)
+    data = models.JSONField(_("données"), default=dict)
+    state = models.CharField(
+        _("état"), max_length=20, choices=ChangeState.choices, default=ChangeState.PENDING, db_index=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
+    reason = models.TextField(_("motif"), blank=True)
+
+    history = HistoricalRecords()
+    objects = HouseholdChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("ajout d'un membre")
+        verbose_name_plural = _("ajouts de membres")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.data.get('first_name', '')} {self.data.get('last_name', '').upper()}".strip()
+
+    @property
+    def data_items(self) -> list[tuple[str, str]]:
+        """The member's fields as (label, value), for the agent who decides."""
+        model = Child if self.kind == ChangeKind.ADD_CHILD else Guardian
+        items = []
+        for name, value in self.data.items():
+            if value in ("", None, False):
+                continue
+            field = model._meta.get_field(name)
+            shown = dict(field.choices).get(value, value) if field.choices else value
+            items.append((str(field.verbose_name).capitalize(), "Oui" if value is True else str(shown)))
+        return items

@@ -12,5 +12,7 @@ urlpatterns = [
     path("actualites/nouvelle/", views.news_edit, name="news_create"),
     path("actualites/<uuid:news_uuid>/", views.news_edit, name="news_edit"),
     path("actualites/<uuid:news_uuid>/supprimer/", views.news_delete, name="news_delete"),
+    path("", include("refectoire.www.backoffice.urls_households")),
+    path("", include("refectoire.www.backoffice.urls_stays")),
     path("", include("refectoire.www.backoffice.urls_billing")),
 ]

@@ -17,9 +17,14 @@ def home(request):
 
 def home_queues(request) -> list[dict]:
     """The queues of the back-office home; each domain adds its own as it is built."""
-    from refectoire.www.backoffice.views_billing import billing_queues
+    from refectoire.www.backoffice import views_adult_meals, views_billing, views_households, views_stays
 
-    return [*billing_queues(request)]
+    return [
+        *views_households.home_queue(request),
+        *views_stays.stays_home_queues(request),
+        *views_adult_meals.adult_meals_home_queues(request),
+        *views_billing.billing_queues(request),
+    ]
 
 
 @manager_required

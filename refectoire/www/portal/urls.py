@@ -7,5 +7,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("tarif/", include("refectoire.www.portal.urls_tariff")),
+    path("", include("refectoire.www.portal.urls_household")),
+    path("", include("refectoire.www.portal.urls_stays")),
     path("", include("refectoire.www.portal.urls_invoices")),
 ]

@@ -1,0 +1,37 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AdultRole(models.TextChoices):
+    TEACHER = "teacher", _("Enseignant(e)")
+    ATSEM = "atsem", _("ATSEM")
+    ANIMATOR = "animator", _("Animateur ou animatrice")
+    OTHER = "other", _("Autre personnel de l'école")
+
+
+class Employer(models.TextChoices):
+    NATIONAL_EDUCATION = "education_nationale", _("Éducation nationale")
+    CITY = "ville", _("Ville de Paris")
+    CAISSE = "caisse", _("Caisse des écoles")
+    OTHER = "other", _("Autre employeur")
+
+
+class RegistrationState(models.TextChoices):
+    SUBMITTED = "submitted", _("En attente de validation")
+    VALIDATED = "validated", _("Validée")
+    REJECTED = "rejected", _("Refusée")
+    ENDED = "ended", _("Terminée")
+
+
+REGISTRATION_TRANSITIONS = {
+    RegistrationState.SUBMITTED: {
+        RegistrationState.VALIDATED,
+        RegistrationState.REJECTED,
+        RegistrationState.ENDED,
+    },
+    RegistrationState.VALIDATED: {RegistrationState.ENDED},
+    RegistrationState.REJECTED: set(),
+    RegistrationState.ENDED: set(),
+}
+ACTIVE_REGISTRATION_STATES = [RegistrationState.SUBMITTED, RegistrationState.VALIDATED]
+WEEKDAY_LABELS = {"1": _("lundi"), "2": _("mardi"), "3": _("mercredi"), "4": _("jeudi"), "5": _("vendredi")}

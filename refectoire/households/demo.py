@@ -1,0 +1,177 @@
+"""Demo: the validated households of the demo parents, one household waiting in the agents' queue,
+and a few families imported from a "former software" with their service keys. Idempotent."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from refectoire.caisses.models import Caisse
+from refectoire.households.enums import GuardianRole, HouseholdAction, HouseholdState
+from refectoire.households.importer import COLUMNS, import_families
+from refectoire.households.models import Child, Guardian, Household, HouseholdEvent
+
+# username -> (co-representative or None, [(first name, birth date, sex)], benefits number)
+FAMILIES = {
+    "G4V-RNG6P": (
+        ("m", "Lovinfosse", "Julien"),
+        [
+            ("Elie", datetime.date(2015, 4, 12), "f"),
+            ("Hikari", datetime.date(2016, 9, 3), "f"),
+            ("Robin", datetime.date(2018, 1, 25), "m"),
+            ("Zazou", datetime.date(2020, 6, 8), "f"),
+        ],
+        "1234567",
+    ),
+    "P11-MARCP": (None, [("Jade", datetime.date(2017, 11, 30), "f")], ""),
+    # Inès and Patrick Moreau live apart: each has a household with their children (shared custody).
+    "P19-INESM": (
+        ("m", "Moreau", "Patrick"),
+        [("Léo", datetime.date(2016, 3, 21), "m"), ("Maya", datetime.date(2019, 10, 2), "f")],
+        "7654321",
+    ),
+    "P19-PATRM": (
+        ("mme", "Moreau", "Inès"),
+        [("Léo", datetime.date(2016, 3, 21), "m"), ("Maya", datetime.date(2019, 10, 2), "f")],
+        "",
+    ),
+}
+
+IMPORTED = {
+    "cde11": [
+        "DEMO11-F001;Mme;Nguyen;Thi;12/02/1984;thi.nguyen@demo.refectoire.fr;0611223344;8;rue Oberkampf;75011;Paris;M;Nguyen;Minh;;2233445;DEMO11-C001;Nguyen;Lan;04/05/2016",
+        "DEMO11-F001;Mme;Nguyen;Thi;12/02/1984;thi.nguyen@demo.refectoire.fr;0611223344;8;rue Oberkampf;75011;Paris;M;Nguyen;Minh;;2233445;DEMO11-C002;Nguyen;Bao;19/08/2019",
+        "DEMO11-F002;M;Bernard;Hugo;03/07/1979;hugo.bernard@demo.refectoire.fr;;21;avenue Parmentier;75011;Paris;;;;;;DEMO11-C003;Bernard;Louise;27/01/2017",
+    ],
+    "cde19": [
+        "DEMO19-F001;Mme;Haddad;Salma;30/09/1988;salma.haddad@demo.refectoire.fr;0755667788;40;rue de Crimée;75019;Paris;M;Haddad;Karim;;9988776;DEMO19-C001;Haddad;Nour;15/03/2018",
+    ],
+}
+
+
+def _household_for(user, caisse, spec, stdout):
+    co, children, benefits_number = spec
+    household = Household.objects.for_user(user, caisse).first()
+    if household is not None:
+        return household
+    now = timezone.now()
+    household = Household.objects.create(
+        caisse=caisse,
+        state=HouseholdState.VALIDATED,
+        submitted_at=now,
+        validated_at=now,
+        is_single_parent=co is None,
+    )
+    address = {
+        name: getattr(user, name)
+        for name in [
+            "street_number",
+            "street_name",
+            "building",
+            "apartment",
+            "address_complement",
+            "postcode",
+            "city",
+            "country",
+        ]
+    }
+    Guardian.objects.create(
+        household=household,
+        user=user,
+        role=GuardianRole.PRIMARY,
+        civility=user.civility,
+        last_name=user.last_name,
+        first_name=user.first_name,
+        birth_date=user.birth_date,
+        email=user.email,
+        mobile_phone=user.mobile_phone,
+        benefits_member=bool(benefits_number),
+        benefits_regime="caf" if benefits_number else "",
+        benefits_organisation="CAF de Paris" if benefits_number else "",
+        benefits_number=benefits_number,
+        **address,
+    )
+    if co is not None:
+        civility, last_name, first_name = co
+        Guardian.objects.create(
+            household=household,
+            role=GuardianRole.CO_GUARDIAN,
+            civility=civility,
+            last_name=last_name,
+            first_name=first_name,
+            **address,
+        )
+    for first_name, birth_date, sex in children:
+        Child.objects.create(
+            household=household,
+            first_name=first_name,
+            last_name=user.last_name,
+            birth_date=birth_date,
+            sex=sex,
+        )
+    for action, to_state in [
+        (HouseholdAction.SUBMITTED, HouseholdState.SUBMITTED),
+        (HouseholdAction.VALIDATED, HouseholdState.VALIDATED),
+    ]:
+        HouseholdEvent.objects.create(household=household, action=action, to_state=to_state, message="démo")
+    return household
+
+
+def _waiting_household(caisse):
+    """A household declared online and waiting for the agents ("Foyers à valider")."""
+    if Household.objects.filter(caisse=caisse, reference=f"DEMO-ATTENTE-{caisse.slug}").exists():
+        return
+    household = Household.objects.create(
+        caisse=caisse,
+        reference=f"DEMO-ATTENTE-{caisse.slug}",
+        state=HouseholdState.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    Guardian.objects.create(
+        household=household,
+        role=GuardianRole.PRIMARY,
+        civility="mme",
+        last_name="Dubois",
+        first_name="Camille",
+        street_number="5",
+        street_name="rue de Charonne" if caisse.slug == "cde11" else "rue de Flandre",
+        postcode="75011" if caisse.slug == "cde11" else "75019",
+        city="Paris",
+        country="France",
+        email=f"camille.dubois.{caisse.slug}@demo.refectoire.fr",
+    )
+    household.is_single_parent = True
+    household.save()
+    Child.objects.create(
+        household=household,
+        first_name="Arthur",
+        last_name="Dubois",
+        birth_date=datetime.date(2018, 2, 2),
+        sex="m",
+    )
+    HouseholdEvent.objects.create(
+        household=household, action=HouseholdAction.SUBMITTED, to_state=HouseholdState.SUBMITTED
+    )
+
+
+def seed(*, stdout):
+    User = get_user_model()
+    caisses = {caisse.slug: caisse for caisse in Caisse.objects.filter(slug__in=["cde11", "cde19"])}
+    for username, spec in FAMILIES.items():
+        user = User.objects.filter(username=username).first()
+        if user is None or user.signup_caisse is None or user.signup_caisse.slug not in caisses:
+            continue
+        _household_for(user, caisses[user.signup_caisse.slug], spec, stdout)
+    for slug, rows in IMPORTED.items():
+        if slug not in caisses:
+            continue
+        import_families(caisse=caisses[slug], content="\n".join([";".join(COLUMNS), *rows]) + "\n")
+        _waiting_household(caisses[slug])
+    stdout.write(
+        "Foyers de démonstration : familles validées, un foyer en attente par Caisse ; clés Enfance :"
+    )
+    for household in Household.objects.filter(
+        caisse__in=caisses.values(), reference__startswith="DEMO"
+    ).exclude(service_key=None):
+        used = " (utilisée)" if household.service_key_used_at else ""
+        stdout.write(f"  /{household.caisse.slug}/  {household.reference}  {household.service_key}{used}")

@@ -1,0 +1,93 @@
+"""Demo: the holiday stays of the Caisse des écoles du 19e (one open for applications)."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from refectoire.caisses.models import Caisse
+from refectoire.stays.enums import SchoolLevel
+from refectoire.stays.models import HolidayStay, StayPrice
+
+# (title, place, description, days from today: opens, closes, starts; length, ages, levels, capacity,
+#  fixed price or None, price of bracket 1, step per bracket)
+STAYS = [
+    (
+        "Classe de neige à Samoëns",
+        "Samoëns (Haute-Savoie)",
+        "Une semaine à la montagne : ski alpin avec les moniteurs de l'ESF, luge, veillées au chalet.",
+        (-40, -3, 30),
+        6,
+        (8, 11),
+        [SchoolLevel.CE2, SchoolLevel.CM1, SchoolLevel.CM2],
+        24,
+        None,
+        Decimal("45.00"),
+        Decimal("38.00"),
+    ),
+    (
+        "Mer et voile à Pornic",
+        "Pornic (Loire-Atlantique)",
+        "Initiation à la voile sur optimist, pêche à pied, découverte de l'estran et grands jeux sur la plage.",
+        (-10, 20, 50),
+        7,
+        (7, 12),
+        [],
+        30,
+        None,
+        Decimal("40.00"),
+        Decimal("35.00"),
+    ),
+    (
+        "Nature et poney dans le Morvan",
+        "Saint-Brisson (Nièvre)",
+        "Soins aux poneys, balades en forêt, cabanes et nuit sous la tente pour les plus grands.",
+        (30, 60, 95),
+        5,
+        (4, 7),
+        [SchoolLevel.MS, SchoolLevel.GS, SchoolLevel.CP],
+        18,
+        Decimal("120.00"),
+        None,
+        None,
+    ),
+]
+
+
+def seed(*, stdout):
+    caisse = Caisse.objects.filter(slug="cde19").first()
+    if caisse is None:
+        return
+    today = timezone.localdate()
+    for title, place, description, (
+        opens,
+        closes,
+        starts,
+    ), length, ages, levels, capacity, fixed, first, step in STAYS:
+        start = today + datetime.timedelta(days=starts)
+        stay, created = HolidayStay.objects.get_or_create(
+            caisse=caisse,
+            title=title,
+            defaults={
+                "place": place,
+                "description": description,
+                "application_opens_on": today + datetime.timedelta(days=opens),
+                "application_closes_on": today + datetime.timedelta(days=closes),
+                "start_date": start,
+                "end_date": start + datetime.timedelta(days=length - 1),
+                "age_min": ages[0],
+                "age_max": ages[1],
+                "school_levels": [str(level) for level in levels],
+                "capacity": capacity,
+                "fixed_price": fixed,
+                "is_published": True,
+            },
+        )
+        if fixed is None:
+            for bracket in range(1, 11):
+                StayPrice.objects.get_or_create(
+                    stay=stay, bracket_number=bracket, defaults={"price": first + step * (bracket - 1)}
+                )
+    stdout.write(
+        "Séjours de vacances : 3 séjours dans cde19 (« Mer et voile à Pornic » ouvert aux demandes)."
+    )

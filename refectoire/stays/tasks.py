@@ -1,0 +1,9 @@
+from django_tasks import task
+
+from refectoire.stays.services import stay_places_expire
+
+
+@task()
+def expire_stay_places() -> int:
+    """Periodic (e.g. every hour): places not confirmed in time go to the waiting list."""
+    return len(stay_places_expire())

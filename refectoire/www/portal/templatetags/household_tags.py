@@ -1,0 +1,15 @@
+from django import template
+
+from refectoire.households.selectors import household_for_user
+from refectoire.www.portal.tiles import dashboard_tiles
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def family_dashboard(context):
+    """The household block of "Mon espace": the household (if any) and the tiles once it is validated."""
+    request = context["request"]
+    household = household_for_user(user=request.user, caisse=request.caisse)
+    tiles = dashboard_tiles(request.caisse) if household is not None and household.is_validated else []
+    return {"household": household, "tiles": tiles}
