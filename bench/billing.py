@@ -282,7 +282,7 @@ def run(sizes=None) -> None:
         "`./dev bench billing`: a Caisse of N children (enrollments with weekdays and shared custody on "
         "even / odd weeks, decided brackets of which some change inside the period, accepted absences), "
         "then the billing run of Mars / Avril 2027 (drafts: invoices and lines written in bulk, chunks of "
-        "2,000 households). Time of the run only; peak memory is the run process's max RSS.",
+        "5,000 households). Time of the run only; peak memory is the run process's max RSS.",
         "",
         f"Machine: {describe()}.",
         "",

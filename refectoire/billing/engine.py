@@ -48,11 +48,11 @@ def round_money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _span_index(first_days: list[date], spans, day: date) -> int:
-    index = bisect.bisect_right(first_days, day) - 1
-    if index < 0 or spans[index].last_day < day:
-        raise ValueError(f"Aucun tarif en vigueur le {day:%d/%m/%Y}.")
-    return index
+def check_coverage(spans) -> None:
+    """Spans (sorted) must follow each other day after day: no gap, no overlap."""
+    for before, after in zip(spans, spans[1:], strict=False):
+        if (after.first_day - before.last_day).days != 1:
+            raise ValueError(f"Tarifs en vigueur discontinus autour du {after.first_day:%d/%m/%Y}.")
 
 
 def compute_lines(
@@ -78,15 +78,18 @@ def compute_lines(
         spans = sorted(brackets.get(household_id) or [], key=lambda s: s.first_day)
         if not spans:
             raise ValueError(f"Aucun tarif en vigueur pour le foyer {household_id}.")
-        first_days = [s.first_day for s in spans]
+        check_coverage(spans)
         lines: list[LineDraft] = []
         for child_id, days in sorted(by_household[household_id]):
-            per_span: dict[int, list[date]] = defaultdict(list)
-            for day in sorted(set(days)):
-                per_span[_span_index(first_days, spans, day)].append(day)
-            for index in sorted(per_span):
-                span = spans[index]
-                span_days = per_span[index]
+            days = sorted(set(days))
+            if days[0] < spans[0].first_day or days[-1] > spans[-1].last_day:
+                raise ValueError(f"Aucun tarif en vigueur pour le foyer {household_id} certains jours.")
+            for span in spans:
+                low = bisect.bisect_left(days, span.first_day)
+                high = bisect.bisect_right(days, span.last_day)
+                if high <= low:
+                    continue
+                span_days = days[low:high]
                 lines.append(
                     LineDraft(
                         child_id=child_id,

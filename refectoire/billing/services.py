@@ -27,7 +27,7 @@ from refectoire.billing.models import (
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CHUNK_SIZE = 2000
+DEFAULT_CHUNK_SIZE = 5000
 
 
 def _chunks(items, size):
