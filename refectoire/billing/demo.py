@@ -67,8 +67,17 @@ def _issue_first_period(caisse, period, stdout):
         return  # no enrollment or pricing yet: no invoice to make
     if BillingRun.objects.filter(period=period, state=RunState.ISSUED).exists():
         return
-    from refectoire.billing.services import billing_run_compute, billing_run_issue
+    from django.db import transaction
 
-    run = billing_run_compute(caisse=caisse, period=period)
-    billing_run_issue(run=run)
+    from refectoire.billing.services import billing_run_compute, billing_run_issue, run_totals
+
+    try:
+        with transaction.atomic():
+            run = billing_run_compute(caisse=caisse, period=period)
+            if not run_totals(period)["count"]:
+                transaction.set_rollback(True)  # no enrolled child yet: leave the period unbilled
+                return
+            billing_run_issue(run=run)
+    except LookupError:  # no tariff grid for the year yet: no invoice to make
+        return
     stdout.write(f"billing: {caisse.slug} {period.label} émise")
