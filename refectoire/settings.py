@@ -181,9 +181,12 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_FORMS = {
     "signup": "refectoire.accounts.forms.SignupForm",
     "login": "refectoire.accounts.forms.LoginForm",
+    "reset_password": "refectoire.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "refectoire.accounts.forms.ResetPasswordKeyForm",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-ACCOUNT_PRESERVE_USERNAME_CASING = False
+# Identifiers are stored in capitals (G4V-RNG6P) and found whatever the case typed.
+ACCOUNT_PRESERVE_USERNAME_CASING = True
 ACCOUNT_RATE_LIMITS = {
     # 5 failed attempts for one identifier, then a pause of 15 minutes.
     "login_failed": "20/m/ip,5/15m/key",
@@ -281,11 +284,13 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": envstr("MEDIA_ROOT", str(VAR_DIR / "private")), "base_url": None},
     },
+    # Compressed, not hashed: a manifest storage rewrites url() inside the DSFR stylesheets, whose
+    # <link integrity="sha384-..."> then no longer matches and the browser refuses the whole DSFR look.
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "whitenoise.storage.CompressedStaticFilesStorage"
         )
     },
 }

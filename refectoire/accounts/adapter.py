@@ -1,7 +1,13 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import ratelimit
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from refectoire.accounts.identifiers import generate_username
 
@@ -23,7 +29,26 @@ PROFILE_FIELDS = [
 CGU_SESSION_KEY = "cgu_accepted:{caisse}"
 
 
+TOO_MANY_LOGIN_ATTEMPTS = _l(
+    "Trop de tentatives de connexion ont échoué pour cet identifiant. Par sécurité, la connexion est "
+    "suspendue pendant 15 minutes : réessayez plus tard ou choisissez un nouveau mot de passe avec "
+    "« J'ai oublié mon mot de passe »."
+)
+WRONG_CREDENTIALS = _l("L'identifiant (ou le courriel) ou le mot de passe est incorrect.")
+TOO_MANY_ACTIVATION_EMAILS = _l(
+    "Plusieurs liens d'activation vous ont déjà été envoyés : utilisez le plus récent. Par sécurité, "
+    "aucun nouveau lien ne sera envoyé avant 15 minutes."
+)
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": TOO_MANY_LOGIN_ATTEMPTS,
+        "username_password_mismatch": WRONG_CREDENTIALS,
+        "email_password_mismatch": WRONG_CREDENTIALS,
+    }
+
     def is_open_for_signup(self, request):
         # Accounts are created from a Caisse's portal, after its CGU.
         return getattr(request, "caisse", None) is not None
@@ -48,6 +73,15 @@ class AccountAdapter(DefaultAccountAdapter):
                 cgu_accept(user=user, caisse=caisse)
         return user
 
+    def should_send_confirmation_mail(self, request, email_address, signup):
+        # allauth skips a resend silently past the limit; the parent is told why no mail comes.
+        if not ratelimit.consume(
+            request, action="confirm_email", key=email_address.email.lower(), dry_run=True
+        ):
+            messages.warning(request, TOO_MANY_ACTIVATION_EMAILS)
+            return False
+        return True
+
     def get_email_verification_redirect_url(self, email_address):
         self.request.session["activated_username"] = email_address.user.username
         return reverse("account_activated")
@@ -62,6 +96,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         context.setdefault("caisse", getattr(self.request, "caisse", None))
+        context.setdefault("activation_days", settings.ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS)
+        context.setdefault("reset_hours", max(1, settings.PASSWORD_RESET_TIMEOUT // 3600))
         return super().send_mail(template_prefix, email, context)
 
     def add_message(
@@ -105,9 +141,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def get_connect_redirect_url(self, request, socialaccount):
         return reverse("portal:dashboard")
 
-    def authentication_error(self, request, provider_id, error=None, exception=None, extra_context=None):
-        from django.contrib import messages
-
+    def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None):
+        # Back to the login page, with a word of explanation and the other ways in.
         messages.error(
             request, _("La connexion avec le fournisseur d'identité a échoué. Réessayez plus tard.")
         )
+        raise ImmediateHttpResponse(redirect("account_login"))

@@ -1,6 +1,8 @@
 import datetime
 
 from allauth.account import forms as allauth_forms
+from allauth.account.models import EmailAddress
+from allauth.core import context, ratelimit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -107,15 +109,8 @@ class SignupForm(IdentityFieldsMixin, allauth_forms.SignupForm):
         self.fields["email"].help_text = _(
             "Indispensable pour vos prochaines connexions et le suivi de vos démarches."
         )
-        self.fields["password1"].label = _("Mot de passe")
-        self.fields["password1"].help_text = ""
-        self.fields["password1"].widget.attrs.update(
-            {"data-password-checklist": "password-rules", "autocomplete": "new-password"}
-        )
-        self.fields["password2"].label = _("Confirmation du mot de passe")
-        self.fields["password2"].widget.attrs.update({"autocomplete": "new-password"})
-        for name in ["email", "password1", "password2"]:
-            self.fields[name].widget.attrs.pop("placeholder", None)
+        self.fields["email"].widget.attrs.pop("placeholder", None)
+        _password_fields(self)
         self.order_fields(self.field_order)
 
     def clean_email(self):
@@ -143,3 +138,50 @@ class CguAcceptForm(forms.Form):
             "required": _("Vous devez accepter les conditions générales d'utilisation pour continuer.")
         },
     )
+
+
+def _password_fields(form, first="password1", second="password2"):
+    """Labels of the guide and the live checklist on a new password and its confirmation."""
+    form.fields[first].label = _("Mot de passe")
+    form.fields[first].help_text = ""
+    form.fields[first].widget.attrs.update(
+        {"data-password-checklist": "password-rules", "autocomplete": "new-password"}
+    )
+    form.fields[second].label = _("Confirmation du mot de passe")
+    form.fields[second].widget.attrs.update({"autocomplete": "new-password"})
+    for name in [first, second]:
+        form.fields[name].widget.attrs.pop("placeholder", None)
+
+
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    """ "J'ai oublié mon mot de passe": past 5 requests for one address in 15 minutes, refused."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Courriel")
+        self.fields["email"].widget.attrs.pop("placeholder", None)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        request = context.request
+        if not ratelimit.consume(request, action="reset_password", key=email.lower(), dry_run=True):
+            raise ValidationError(
+                _(
+                    "Trop de demandes de nouveau mot de passe pour ce courriel. Utilisez le lien du dernier "
+                    "courriel reçu, ou réessayez dans 15 minutes."
+                ),
+                code="too_many_password_resets",
+            )
+        return super().clean_email()
+
+
+class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _password_fields(self)
+
+    def save(self):
+        super().save()
+        # The link was sent to the account's address: following it proves the address, so a space
+        # never activated is activated too ("J'ai oublié mon mot de passe" says so).
+        EmailAddress.objects.filter(user=self.user, email__iexact=self.user.email).update(verified=True)

@@ -61,11 +61,11 @@ class Caisse(TimeStampedModel):
         if self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": _("Cet identifiant est réservé.")})
 
-    def absolute_url(self, viewname: str, **kwargs) -> str:
+    def absolute_url(self, viewname: str, *, args=None, kwargs=None, query: str = "") -> str:
         """The full address of one of this Caisse's pages, for e-mails and PDFs."""
         from refectoire.caisses.urls import caisse_reverse
 
-        return settings.BASE_URL + caisse_reverse(self, viewname, **kwargs)
+        return settings.BASE_URL + caisse_reverse(self, viewname, args=args, kwargs=kwargs, query=query)
 
 
 class AgentRoleQuerySet(models.QuerySet):

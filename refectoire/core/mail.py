@@ -29,7 +29,12 @@ class RawEmail:
         return self._recipients
 
     def message(self):
-        return self.parsed
+        # Django's SMTP backend sends `message().as_bytes(linesep="\r\n")`: the raw bytes, as queued.
+        return self
+
+    def as_bytes(self, unixfrom=False, linesep="\r\n", **kwargs):
+        raw = self.raw.replace(b"\r\n", b"\n")
+        return raw.replace(b"\n", linesep.encode("ascii"))
 
     @property
     def subject(self):

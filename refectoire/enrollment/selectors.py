@@ -40,8 +40,8 @@ class Window:
         self.all = (1 << self.n) - 1
         self.weekday = {w: 0 for w in range(1, 8)}
         self.parity = {0: 0, 1: 0}
-        for i in range(self.n):
-            day = start + datetime.timedelta(days=i)
+        self._days = [start + datetime.timedelta(days=i) for i in range(self.n)]
+        for i, day in enumerate(self._days):
             self.weekday[day.isoweekday()] |= 1 << i
             self.parity[day.isocalendar().week % 2] |= 1 << i
 
@@ -61,12 +61,10 @@ class Window:
 
     def dates(self, bits: int) -> list[datetime.date]:
         days = []
-        i = 0
         while bits:
-            if bits & 1:
-                days.append(self.start + datetime.timedelta(days=i))
-            bits >>= 1
-            i += 1
+            low = bits & -bits
+            days.append(self._days[low.bit_length() - 1])
+            bits ^= low
         return days
 
     def has(self, bits: int, day: datetime.date) -> bool:
@@ -165,7 +163,7 @@ def _enrollment_bits(*, caisse, start, end, household_ids=None, school_ids=None,
     if enrollment_ids is not None:
         enrollments = enrollments.filter(pk__in=enrollment_ids)
     rows = list(
-        enrollments.values_list(
+        enrollments.order_by().values_list(
             "pk", "household_id", "child_id", "school_id", "weekdays", "custody", "start_date", "end_date"
         )
     )
@@ -190,7 +188,7 @@ def _enrollment_bits(*, caisse, start, end, household_ids=None, school_ids=None,
     ):
         rhythm[enrollment_id].append((starts_on, weekdays))
     absent = defaultdict(int)
-    for household_id, child_id, first, last in absences.values_list(
+    for household_id, child_id, first, last in absences.order_by().values_list(
         "household_id", "child_id", "first_day", "last_day"
     ):
         absent[household_id, child_id] |= window.span(first, last)
@@ -305,3 +303,34 @@ def day_statuses(
 
 def day_status(*, caisse, household, child, day: datetime.date) -> DayStatus:
     return day_statuses(caisse=caisse, household=household, child=child, start=day, end=day)[day]
+
+
+EXPORT_COLUMNS = [
+    "household_ref",
+    "child_ref",
+    "school_code",
+    "weekdays",
+    "custody",
+    "start_date",
+    "end_date",
+]
+
+
+def enrollment_export_rows(*, school_year, enrollments=None):
+    """The header then one row per enrollment of the year (the weekdays are those of the enrollment;
+    a validated rhythm change shows from its start in the planning and in meal_days)."""
+    yield EXPORT_COLUMNS
+    if enrollments is None:
+        enrollments = Enrollment.objects.filter(school_year=school_year)
+    for e in enrollments.select_related("household", "child", "school").order_by(
+        "household__reference", "child__reference", "pk"
+    ):
+        yield [
+            e.household.reference,
+            e.child.reference,
+            e.school.code,
+            e.weekdays,
+            e.custody,
+            e.start_date.isoformat(),
+            e.end_date.isoformat(),
+        ]

@@ -17,7 +17,14 @@ from decimal import Decimal, InvalidOperation
 
 import requests
 
+# Seconds to wait for an answer; the Django setting API_PARTICULIER_TIMEOUT overrides it.
 TIMEOUT_SECONDS = 10
+
+
+def default_timeout() -> float:
+    from django.conf import settings
+
+    return getattr(settings, "API_PARTICULIER_TIMEOUT", TIMEOUT_SECONDS)
 
 
 class ApiParticulierError(Exception):
@@ -87,16 +94,14 @@ class FamilyQuotient:
 
 
 class Client:
-    def __init__(
-        self, *, base_url: str, token: str, version: str = "v3", recipient: str = "", timeout=TIMEOUT_SECONDS
-    ):
+    def __init__(self, *, base_url: str, token: str, version: str = "v3", recipient: str = "", timeout=None):
         if version not in {"v2", "v3"}:
             raise ValueError(f"unknown API Particulier version {version!r}")
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.version = version
         self.recipient = recipient
-        self.timeout = timeout
+        self.timeout = default_timeout() if timeout is None else timeout
 
     @classmethod
     def for_settings(cls, settings, **kwargs) -> "Client":

@@ -7,6 +7,7 @@ each household on each day, in a handful of queries whatever the number of house
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Prefetch
 
@@ -15,6 +16,7 @@ from refectoire.pricing.models import PricingSettings, TariffBracket, TariffDeci
 from refectoire.pricing.quotient import CAF_PARTS_RULE, PartsRule
 
 ONE_DAY = datetime.timedelta(days=1)
+IN_CLAUSE_LIMIT = 500
 
 
 class NoTariffGrid(LookupError):
@@ -39,7 +41,7 @@ def format_euros(amount: Decimal) -> str:
 
 
 def decision_reason(*, bracket_number: int, family_quotient, decided_on, source) -> str:
-    when = decided_on.strftime("%d/%m/%Y")
+    when = f"{decided_on.day:02d}/{decided_on.month:02d}/{decided_on.year}"
     if source == DecisionSource.REFUSAL:
         return f"tarif {bracket_number} : demande refusée (décision du {when})"
     if family_quotient is None:
@@ -80,6 +82,16 @@ def grid_for_year(school_year) -> TariffGrid | None:
     return current_grids(caisse=school_year.caisse, school_years=[school_year]).get(school_year.pk)
 
 
+def grid_in_force(*, caisse, day: datetime.date) -> TariffGrid:
+    """The grid that prices `day` (the school year containing it, or the one before during the
+    summer), with its adult-meal and exceptional-meal prices. Raises NoTariffGrid."""
+    [(year, _lo, _hi)] = _year_ranges(caisse, day, day)
+    grid = current_grids(caisse=caisse, school_years=[year]).get(year.pk)
+    if grid is None:
+        raise NoTariffGrid(f"no tariff grid for {caisse} {year}")
+    return grid
+
+
 def _year_ranges(caisse, start, end):
     """The school years covering [start, end], each stretched to the eve of the next one.
 
@@ -104,35 +116,45 @@ def _year_ranges(caisse, start, end):
 def _spans_for(segments, decisions_by_year) -> list[BracketInForce]:
     spans: list[BracketInForce] = []
     for year, lo, hi, grid, default in segments:
-        decisions = decisions_by_year.get(year.pk, ())
         # The decision in force from each start date (the latest recorded wins on the same date).
-        current = default
+        current = None
         day = lo
-        for decision in decisions:
+        for decision in decisions_by_year.get(year.pk, ()):
             if decision.start_date > hi:
                 break
             if decision.start_date > day:
-                spans.append(_replace_days(current, day, decision.start_date - ONE_DAY))
+                spans.append(_span(current, grid, default, day, decision.start_date - ONE_DAY))
                 day = decision.start_date
-            current = _decided(decision, grid, day, hi)
-        spans.append(_replace_days(current, day, hi))
+            current = decision
+        spans.append(_span(current, grid, default, day, hi))
     return spans
 
 
-def _replace_days(span: BracketInForce, first, last) -> BracketInForce:
-    return BracketInForce(
-        first_day=first,
-        last_day=last,
-        bracket_number=span.bracket_number,
-        unit_price=span.unit_price,
-        family_quotient=span.family_quotient,
-        decision_id=span.decision_id,
-        reason=span.reason,
-    )
+class _Decision(NamedTuple):
+    pk: int
+    household_id: int
+    school_year_id: int
+    bracket_number: int
+    family_quotient: Decimal | None
+    start_date: datetime.date
+    decided_on: datetime.date
+    source: str
 
 
-def _decided(decision, grid, first, last) -> BracketInForce:
-    prices = {bracket.number: bracket.unit_price for bracket in grid.brackets.all()}
+def _span(decision: _Decision | None, grid, default: BracketInForce, first, last) -> BracketInForce:
+    if decision is None:
+        if (first, last) == (default.first_day, default.last_day):
+            return default
+        return BracketInForce(
+            first_day=first,
+            last_day=last,
+            bracket_number=default.bracket_number,
+            unit_price=default.unit_price,
+            family_quotient=None,
+            decision_id=None,
+            reason=default.reason,
+        )
+    prices = _prices(grid)
     number = decision.bracket_number
     if number not in prices:  # a grid with fewer brackets than the decision: the highest applies
         number = max(prices)
@@ -150,6 +172,13 @@ def _decided(decision, grid, first, last) -> BracketInForce:
             source=decision.source,
         ),
     )
+
+
+def _prices(grid) -> dict[int, Decimal]:
+    cached = getattr(grid, "_prices_cache", None)
+    if cached is None:
+        cached = grid._prices_cache = {bracket.number: bracket.unit_price for bracket in grid.brackets.all()}
+    return cached
 
 
 def brackets_in_force(
@@ -184,29 +213,22 @@ def brackets_in_force(
         TariffDecision.objects.filter(
             caisse=caisse, school_year__in=[year for year, _lo, _hi in ranges], start_date__lte=end
         )
-        .only(
-            "pk",
-            "household_id",
-            "school_year_id",
-            "bracket_number",
-            "family_quotient",
-            "start_date",
-            "decided_on",
-            "source",
-            "created_at",
-        )
         .order_by("household_id", "start_date", "created_at", "pk")
+        .values_list(*_Decision._fields)
     )
     if household_ids is not None:
         household_ids = list(household_ids)
-        decisions = decisions.filter(household_id__in=household_ids)
+        if len(household_ids) <= IN_CLAUSE_LIMIT:
+            decisions = decisions.filter(household_id__in=household_ids)
+        # Beyond, all the Caisse's decisions are read and the others skipped (no giant IN clause).
     else:
         from refectoire.households.models import Household
 
         household_ids = list(Household.objects.filter(caisse=caisse).values_list("pk", flat=True))
 
     by_household: dict[int, dict[int, list]] = {}
-    for decision in decisions.iterator(chunk_size=5000):
+    for row in decisions.iterator(chunk_size=5000):
+        decision = _Decision._make(row)
         by_household.setdefault(decision.household_id, {}).setdefault(decision.school_year_id, []).append(
             decision
         )
@@ -310,3 +332,41 @@ def timezone_date(moment) -> datetime.date:
 def _price(grid, number) -> Decimal:
     prices = {bracket.number: bracket.unit_price for bracket in grid.brackets.all()}
     return prices.get(number, prices[max(prices)])
+
+
+# --- exports --------------------------------------------------------------------------------------
+
+CSV_HEADER = "household_ref;bracket;family_quotient;start_date;source"
+
+
+def latest_decisions(*, caisse, school_year):
+    """The latest decision of each household for the year (latest start date, then latest recorded)."""
+    decisions = (
+        TariffDecision.objects.filter(caisse=caisse, school_year=school_year)
+        .select_related("household")
+        .order_by("household_id", "start_date", "created_at", "pk")
+    )
+    latest = {}
+    for decision in decisions:
+        latest[decision.household_id] = decision
+    return sorted(latest.values(), key=lambda d: d.household.reference or str(d.household.uuid))
+
+
+def tariffs_csv(*, caisse, school_year) -> str:
+    """`household_ref;bracket;family_quotient;start_date;source`, one line per household with a
+    decided tariff for the year (its latest decision). See docs/formats-pricing.md."""
+    lines = [CSV_HEADER]
+    for decision in latest_decisions(caisse=caisse, school_year=school_year):
+        quotient = "" if decision.family_quotient is None else f"{decision.family_quotient:.2f}"
+        lines.append(
+            ";".join(
+                [
+                    decision.household.reference or str(decision.household.uuid),
+                    str(decision.bracket_number),
+                    quotient,
+                    decision.start_date.isoformat(),
+                    decision.source,
+                ]
+            )
+        )
+    return "\n".join(lines) + "\n"

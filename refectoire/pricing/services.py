@@ -19,6 +19,7 @@ from refectoire.documents.enums import DocumentKind
 from refectoire.documents.services import document_store
 from refectoire.pricing.enums import DecisionSource, IncomeSource, TariffRequestState
 from refectoire.pricing.models import (
+    PricingSettings,
     TariffBracket,
     TariffDecision,
     TariffGrid,
@@ -485,7 +486,7 @@ def tariff_request_complete(*, request, user, declaration: Declaration, proofs=(
         raise ValidationError(_("Cette demande n'est pas à compléter."))
     if declaration.income_source == IncomeSource.API_PARTICULIER:
         raise ValidationError({"income_source": _("Choisissez un justificatif.")})
-    _check_proofs(declaration, proofs)
+    _check_proofs(declaration, proofs, already=request.proofs.count())
     estimate = tariff_request_estimate(
         caisse=request.caisse, school_year=request.school_year, declaration=declaration
     )
@@ -624,3 +625,23 @@ def tariff_request_refuse(*, request, agent, message: str = "") -> TariffDecisio
         ),
     )
     return decision
+
+
+# --- settings ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pricing_settings_update(
+    *, caisse, token: str = "", remove_token: bool = False, **fields
+) -> PricingSettings:
+    """The parts rule and the API Particulier settings of `caisse`. An empty token keeps the current one."""
+    settings, _created = PricingSettings.objects.select_for_update().get_or_create(caisse=caisse)
+    for name, value in fields.items():
+        setattr(settings, name, value)
+    if remove_token:
+        settings.api_particulier_token = ""
+    elif token:
+        settings.api_particulier_token = token.strip()
+    settings.full_clean()
+    settings.save()
+    return settings

@@ -129,7 +129,9 @@ class ImportReport:
 
 def _parse_weekdays(value: str) -> str:
     digits = "".join(sorted(set(value.strip())))
-    if not digits or any(d not in "1234567" for d in digits):
+    if not digits:
+        raise ValueError(_("jours de restauration manquants."))
+    if any(d not in "1234567" for d in digits):
         raise ValueError(
             _("jours « %(value)s » : des chiffres ISO de 1 (lundi) à 7 (dimanche).") % {"value": value}
         )

@@ -49,3 +49,30 @@ def periods_2026(cde11, year_2026):
         )
         for first, last, label in bounds
     ]
+
+
+@pytest.fixture
+def current_year(cde11):
+    """A school year around today, its enrollment campaign open."""
+    from django.utils import timezone
+
+    from refectoire.schools.services import school_year_create
+
+    today = timezone.localdate()
+    return school_year_create(
+        caisse=cde11,
+        label=f"{today.year}-{today.year + 1}",
+        first_day=today - datetime.timedelta(days=40),
+        last_day=today + datetime.timedelta(days=200),
+        enrollment_opens_on=today - datetime.timedelta(days=100),
+        enrollment_closes_on=today + datetime.timedelta(days=100),
+    )
+
+
+def pdf_bytes():
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
+        b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
+        b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n"
+    )

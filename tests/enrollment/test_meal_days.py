@@ -303,3 +303,21 @@ def test_the_number_of_queries_does_not_grow_with_the_children(
     with django_assert_max_num_queries(8):
         result = meal_days(caisse=cde11, start=D(2026, 9, 1), end=D(2027, 7, 2))
     assert len(result) == 30
+
+
+def test_the_planning_shows_the_future_rhythm_from_its_start_date(cde11, enrolled, periods_2026, agent_cde11):
+    household, child, enrollment = enrolled
+    change = rhythm_change_request(enrollment=enrollment, weekdays="1245")
+    rhythm_change_apply(change=change, actor=agent_cde11, today=D(2026, 9, 20))
+    statuses = day_statuses(
+        caisse=cde11, household=household, child=child, start=D(2026, 10, 14), end=D(2026, 11, 4)
+    )
+    assert statuses[D(2026, 10, 14)] == DayStatus.SERVED  # a Wednesday before the next period
+    assert statuses[D(2026, 11, 4)] == DayStatus.NOT_WEEKDAY  # a Wednesday of the next period
+
+
+def test_a_rhythm_change_without_a_coming_billing_period_cannot_be_validated(cde11, enrolled, agent_cde11):
+    _household, _child, enrollment = enrolled
+    change = rhythm_change_request(enrollment=enrollment, weekdays="12")
+    with pytest.raises(ValidationError, match="Aucune période de facturation à venir"):
+        rhythm_change_apply(change=change, actor=agent_cde11, today=D(2026, 9, 20))

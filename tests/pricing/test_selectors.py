@@ -137,3 +137,21 @@ def test_the_highest_version_of_the_grid_is_in_force(cde11, grid):
     )
     household = HouseholdFactory(caisse=cde11)
     assert bracket_in_force(household=household, day=D(2026, 9, 2)).unit_price == Decimal("7.10")
+
+
+def test_the_grid_in_force_prices_summer_days_with_the_year_before(cde11, grid):
+    from refectoire.pricing.selectors import grid_in_force
+
+    older = paris_grid(cde11, "2025-2026")
+    assert grid_in_force(caisse=cde11, day=D(2026, 7, 20)) == older
+    assert grid_in_force(caisse=cde11, day=D(2026, 9, 1)) == grid
+    assert grid_in_force(caisse=cde11, day=D(2026, 9, 1)).adult_meal_price == Decimal("7.50")
+
+
+def test_a_caisse_without_grid_says_so(cde19):
+    from refectoire.pricing.selectors import NoTariffGrid
+
+    school_year(cde19)
+    household = HouseholdFactory(caisse=cde19)
+    with pytest.raises(NoTariffGrid):
+        bracket_in_force(household=household, day=D(2026, 10, 1))

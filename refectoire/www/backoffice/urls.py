@@ -14,5 +14,7 @@ urlpatterns = [
     path("actualites/<uuid:news_uuid>/supprimer/", views.news_delete, name="news_delete"),
     path("", include("refectoire.www.backoffice.urls_households")),
     path("", include("refectoire.www.backoffice.urls_stays")),
+    path("", include("refectoire.www.backoffice.urls_enrollment")),
+    path("tarifs/", include("refectoire.www.backoffice.urls_tariff")),
     path("", include("refectoire.www.backoffice.urls_billing")),
 ]

@@ -17,10 +17,19 @@ def home(request):
 
 def home_queues(request) -> list[dict]:
     """The queues of the back-office home; each domain adds its own as it is built."""
-    from refectoire.www.backoffice import views_adult_meals, views_billing, views_households, views_stays
+    from refectoire.www.backoffice import (
+        views_adult_meals,
+        views_billing,
+        views_households,
+        views_stays,
+        views_tariff,
+    )
+    from refectoire.www.backoffice.views_enrollment import enrollment_queues
 
     return [
         *views_households.home_queue(request),
+        *enrollment_queues(request),
+        views_tariff.home_queue(request),
         *views_stays.stays_home_queues(request),
         *views_adult_meals.adult_meals_home_queues(request),
         *views_billing.billing_queues(request),

@@ -9,5 +9,6 @@ urlpatterns = [
     path("tarif/", include("refectoire.www.portal.urls_tariff")),
     path("", include("refectoire.www.portal.urls_household")),
     path("", include("refectoire.www.portal.urls_stays")),
+    path("", include("refectoire.www.portal.urls_enrollment")),
     path("", include("refectoire.www.portal.urls_invoices")),
 ]

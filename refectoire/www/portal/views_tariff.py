@@ -29,6 +29,15 @@ from refectoire.www.public.views_simulator import simulate
 API_SESSION_KEY = "tariff_api:{year}"
 
 
+def _add_errors(form, error):
+    """A service's ValidationError onto the form: next to its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
 def _household(request):
     return Household.objects.for_user(request.user, request.caisse).first()
 
@@ -62,10 +71,7 @@ def _api_settings(caisse):
 def tariff_index(request):
     """The parent's « Tarif » tiles, one per school year open to a request."""
     household = _household(request)
-    years = tariff_years_open(caisse=request.caisse, today=timezone.localdate())
-    tiles = []
-    if household is not None and household.is_validated:
-        tiles = [tariff_tile(household=household, school_year=year) for year in years]
+    tiles = dashboard_tiles(request)
     return render(request, "portal/tariff/index.html", {"household": household, "tiles": tiles})
 
 
@@ -131,7 +137,7 @@ def tariff_request_new(request, year_uuid):
         try:
             result = tariff_request_estimate(caisse=request.caisse, school_year=year, declaration=declaration)
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_errors(form, error)
         if result is not None and request.POST.get("action") == "send" and form.require_proof():
             try:
                 tariff_request_submit(
@@ -142,7 +148,7 @@ def tariff_request_new(request, year_uuid):
                     proofs=form.proofs(),
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                _add_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -187,14 +193,14 @@ def tariff_request_completion(request, request_uuid):
         try:
             result = tariff_request_estimate(caisse=request.caisse, school_year=year, declaration=declaration)
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_errors(form, error)
         if result is not None and request.POST.get("action") == "send" and form.require_proof():
             try:
                 tariff_request_complete(
                     request=tariff_request, user=request.user, declaration=declaration, proofs=form.proofs()
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                _add_errors(form, error)
             else:
                 messages.success(
                     request, _("Votre demande complétée a été transmise à la Caisse des écoles.")
@@ -321,3 +327,13 @@ def tariff_caf_cancel(request, year_uuid):
     year = _year(request, year_uuid)
     request.session.pop(API_SESSION_KEY.format(year=year.pk), None)
     return redirect("portal:tariff_request", year_uuid=year.uuid)
+
+
+def dashboard_tiles(request) -> list:
+    """The « Tarif 2026-2027 » tiles for the parent's dashboard (one per school year open to a
+    request); empty until the household is validated. Render with portal/tariff/_tiles.html."""
+    household = Household.objects.for_user(request.user, request.caisse).validated().first()
+    if household is None:
+        return []
+    years = tariff_years_open(caisse=request.caisse, today=timezone.localdate())
+    return [tariff_tile(household=household, school_year=year) for year in years]

@@ -48,7 +48,7 @@ def signup_cgu(request):
     """Step 1 of "Créer mon espace personnel": accept the Caisse's CGU."""
     if request.user.is_authenticated:
         return redirect("portal:dashboard")
-    form = CguAcceptForm(request.POST or None)
+    form = CguAcceptForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         request.session[CGU_SESSION_KEY.format(caisse=request.caisse.pk)] = True
         return redirect("account_signup")

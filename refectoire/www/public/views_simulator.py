@@ -132,7 +132,7 @@ class DeclarationForm(forms.Form):
 
 
 class SimulatorForm(DeclarationForm):
-    school_year = forms.ChoiceField(label=_("Année scolaire"))
+    school_year = forms.ChoiceField(label=_("Année scolaire"), required=False)
 
     field_order = ["school_year"]
 
@@ -146,7 +146,8 @@ class SimulatorForm(DeclarationForm):
     def clean(self):
         data = super().clean()
         if "school_year" in data:
-            data["school_year"] = self.years[data["school_year"]]
+            chosen = data["school_year"] or self.fields["school_year"].initial
+            data["school_year"] = self.years.get(chosen)
         return data
 
 
@@ -161,7 +162,7 @@ def simulate(request, *, template: str, extra_context=None):
     if years:
         year = years[0]
         if bound and form.is_valid():
-            year = form.cleaned_data["school_year"]
+            year = form.cleaned_data["school_year"] or year
             try:
                 result = tariff_request_estimate(
                     caisse=caisse, school_year=year, declaration=form.declaration()

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from refectoire.enrollment.models import Absence, ChildLink, Enrollment, RhythmChange
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(SimpleHistoryAdmin):
+    list_display = ["child", "school", "school_year", "weekdays", "custody", "state"]
+    list_filter = ["caisse", "school_year", "state", "custody"]
+    raw_id_fields = ["household", "child", "custody_document", "created_by"]
+
+
+admin.site.register(RhythmChange, SimpleHistoryAdmin)
+admin.site.register(ChildLink, SimpleHistoryAdmin)
+admin.site.register(Absence, SimpleHistoryAdmin)

@@ -1,0 +1,121 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from refectoire.accounts.forms import DateInput
+from refectoire.documents.checks import PDF_ONLY
+from refectoire.documents.forms import CheckedFileField
+from refectoire.enrollment.enums import WEEKDAY_NAMES, Custody
+from refectoire.enrollment.services import check_weekdays
+from refectoire.schools.models import School
+
+SCHOOL_WEEK = [(str(d), WEEKDAY_NAMES[d]) for d in range(1, 6)]
+CUSTODY_HELP = _(
+    "Vous êtes en garde alternée ? Chaque responsable doit remplir un dossier et fournir son planning de garde. "
+    "En l'absence de celui-ci, chacun des responsables sera facturé pour la moitié de la somme due."
+)
+CALENDAR_HELP = _(
+    "Attention, si vous êtes en garde alternée vous devrez impérativement joindre un calendrier mentionnant les "
+    "jours de gardes des deux responsables au format PDF. En l'absence de cette pièce votre enfant sera inscrit "
+    "par défaut sur des semaines paires/impaires dans le dossier de chacun des responsables. PDF, 10 Mo au plus."
+)
+
+
+class WeekdaysField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", SCHOOL_WEEK)
+        kwargs.setdefault("label", _("Indiquez les jours de présence de votre enfant"))
+        kwargs.setdefault("error_messages", {"required": _("Indiquez au moins un jour de présence.")})
+        super().__init__(**kwargs)
+
+
+class EnrollmentForm(forms.Form):
+    school = forms.ModelChoiceField(
+        label=_("Le lieu d'inscription de votre enfant"),
+        queryset=School.objects.none(),
+        empty_label=_("Choisissez un établissement"),
+        error_messages={"required": _("Choisissez le lieu d'inscription de votre enfant.")},
+    )
+    weekdays = WeekdaysField()
+    shared_custody = forms.TypedChoiceField(
+        label=_("Vous êtes en garde alternée ?"),
+        help_text=CUSTODY_HELP,
+        choices=[("non", _("Non")), ("oui", _("Oui"))],
+        widget=forms.RadioSelect,
+        initial="non",
+        error_messages={"required": _("Indiquez si vous êtes en garde alternée.")},
+    )
+    custody_calendar = CheckedFileField(
+        label=_("Ajouter la pièce jointe — Calendrier de garde alternée"),
+        help_text=CALENDAR_HELP,
+        allowed=PDF_ONLY,
+        required=False,
+    )
+    weeks = forms.ChoiceField(
+        label=_("Sans calendrier : les semaines de votre foyer"),
+        help_text=_("Semaines ISO : l'autre responsable a les autres semaines."),
+        choices=[(Custody.EVEN.value, _("Semaines paires")), (Custody.ODD.value, _("Semaines impaires"))],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def __init__(self, *args, caisse, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.for_caisse(caisse).filter(is_active=True)
+        partial = [s for s in self.fields["school"].queryset if s.weekdays != "12345"]
+        if partial:
+            self.fields["weekdays"].help_text = " ; ".join(
+                _("%(school)s : %(days)s")
+                % {
+                    "school": s.name,
+                    "days": ", ".join(str(WEEKDAY_NAMES[int(d)]).lower() for d in s.weekdays if d in "12345"),
+                }
+                for s in partial
+            )
+
+    def clean(self):
+        data = super().clean()
+        school, weekdays = data.get("school"), data.get("weekdays")
+        if school and weekdays:
+            try:
+                check_weekdays(school=school, weekdays="".join(sorted(weekdays)))
+            except forms.ValidationError as error:
+                self.add_error("weekdays", error.message_dict["weekdays"])
+        if data.get("shared_custody") == "oui":
+            if (
+                not data.get("custody_calendar")
+                and not data.get("weeks")
+                and "custody_calendar" not in self.errors
+            ):
+                self.add_error(
+                    "weeks",
+                    _("Sans calendrier de garde, indiquez si votre foyer a les semaines paires ou impaires."),
+                )
+        return data
+
+    @property
+    def custody(self) -> str:
+        data = self.cleaned_data
+        if data.get("shared_custody") != "oui":
+            return Custody.FULL
+        if data.get("custody_calendar"):
+            return Custody.CALENDAR
+        return data["weeks"]
+
+
+class RhythmChangeForm(forms.Form):
+    weekdays = WeekdaysField(label=_("Les nouveaux jours de présence de votre enfant"))
+    reason = forms.CharField(
+        label=_("Motif (facultatif)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CancelForm(forms.Form):
+    last_day = forms.DateField(
+        label=_("Dernier jour de cantine"),
+        widget=DateInput,
+        help_text=_("Format : jj/mm/aaaa. Aucun repas n'est prévu après ce jour."),
+        error_messages={"required": _("Indiquez le dernier jour de cantine.")},
+    )
+    reason = forms.CharField(label=_("Motif"), required=False, max_length=300)

@@ -1,0 +1,94 @@
+"""The whole enrollment of a child in shared custody: each parent enrolls from their own household (even and
+odd weeks), an agent links the two households, the planning and the kitchen's forecast follow."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def login(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )
+
+
+def enroll(page, live_server, check_page, *, weeks_label):
+    page.goto(f"{live_server.url}/cde11/mon-espace/inscription/")
+    check_page(page)
+    page.get_by_role("link", name="Inscription scolaire rentrée").first.click()
+    assert page.get_by_role("heading", name="Inscription scolaire rentrée").is_visible()
+    check_page(page)
+    page.get_by_label("Le lieu d'inscription de votre enfant").select_option(label="École élémentaire Keller")
+    for day in ("Lundi", "Mardi", "Jeudi"):
+        page.get_by_text(day, exact=True).click()
+    page.get_by_text("Oui", exact=True).click()
+    page.get_by_text(weeks_label, exact=True).click()
+    page.get_by_role("button", name="Valider l'inscription").click()
+    assert page.get_by_text("est effective").is_visible()
+    check_page(page)
+    page.get_by_role("link", name="Planning de l'enfant").click()
+    assert page.get_by_role("heading", name="Planning de l'enfant").is_visible()
+    check_page(page)
+
+
+def test_a_child_in_shared_custody_is_enrolled_by_both_parents_and_served_once_a_day(
+    page, live_server, check_page, cde11, parent_a, parent_b, agent_cde11
+):
+    from django.utils import timezone
+
+    from refectoire.enrollment.models import ChildLink, Enrollment
+    from refectoire.enrollment.selectors import meal_days
+    from refectoire.schools.services import school_year_create
+    from tests.enrollment.factories import family
+    from tests.schools.factories import SchoolFactory
+
+    today = timezone.localdate()
+    school_year_create(
+        caisse=cde11,
+        label=f"{today.year}-{today.year + 1}",
+        first_day=today - datetime.timedelta(days=40),
+        last_day=today + datetime.timedelta(days=200),
+        enrollment_opens_on=today - datetime.timedelta(days=100),
+        enrollment_closes_on=today + datetime.timedelta(days=100),
+    )
+    SchoolFactory(caisse=cde11, code="0751234A", name="École élémentaire Keller")
+    household_a, (child_a,) = family(cde11, parent_a)
+    household_b, (child_b,) = family(cde11, parent_b)
+    child_b.first_name, child_b.last_name = child_a.first_name, child_a.last_name
+    child_b.save()
+
+    login(page, live_server, parent_a)
+    enroll(page, live_server, check_page, weeks_label="Semaines paires")
+    page.context.clear_cookies()
+    login(page, live_server, parent_b)
+    enroll(page, live_server, check_page, weeks_label="Semaines impaires")
+    page.context.clear_cookies()
+
+    login(page, live_server, agent_cde11)
+    page.goto(f"{live_server.url}/cde11/agent/inscriptions/")
+    check_page(page)
+    page.get_by_role("link", name=child_a.full_name).first.click()
+    check_page(page)
+    page.get_by_label("Le même enfant dans l'autre foyer").select_option(index=1)
+    page.get_by_role("button", name="Lier les deux foyers").click()
+    assert page.get_by_text("Les deux foyers de l'enfant sont liés.").is_visible()
+    page.get_by_role("link", name="Semaines du calendrier de garde").click()
+    check_page(page)
+    page.goto(f"{live_server.url}/cde11/agent/effectifs/")
+    page.get_by_label("Établissement").select_option(label="École élémentaire Keller")
+    page.get_by_role("button", name="Afficher").click()
+    check_page(page)
+
+    assert ChildLink.objects.count() == 1
+    assert sorted(Enrollment.objects.values_list("custody", flat=True)) == ["even", "odd"]
+    days = meal_days(caisse=cde11, start=today, end=today + datetime.timedelta(days=60))
+    served_a = set(days.get((household_a.pk, child_a.pk), []))
+    served_b = set(days.get((household_b.pk, child_b.pk), []))
+    assert served_a and served_b and not served_a & served_b

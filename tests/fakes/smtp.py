@@ -1,0 +1,88 @@
+"""A real SMTP server on 127.0.0.1 (aiosmtpd), on a free port, that keeps what it receives.
+
+Fixtures:
+- `smtp_server`: the running server; `.host`, `.port`, `.messages` (parsed `email.message.EmailMessage`
+  objects, in order of arrival), `.envelopes` (sender and recipients as given to RCPT TO), `.clear()`.
+- `smtp_delivery`: `smtp_server`, with the settings that make the task worker deliver mail to it
+  (MAIL_DELIVERY_BACKEND = Django's SMTP backend, EMAIL_HOST / EMAIL_PORT of the fake).
+"""
+
+import email
+import threading
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+
+class _Handler:
+    def __init__(self, server):
+        self.server = server
+
+    async def handle_DATA(self, smtp_session, session, envelope):
+        message = email.message_from_bytes(
+            envelope.original_content or envelope.content, policy=policy.default
+        )
+        with self.server.lock:
+            self.server.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            self.server.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+class _FreePortController(Controller):
+    """aiosmtpd's Controller, listening on the port the system gives (port 0)."""
+
+    def _trigger_server(self):
+        self.port = self.server.sockets[0].getsockname()[1]
+        super()._trigger_server()
+
+
+class FakeSMTPServer:
+    host = "127.0.0.1"
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.messages: list[email.message.EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self._controller = _FreePortController(_Handler(self), hostname=self.host, port=0)
+
+    @property
+    def port(self) -> int:
+        return self._controller.port
+
+    def start(self):
+        self._controller.start()
+        return self
+
+    def stop(self):
+        self._controller.stop()
+
+    def clear(self):
+        with self.lock:
+            self.messages.clear()
+            self.envelopes.clear()
+
+    @staticmethod
+    def text_of(message) -> str:
+        """The plain-text body of a received message."""
+        part = message.get_body(preferencelist=("plain", "html"))
+        return part.get_content() if part is not None else ""
+
+
+@pytest.fixture
+def smtp_server():
+    server = FakeSMTPServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_delivery(settings, smtp_server):
+    settings.MAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = smtp_server.host
+    settings.EMAIL_PORT = smtp_server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    return smtp_server
