@@ -62,3 +62,42 @@ class Document(TimeStampedModel):
     def is_inline(self) -> bool:
         """PDF and images are shown in the browser; anything else is downloaded."""
         return self.content_type in {"application/pdf", "image/jpeg", "image/png"}
+
+
+class RetentionPolicy(TimeStampedModel):
+    """How long a Caisse keeps the documents of a closed request (set by a manager)."""
+
+    caisse = models.OneToOneField("caisses.Caisse", on_delete=models.CASCADE, related_name="retention_policy")
+    closed_request_days = models.PositiveIntegerField(
+        _("durée de conservation (jours)"),
+        default=365,
+        help_text=_("Après la clôture d'une demande, ses pièces jointes sont conservées ce nombre de jours."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("règle de conservation")
+        verbose_name_plural = _("règles de conservation")
+
+    def __str__(self):
+        return f"{self.caisse} — {self.closed_request_days} j"
+
+
+class DocumentDeletion(models.Model):
+    """The trace of a file deleted at the end of its retention (the Document row stays too)."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="deletions")
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="+")
+    deleted_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(_("motif"), max_length=200)
+    original_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-deleted_at", "-pk"]
+        verbose_name = _("suppression de document")
+        verbose_name_plural = _("suppressions de documents")
+
+    def __str__(self):
+        return f"{self.original_name} — {self.deleted_at:%d/%m/%Y}"

@@ -1,9 +1,15 @@
+import datetime
+import logging
 import os
 
 from django.db import transaction
+from django.utils import timezone
 
 from refectoire.documents.checks import PDF_OR_IMAGE, inspect_upload
-from refectoire.documents.models import Document
+from refectoire.documents.models import Document, DocumentDeletion, RetentionPolicy
+from refectoire.documents.selectors import retention_days
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -37,3 +43,54 @@ def document_store(
         document.file.delete(save=False)
         raise
     return document
+
+
+@transaction.atomic
+def retention_policy_set(*, caisse, closed_request_days: int) -> RetentionPolicy:
+    policy, _created = RetentionPolicy.objects.get_or_create(caisse=caisse)
+    policy.closed_request_days = closed_request_days
+    policy.full_clean()
+    policy.save()
+    return policy
+
+
+@transaction.atomic
+def documents_schedule_retention(*, documents, caisse, closed_on: datetime.date) -> int:
+    """Documents of a closed request are kept `retention_days` after `closed_on`, then purged.
+
+    A document still attached to an open request keeps no end date.
+    """
+    from refectoire.requests.models import OPEN_STATES
+
+    until = closed_on + datetime.timedelta(days=retention_days(caisse))
+    count = 0
+    for document in documents:
+        if document.caisse_id != caisse.pk:
+            raise ValueError("document of another Caisse")
+        if document.requests.filter(state__in=OPEN_STATES).exists():
+            continue
+        document.retain_until = max(until, document.retain_until or until)
+        document.save(update_fields=["retain_until", "updated_at"])
+        count += 1
+    return count
+
+
+def document_delete_expired(*, document: Document, reason: str) -> DocumentDeletion:
+    """Delete the file of `document` (the row stays, marked deleted) and log it."""
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        if document.deleted_at:
+            return document.deletions.first()
+        deletion = DocumentDeletion.objects.create(
+            document=document,
+            caisse=document.caisse,
+            reason=reason,
+            original_name=document.original_name,
+            sha256=document.sha256,
+        )
+        name = document.file.name
+        document.deleted_at = timezone.now()
+        document.save(update_fields=["deleted_at", "updated_at"])
+        transaction.on_commit(lambda: document.file.storage.delete(name))
+    logger.info("document %s deleted (%s)", document.uuid, reason)
+    return deletion

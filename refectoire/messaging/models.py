@@ -59,3 +59,91 @@ class NewsItem(TimeStampedModel):
             raise ValidationError(
                 {"end_date": _("La fin de publication doit suivre la date de publication.")}
             )
+
+
+class ConversationQuerySet(models.QuerySet):
+    def for_caisse(self, caisse):
+        return self.filter(caisse=caisse)
+
+    def for_user(self, user, caisse):
+        from refectoire.households.models import Household
+
+        return self.filter(caisse=caisse, household__in=Household.objects.for_user(user, caisse))
+
+    def with_unread(self, *, for_agents: bool):
+        """Annotate `unread`: messages from the other side after this side last read."""
+        read_field = "agent_read_at" if for_agents else "parent_read_at"
+        return self.annotate(
+            unread=models.Count(
+                "messages",
+                filter=Q(messages__from_agent=not for_agents)
+                & (Q(**{f"{read_field}__isnull": True}) | Q(messages__created_at__gt=models.F(read_field))),
+            )
+        )
+
+
+class Conversation(TimeStampedModel):
+    """A thread between a household and its Caisse ("Contacter la Caisse")."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="conversations")
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.PROTECT, related_name="conversations"
+    )
+    subject = models.CharField(_("objet"), max_length=200)
+    started_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_by_agent = models.BooleanField(default=False)
+    last_message_at = models.DateTimeField(default=timezone.now, db_index=True)
+    parent_read_at = models.DateTimeField(null=True, blank=True)
+    agent_read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ConversationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_message_at", "-pk"]
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+
+    def __str__(self):
+        return self.subject
+
+
+class Message(models.Model):
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    author = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    from_agent = models.BooleanField(default=False)
+    body = models.TextField(_("message"))
+    attachments = models.ManyToManyField("documents.Document", blank=True, related_name="messages")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self):
+        return f"{self.conversation} — {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class FaqEntry(TimeStampedModel):
+    """One question of a Caisse's FAQ, written by its managers."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.CASCADE, related_name="faq_entries")
+    question = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(
+        _("réponse"), help_text=_("Texte brut : une ligne vide sépare deux paragraphes.")
+    )
+    position = models.PositiveIntegerField(_("ordre"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("question fréquente")
+        verbose_name_plural = _("questions fréquentes")
+
+    def __str__(self):
+        return self.question

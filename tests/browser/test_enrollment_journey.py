@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,7 +24,7 @@ def enroll(page, live_server, check_page, *, weeks_label):
     page.goto(f"{live_server.url}/cde11/mon-espace/inscription/")
     check_page(page)
     page.get_by_role("link", name="Inscription scolaire rentrée").first.click()
-    assert page.get_by_role("heading", name="Inscription scolaire rentrée").is_visible()
+    expect(page.get_by_role("heading", name="Inscription scolaire rentrée")).to_be_visible()
     check_page(page)
     page.get_by_label("Le lieu d'inscription de votre enfant").select_option(label="École élémentaire Keller")
     for day in ("Lundi", "Mardi", "Jeudi"):
@@ -31,10 +32,10 @@ def enroll(page, live_server, check_page, *, weeks_label):
     page.get_by_text("Oui", exact=True).click()
     page.get_by_text(weeks_label, exact=True).click()
     page.get_by_role("button", name="Valider l'inscription").click()
-    assert page.get_by_text("est effective").is_visible()
+    expect(page.get_by_text("est effective")).to_be_visible()
     check_page(page)
     page.get_by_role("link", name="Planning de l'enfant").click()
-    assert page.get_by_role("heading", name="Planning de l'enfant").is_visible()
+    expect(page.get_by_role("heading", name="Planning de l'enfant")).to_be_visible()
     check_page(page)
 
 
@@ -78,7 +79,7 @@ def test_a_child_in_shared_custody_is_enrolled_by_both_parents_and_served_once_a
     check_page(page)
     page.get_by_label("Le même enfant dans l'autre foyer").select_option(index=1)
     page.get_by_role("button", name="Lier les deux foyers").click()
-    assert page.get_by_text("Les deux foyers de l'enfant sont liés.").is_visible()
+    expect(page.get_by_text("Les deux foyers de l'enfant sont liés.")).to_be_visible()
     page.get_by_role("link", name="Semaines du calendrier de garde").click()
     check_page(page)
     page.goto(f"{live_server.url}/cde11/agent/effectifs/")

@@ -1,6 +1,7 @@
 """Declare the household → the agent validates it → the parent sees "Ma famille" and the tiles."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 
@@ -35,7 +36,7 @@ def test_declare_then_agent_validates_then_parent_sees_the_tiles(page, live_serv
     page.get_by_role("link", name="Déclarer mon entourage").click()
     check_page(page)
     page.get_by_role("button", name="Déclarer mon entourage").click()
-    assert page.get_by_role("heading", name="Titulaire du compte").is_visible()
+    expect(page.get_by_role("heading", name="Titulaire du compte")).to_be_visible()
     assert page.locator(".refectoire-avatar").first.inner_text() == "AL"
     check_page(page)
 
@@ -60,7 +61,7 @@ def test_declare_then_agent_validates_then_parent_sees_the_tiles(page, live_serv
     assert page.locator(".refectoire-avatar").count() == 3, page.locator(".fr-error-text").all_inner_texts()
 
     page.get_by_role("button", name="Valider ma demande").click()
-    assert page.get_by_role("heading", name="En attente de validation").is_visible()
+    expect(page.get_by_role("heading", name="En attente de validation")).to_be_visible()
     check_page(page)
     log_out(page, base)
 
@@ -73,7 +74,7 @@ def test_declare_then_agent_validates_then_parent_sees_the_tiles(page, live_serv
     page.get_by_role("link", name="Allison LOVINFOSSE").click()
     check_page(page)
     page.get_by_role("button", name="Valider", exact=True).click()
-    assert page.get_by_text("Le foyer a été validé").is_visible()
+    expect(page.get_by_text("Le foyer a été validé")).to_be_visible()
     log_out(page, base)
 
     # The parent sees "Ma famille" and the tiles.
@@ -88,11 +89,11 @@ def test_declare_then_agent_validates_then_parent_sees_the_tiles(page, live_serv
         "Mes demandes",
         "Messages",
     ]:
-        assert page.get_by_role("link", name=label, exact=True).is_visible(), label
+        expect(page.get_by_role("link", name=label, exact=True), label).to_be_visible()
     check_page(page)
     page.get_by_role("link", name="Ma famille", exact=True).first.click()
-    assert page.get_by_role("heading", name="Ma famille", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Ma famille", exact=True)).to_be_visible()
     check_page(page)
     page.get_by_role("link", name="Factures", exact=True).click()
-    assert page.get_by_role("heading", name="Bientôt disponible").is_visible()
+    expect(page.get_by_role("heading", name="Bientôt disponible")).to_be_visible()
     check_page(page)

@@ -4,6 +4,7 @@ sees the bracket. Each page passes axe-core and the 360 px look."""
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,8 +39,8 @@ def test_simulate_ask_decide_and_see_the_bracket(page, live_server, check_page, 
     page.get_by_label("Ni l'un ni l'autre : mes ressources mensuelles").check(force=True)
     page.get_by_label("Ressources mensuelles nettes imposables du foyer (€)").fill("3200")
     page.get_by_role("button", name="Calculer mon tarif").click()
-    assert page.locator("#tariff-result").get_by_text("Tarif 5").is_visible()
-    assert page.get_by_role("row", name="Tarif 5 (votre tarif)").is_visible()
+    expect(page.locator("#tariff-result").get_by_text("Tarif 5")).to_be_visible()
+    expect(page.get_by_role("row", name="Tarif 5 (votre tarif)")).to_be_visible()
     check_page(page)
 
     # 2. The parent's request with a proof, after the estimate.
@@ -49,19 +50,19 @@ def test_simulate_ask_decide_and_see_the_bracket(page, live_server, check_page, 
     page.get_by_role("link", name="Tarif 2026-2027").click()
     check_page(page)
     page.get_by_role("link", name="Demande de tarif dégressif 2026-2027").click()
-    assert page.get_by_text("le tarif 10 soit 7,00 euros le repas").is_visible()
+    expect(page.get_by_text("le tarif 10 soit 7,00 euros le repas")).to_be_visible()
     page.get_by_label("En couple").check(force=True)
     page.get_by_label("Ni l'un ni l'autre : mes ressources mensuelles").check(force=True)
     page.get_by_label("Ressources mensuelles nettes imposables du foyer (€)").fill("3200")
     page.get_by_role("button", name="Estimer mon tarif").click()
-    assert page.locator("#tariff-estimate").get_by_text("Tarif estimé : tarif 5").is_visible()
+    expect(page.locator("#tariff-estimate").get_by_text("Tarif estimé : tarif 5")).to_be_visible()
     check_page(page)
     proof = tmp_path / "avis-imposition.pdf"
     proof.write_bytes(pdf_bytes())
     page.get_by_label("Justificatif de ressources (obligatoire)").set_input_files(str(proof))
     page.get_by_role("button", name="Envoyer ma demande").click()
-    assert page.get_by_text("Votre demande de tarif a été transmise").is_visible()
-    assert page.locator("#tariff-state").get_by_text("Envoyée", exact=True).is_visible()
+    expect(page.get_by_text("Votre demande de tarif a été transmise")).to_be_visible()
+    expect(page.locator("#tariff-state").get_by_text("Envoyée", exact=True)).to_be_visible()
     check_page(page)
 
     # 3. The agent decides.
@@ -70,18 +71,18 @@ def test_simulate_ask_decide_and_see_the_bracket(page, live_server, check_page, 
     page.get_by_role("link", name="Demandes de tarif").first.click()
     check_page(page)
     page.get_by_role("link", name="Foyer LOVINFOSSE").click()
-    assert page.locator("#computed-bracket").get_by_text("Tarif 5").is_visible()
-    assert page.get_by_role("link", name="avis-imposition.pdf").is_visible()
+    expect(page.locator("#computed-bracket").get_by_text("Tarif 5")).to_be_visible()
+    expect(page.get_by_role("link", name="avis-imposition.pdf")).to_be_visible()
     check_page(page)
     page.locator("#id_bracket_number").select_option("5")
     page.get_by_role("button", name="Décider").click()
-    assert page.locator("#request-state").get_by_text("Décidée").is_visible()
+    expect(page.locator("#request-state").get_by_text("Décidée")).to_be_visible()
     check_page(page)
 
     # 4. The parent sees the bracket.
     log_in(page, live_server, parent)
     page.goto(f"{base}/mon-espace/tarif/{year.uuid}/")
-    assert page.locator("#tariff-state").get_by_text("Tarif 5 : 3,62 € par repas").is_visible()
+    expect(page.locator("#tariff-state").get_by_text("Tarif 5 : 3,62 € par repas")).to_be_visible()
     check_page(page)
 
 
@@ -111,11 +112,10 @@ def test_the_caf_quotient_journey_and_the_managers_pages(page, live_server, chec
         page.get_by_label("Code INSEE de la commune de naissance").fill("75111")
         page.get_by_label("J'accepte que la Caisse des écoles interroge").check(force=True)
         page.get_by_role("button", name="Interroger la CAF").click()
-        assert page.locator("#caf-answer").get_by_text("09/2026").is_visible()
+        expect(page.locator("#caf-answer").get_by_text("09/2026")).to_be_visible()
         check_page(page)
         page.get_by_role("button", name="Ces informations sont correctes").click()
-        assert page.locator("#tariff-state").get_by_text("Envoyée", exact=True).is_visible()
-
+        expect(page.locator("#tariff-state").get_by_text("Envoyée", exact=True)).to_be_visible()
     log_in(page, live_server, manager)
     page.goto(f"{base}/agent/")
     check_page(page)

@@ -1,6 +1,7 @@
 """A parent applies to a holiday stay for their child, from the stays page to the follow-up."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,15 +25,15 @@ def test_a_parent_applies_to_a_holiday_stay(page, live_server, check_page, clien
     )
 
     page.goto(f"{live_server.url}/cde19/mon-espace/sejours/")
-    assert page.get_by_role("heading", name="Séjours de vacances", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Séjours de vacances", exact=True)).to_be_visible()
     check_page(page)
 
     page.get_by_role("link", name="Mer et voile à Pornic").first.click()
-    assert page.get_by_role("heading", name="Mer et voile à Pornic").is_visible()
+    expect(page.get_by_role("heading", name="Mer et voile à Pornic")).to_be_visible()
     check_page(page)
 
     page.get_by_role("link", name="peut partir : demander ce séjour").click()
-    assert page.get_by_role("heading", name=f"Demande de séjour pour {child.full_name}").is_visible()
+    expect(page.get_by_role("heading", name=f"Demande de séjour pour {child.full_name}")).to_be_visible()
     check_page(page)
 
     page.get_by_label("Premier choix").select_option(
@@ -45,10 +46,10 @@ def test_a_parent_applies_to_a_holiday_stay(page, live_server, check_page, clien
     page.locator("#id_health_form").set_input_files(str(tmp_path / "fiche-sanitaire.pdf"))
     page.get_by_role("button", name="Déposer la demande").click()
 
-    assert page.get_by_role("heading", name=f"Demande de séjour de {child.full_name}").is_visible()
-    assert page.get_by_text("Votre demande de séjour").is_visible()
-    assert page.get_by_text("Choix 1 : Mer et voile à Pornic").is_visible()
-    assert page.get_by_text("Certificat de vaccination").first.is_visible()
+    expect(page.get_by_role("heading", name=f"Demande de séjour de {child.full_name}")).to_be_visible()
+    expect(page.get_by_text("Votre demande de séjour")).to_be_visible()
+    expect(page.get_by_text("Choix 1 : Mer et voile à Pornic")).to_be_visible()
+    expect(page.get_by_text("Certificat de vaccination").first).to_be_visible()
     check_page(page)
 
     application = StayApplication.objects.get(child=child)
@@ -56,7 +57,7 @@ def test_a_parent_applies_to_a_holiday_stay(page, live_server, check_page, clien
     assert application.documents.get().kind == "health_form"
 
     page.get_by_role("link", name="Séjours de vacances").first.click()
-    assert page.get_by_text("Suivre la demande").is_visible()
+    expect(page.get_by_text("Suivre la demande")).to_be_visible()
     check_page(page)
 
 
@@ -76,7 +77,7 @@ def test_a_manager_allocates_the_places_and_reads_the_lists(page, live_server, c
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
     page.goto(f"{live_server.url}/cde19/agent/")
-    assert page.get_by_text("Séjours : places à attribuer").is_visible()
+    expect(page.get_by_text("Séjours : places à attribuer")).to_be_visible()
     check_page(page)
 
     page.get_by_role("link", name="Séjours de vacances").first.click()
@@ -85,7 +86,7 @@ def test_a_manager_allocates_the_places_and_reads_the_lists(page, live_server, c
 
     page.get_by_label("Graine du tirage au sort").fill("42")
     page.get_by_role("button", name="Attribuer les places").click()
-    assert page.get_by_text("graine du tirage : 42").is_visible()
+    expect(page.get_by_text("graine du tirage : 42")).to_be_visible()
     assert StayAllocation.objects.get(stay=stay).seed == 42
     page.get_by_role("link", name="Liste d'attente (2)").click()
     check_page(page)
@@ -112,6 +113,6 @@ def test_a_teacher_registers_for_adult_meals(page, live_server, check_page, clie
     page.locator("label[for=id_weekdays_3]").click()
     page.get_by_label("À partir du").fill("2027-01-04")
     page.get_by_role("button", name="Envoyer l'inscription").click()
-    assert page.get_by_text("En attente de validation").is_visible()
+    expect(page.get_by_text("En attente de validation")).to_be_visible()
     check_page(page)
     assert AdultRegistration.objects.get(user=teacher).weekdays == "14"

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("refectoire.www.backoffice.urls_stays")),
     path("", include("refectoire.www.backoffice.urls_enrollment")),
     path("tarifs/", include("refectoire.www.backoffice.urls_tariff")),
+    path("", include("refectoire.www.backoffice.urls_requests")),
     path("", include("refectoire.www.backoffice.urls_billing")),
 ]

@@ -25,11 +25,13 @@ def home_queues(request) -> list[dict]:
         views_tariff,
     )
     from refectoire.www.backoffice.views_enrollment import enrollment_queues
+    from refectoire.www.backoffice.views_requests import request_queues
 
     return [
         *views_households.home_queue(request),
         *enrollment_queues(request),
         views_tariff.home_queue(request),
+        *request_queues(request),
         *views_stays.stays_home_queues(request),
         *views_adult_meals.adult_meals_home_queues(request),
         *views_billing.billing_queues(request),

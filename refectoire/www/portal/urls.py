@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("refectoire.www.portal.urls_household")),
     path("", include("refectoire.www.portal.urls_stays")),
     path("", include("refectoire.www.portal.urls_enrollment")),
+    path("", include("refectoire.www.portal.urls_requests")),
     path("", include("refectoire.www.portal.urls_invoices")),
 ]

@@ -1,0 +1,205 @@
+"""Requests (demandes) of a household and their one lifecycle, credits for illness refunds."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from refectoire.core.models import TimeStampedModel
+from refectoire.requests.enums import EventKind, FollowUpKind, RequestKind, RequestState
+
+# The allowed transitions of every request: (from, to) -> who may make it.
+PARENT, AGENT = "parent", "agent"
+TRANSITIONS = {
+    (RequestState.DRAFT, RequestState.SUBMITTED): PARENT,
+    (RequestState.DRAFT, RequestState.CANCELLED): PARENT,
+    (RequestState.SUBMITTED, RequestState.IN_PROGRESS): AGENT,
+    (RequestState.SUBMITTED, RequestState.INCOMPLETE): AGENT,
+    (RequestState.SUBMITTED, RequestState.ACCEPTED): AGENT,
+    (RequestState.SUBMITTED, RequestState.REFUSED): AGENT,
+    (RequestState.SUBMITTED, RequestState.CANCELLED): PARENT,
+    (RequestState.IN_PROGRESS, RequestState.INCOMPLETE): AGENT,
+    (RequestState.IN_PROGRESS, RequestState.ACCEPTED): AGENT,
+    (RequestState.IN_PROGRESS, RequestState.REFUSED): AGENT,
+    (RequestState.IN_PROGRESS, RequestState.CANCELLED): PARENT,
+    (RequestState.INCOMPLETE, RequestState.SUBMITTED): PARENT,
+    (RequestState.INCOMPLETE, RequestState.REFUSED): AGENT,
+    (RequestState.INCOMPLETE, RequestState.CANCELLED): PARENT,
+}
+CLOSED_STATES = frozenset({RequestState.ACCEPTED, RequestState.REFUSED, RequestState.CANCELLED})
+OPEN_STATES = frozenset({RequestState.SUBMITTED, RequestState.IN_PROGRESS, RequestState.INCOMPLETE})
+
+# What the parent reads as "the next step", per state.
+NEXT_STEP = {
+    RequestState.DRAFT: _("Vérifiez votre demande puis envoyez-la à la Caisse."),
+    RequestState.SUBMITTED: _("La Caisse va étudier votre demande."),
+    RequestState.IN_PROGRESS: _("Un agent de la Caisse étudie votre demande."),
+    RequestState.INCOMPLETE: _("Complétez votre demande : la Caisse attend une réponse ou un document."),
+    RequestState.ACCEPTED: _("Votre demande a été acceptée. Aucune démarche de plus."),
+    RequestState.REFUSED: _("Votre demande a été refusée : le motif figure dans l'historique."),
+    RequestState.CANCELLED: _("Vous avez annulé cette demande."),
+}
+
+
+class RequestQuerySet(models.QuerySet):
+    def for_caisse(self, caisse):
+        return self.filter(caisse=caisse)
+
+    def for_household(self, household):
+        return self.filter(caisse_id=household.caisse_id, household=household)
+
+    def for_user(self, user, caisse):
+        from refectoire.households.models import Household
+
+        return self.filter(caisse=caisse, household__in=Household.objects.for_user(user, caisse))
+
+    def visible_to_agents(self):
+        return self.exclude(state=RequestState.DRAFT)
+
+
+class Request(TimeStampedModel):
+    """A request (demande) of a household: one lifecycle whatever its kind."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="requests")
+    household = models.ForeignKey("households.Household", on_delete=models.PROTECT, related_name="requests")
+    children = models.ManyToManyField("households.Child", blank=True, related_name="requests")
+    kind = models.CharField(_("type de demande"), max_length=30, choices=RequestKind.choices, db_index=True)
+    state = models.CharField(
+        _("état"), max_length=20, choices=RequestState.choices, default=RequestState.DRAFT, db_index=True
+    )
+    # What the parent typed, as the form cleaned it (dates as ISO strings).
+    data = models.JSONField(_("données de la demande"), default=dict, blank=True)
+    attachments = models.ManyToManyField("documents.Document", blank=True, related_name="requests")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent chargé"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_requests",
+    )
+    submitted_at = models.DateTimeField(_("envoyée le"), null=True, blank=True, db_index=True)
+    closed_at = models.DateTimeField(_("close le"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = RequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("demande")
+        verbose_name_plural = _("demandes")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.household}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state in CLOSED_STATES
+
+    @property
+    def next_step(self):
+        return NEXT_STEP[RequestState(self.state)]
+
+    def can_move(self, to_state, *, by) -> bool:
+        return TRANSITIONS.get((RequestState(self.state), RequestState(to_state))) == by
+
+
+class RequestEvent(models.Model):
+    """One row per transition, message or assignment of a request: who, when, what and why."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    by_agent = models.BooleanField(default=False)
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    from_state = models.CharField(max_length=20, choices=RequestState.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=RequestState.choices, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    attachments = models.ManyToManyField("documents.Document", blank=True, related_name="request_events")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("événement de la demande")
+        verbose_name_plural = _("événements des demandes")
+
+    def __str__(self):
+        return f"{self.request} — {self.kind} {self.to_state}"
+
+
+class CreditQuerySet(models.QuerySet):
+    def for_household(self, household):
+        return self.filter(caisse_id=household.caisse_id, household=household)
+
+    def unused(self):
+        return self.filter(used_by_invoice__isnull=True)
+
+
+class Credit(TimeStampedModel):
+    """Meals to give back to a household (refund for illness), deducted from its next invoice.
+
+    Billing prices the meals of `days` at the household's bracket of each day and marks the
+    credit used by writing the invoice's UUID in `used_by_invoice`.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="credits")
+    household = models.ForeignKey("households.Household", on_delete=models.PROTECT, related_name="credits")
+    child = models.ForeignKey("households.Child", on_delete=models.PROTECT, related_name="credits")
+    request = models.OneToOneField(Request, on_delete=models.PROTECT, related_name="credit")
+    days = models.JSONField(_("jours remboursés"), default=list)
+    meal_count = models.PositiveIntegerField(_("nombre de repas"))
+    amount = models.DecimalField(_("montant"), max_digits=10, decimal_places=2, null=True, blank=True)
+    used_by_invoice = models.UUIDField(_("déduit sur la facture"), null=True, blank=True)
+    used_at = models.DateTimeField(_("déduit le"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = CreditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("avoir de repas")
+        verbose_name_plural = _("avoirs de repas")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meal_count__gt=0),
+                name="credit_has_meals",
+                violation_error_message=_("Aucun repas."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.child} — {self.meal_count} repas"
+
+
+class FollowUp(TimeStampedModel):
+    """What an accepted request leaves to enrollment or pricing, until their services take it.
+
+    Radiation → end of the enrollments on a day; separation → shared custody from a day;
+    change of resources → a new tariff request. `done_at` is set once the owning app applied it.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey("households.Household", on_delete=models.PROTECT, related_name="+")
+    request = models.ForeignKey(Request, on_delete=models.PROTECT, related_name="follow_ups")
+    child = models.ForeignKey(
+        "households.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("suite"), max_length=30, choices=FollowUpKind.choices)
+    effective_date = models.DateField(_("à compter du"), null=True, blank=True)
+    done_at = models.DateTimeField(_("appliquée le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("suite d'une demande")
+        verbose_name_plural = _("suites des demandes")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.household}"

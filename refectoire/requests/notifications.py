@@ -1,0 +1,37 @@
+"""E-mails to the parents: never any personal data, only a link to their space."""
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+
+def household_emails(household) -> list[str]:
+    emails = []
+    for guardian in household.guardians.select_related("user"):
+        email = (guardian.user.email if guardian.user_id else "") or guardian.email
+        if email and email not in emails:
+            emails.append(email)
+    return emails
+
+
+def notify_household(*, household, subject: str, intro: str, url: str) -> None:
+    recipients = household_emails(household)
+    if not recipients:
+        return
+    caisse = household.caisse
+    body = _(
+        "Bonjour,\n\n%(intro)s\n\nConsultez-la dans votre espace famille :\n%(url)s\n\n"
+        "Ce courriel est envoyé automatiquement, merci de ne pas y répondre.\n%(caisse)s"
+    ) % {"intro": intro, "url": url, "caisse": caisse.name}
+    transaction.on_commit(
+        lambda: send_mail(f"{subject} — {caisse.name}", body, None, recipients, fail_silently=False)
+    )
+
+
+def notify_request_decision(request) -> None:
+    notify_household(
+        household=request.household,
+        subject=_("Votre demande a évolué"),
+        intro=_("La Caisse des écoles a donné une suite à l'une de vos demandes."),
+        url=request.caisse.absolute_url("portal:request_detail", kwargs={"request_uuid": request.uuid}),
+    )

@@ -1,0 +1,127 @@
+"""The rules a request is checked against when it is sent; each failure says which rule, in French."""
+
+import datetime
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+MIN_CONSECUTIVE_CANTEEN_DAYS = 3
+REFUND_DELAY_DAYS = 30
+
+
+def _fr(day: datetime.date) -> str:
+    return date_format(day, "d/m/Y")
+
+
+def _weekdays_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    days, day = [], first
+    while day <= last:
+        if day.isoweekday() <= 5:
+            days.append(day)
+        day += datetime.timedelta(days=1)
+    return days
+
+
+def canteen_days(child, household, first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    """The days from `first` to `last` on which `child` eats at the canteen for `household`.
+
+    Uses the enrollment app's selector (calendar, weekdays, custody, enrollment) when it is
+    installed; until then every Monday to Friday counts as a school day.
+    """
+    if last < first:
+        return []
+    try:
+        from refectoire.enrollment.selectors import meal_days
+    except ImportError:
+        return _weekdays_between(first, last)
+    by_child = meal_days(caisse=household.caisse, start=first, end=last, household_ids=[household.pk])
+    return sorted(by_child.get((household.pk, child.pk), []))
+
+
+def refunded_days(child, household) -> set[datetime.date]:
+    from refectoire.requests.models import Credit
+
+    days = set()
+    for credit in Credit.objects.for_household(household).filter(child=child):
+        days.update(datetime.date.fromisoformat(day) for day in credit.days)
+    return days
+
+
+def illness_refund_errors(
+    *, child, household, first: datetime.date, last: datetime.date, sent_on: datetime.date
+) -> list[str]:
+    """Why a refund for illness cannot be asked (empty when it can)."""
+    if last < first:
+        return [_("Le dernier jour d'absence doit suivre le premier.")]
+    errors = []
+    days = canteen_days(child, household, first, last)
+    if len(days) < MIN_CONSECUTIVE_CANTEEN_DAYS:
+        errors.append(
+            _(
+                "Le remboursement demande une absence d'au moins %(min)d jours consécutifs de restauration "
+                "scolaire : du %(first)s au %(last)s, il y a %(count)d jour(s) de cantine."
+            )
+            % {
+                "min": MIN_CONSECUTIVE_CANTEEN_DAYS,
+                "first": _fr(first),
+                "last": _fr(last),
+                "count": len(days),
+            }
+        )
+    deadline = last + datetime.timedelta(days=REFUND_DELAY_DAYS)
+    if sent_on > deadline:
+        errors.append(
+            _(
+                "La demande doit être envoyée dans les %(delay)d jours qui suivent le dernier jour d'absence, "
+                "soit au plus tard le %(deadline)s."
+            )
+            % {"delay": REFUND_DELAY_DAYS, "deadline": _fr(deadline)}
+        )
+    already = sorted(set(days) & refunded_days(child, household))
+    if already:
+        errors.append(
+            _("Ces jours ont déjà été remboursés : %(days)s.") % {"days": ", ".join(_fr(d) for d in already)}
+        )
+    return errors
+
+
+def enrollment_first_day(child) -> datetime.date | None:
+    """The first day of the child's current enrollment.
+
+    Read from the enrollment app when it is installed and the child has an active enrollment;
+    otherwise the first day of the Caisse's current school year (the earliest an enrollment of
+    this year can start).
+    """
+    from django.utils import timezone
+
+    from refectoire.schools.models import SchoolYear
+
+    try:
+        from refectoire.enrollment.models import Enrollment
+    except ImportError:
+        Enrollment = None
+    if Enrollment is not None:
+        starts = (
+            Enrollment.objects.filter(child=child, state="active")
+            .order_by("start_date")
+            .values_list("start_date", flat=True)
+        )
+        if starts:
+            return starts[0]
+    year = SchoolYear.objects.for_caisse(child.household.caisse).containing(timezone.localdate()).first()
+    return year.first_day if year else None
+
+
+def radiation_errors(*, children, last_day: datetime.date) -> list[str]:
+    errors = []
+    for child in children:
+        start = enrollment_first_day(child)
+        if start and last_day < start:
+            errors.append(
+                _(
+                    "Le dernier jour de %(child)s ne peut pas précéder le début de son inscription "
+                    "(le %(start)s)."
+                )
+                % {"child": child.first_name, "start": _fr(start)}
+            )
+    return errors

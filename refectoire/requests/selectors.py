@@ -1,0 +1,148 @@
+"""Reads of requests: the agents' queue and its filters, the parent's latest activity."""
+
+import datetime
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from refectoire.households.enums import Sex
+from refectoire.requests.enums import RequestState, SituationChange
+from refectoire.requests.models import Request
+
+AGE_CHOICES = {"7": 7, "15": 15, "30": 30}
+
+
+def school_child_ids(school):
+    """The children enrolled in `school` (a subquery), or None while enrollment is not installed.
+
+    Written against the enrollment app's model (`Enrollment` with `child` and `school`); on a
+    branch without it the school filter is not offered.
+    """
+    try:
+        from refectoire.enrollment.models import Enrollment
+    except ImportError:
+        return None
+    return Enrollment.objects.filter(school=school).values("child_id")
+
+
+def school_filter_available() -> bool:
+    try:
+        from refectoire.enrollment.models import Enrollment  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def request_queue(*, caisse, kind="", state="", school=None, assignee="", older_than_days=None, me=None):
+    """The agents' single queue of `caisse`, oldest sent first."""
+    queryset = (
+        Request.objects.for_caisse(caisse)
+        .visible_to_agents()
+        .select_related("household", "assigned_to")
+        .prefetch_related("children", "household__guardians")
+    )
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if state == "open":
+        queryset = queryset.filter(
+            state__in=[RequestState.SUBMITTED, RequestState.IN_PROGRESS, RequestState.INCOMPLETE]
+        )
+    elif state:
+        queryset = queryset.filter(state=state)
+    if school is not None:
+        child_ids = school_child_ids(school)
+        if child_ids is not None:
+            queryset = queryset.filter(children__in=child_ids).distinct()
+    if assignee == "me" and me is not None:
+        queryset = queryset.filter(assigned_to=me)
+    elif assignee == "none":
+        queryset = queryset.filter(assigned_to__isnull=True)
+    elif assignee:
+        queryset = queryset.filter(assigned_to__username=assignee)
+    if older_than_days:
+        queryset = queryset.filter(submitted_at__lt=timezone.now() - datetime.timedelta(days=older_than_days))
+    return queryset.order_by("submitted_at", "pk")
+
+
+def count_by_state(caisse) -> dict[str, int]:
+    rows = Request.objects.for_caisse(caisse).visible_to_agents().values("state").annotate(count=Count("pk"))
+    counts = {row["state"]: row["count"] for row in rows}
+    return {state: counts.get(state, 0) for state in RequestState.values if state != RequestState.DRAFT}
+
+
+def latest_activity(*, user, caisse, limit=5) -> list[dict]:
+    """The 5 latest requests and conversations of the user's household, newest first."""
+    from refectoire.messaging.models import Conversation
+
+    requests = Request.objects.for_user(user, caisse).order_by("-updated_at")[:limit]
+    conversations = (
+        Conversation.objects.for_user(user, caisse)
+        .with_unread(for_agents=False)
+        .order_by("-last_message_at")[:limit]
+    )
+    items = [
+        {
+            "kind": "request",
+            "object": r,
+            "at": r.updated_at,
+            "label": r.get_kind_display(),
+            "status": r.get_state_display(),
+        }
+        for r in requests
+    ] + [
+        {"kind": "conversation", "object": c, "at": c.last_message_at, "label": c.subject, "status": c.unread}
+        for c in conversations
+    ]
+    return sorted(items, key=lambda item: item["at"], reverse=True)[:limit]
+
+
+def open_request_count(caisse) -> int:
+    return (
+        Request.objects.for_caisse(caisse)
+        .filter(Q(state=RequestState.SUBMITTED) | Q(state=RequestState.IN_PROGRESS))
+        .count()
+    )
+
+
+DATA_LABELS = {
+    "text": _("Correction demandée"),
+    "change": _("Ce qui change"),
+    "effective_date": _("À compter du"),
+    "street_number": _("Numéro"),
+    "street_name": _("Nom de la voie"),
+    "address_complement": _("Complément d'adresse"),
+    "postcode": _("Code postal"),
+    "city": _("Ville"),
+    "mobile_phone": _("Téléphone portable"),
+    "home_phone": _("Téléphone domicile"),
+    "email": _("Courriel"),
+    "child_first_name": _("Prénom de l'enfant"),
+    "child_last_name": _("Nom de l'enfant"),
+    "child_birth_date": _("Date de naissance de l'enfant"),
+    "child_sex": _("Sexe de l'enfant"),
+    "details": _("Précisions"),
+    "first_day": _("Premier jour d'absence"),
+    "last_day": _("Dernier jour"),
+    "visa_by_school": _("Visa confirmé par l'établissement"),
+    "new_city": _("Nouvelle commune"),
+}
+
+
+def summary_lines(request) -> list[tuple[str, str]]:
+    """The parent's form data as (label, value) lines in French."""
+    lines = []
+    for key, value in request.data.items():
+        if key not in DATA_LABELS or value in ("", None):
+            continue
+        if key == "change":
+            value = SituationChange(value).label
+        elif key == "child_sex":
+            value = Sex(value).label
+        elif isinstance(value, bool):
+            value = _("oui") if value else _("non")
+        elif isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+            value = date_format(datetime.date.fromisoformat(value), "d/m/Y")
+        lines.append((DATA_LABELS[key], value))
+    return lines

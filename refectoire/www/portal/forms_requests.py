@@ -1,0 +1,231 @@
+"""Forms of the parent's requests, conversations and documents."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from refectoire.accounts.forms import DateInput
+from refectoire.documents.checks import PDF_OR_IMAGE
+from refectoire.documents.forms import CheckedFileField
+from refectoire.documents.models import Document
+from refectoire.households.enums import Sex
+from refectoire.requests import rules
+from refectoire.requests.enums import SituationChange
+
+
+class DocumentChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.get_kind_display()} — {obj.original_name} ({obj.created_at:%d/%m/%Y})"
+
+
+class HouseholdForm(forms.Form):
+    """A form of one household: offers its documents already sent, to reuse them."""
+
+    reuse_label = _("Réutiliser un document déjà envoyé")
+
+    def __init__(self, *args, household, **kwargs):
+        self.household = household
+        super().__init__(*args, **kwargs)
+        documents = Document.objects.for_household(household).available()
+        if documents.exists() and "attachment" in self.fields:
+            self.fields["reused"] = DocumentChoiceField(
+                label=self.reuse_label,
+                queryset=documents,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                to_field_name="uuid",
+                help_text=_("Un justificatif déjà envoyé n'a pas besoin d'être envoyé de nouveau."),
+            )
+
+    def reused_documents(self):
+        return list(self.cleaned_data.get("reused") or [])
+
+
+class CorrectionForm(HouseholdForm):
+    text = forms.CharField(
+        label=_("Quelle erreur faut-il corriger ?"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Dans votre inscription ou votre foyer : dites ce qui est faux et ce qui est juste."),
+    )
+    attachment = CheckedFileField(label=_("Pièce jointe"), required=False)
+
+    def data_json(self):
+        return {"text": self.cleaned_data["text"]}
+
+
+class SituationForm(HouseholdForm):
+    change = forms.ChoiceField(
+        label=_("Ce qui change"), choices=SituationChange.choices, widget=forms.RadioSelect
+    )
+    effective_date = forms.DateField(
+        label=_("À compter du"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Obligatoire pour une séparation ou un changement de ressources."),
+    )
+    street_number = forms.CharField(label=_("Numéro"), required=False, max_length=20)
+    street_name = forms.CharField(label=_("Nom de la voie"), required=False, max_length=200)
+    address_complement = forms.CharField(label=_("Complément d'adresse"), required=False, max_length=200)
+    postcode = forms.CharField(label=_("Code postal"), required=False, max_length=10)
+    city = forms.CharField(label=_("Ville"), required=False, max_length=100)
+    mobile_phone = forms.CharField(label=_("Téléphone portable"), required=False, max_length=20)
+    home_phone = forms.CharField(label=_("Téléphone domicile"), required=False, max_length=20)
+    email = forms.EmailField(label=_("Courriel"), required=False)
+    child_first_name = forms.CharField(label=_("Prénom de l'enfant"), required=False, max_length=150)
+    child_last_name = forms.CharField(label=_("Nom de l'enfant"), required=False, max_length=150)
+    child_birth_date = forms.DateField(
+        label=_("Date de naissance de l'enfant"), required=False, widget=DateInput
+    )
+    child_sex = forms.ChoiceField(
+        label=_("Sexe de l'enfant"), required=False, choices=[("", "—"), *Sex.choices]
+    )
+    details = forms.CharField(label=_("Précisions"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    attachment = CheckedFileField(
+        label=_("Justificatif"),
+        required=False,
+        help_text=_("Justificatif de domicile, de ressources, jugement… PDF, JPEG ou PNG, 10 Mo au plus."),
+    )
+
+    GROUPS = [
+        (None, ["change", "effective_date"]),
+        (_("Nouvelle adresse"), ["street_number", "street_name", "address_complement", "postcode", "city"]),
+        (_("Nouveau téléphone ou courriel"), ["mobile_phone", "home_phone", "email"]),
+        (_("Un nouvel enfant"), ["child_first_name", "child_last_name", "child_birth_date", "child_sex"]),
+        (_("Précisions et justificatif"), ["details", "attachment", "reused"]),
+    ]
+
+    def groups(self):
+        """The fields in fieldsets, one per kind of change."""
+        return [
+            {"legend": legend, "fields": [self[name] for name in names if name in self.fields]}
+            for legend, names in self.GROUPS
+        ]
+
+    REQUIRED = {
+        SituationChange.ADDRESS: ["street_name", "postcode", "city"],
+        SituationChange.CONTACT: [],
+        SituationChange.NEW_CHILD: ["child_first_name", "child_last_name", "child_birth_date"],
+        SituationChange.SEPARATION: ["effective_date"],
+        SituationChange.RESOURCES: ["effective_date"],
+    }
+
+    def clean(self):
+        cleaned = super().clean()
+        change = cleaned.get("change")
+        if not change:
+            return cleaned
+        for name in self.REQUIRED[change]:
+            if not cleaned.get(name):
+                self.add_error(name, _("Ce champ est obligatoire pour ce changement."))
+        if change == SituationChange.CONTACT and not any(
+            cleaned.get(name) for name in ("mobile_phone", "home_phone", "email")
+        ):
+            self.add_error("mobile_phone", _("Indiquez au moins un nouveau téléphone ou courriel."))
+        if change == SituationChange.RESOURCES and not (cleaned.get("attachment") or cleaned.get("reused")):
+            self.add_error("attachment", _("Joignez le justificatif de vos nouvelles ressources."))
+        return cleaned
+
+    def data_json(self):
+        data = {}
+        for name, value in self.cleaned_data.items():
+            if name in {"attachment", "reused"} or value in ("", None):
+                continue
+            data[name] = value.isoformat() if hasattr(value, "isoformat") else value
+        return data
+
+
+class IllnessRefundForm(HouseholdForm):
+    child = forms.ModelChoiceField(label=_("Enfant"), queryset=None, to_field_name="uuid", empty_label="—")
+    first_day = forms.DateField(label=_("Premier jour d'absence"), widget=DateInput)
+    last_day = forms.DateField(label=_("Dernier jour d'absence"), widget=DateInput)
+    attachment = CheckedFileField(
+        label=_("Certificat médical"),
+        required=False,
+        allowed=PDF_OR_IMAGE,
+        help_text=_(
+            "Le certificat médical, sans rature ni surcharge : PDF ou photo (JPEG, PNG), 10 Mo au plus."
+        ),
+    )
+    visa = CheckedFileField(
+        label=_("Demande visée par le responsable de l'établissement"), required=False, allowed=PDF_OR_IMAGE
+    )
+    visa_by_school = forms.BooleanField(
+        label=_("Le responsable de l'établissement confirmera son visa auprès de la Caisse"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = self.household.children.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("attachment") and not cleaned.get("reused"):
+            self.add_error("attachment", _("Le certificat médical est obligatoire."))
+        if not cleaned.get("visa") and not cleaned.get("visa_by_school"):
+            self.add_error("visa", _("Joignez le visa du responsable de l'établissement ou cochez la case."))
+        child, first, last = cleaned.get("child"), cleaned.get("first_day"), cleaned.get("last_day")
+        if child and first and last:
+            for error in rules.illness_refund_errors(
+                child=child, household=self.household, first=first, last=last, sent_on=timezone.localdate()
+            ):
+                self.add_error("last_day" if "dernier jour" in error else "first_day", error)
+        return cleaned
+
+    def children(self):
+        return [self.cleaned_data["child"]]
+
+    def data_json(self):
+        return {
+            "first_day": self.cleaned_data["first_day"].isoformat(),
+            "last_day": self.cleaned_data["last_day"].isoformat(),
+            "visa_by_school": self.cleaned_data["visa_by_school"],
+        }
+
+
+class RadiationForm(HouseholdForm):
+    children_field = forms.ModelMultipleChoiceField(
+        label=_("Enfants concernés"), queryset=None, widget=forms.CheckboxSelectMultiple, to_field_name="uuid"
+    )
+    last_day = forms.DateField(label=_("Dernier jour à la cantine"), widget=DateInput)
+    new_city = forms.CharField(label=_("Nouvelle commune"), required=False, max_length=100)
+    attachment = CheckedFileField(label=_("Certificat de radiation"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["children_field"].queryset = self.household.children.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("attachment") and not cleaned.get("reused"):
+            self.add_error("attachment", _("Le certificat de radiation est obligatoire."))
+        if cleaned.get("children_field") and cleaned.get("last_day"):
+            for error in rules.radiation_errors(
+                children=cleaned["children_field"], last_day=cleaned["last_day"]
+            ):
+                self.add_error("last_day", error)
+        return cleaned
+
+    def children(self):
+        return list(self.cleaned_data["children_field"])
+
+    def data_json(self):
+        return {
+            "last_day": self.cleaned_data["last_day"].isoformat(),
+            "new_city": self.cleaned_data["new_city"],
+        }
+
+
+class CompleteForm(HouseholdForm):
+    message = forms.CharField(label=_("Votre réponse à la Caisse"), widget=forms.Textarea(attrs={"rows": 4}))
+    attachment = CheckedFileField(label=_("Pièce jointe"), required=False)
+
+
+class ConversationForm(HouseholdForm):
+    subject = forms.CharField(label=_("Objet"), max_length=200)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}))
+    attachment = CheckedFileField(label=_("Pièce jointe"), required=False)
+
+
+class ReplyForm(HouseholdForm):
+    body = forms.CharField(label=_("Votre message"), widget=forms.Textarea(attrs={"rows": 4}))
+    attachment = CheckedFileField(label=_("Pièce jointe"), required=False)
