@@ -169,3 +169,14 @@ def test_manager_pages_are_forbidden_to_a_plain_agent(client, curl, cde11, agent
     assert (
         client.post(curl(cde11, "backoffice:billing_run_issue", period_uuid=period.uuid)).status_code == 403
     )
+
+
+def test_the_dashboard_tile_counts_the_family_unpaid_invoices(rf, cde11, parent_a, parent_b, invoice_a):
+    from refectoire.www.portal.views_invoices import dashboard_tiles
+
+    InvoiceFactory(caisse=cde11, household=household_of(parent_b, cde11), issued=True, number=50001)
+    request = rf.get("/")
+    request.user, request.caisse = parent_a, cde11
+    (tile,) = dashboard_tiles(request)
+    assert tile["state_label"] == "1 facture(s) à payer"
+    assert tile["url"] == "/cde11/mon-espace/factures/"
