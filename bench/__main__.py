@@ -9,6 +9,7 @@ import sys
 
 BENCHMARKS = {
     "households": "bench.households",
+    "billing": "bench.billing",
 }
 
 

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("refectoire.www.backoffice.urls_enrollment")),
     path("tarifs/", include("refectoire.www.backoffice.urls_tariff")),
     path("", include("refectoire.www.backoffice.urls_requests")),
+    path("", include("refectoire.www.backoffice.urls_billing")),
 ]

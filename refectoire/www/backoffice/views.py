@@ -17,7 +17,13 @@ def home(request):
 
 def home_queues(request) -> list[dict]:
     """The queues of the back-office home; each domain adds its own as it is built."""
-    from refectoire.www.backoffice import views_adult_meals, views_households, views_stays, views_tariff
+    from refectoire.www.backoffice import (
+        views_adult_meals,
+        views_billing,
+        views_households,
+        views_stays,
+        views_tariff,
+    )
     from refectoire.www.backoffice.views_enrollment import enrollment_queues
     from refectoire.www.backoffice.views_requests import request_queues
 
@@ -28,6 +34,7 @@ def home_queues(request) -> list[dict]:
         *request_queues(request),
         *views_stays.stays_home_queues(request),
         *views_adult_meals.adult_meals_home_queues(request),
+        *views_billing.billing_queues(request),
     ]
 
 

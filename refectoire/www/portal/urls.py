@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("refectoire.www.portal.urls_stays")),
     path("", include("refectoire.www.portal.urls_enrollment")),
     path("", include("refectoire.www.portal.urls_requests")),
+    path("", include("refectoire.www.portal.urls_invoices")),
 ]

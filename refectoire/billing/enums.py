@@ -1,0 +1,44 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RunState(models.TextChoices):
+    COMPUTING = "computing", _("calcul en cours")
+    DRAFT = "draft", _("brouillon")
+    ISSUING = "issuing", _("émission en cours")
+    ISSUED = "issued", _("émise")
+    FAILED = "failed", _("échec du calcul")
+
+
+class InvoiceKind(models.TextChoices):
+    INVOICE = "invoice", _("facture")
+    CREDIT_NOTE = "credit_note", _("avoir")
+
+
+class InvoiceState(models.TextChoices):
+    DRAFT = "draft", _("brouillon")
+    ISSUED = "issued", _("émise")
+    CANCELLED = "cancelled", _("annulée")
+
+
+class LineKind(models.TextChoices):
+    MEALS = "meals", _("repas")
+    CREDIT = "credit", _("avoir")
+
+
+class PayableState(models.TextChoices):
+    """What a parent reads next to an invoice."""
+
+    DRAFT = "draft", _("en préparation")
+    TO_PAY = "to_pay", _("à payer")
+    PAID = "paid", _("payée")
+    LATE = "late", _("en retard")
+    CANCELLED = "cancelled", _("annulée")
+    IN_PROGRESS = "in_progress", _("paiement en cours")
+
+
+INVOICE_TRANSITIONS = {
+    InvoiceState.DRAFT: {InvoiceState.ISSUED},
+    InvoiceState.ISSUED: {InvoiceState.CANCELLED},
+    InvoiceState.CANCELLED: set(),
+}

@@ -1,0 +1,110 @@
+"""The inputs of the billing run, read from the apps that own them (one function each).
+
+enrollment: `meal_days`; pricing: `brackets_in_force`; requests: the credits not yet used.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from refectoire.billing.engine import Credit
+
+
+def load_meal_days(*, caisse, start: date, end: date, household_ids) -> dict[tuple[int, int], list[date]]:
+    from refectoire.enrollment.selectors import meal_days
+
+    return meal_days(caisse=caisse, start=start, end=end, household_ids=household_ids)
+
+
+def load_brackets(*, caisse, start: date, end: date, household_ids) -> dict[int, list]:
+    from refectoire.pricing.selectors import brackets_in_force
+
+    return brackets_in_force(caisse=caisse, start=start, end=end, household_ids=household_ids)
+
+
+def load_unused_credits(*, caisse, household_ids) -> dict[int, list[Credit]]:
+    """household_id → its credits (refunds for illness) not yet used by an issued invoice, oldest first.
+
+    A credit lists the meals given back (`days`); each is priced at the household's bracket in
+    force that day (one call of the pricing selector for the whole chunk), unless the credit
+    already carries an amount.
+    """
+    try:
+        from refectoire.requests.models import Credit as CreditModel
+    except ImportError:  # the requests app has no credits yet
+        return {}
+    rows = list(
+        CreditModel.objects.filter(
+            caisse=caisse, household_id__in=list(household_ids), used_by_invoice__isnull=True
+        )
+        .select_related("child")
+        .order_by("created_at", "pk")
+    )
+    if not rows:
+        return {}
+    to_price = [row for row in rows if row.amount is None and row.days]
+    spans = {}
+    if to_price:
+        days = [date.fromisoformat(day) for row in to_price for day in row.days]
+        spans = load_brackets(
+            caisse=caisse,
+            start=min(days),
+            end=max(days),
+            household_ids=sorted({row.household_id for row in to_price}),
+        )
+    credits: dict[int, list[Credit]] = {}
+    for row in rows:
+        amount = row.amount
+        if amount is None:
+            amount = Decimal("0.00")
+            for day in (date.fromisoformat(value) for value in row.days):
+                span = next(
+                    (s for s in spans.get(row.household_id, []) if s.first_day <= day <= s.last_day), None
+                )
+                if span is not None:
+                    amount += span.unit_price
+        label = f"Remboursement : {row.meal_count} repas de {row.child.first_name}"
+        credits.setdefault(row.household_id, []).append(Credit(id=row.pk, amount=amount, label=label))
+    return credits
+
+
+def mark_credits_used(*, lines) -> None:
+    """Record on each credit the issued invoice that used it (inside the issue transaction).
+
+    `lines`: (credit_id, invoice uuid, amount of the line) for every credit line issued.
+    """
+    lines = list(lines)
+    if not lines:
+        return
+    try:
+        from refectoire.requests.models import Credit as CreditModel
+    except ImportError:
+        return
+    now = timezone.now()
+    by_credit = {credit_id: (invoice_uuid, -amount) for credit_id, invoice_uuid, amount in lines}
+    rows = list(CreditModel.objects.select_for_update().filter(pk__in=list(by_credit)))
+    if any(row.used_by_invoice is not None for row in rows):
+        raise ValidationError(
+            "Un remboursement de ces brouillons a déjà été déduit d'une autre facture : recalculez les brouillons."
+        )
+    for row in rows:
+        row.used_by_invoice, amount = by_credit[row.pk]
+        row.used_at = now
+        if row.amount is None:
+            row.amount = amount
+    CreditModel.objects.bulk_update(rows, ["used_by_invoice", "used_at", "amount"])
+
+
+def freeze_grids(*, caisse, period) -> None:
+    """Ask pricing to freeze the grids used by the issued invoices of `period` (if it offers it)."""
+    try:
+        from refectoire.pricing import services as pricing_services
+    except ImportError:
+        return
+    freeze = getattr(pricing_services, "tariff_grids_freeze", None)
+    if freeze is not None:
+        freeze(caisse=caisse, start=period.start_date, end=period.end_date)

@@ -1,0 +1,51 @@
+"""E-mails of billing: invoice issued, reminder of unpaid invoices."""
+
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+
+
+def household_emails(household) -> list[str]:
+    emails = []
+    for guardian in household.guardians.select_related("user"):
+        email = (guardian.user.email if guardian.user_id and guardian.user.email else "") or guardian.email
+        if email and email not in emails:
+            emails.append(email)
+    return emails
+
+
+def send_invoice_issued(invoice) -> bool:
+    recipients = household_emails(invoice.household)
+    if not recipients:
+        return False
+    caisse = invoice.caisse
+    context = {
+        "invoice": invoice,
+        "caisse": caisse,
+        "url": caisse.absolute_url("portal:invoice_detail", kwargs={"invoice_uuid": invoice.uuid}),
+    }
+    send_mail(
+        subject=f"{invoice.title} — {caisse.name}",
+        message=render_to_string("billing/emails/invoice_issued.txt", context),
+        from_email=None,
+        recipient_list=recipients,
+    )
+    return True
+
+
+def send_reminder(*, caisse, household, invoices) -> bool:
+    recipients = household_emails(household)
+    if not recipients or not invoices:
+        return False
+    context = {
+        "caisse": caisse,
+        "invoices": invoices,
+        "url": caisse.absolute_url("portal:invoice_list"),
+        "total": sum(invoice.amount_due for invoice in invoices),
+    }
+    send_mail(
+        subject=f"Relance : factures impayées — {caisse.name}",
+        message=render_to_string("billing/emails/reminder.txt", context),
+        from_email=None,
+        recipient_list=recipients,
+    )
+    return True

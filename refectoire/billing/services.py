@@ -1,0 +1,451 @@
+"""Use cases of billing: periods, the run (compute, issue), credit notes, reminders."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from refectoire.billing import inputs
+from refectoire.billing.engine import Credit, LineDraft, compute_lines, invoice_total, round_money
+from refectoire.billing.enums import INVOICE_TRANSITIONS, InvoiceKind, InvoiceState, LineKind, RunState
+from refectoire.billing.models import (
+    BillingPeriod,
+    BillingRun,
+    Invoice,
+    InvoiceCounter,
+    InvoiceEvent,
+    InvoiceLine,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CHUNK_SIZE = 5000
+
+
+def _chunks(items, size):
+    for index in range(0, len(items), size):
+        yield items[index : index + size]
+
+
+# Periods ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def billing_period_save(*, caisse, period=None, **fields) -> BillingPeriod:
+    period = period or BillingPeriod(caisse=caisse)
+    if period.pk and hasattr(period, "run") and period.run.state == RunState.ISSUED:
+        raise ValidationError(_("Cette période est déjà facturée : elle ne peut plus changer."))
+    for name, value in fields.items():
+        setattr(period, name, value)
+    period.full_clean()
+    period.save()
+    return period
+
+
+# The run ---------------------------------------------------------------------------------
+
+
+def _transition(invoice, to_state, *, actor=None, action, message=""):
+    if to_state not in INVOICE_TRANSITIONS[InvoiceState(invoice.state)]:
+        raise ValidationError(_("Cette facture ne peut pas passer dans cet état."))
+    event = InvoiceEvent(
+        invoice=invoice,
+        actor=actor,
+        from_state=invoice.state,
+        to_state=to_state,
+        action=action,
+        message=message,
+    )
+    invoice.state = to_state
+    return event
+
+
+def billing_run_prepare(*, caisse, period) -> BillingRun:
+    """The run of `period`, reset to "computing" (refused once issued)."""
+    with transaction.atomic():
+        run, _created = BillingRun.objects.select_for_update().get_or_create(
+            period=period, defaults={"caisse": caisse}
+        )
+        if run.state in (RunState.ISSUED, RunState.ISSUING):
+            raise ValidationError(_("Cette période est déjà émise : ses factures ne changent plus."))
+        run.state = RunState.COMPUTING
+        run.households_done = 0
+        run.error = ""
+        run.save()
+    return run
+
+
+def billing_run_compute(*, caisse, period, chunk_size: int = DEFAULT_CHUNK_SIZE, progress=None) -> BillingRun:
+    """Compute the draft invoices of `period`, household chunk by household chunk.
+
+    Each chunk replaces, in one transaction, the drafts of its households: a run killed at any
+    point and started again ends with exactly the drafts one uninterrupted run gives (the
+    unique constraint on (period, household) forbids a duplicate).
+    """
+    from refectoire.households.models import Child, Household
+
+    if period.caisse_id != caisse.pk:
+        raise ValidationError(_("Cette période n'est pas celle de cette Caisse."))
+    run = billing_run_prepare(caisse=caisse, period=period)
+    household_ids = list(Household.objects.filter(caisse=caisse).order_by("pk").values_list("pk", flat=True))
+    BillingRun.objects.filter(pk=run.pk).update(households_total=len(household_ids), households_done=0)
+    done = 0
+    try:
+        for chunk in _chunks(household_ids, chunk_size):
+            meal_days = inputs.load_meal_days(
+                caisse=caisse, start=period.start_date, end=period.end_date, household_ids=chunk
+            )
+            billed = sorted({household_id for (household_id, _child), days in meal_days.items() if days})
+            brackets = (
+                inputs.load_brackets(
+                    caisse=caisse, start=period.start_date, end=period.end_date, household_ids=billed
+                )
+                if billed
+                else {}
+            )
+            credits = inputs.load_unused_credits(caisse=caisse, household_ids=billed) if billed else {}
+            lines = compute_lines(meal_days=meal_days, brackets=brackets, credits=credits)
+            names = dict(
+                (pk, f"{first} {last.upper()}".strip())
+                for pk, first, last in Child.objects.filter(household_id__in=billed).values_list(
+                    "pk", "first_name", "last_name"
+                )
+            )
+            _write_chunk(caisse=caisse, period=period, household_ids=chunk, lines=lines, names=names)
+            done += len(chunk)
+            BillingRun.objects.filter(pk=run.pk).update(households_done=done)
+            if progress:
+                progress(done, len(household_ids))
+    except Exception as error:
+        BillingRun.objects.filter(pk=run.pk).update(state=RunState.FAILED, error=str(error)[:2000])
+        raise
+    BillingRun.objects.filter(pk=run.pk).update(state=RunState.DRAFT, computed_at=timezone.now())
+    run.refresh_from_db()
+    return run
+
+
+def _line_label(line: LineDraft, names: dict[int, str]) -> str:
+    if line.is_credit:
+        return line.label or _("Avoir")
+    return names.get(line.child_id, "")
+
+
+INVOICE_COLUMNS = [
+    "uuid",
+    "caisse_id",
+    "household_id",
+    "period_id",
+    "kind",
+    "state",
+    "label",
+    "total",
+    "amount_paid",
+    "amount_credited",
+    "due_date",
+    "payment_opens_at",
+    "reason",
+    "created_at",
+    "updated_at",
+]
+LINE_COLUMNS = [
+    "invoice_id",
+    "position",
+    "kind",
+    "child_id",
+    "label",
+    "meals",
+    "unit_price",
+    "amount",
+    "days",
+    "bracket_number",
+    "family_quotient",
+    "decision_id",
+    "reason",
+    "credit_id",
+]
+
+
+def _bulk_insert(cursor, table: str, columns: list[str], rows: list[tuple]) -> None:
+    """Rows written in bulk: COPY on PostgreSQL, one prepared statement for all rows elsewhere."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    placeholders = ", ".join(["%s"] * len(columns))
+    cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows)
+
+
+@transaction.atomic
+def _write_chunk(*, caisse, period, household_ids, lines: dict[int, list[LineDraft]], names) -> None:
+    """Replace the drafts of these households by the lines computed (one transaction per chunk)."""
+    drafts = Invoice.objects.filter(
+        period=period, household_id__in=household_ids, kind=InvoiceKind.INVOICE, state=InvoiceState.DRAFT
+    )
+    InvoiceLine.objects.filter(invoice__in=drafts).delete()
+    drafts._raw_delete(drafts.db)
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    due_date = ops.adapt_datefield_value(period.due_date)
+    opens_at = ops.adapt_datetimefield_value(period.payment_opens_at)
+    native_uuid = connection.features.has_native_uuid_field
+
+    def decimal(value):
+        return None if value is None else ops.adapt_decimalfield_value(value, 10, 2)
+
+    invoice_rows = []
+    for household_id in household_ids:
+        household_lines = lines.get(household_id)
+        if household_lines:
+            invoice_rows.append(
+                (
+                    uuid.uuid4() if native_uuid else uuid.uuid4().hex,
+                    caisse.pk,
+                    household_id,
+                    period.pk,
+                    InvoiceKind.INVOICE.value,
+                    InvoiceState.DRAFT.value,
+                    period.label,
+                    decimal(invoice_total(household_lines)),
+                    decimal(Decimal("0.00")),
+                    decimal(Decimal("0.00")),
+                    due_date,
+                    opens_at,
+                    "",
+                    now,
+                    now,
+                )
+            )
+    with connection.cursor() as cursor:
+        _bulk_insert(cursor, Invoice._meta.db_table, INVOICE_COLUMNS, invoice_rows)
+        ids = dict(
+            Invoice.objects.filter(
+                period=period, household_id__in=[row[2] for row in invoice_rows], state=InvoiceState.DRAFT
+            ).values_list("household_id", "pk")
+        )
+        line_rows = []
+        for household_id, invoice_id in ids.items():
+            for position, line in enumerate(lines[household_id]):
+                line_rows.append(
+                    (
+                        invoice_id,
+                        position,
+                        (LineKind.CREDIT if line.is_credit else LineKind.MEALS).value,
+                        line.child_id,
+                        _line_label(line, names)[:200],
+                        line.meals,
+                        decimal(line.unit_price),
+                        decimal(line.amount),
+                        json.dumps([day.isoformat() for day in line.days]),
+                        line.bracket_number,
+                        decimal(line.family_quotient),
+                        line.decision_id,
+                        line.reason[:300],
+                        line.credit_id,
+                    )
+                )
+        _bulk_insert(cursor, InvoiceLine._meta.db_table, LINE_COLUMNS, line_rows)
+
+
+def reserve_numbers(*, caisse, count: int) -> int:
+    """The first of `count` consecutive invoice numbers, taken from the Caisse's locked counter.
+
+    Must run inside the transaction that uses the numbers: the row lock holds every other
+    numbering until it commits, so numbers have no gap and no duplicate.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("reserve_numbers must run inside a transaction")
+    try:
+        with transaction.atomic():
+            InvoiceCounter.objects.get_or_create(caisse=caisse)
+    except IntegrityError:
+        pass
+    counter = InvoiceCounter.objects.select_for_update().get(caisse=caisse)
+    first = counter.next_number
+    counter.next_number = first + count
+    counter.save(update_fields=["next_number", "updated_at"])
+    return first
+
+
+@transaction.atomic
+def billing_run_issue(*, run: BillingRun, actor=None) -> BillingRun:
+    """Number the drafts of the run in one unbroken sequence, freeze them, e-mail the parents."""
+    run = BillingRun.objects.select_for_update(of=("self",)).select_related("period", "caisse").get(pk=run.pk)
+    if run.state != RunState.DRAFT:
+        raise ValidationError(_("Seule une facturation calculée (brouillon) peut être émise."))
+    period = run.period
+    drafts = list(
+        Invoice.objects.filter(period=period, kind=InvoiceKind.INVOICE, state=InvoiceState.DRAFT)
+        .select_related("household")
+        .order_by("household__reference", "household_id")
+    )
+    now = timezone.now()
+    first = reserve_numbers(caisse=run.caisse, count=len(drafts)) if drafts else 0
+    events = []
+    for offset, invoice in enumerate(drafts):
+        events.append(_transition(invoice, InvoiceState.ISSUED, actor=actor, action="issued"))
+        invoice.number = first + offset
+        invoice.issued_at = now
+        invoice.due_date = period.due_date
+        invoice.payment_opens_at = period.payment_opens_at
+    Invoice.objects.bulk_update(
+        drafts, ["state", "number", "issued_at", "due_date", "payment_opens_at"], batch_size=1000
+    )
+    InvoiceEvent.objects.bulk_create(events, batch_size=2000)
+    uuids = {invoice.pk: invoice.uuid for invoice in drafts}
+    credit_lines = InvoiceLine.objects.filter(invoice__in=list(uuids), credit_id__isnull=False).values_list(
+        "credit_id", "invoice_id", "amount"
+    )
+    inputs.mark_credits_used(
+        lines=[(credit, uuids[invoice], amount) for credit, invoice, amount in credit_lines]
+    )
+    inputs.freeze_grids(caisse=run.caisse, period=period)
+    run.state = RunState.ISSUED
+    run.issued_at = now
+    run.issued_by = actor
+    run.save()
+    invoice_ids = [invoice.pk for invoice in drafts]
+
+    def notify():
+        from refectoire.billing.tasks import send_invoice_emails
+
+        for chunk in _chunks(invoice_ids, 200):
+            send_invoice_emails.enqueue(chunk)
+
+    transaction.on_commit(notify)
+    return run
+
+
+def run_totals(period) -> dict:
+    """Number of invoices and total of a period (drafts or issued)."""
+    row = Invoice.objects.filter(
+        period=period, kind=InvoiceKind.INVOICE, credited_invoice__isnull=True
+    ).aggregate(count=Count("pk"), total=Sum("total"))
+    return {"count": row["count"] or 0, "total": row["total"] or Decimal("0.00")}
+
+
+# Credit notes ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def credit_note_create(
+    *, invoice: Invoice, reason: str, lines: list[tuple[str, Decimal]], actor=None
+) -> Invoice:
+    """An avoir on an issued invoice: numbered in the Caisse's sequence, it reduces what is due."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.kind != InvoiceKind.INVOICE or invoice.state != InvoiceState.ISSUED:
+        raise ValidationError(_("Un avoir ne porte que sur une facture émise et non annulée."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indiquez le motif de l'avoir.")})
+    lines = [(label.strip(), round_money(Decimal(amount))) for label, amount in lines if label.strip()]
+    if not lines or any(amount <= 0 for _label, amount in lines):
+        raise ValidationError(_("Chaque ligne de l'avoir a un libellé et un montant positif."))
+    amount = sum((amount for _label, amount in lines), Decimal("0.00"))
+    if amount > invoice.total - invoice.amount_credited:
+        raise ValidationError(
+            {
+                "amount": _("L'avoir dépasse ce qui reste de la facture (%(rest)s €).")
+                % {"rest": invoice.total - invoice.amount_credited}
+            }
+        )
+    number = reserve_numbers(caisse=invoice.caisse, count=1)
+    note = Invoice.objects.create(
+        caisse=invoice.caisse,
+        household=invoice.household,
+        period=invoice.period,
+        kind=InvoiceKind.CREDIT_NOTE,
+        state=InvoiceState.ISSUED,
+        number=number,
+        label=invoice.label,
+        total=amount,
+        credited_invoice=invoice,
+        reason=reason,
+        issued_at=timezone.now(),
+    )
+    InvoiceLine.objects.bulk_create(
+        [
+            InvoiceLine(invoice=note, position=position, kind=LineKind.CREDIT, label=label, amount=-value)
+            for position, (label, value) in enumerate(lines)
+        ]
+    )
+    InvoiceEvent.objects.create(
+        invoice=note, actor=actor, to_state=InvoiceState.ISSUED, action="credit_note_issued", message=reason
+    )
+    invoice.amount_credited += amount
+    events = [
+        InvoiceEvent(
+            invoice=invoice,
+            actor=actor,
+            from_state=invoice.state,
+            to_state=invoice.state,
+            action="credited",
+            message=_("Avoir %(number)s de %(amount)s € : %(reason)s")
+            % {"number": number, "amount": amount, "reason": reason},
+        )
+    ]
+    if invoice.amount_credited == invoice.total:
+        events.append(
+            _transition(invoice, InvoiceState.CANCELLED, actor=actor, action="cancelled", message=reason)
+        )
+    invoice.save(update_fields=["amount_credited", "state", "updated_at"])
+    InvoiceEvent.objects.bulk_create(events)
+    return note
+
+
+# Reminders -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invoices_send_reminders(*, caisse, actor=None, today=None) -> int:
+    """One reminder e-mail per household with unpaid invoices past due; returns how many."""
+    today = today or timezone.localdate()
+    invoices = list(Invoice.objects.for_caisse(caisse).past_due(today).select_for_update())
+    households = sorted({invoice.household_id for invoice in invoices})
+    now = timezone.now()
+    for invoice in invoices:
+        invoice.reminded_at = now
+    Invoice.objects.bulk_update(invoices, ["reminded_at"])
+    InvoiceEvent.objects.bulk_create(
+        [
+            InvoiceEvent(
+                invoice=invoice,
+                actor=actor,
+                from_state=invoice.state,
+                to_state=invoice.state,
+                action="reminded",
+            )
+            for invoice in invoices
+        ]
+    )
+
+    def notify():
+        from refectoire.billing.tasks import send_reminder_email
+
+        for household_id in households:
+            send_reminder_email.enqueue(caisse.pk, household_id)
+
+    transaction.on_commit(notify)
+    return len(households)
+
+
+__all__ = [
+    "Credit",
+    "billing_period_save",
+    "billing_run_compute",
+    "billing_run_issue",
+    "billing_run_prepare",
+    "credit_note_create",
+    "invoices_send_reminders",
+    "reserve_numbers",
+    "run_totals",
+]

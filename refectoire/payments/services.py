@@ -1,0 +1,408 @@
+"""Use cases of payments: online payment through PayFIP, manual payments, refunds, balance."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from refectoire.billing.enums import InvoiceKind, InvoiceState
+from refectoire.billing.models import Invoice, InvoiceEvent
+from refectoire.payments.enums import (
+    FINAL_OPERATION_STATES,
+    MANUAL_METHODS,
+    OperationState,
+    PayfipBackend,
+    PaymentMethod,
+    PaymentState,
+)
+from refectoire.payments.models import (
+    OperationInvoice,
+    PayfipOperation,
+    PayfipSettings,
+    Payment,
+    PaymentAllocation,
+    PaymentLog,
+)
+from refectoire.payments.payfip import PayfipClient, to_cents
+
+logger = logging.getLogger(__name__)
+
+# An idop lives 15 minutes; PayFIP keeps answering P5 ("in progress") for up to 2 hours.
+OPERATION_LIFETIME = datetime.timedelta(minutes=120)
+
+
+def payfip_settings_for(caisse) -> PayfipSettings | None:
+    payfip = PayfipSettings.objects.filter(caisse=caisse, is_active=True).first()
+    if payfip and payfip.backend == PayfipBackend.DUMMY and not (settings.DEMO or settings.TESTING):
+        return None  # the dummy backend trusts its return address: never in production
+    return payfip
+
+
+def pending_invoice_ids(invoice_ids) -> set[int]:
+    """Invoices with an online payment in progress (paiement en cours)."""
+    return set(
+        OperationInvoice.objects.filter(
+            invoice_id__in=list(invoice_ids), operation__state=OperationState.PENDING
+        ).values_list("invoice_id", flat=True)
+    )
+
+
+def payable_invoices(*, household) -> list[Invoice]:
+    """Unpaid issued invoices of the household, oldest first."""
+    return list(Invoice.objects.filter(household=household).unpaid().order_by("issued_at", "number"))
+
+
+def _allocate(*, payment: Payment, shares: list[tuple[Invoice, Decimal]]) -> Decimal:
+    """Settle invoices (locked by the caller) with the payment; returns what is left unallocated."""
+    left = payment.amount
+    rows = []
+    for invoice, wanted in shares:
+        amount = min(wanted, invoice.amount_due, left)
+        if amount <= 0:
+            continue
+        rows.append(PaymentAllocation(payment=payment, invoice=invoice, amount=amount))
+        invoice.amount_paid += amount
+        invoice.save(update_fields=["amount_paid", "updated_at"])
+        InvoiceEvent.objects.create(
+            invoice=invoice,
+            actor=payment.recorded_by,
+            from_state=invoice.state,
+            to_state=invoice.state,
+            action="payment",
+            message=_("%(method)s : %(amount)s €")
+            % {"method": payment.get_method_display(), "amount": amount},
+        )
+        left -= amount
+    PaymentAllocation.objects.bulk_create(rows)
+    return left
+
+
+# Online payment --------------------------------------------------------------------------
+
+
+def _refdet(invoices: list[Invoice]) -> str:
+    if len(invoices) == 1:
+        return str(invoices[0].number)
+    return f"{invoices[0].number}G{len(invoices)}"
+
+
+@transaction.atomic
+def payfip_operation_start(
+    *, caisse, household, invoices: list[Invoice], user, return_url: str, notify_url: str, now=None
+) -> tuple[PayfipOperation, str]:
+    """Ask PayFIP for an idop for these invoices (oldest first); returns it and where to pay."""
+    now = now or timezone.now()
+    payfip = payfip_settings_for(caisse)
+    if payfip is None:
+        raise ValidationError(_("Le paiement en ligne n'est pas proposé par la Caisse."))
+    if not invoices:
+        raise ValidationError(_("Choisissez au moins une facture à payer."))
+    if len(invoices) > 1 and not payfip.allow_grouped_payment:
+        raise ValidationError(_("La Caisse ne permet de payer qu'une facture à la fois."))
+    locked = list(
+        Invoice.objects.select_for_update()
+        .filter(pk__in=[invoice.pk for invoice in invoices], household=household, caisse=caisse)
+        .order_by("issued_at", "number")
+    )
+    if len(locked) != len(invoices):
+        raise ValidationError(_("Facture inconnue."))
+    for invoice in locked:
+        if (
+            invoice.kind != InvoiceKind.INVOICE
+            or invoice.state != InvoiceState.ISSUED
+            or invoice.amount_due <= 0
+        ):
+            raise ValidationError(_("La facture %(number)s n'est plus à payer.") % {"number": invoice.number})
+        if not invoice.payment_is_open(now):
+            raise ValidationError(
+                _("Le paiement en ligne est disponible à partir du %(when)s.")
+                % {"when": timezone.localtime(invoice.payment_opens_at).strftime("%d/%m/%Y à %Hh%M")}
+            )
+    # Settle what has been left pending too long before refusing for "paiement en cours".
+    if pending_invoice_ids([invoice.pk for invoice in locked]):
+        raise ValidationError(
+            _(
+                "Un paiement est en cours pour cette facture : attendez la réponse de PayFIP avant de payer à nouveau."
+            )
+        )
+    email = (user.email or "").strip()
+    if not 6 <= len(email) <= 80:
+        raise ValidationError(_("Une adresse électronique valide est nécessaire pour payer en ligne."))
+    amount = sum((invoice.amount_due for invoice in locked), Decimal("0.00"))
+    if amount < 1:
+        raise ValidationError(_("PayFIP n'accepte pas de paiement de moins de 1 €."))
+    refdet = _refdet(locked)
+    client = PayfipClient(payfip, return_url=return_url, notify_url=notify_url)
+    idop, url = client.create(
+        amount=amount,
+        email=email,
+        refdet=refdet,
+        exer=str(now.year),
+        subject=f"{caisse.name} facture {refdet}",
+    )
+    operation = PayfipOperation.objects.create(
+        caisse=caisse, household=household, user=user, idop=idop, refdet=refdet, amount=amount, email=email
+    )
+    OperationInvoice.objects.bulk_create(
+        [
+            OperationInvoice(operation=operation, invoice=invoice, amount=invoice.amount_due)
+            for invoice in locked
+        ]
+    )
+    PaymentLog.objects.create(
+        caisse=caisse, actor=user, operation=operation, action="started", message=f"{refdet} {amount} €"
+    )
+    return operation, url
+
+
+def payfip_operation_settle(*, idop: str, source: str, query_string: str = "") -> PayfipOperation | None:
+    """Learn from PayFIP what became of `idop` and record the payment, exactly once.
+
+    Called by the notification, the parent's return and the periodic check, in any number,
+    order or concurrency: the answer comes from PayFIP itself, the operation row is locked and
+    the payment is unique per operation. An unknown idop changes nothing.
+    """
+    operation = PayfipOperation.objects.filter(idop=idop).select_related("caisse").first()
+    if operation is None:
+        logger.warning("PayFIP: idop inconnu %r (%s), ignoré", idop[:64], source)
+        return None
+    if operation.state in FINAL_OPERATION_STATES:
+        return operation
+    payfip = PayfipSettings.objects.get(caisse=operation.caisse)
+    client = PayfipClient(payfip)
+    try:
+        if payfip.backend == PayfipBackend.DUMMY:
+            outcome = client.dummy_response(query_string) if query_string else None
+            if outcome is None:
+                return operation
+            if outcome.state == "error":
+                outcome.state = OperationState.REFUSED
+        else:
+            outcome = client.status(idop=operation.idop, created_at=operation.created_at)
+    except Exception as error:  # PayFIP unreachable or in error: the periodic check will retry
+        logger.warning("PayFIP: %s pour %s (%s)", error, idop, source)
+        PaymentLog.objects.create(
+            caisse=operation.caisse, operation=operation, action="error", message=str(error)
+        )
+        return operation
+    return _record_outcome(operation_id=operation.pk, outcome=outcome, source=source)
+
+
+@transaction.atomic
+def _record_outcome(*, operation_id: int, outcome, source: str) -> PayfipOperation:
+    operation = (
+        PayfipOperation.objects.select_for_update(of=("self",)).select_related("caisse").get(pk=operation_id)
+    )
+    if operation.state in FINAL_OPERATION_STATES or outcome.state == OperationState.PENDING:
+        return operation
+    if outcome.state == "error":
+        PaymentLog.objects.create(
+            caisse=operation.caisse, operation=operation, action="error", message=outcome.bank_status
+        )
+        return operation
+    now = timezone.now()
+    operation.bank_status = outcome.bank_status[:200]
+    operation.bank_data = outcome.bank_data or {}
+    operation.settled_at = now
+    if outcome.state == OperationState.PAID:
+        mismatch = []
+        if outcome.amount_cents != to_cents(operation.amount):
+            mismatch.append(f"montant {outcome.amount_cents} ≠ {to_cents(operation.amount)}")
+        if outcome.refdet != operation.refdet:
+            mismatch.append(f"référence {outcome.refdet!r} ≠ {operation.refdet!r}")
+        if mismatch:
+            operation.state = OperationState.REJECTED
+            operation.save()
+            message = "; ".join(mismatch)
+            logger.error("PayFIP: paiement %s refusé (%s)", operation.idop, message)
+            PaymentLog.objects.create(
+                caisse=operation.caisse, operation=operation, action="rejected", message=message
+            )
+            return operation
+        operation.state = OperationState.PAID
+        operation.save()
+        try:
+            with transaction.atomic():
+                payment = Payment.objects.create(
+                    caisse=operation.caisse,
+                    household_id=operation.household_id,
+                    method=PaymentMethod.PAYFIP,
+                    amount=operation.amount,
+                    paid_on=timezone.localdate(now),
+                    reference=f"PayFIP {operation.idop}",
+                    operation=operation,
+                )
+        except IntegrityError:  # already recorded (one payment per operation)
+            return operation
+        shares = list(
+            operation.shares.select_related("invoice").order_by("invoice__issued_at", "invoice__number")
+        )
+        invoices = {
+            invoice.pk: invoice
+            for invoice in Invoice.objects.select_for_update().filter(pk__in=[s.invoice_id for s in shares])
+        }
+        _allocate(payment=payment, shares=[(invoices[s.invoice_id], s.amount) for s in shares])
+        PaymentLog.objects.create(
+            caisse=operation.caisse, payment=payment, operation=operation, action="paid", message=source
+        )
+        return operation
+    operation.state = outcome.state
+    operation.save()
+    PaymentLog.objects.create(
+        caisse=operation.caisse, operation=operation, action=str(outcome.state), message=source
+    )
+    return operation
+
+
+def payfip_check_pending(*, older_than: datetime.timedelta = datetime.timedelta(minutes=20)) -> int:
+    """Settle the operations that no notification settled (the periodic check)."""
+    limit = timezone.now() - older_than
+    settled = 0
+    for idop in (
+        PayfipOperation.objects.pending().filter(created_at__lte=limit).values_list("idop", flat=True)
+    ):
+        operation = payfip_operation_settle(idop=idop, source="check")
+        if operation is not None and operation.state != OperationState.PENDING:
+            settled += 1
+        elif (
+            operation is not None and operation.created_at < timezone.now() - OPERATION_LIFETIME - older_than
+        ):
+            with transaction.atomic():
+                PayfipOperation.objects.filter(pk=operation.pk, state=OperationState.PENDING).update(
+                    state=OperationState.EXPIRED, settled_at=timezone.now()
+                )
+            settled += 1
+    return settled
+
+
+# Manual payments and refunds -------------------------------------------------------------
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    caisse,
+    household,
+    method: str,
+    amount: Decimal,
+    paid_on,
+    reference: str = "",
+    invoices=None,
+    actor=None,
+) -> Payment:
+    """A payment received at the counter, settling the given invoices (else the oldest unpaid)."""
+    if method not in MANUAL_METHODS:
+        raise ValidationError({"method": _("Mode de paiement inconnu.")})
+    if amount is None or amount <= 0:
+        raise ValidationError({"amount": _("Le montant doit être positif.")})
+    if household.caisse_id != caisse.pk:
+        raise ValidationError(_("Foyer inconnu."))
+    targets = invoices if invoices else payable_invoices(household=household)
+    locked = list(
+        Invoice.objects.select_for_update()
+        .filter(pk__in=[invoice.pk for invoice in targets], household=household)
+        .order_by("issued_at", "number")
+    )
+    payment = Payment.objects.create(
+        caisse=caisse,
+        household=household,
+        method=method,
+        amount=amount,
+        paid_on=paid_on,
+        reference=reference,
+        recorded_by=actor,
+    )
+    _allocate(payment=payment, shares=[(invoice, invoice.amount_due) for invoice in locked])
+    PaymentLog.objects.create(caisse=caisse, actor=actor, payment=payment, action="recorded")
+    return payment
+
+
+@transaction.atomic
+def payment_cancel(*, payment: Payment, reason: str, actor=None) -> Payment:
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.state != PaymentState.RECORDED:
+        raise ValidationError(_("Ce paiement est déjà annulé."))
+    if payment.method == PaymentMethod.PAYFIP:
+        raise ValidationError(_("Un paiement en ligne ne s'annule pas ici : faites un remboursement."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indiquez le motif de l'annulation.")})
+    for allocation in payment.allocations.select_related("invoice"):
+        invoice = Invoice.objects.select_for_update().get(pk=allocation.invoice_id)
+        invoice.amount_paid -= allocation.amount
+        invoice.save(update_fields=["amount_paid", "updated_at"])
+        InvoiceEvent.objects.create(
+            invoice=invoice,
+            actor=actor,
+            from_state=invoice.state,
+            to_state=invoice.state,
+            action="payment_cancelled",
+            message=reason,
+        )
+    payment.state = PaymentState.CANCELLED
+    payment.cancelled_at = timezone.now()
+    payment.cancelled_by = actor
+    payment.cancel_reason = reason
+    payment.save()
+    PaymentLog.objects.create(
+        caisse=payment.caisse, actor=actor, payment=payment, action="cancelled", message=reason
+    )
+    return payment
+
+
+def household_balance(*, household) -> dict:
+    """What the household owes (positive) or is owed (negative, an overpayment to refund)."""
+    invoices = Invoice.objects.filter(household=household, kind=InvoiceKind.INVOICE).issued()
+    billed = invoices.aggregate(total=Sum("total"))["total"] or Decimal("0.00")
+    credited = invoices.aggregate(total=Sum("amount_credited"))["total"] or Decimal("0.00")
+    paid = Payment.objects.filter(household=household).recorded().aggregate(total=Sum("amount"))[
+        "total"
+    ] or Decimal("0.00")
+    balance = billed - credited - paid
+    due = sum((invoice.amount_due for invoice in invoices.unpaid()), Decimal("0.00"))
+    return {
+        "billed": billed,
+        "credited": credited,
+        "paid": paid,
+        "balance": balance,
+        "due": due,
+        "overpaid": max(Decimal("0.00"), -balance),
+    }
+
+
+@transaction.atomic
+def refund_record(
+    *, caisse, household, amount: Decimal, method: str, paid_on, reference: str = "", actor=None
+) -> Payment:
+    """Pay back an overpayment (never more than what the household is owed)."""
+    from refectoire.households.models import Household
+
+    Household.objects.select_for_update().filter(pk=household.pk).first()
+    overpaid = household_balance(household=household)["overpaid"]
+    if amount is None or amount <= 0:
+        raise ValidationError({"amount": _("Le montant doit être positif.")})
+    if amount > overpaid:
+        raise ValidationError(
+            {"amount": _("Le foyer n'a que %(overpaid)s € de trop-perçu.") % {"overpaid": overpaid}}
+        )
+    if method not in MANUAL_METHODS:
+        raise ValidationError({"method": _("Mode de paiement inconnu.")})
+    payment = Payment.objects.create(
+        caisse=caisse,
+        household=household,
+        method=method,
+        is_refund=True,
+        amount=-amount,
+        paid_on=paid_on,
+        reference=reference,
+        recorded_by=actor,
+    )
+    PaymentLog.objects.create(caisse=caisse, actor=actor, payment=payment, action="refund")
+    return payment

@@ -1,0 +1,9 @@
+from django_tasks import task
+
+
+@task()
+def payfip_check_pending_task() -> int:
+    """Settle online payments that received no notification (run it every few minutes)."""
+    from refectoire.payments.services import payfip_check_pending
+
+    return payfip_check_pending()

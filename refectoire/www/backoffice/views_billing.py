@@ -1,0 +1,371 @@
+"""Agents' billing screens: periods and runs, invoices, payments, credit notes, unpaid, exports."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from refectoire.billing import services as billing_services
+from refectoire.billing.enums import InvoiceKind, RunState
+from refectoire.billing.exports import invoices_csv, pes_ormc, unpaid_csv
+from refectoire.billing.models import BillingPeriod, BillingRun, Invoice
+from refectoire.billing.pdf import invoice_pdf
+from refectoire.billing.selectors import invoice_detail_context
+from refectoire.billing.tasks import billing_run_task
+from refectoire.households.models import Household
+from refectoire.payments import services as payment_services
+from refectoire.payments.models import PayfipSettings, Payment
+from refectoire.www.backoffice.access import agent_required, manager_required
+from refectoire.www.backoffice.views_billing_forms import (
+    BillingPeriodForm,
+    CancelForm,
+    CreditNoteForm,
+    InvoiceSearchForm,
+    ManualPaymentForm,
+    PayfipSettingsForm,
+    RefundForm,
+)
+
+
+def _form_error(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# Periods and runs ------------------------------------------------------------------------
+
+
+@agent_required
+def billing_home(request):
+    periods = list(BillingPeriod.objects.for_caisse(request.caisse).select_related("school_year"))
+    runs = {run.period_id: run for run in BillingRun.objects.filter(caisse=request.caisse)}
+    rows, previous_total = [], None
+    for period in periods:
+        totals = billing_services.run_totals(period)
+        run = runs.get(period.pk)
+        difference = totals["total"] - previous_total if previous_total is not None and run else None
+        rows.append({"period": period, "run": run, "totals": totals, "difference": difference})
+        if run:
+            previous_total = totals["total"]
+    rows.reverse()
+    return render(request, "backoffice/billing/home.html", {"rows": rows})
+
+
+@manager_required
+@require_http_methods(["GET", "POST"])
+def period_edit(request, period_uuid=None):
+    period = None
+    if period_uuid is not None:
+        period = get_object_or_404(BillingPeriod.objects.for_caisse(request.caisse), uuid=period_uuid)
+    form = BillingPeriodForm(request.POST or None, instance=period, caisse=request.caisse)
+    if request.method == "POST" and form.is_valid():
+        try:
+            billing_services.billing_period_save(caisse=request.caisse, period=period, **form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("La période de facturation est enregistrée."))
+            return redirect("backoffice:billing_home")
+    return render(request, "backoffice/billing/period_edit.html", {"form": form, "period": period})
+
+
+@agent_required
+def run_detail(request, period_uuid):
+    period = get_object_or_404(BillingPeriod.objects.for_caisse(request.caisse), uuid=period_uuid)
+    run = BillingRun.objects.filter(period=period).first()
+    invoices = Invoice.objects.filter(period=period, kind=InvoiceKind.INVOICE, credited_invoice__isnull=True)
+    return render(
+        request,
+        "backoffice/billing/run_detail.html",
+        {
+            "period": period,
+            "run": run,
+            "totals": billing_services.run_totals(period),
+            "invoices": invoices.select_related("household").order_by("number", "household__reference")[:200],
+            "refresh": bool(run and run.state == RunState.COMPUTING),
+            "states": RunState,
+        },
+    )
+
+
+@agent_required
+def run_progress(request, period_uuid):
+    """The progress bar alone (polled by the run page while the worker computes)."""
+    period = get_object_or_404(BillingPeriod.objects.for_caisse(request.caisse), uuid=period_uuid)
+    run = get_object_or_404(BillingRun, period=period)
+    return render(request, "backoffice/billing/_progress.html", {"run": run, "period": period})
+
+
+@manager_required
+@require_POST
+def run_start(request, period_uuid):
+    period = get_object_or_404(BillingPeriod.objects.for_caisse(request.caisse), uuid=period_uuid)
+    try:
+        billing_services.billing_run_prepare(caisse=request.caisse, period=period)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        billing_run_task.enqueue(request.caisse.pk, period.pk)
+        messages.success(request, _("Le calcul des factures est lancé."))
+    return redirect("backoffice:billing_run", period_uuid=period.uuid)
+
+
+@manager_required
+@require_POST
+def run_issue(request, period_uuid):
+    period = get_object_or_404(BillingPeriod.objects.for_caisse(request.caisse), uuid=period_uuid)
+    run = get_object_or_404(BillingRun, period=period)
+    try:
+        billing_services.billing_run_issue(run=run, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Les factures sont émises et envoyées aux familles."))
+    return redirect("backoffice:billing_run", period_uuid=period.uuid)
+
+
+@agent_required
+def period_export(request, period_uuid, fmt):
+    period = get_object_or_404(BillingPeriod.objects.for_caisse(request.caisse), uuid=period_uuid)
+    if fmt == "pes":
+        response = HttpResponse(
+            pes_ormc(caisse=request.caisse, period=period), content_type="application/xml"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="PESORMC-{request.caisse.slug}-{period.code}.xml"'
+        )
+        return response
+    response = HttpResponse(invoices_csv(caisse=request.caisse, period=period), content_type="text/csv")
+    response["Content-Disposition"] = (
+        f'attachment; filename="factures-{request.caisse.slug}-{period.code}.csv"'
+    )
+    return response
+
+
+# Invoices --------------------------------------------------------------------------------
+
+
+@agent_required
+def invoice_search(request):
+    form = InvoiceSearchForm(request.GET or None)
+    invoices = Invoice.objects.for_caisse(request.caisse).issued().select_related("household")
+    if form.is_valid() and form.cleaned_data["q"]:
+        q = form.cleaned_data["q"].strip()
+        condition = Q(household__reference__iexact=q) | Q(household__guardians__last_name__icontains=q)
+        if q.isdigit():
+            condition |= Q(number=int(q))
+        invoices = invoices.filter(condition).distinct()
+    return render(
+        request,
+        "backoffice/billing/invoice_search.html",
+        {"form": form, "invoices": invoices.order_by("-number")[:100]},
+    )
+
+
+def _agent_invoice(request, invoice_uuid) -> Invoice:
+    return get_object_or_404(
+        Invoice.objects.for_caisse(request.caisse).select_related("household", "period", "caisse"),
+        uuid=invoice_uuid,
+    )
+
+
+@agent_required
+def invoice_detail(request, invoice_uuid):
+    invoice = _agent_invoice(request, invoice_uuid)
+    context = invoice_detail_context(invoice)
+    context.update(
+        {
+            "events": invoice.events.select_related("actor"),
+            "payment_form": ManualPaymentForm(
+                initial={"paid_on": timezone.localdate(), "amount": invoice.amount_due}
+            ),
+            "payments": Payment.objects.filter(allocations__invoice=invoice).distinct(),
+            "balance": payment_services.household_balance(household=invoice.household),
+            "operations": invoice.operations.order_by("-created_at"),
+        }
+    )
+    return render(request, "backoffice/billing/invoice_detail.html", context)
+
+
+@agent_required
+def invoice_pdf_view(request, invoice_uuid):
+    invoice = _agent_invoice(request, invoice_uuid)
+    if invoice.number is None:
+        return redirect("backoffice:billing_invoice", invoice_uuid=invoice.uuid)
+    response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="facture-{invoice.number}.pdf"'
+    return response
+
+
+@agent_required
+@require_http_methods(["GET", "POST"])
+def payment_create(request, invoice_uuid):
+    invoice = _agent_invoice(request, invoice_uuid)
+    form = ManualPaymentForm(request.POST or None, initial={"paid_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment_services.payment_record(
+                caisse=request.caisse,
+                household=invoice.household,
+                invoices=[invoice],
+                actor=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Le paiement est enregistré."))
+            return redirect("backoffice:billing_invoice", invoice_uuid=invoice.uuid)
+    return render(request, "backoffice/billing/payment_form.html", {"form": form, "invoice": invoice})
+
+
+@agent_required
+@require_http_methods(["GET", "POST"])
+def payment_cancel(request, payment_uuid):
+    payment = get_object_or_404(Payment.objects.for_caisse(request.caisse), uuid=payment_uuid)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment_services.payment_cancel(
+                payment=payment, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Le paiement est annulé."))
+            return redirect("backoffice:billing_household", household_uuid=payment.household.uuid)
+    return render(request, "backoffice/billing/payment_cancel.html", {"form": form, "payment": payment})
+
+
+@agent_required
+@require_http_methods(["GET", "POST"])
+def credit_note_create(request, invoice_uuid):
+    invoice = _agent_invoice(request, invoice_uuid)
+    form = CreditNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            note = billing_services.credit_note_create(
+                invoice=invoice,
+                reason=data["reason"],
+                lines=[(data["line_label"], data["amount"])],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("L'avoir %(number)s est émis.") % {"number": note.number})
+            return redirect("backoffice:billing_invoice", invoice_uuid=note.uuid)
+    return render(request, "backoffice/billing/credit_note_form.html", {"form": form, "invoice": invoice})
+
+
+@agent_required
+def household_account(request, household_uuid):
+    """Balance, invoices and payments of a household, with refunds of an overpayment."""
+    household = get_object_or_404(Household.objects.for_caisse(request.caisse), uuid=household_uuid)
+    return render(
+        request,
+        "backoffice/billing/household.html",
+        {
+            "household": household,
+            "balance": payment_services.household_balance(household=household),
+            "invoices": Invoice.objects.filter(household=household).issued().order_by("-number"),
+            "payments": Payment.objects.filter(household=household).order_by("-paid_on", "-pk"),
+            "refund_form": RefundForm(initial={"paid_on": timezone.localdate()}),
+        },
+    )
+
+
+@agent_required
+@require_POST
+def refund_create(request, household_uuid):
+    household = get_object_or_404(Household.objects.for_caisse(request.caisse), uuid=household_uuid)
+    form = RefundForm(request.POST)
+    if form.is_valid():
+        try:
+            payment_services.refund_record(
+                caisse=request.caisse, household=household, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Le remboursement est enregistré."))
+    else:
+        messages.error(request, _("Le remboursement n'est pas valide : vérifiez le montant et la date."))
+    return redirect("backoffice:billing_household", household_uuid=household.uuid)
+
+
+# Unpaid ----------------------------------------------------------------------------------
+
+
+def _past_due(request):
+    return (
+        Invoice.objects.for_caisse(request.caisse)
+        .past_due(timezone.localdate())
+        .select_related("household")
+        .order_by("due_date", "number")
+    )
+
+
+@agent_required
+def unpaid_list(request):
+    invoices = list(_past_due(request))
+    return render(
+        request,
+        "backoffice/billing/unpaid.html",
+        {"invoices": invoices, "total": sum((i.amount_due for i in invoices), Decimal("0.00"))},
+    )
+
+
+@agent_required
+@require_POST
+def unpaid_remind(request):
+    count = billing_services.invoices_send_reminders(caisse=request.caisse, actor=request.user)
+    messages.success(request, _("%(count)s relance(s) envoyée(s), une par foyer.") % {"count": count})
+    return redirect("backoffice:billing_unpaid")
+
+
+@agent_required
+def unpaid_csv_view(request):
+    response = HttpResponse(unpaid_csv(invoices=_past_due(request)), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="impayes-{request.caisse.slug}.csv"'
+    return response
+
+
+# PayFIP settings -------------------------------------------------------------------------
+
+
+@manager_required
+@require_http_methods(["GET", "POST"])
+def payfip_settings(request):
+    instance = PayfipSettings.objects.filter(caisse=request.caisse).first() or PayfipSettings(
+        caisse=request.caisse
+    )
+    form = PayfipSettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Les réglages PayFIP sont enregistrés."))
+        return redirect("backoffice:billing_payfip")
+    return render(request, "backoffice/billing/payfip_settings.html", {"form": form})
+
+
+def billing_queues(request) -> list[dict]:
+    """The back-office home's billing queue: unpaid invoices past due."""
+    from django.urls import reverse
+
+    return [
+        {
+            "label": _("Factures impayées échues"),
+            "count": _past_due(request).count(),
+            "url": reverse("backoffice:billing_unpaid"),
+        }
+    ]

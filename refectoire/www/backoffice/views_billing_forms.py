@@ -1,0 +1,93 @@
+"""Forms of the back office's billing screens."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from refectoire.accounts.forms import DateInput
+from refectoire.billing.models import BillingPeriod
+from refectoire.payments.enums import MANUAL_METHODS, PaymentMethod
+from refectoire.payments.models import PayfipSettings
+from refectoire.schools.models import SchoolYear
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class BillingPeriodForm(forms.ModelForm):
+    class Meta:
+        model = BillingPeriod
+        fields = ["school_year", "label", "start_date", "end_date", "payment_opens_at", "due_date"]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "due_date": DateInput(),
+            "payment_opens_at": DateTimeInput(),
+        }
+        help_texts = {"label": _("Par exemple : Mars / Avril 2027.")}
+
+    def __init__(self, *args, caisse, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school_year"].queryset = SchoolYear.objects.for_caisse(caisse)
+
+
+METHOD_CHOICES = [(method.value, method.label) for method in PaymentMethod if method in MANUAL_METHODS]
+
+
+class ManualPaymentForm(forms.Form):
+    method = forms.ChoiceField(label=_("Mode de paiement"), choices=METHOD_CHOICES)
+    amount = forms.DecimalField(
+        label=_("Montant (€)"), max_digits=10, decimal_places=2, min_value=Decimal("0.01")
+    )
+    paid_on = forms.DateField(label=_("Date du paiement"), widget=DateInput())
+    reference = forms.CharField(
+        label=_("Référence"),
+        max_length=100,
+        required=False,
+        help_text=_("Numéro de chèque, de CESU, de virement…"),
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CreditNoteForm(forms.Form):
+    reason = forms.CharField(label=_("Motif de l'avoir"), widget=forms.Textarea(attrs={"rows": 2}))
+    line_label = forms.CharField(label=_("Libellé de la ligne"), max_length=200)
+    amount = forms.DecimalField(
+        label=_("Montant (€)"), max_digits=10, decimal_places=2, min_value=Decimal("0.01")
+    )
+
+
+class RefundForm(forms.Form):
+    method = forms.ChoiceField(label=_("Mode de remboursement"), choices=METHOD_CHOICES)
+    amount = forms.DecimalField(
+        label=_("Montant (€)"), max_digits=10, decimal_places=2, min_value=Decimal("0.01")
+    )
+    paid_on = forms.DateField(label=_("Date"), widget=DateInput())
+    reference = forms.CharField(label=_("Référence"), max_length=100, required=False)
+
+
+class InvoiceSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Numéro de facture, référence ou nom du foyer"), max_length=100, required=False
+    )
+
+
+class PayfipSettingsForm(forms.ModelForm):
+    wsdl_url = forms.URLField(
+        label=_("Adresse du WSDL"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Laisser vide pour le service de la DGFiP."),
+    )
+
+    class Meta:
+        model = PayfipSettings
+        fields = ["numcli", "mode", "backend", "wsdl_url", "allow_grouped_payment", "is_active"]
