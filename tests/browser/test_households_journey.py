@@ -94,6 +94,6 @@ def test_declare_then_agent_validates_then_parent_sees_the_tiles(page, live_serv
     page.get_by_role("link", name="Ma famille", exact=True).first.click()
     expect(page.get_by_role("heading", name="Ma famille", exact=True)).to_be_visible()
     check_page(page)
-    page.get_by_role("link", name="Factures", exact=True).click()
-    expect(page.get_by_role("heading", name="Bientôt disponible")).to_be_visible()
+    page.get_by_role("link", name="Factures", exact=True).first.click()
+    expect(page.get_by_role("heading", name="Factures", exact=True)).to_be_visible()
     check_page(page)
