@@ -24,6 +24,8 @@ class InvoiceState(models.TextChoices):
 class LineKind(models.TextChoices):
     MEALS = "meals", _("repas")
     CREDIT = "credit", _("avoir")
+    STAY = "stay", _("séjour de vacances")
+    ADULT_MEALS = "adult_meals", _("repas adulte")
 
 
 class PayableState(models.TextChoices):

@@ -145,7 +145,11 @@ class InvoiceQuerySet(models.QuerySet):
 
 
 class Invoice(TimeStampedModel):
-    """An invoice (facture) or a credit note (avoir) of a household.
+    """An invoice (facture) or a credit note (avoir) of a household, or of an adult eating at the canteen.
+
+    Exactly one of `household` and `adult_registration` is set: the children's meals and the
+    holiday stays are a household's; the meals of a teacher, an ATSEM or an animateur are billed
+    to their registration to the adult meals (restauration adulte).
 
     Drafts (no number) are recomputed freely; issuing numbers and freezes them. An issued
     invoice never changes except its amounts paid and credited, kept in step with payments
@@ -154,7 +158,17 @@ class Invoice(TimeStampedModel):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="invoices")
-    household = models.ForeignKey("households.Household", on_delete=models.PROTECT, related_name="invoices")
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.PROTECT, related_name="invoices", null=True, blank=True
+    )
+    adult_registration = models.ForeignKey(
+        "adultmeals.AdultRegistration",
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        null=True,
+        blank=True,
+        verbose_name=_("inscription à la restauration adulte"),
+    )
     period = models.ForeignKey(
         BillingPeriod, on_delete=models.PROTECT, related_name="invoices", null=True, blank=True
     )
@@ -195,6 +209,17 @@ class Invoice(TimeStampedModel):
                 fields=["period", "household"],
                 condition=Q(kind="invoice", credited_invoice__isnull=True),
                 name="invoice_one_per_period_and_household",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "adult_registration"],
+                condition=Q(kind="invoice", credited_invoice__isnull=True),
+                name="invoice_one_per_period_and_adult",
+            ),
+            models.CheckConstraint(
+                condition=Q(household__isnull=False, adult_registration__isnull=True)
+                | Q(household__isnull=True, adult_registration__isnull=False),
+                name="invoice_household_or_adult",
+                violation_error_message=_("Une facture est celle d'un foyer ou d'un adulte, pas des deux."),
             ),
             models.UniqueConstraint(
                 fields=["caisse", "number"], condition=Q(number__isnull=False), name="invoice_number_unique"
