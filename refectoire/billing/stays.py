@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from refectoire.billing.engine import round_money
 from refectoire.billing.enums import InvoiceKind, InvoiceState, LineKind
-from refectoire.billing.models import Invoice, InvoiceEvent, InvoiceLine
+from refectoire.billing.models import Invoice, InvoiceLine
 from refectoire.billing.services import _transition, credit_note_create, reserve_numbers
 
 logger = logging.getLogger(__name__)
@@ -64,7 +64,9 @@ def stay_pricing(*, stay, household) -> StayPricing:
     except NoTariffGrid:
         highest = stay.prices.order_by("-bracket_number").values_list("bracket_number", flat=True).first()
         if highest is None:
-            raise ValidationError(_("Le séjour « %(stay)s » n'a pas de prix.") % {"stay": stay.title}) from None
+            raise ValidationError(
+                _("Le séjour « %(stay)s » n'a pas de prix.") % {"stay": stay.title}
+            ) from None
         number, quotient, decision, why = highest, None, None, default_reason(highest)
     else:
         number, quotient, decision, why = (
@@ -85,7 +87,8 @@ def stay_pricing(*, stay, household) -> StayPricing:
         bracket_number=number,
         family_quotient=quotient,
         decision_id=decision,
-        reason=_("%(why)s, tarif en vigueur le premier jour du séjour (%(day)s)") % {"why": why, "day": first_day},
+        reason=_("%(why)s, tarif en vigueur le premier jour du séjour (%(day)s)")
+        % {"why": why, "day": first_day},
     )
 
 
