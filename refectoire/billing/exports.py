@@ -1,4 +1,8 @@
-"""Exports of a period: invoices as CSV, receivables as a PES V2 ORMC bordereau (XML)."""
+"""Exports of a period: invoices as CSV, receivables as a PES V2 ORMC bordereau (XML).
+
+The invoices without a period (holiday stays, and their credit notes) are exported by issue date
+instead: `stay_invoices(caisse=, first_day=, last_day=)`, the same CSV and `pes_ormc_stays`.
+"""
 
 from __future__ import annotations
 
@@ -35,9 +39,29 @@ def issued_invoices(*, caisse, period):
     )
 
 
-def invoices_csv_rows(*, caisse, period, today=None):
-    """A row per line, in invoice-number order; credit lines have no child and a negative amount."""
-    invoices = list(issued_invoices(caisse=caisse, period=period))
+def stay_invoices(*, caisse, first_day, last_day):
+    """The issued invoices of households without a billing period (holiday stays) and their credit
+    notes, issued between `first_day` and `last_day` included (local dates)."""
+    return (
+        Invoice.objects.for_caisse(caisse)
+        .issued()
+        .filter(
+            period__isnull=True,
+            household__isnull=False,
+            issued_at__date__gte=first_day,
+            issued_at__date__lte=last_day,
+        )
+        .select_related("household")
+        .order_by("number")
+    )
+
+
+def invoices_csv_rows(*, caisse, period=None, today=None, invoices=None):
+    """A row per line, in invoice-number order; credit lines have no child and a negative amount.
+
+    The invoices of `period`, or the `invoices` given (a queryset, e.g. `stay_invoices(...)`).
+    """
+    invoices = list(issued_invoices(caisse=caisse, period=period) if invoices is None else invoices)
     lines = (
         InvoiceLine.objects.filter(invoice__in=[invoice.pk for invoice in invoices])
         .select_related("child")
@@ -62,11 +86,11 @@ def invoices_csv_rows(*, caisse, period, today=None):
             ]
 
 
-def invoices_csv(*, caisse, period, today=None) -> str:
+def invoices_csv(*, caisse, period=None, today=None, invoices=None) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
     writer.writerow(CSV_HEADER)
-    writer.writerows(invoices_csv_rows(caisse=caisse, period=period, today=today))
+    writer.writerows(invoices_csv_rows(caisse=caisse, period=period, today=today, invoices=invoices))
     return out.getvalue()
 
 
@@ -116,6 +140,42 @@ def _v(parent, tag, value):
 
 def pes_ormc(*, caisse, period, accounting=None, now=None) -> bytes:
     """The period's receivables as a PES V2 ORMC bordereau (one Piece per issued invoice)."""
+    return _pes_ormc(
+        caisse=caisse,
+        invoices=issued_invoices(caisse=caisse, period=period),
+        file_name=f"PESORMC_{caisse.slug}_{period.code}",
+        exer=period.start_date.year,
+        bordereau_id=int(period.start_date.strftime("%Y%m")),
+        subject=f"Restauration scolaire {period.label}",
+        piece_subject=lambda invoice: f"Restauration {invoice.number} {period.label}",
+        piece_month=lambda invoice: period.start_date.month,
+        accounting=accounting,
+        now=now,
+    )
+
+
+def pes_ormc_stays(*, caisse, first_day, last_day, accounting=None, now=None) -> bytes:
+    """The holiday-stay invoices issued from `first_day` to `last_day` as one PES V2 ORMC bordereau.
+
+    Its number is the first day as AAAAMMJJ (8 digits: never one of the periods' AAAAMM).
+    """
+    return _pes_ormc(
+        caisse=caisse,
+        invoices=stay_invoices(caisse=caisse, first_day=first_day, last_day=last_day),
+        file_name=f"PESORMC_{caisse.slug}_sejours_{first_day.isoformat()}_{last_day.isoformat()}",
+        exer=first_day.year,
+        bordereau_id=int(first_day.strftime("%Y%m%d")),
+        subject=f"Séjours de vacances du {first_day:%d/%m/%Y} au {last_day:%d/%m/%Y}",
+        piece_subject=lambda invoice: f"Facture {invoice.number} {invoice.label}",
+        piece_month=lambda invoice: timezone.localtime(invoice.issued_at).month,
+        accounting=accounting,
+        now=now,
+    )
+
+
+def _pes_ormc(
+    *, caisse, invoices, file_name, exer, bordereau_id, subject, piece_subject, piece_month, accounting, now
+) -> bytes:
     now = now or timezone.now()
     accounting = {
         "IdPost": "075000",
@@ -127,18 +187,16 @@ def pes_ormc(*, caisse, period, accounting=None, now=None) -> bytes:
     }
     invoices = [
         invoice
-        for invoice in issued_invoices(caisse=caisse, period=period).prefetch_related("household__guardians")
+        for invoice in invoices.prefetch_related("household__guardians")
         if invoice.kind == InvoiceKind.INVOICE and invoice.total - invoice.amount_credited > 0
     ]
-    exer = period.start_date.year
-    bordereau_id = int(period.start_date.strftime("%Y%m"))
     ET.register_namespace("n", PES_NAMESPACE)
     root = ET.Element(f"{{{PES_NAMESPACE}}}PES_Aller")
     enveloppe = ET.SubElement(root, "Enveloppe")
     parametres = ET.SubElement(enveloppe, "Parametres")
     _v(parametres, "Version", 2)
     _v(parametres, "TypFic", "PESORMC")
-    _v(parametres, "NomFic", f"PESORMC_{caisse.slug}_{period.code}")
+    _v(parametres, "NomFic", file_name)
     emetteur = ET.SubElement(enveloppe, "Emetteur")
     _v(emetteur, "Sigle", caisse.slug.upper())
     _v(emetteur, "Adr2", caisse.name[:38])
@@ -160,16 +218,16 @@ def pes_ormc(*, caisse, period, accounting=None, now=None) -> bytes:
     _v(bloc, "NbrPce", len(invoices))
     _v(bloc, "MtBordHt", f"{total:.2f}")
     _v(bloc, "DteAsp", now.date().isoformat())
-    _v(bloc, "Objet", f"Restauration scolaire {period.label}"[:160])
+    _v(bloc, "Objet", subject[:160])
     for invoice in invoices:
         piece = ET.SubElement(bordereau, "Piece")
         bloc_piece = ET.SubElement(piece, "BlocPiece")
         _v(bloc_piece, "IdPce", invoice.number)
         _v(bloc_piece, "TypPce", 15)
         _v(bloc_piece, "NatPce", "01")
-        _v(bloc_piece, "ObjPce", f"Restauration {invoice.number} {period.label}"[:160])
+        _v(bloc_piece, "ObjPce", piece_subject(invoice)[:160])
         _v(bloc_piece, "NumDette", invoice.number)
-        _v(bloc_piece, "Per", period.start_date.month)
+        _v(bloc_piece, "Per", piece_month(invoice))
         _v(bloc_piece, "Cle1", key_modulo_11(accounting["CodCol"], exer, invoice.number))
         _v(bloc_piece, "Cle2", key_modulo_23(exer, accounting["CodCol"], invoice.number))
         _v(bloc_piece, "NumeroFacture", invoice.number)

@@ -242,8 +242,11 @@ class Invoice(TimeStampedModel):
 
     @property
     def title(self) -> str:
-        """ "Restauration 40945 - Mars / Avril 2027"."""
-        prefix = _("Avoir") if self.kind == InvoiceKind.CREDIT_NOTE else _("Restauration")
+        """ "Restauration 40945 - Mars / Avril 2027"; "Facture 40950 - Séjour … — Inès" without a period."""
+        if self.kind == InvoiceKind.CREDIT_NOTE:
+            prefix = _("Avoir")
+        else:
+            prefix = _("Restauration") if self.period_id is not None else _("Facture")
         number = self.number if self.number is not None else _("(brouillon)")
         return f"{prefix} {number} - {self.label}"
 

@@ -38,3 +38,16 @@ def billing_run_task(caisse_id: int, period_id: int) -> str:
     period = BillingPeriod.objects.get(pk=period_id, caisse=caisse)
     run = billing_run_compute(caisse=caisse, period=period)
     return run.state
+
+
+@task()
+def issue_stay_invoice(choice_id: int) -> int | None:
+    """The invoice of a place just confirmed (enqueued on commit of the confirmation)."""
+    from refectoire.billing.stays import stay_invoice_issue
+    from refectoire.stays.models import StayChoice
+
+    choice = StayChoice.objects.filter(pk=choice_id).first()
+    if choice is None:
+        return None
+    invoice = stay_invoice_issue(choice=choice)
+    return invoice.number if invoice else None

@@ -6,8 +6,15 @@ from decimal import Decimal
 from django.utils import timezone
 
 from refectoire.caisses.models import Caisse
-from refectoire.stays.enums import SchoolLevel
-from refectoire.stays.models import HolidayStay, StayPrice
+from refectoire.stays.enums import ChoiceState, SchoolLevel
+from refectoire.stays.models import (
+    HolidayStay,
+    StayApplication,
+    StayChoice,
+    StayChoiceEvent,
+    StayPrice,
+    StayProfile,
+)
 
 # (title, place, description, days from today: opens, closes, starts; length, ages, levels, capacity,
 #  fixed price or None, price of bracket 1, step per bracket)
@@ -91,3 +98,43 @@ def seed(*, stdout):
     stdout.write(
         "Séjours de vacances : 3 séjours dans cde19 (« Mer et voile à Pornic » ouvert aux demandes)."
     )
+    _confirmed_and_invoiced(caisse, stdout)
+
+
+def _confirmed_and_invoiced(caisse, stdout):
+    """Léo (P19-INESM's household) has a confirmed place at Samoëns, invoiced at his bracket."""
+    from refectoire.accounts.models import User
+    from refectoire.billing.stays import stay_invoice_issue
+    from refectoire.households.models import Household
+
+    user = User.objects.filter(username="P19-INESM").first()
+    household = Household.objects.for_user(user, caisse).first() if user else None
+    child = household.children.filter(first_name="Léo").first() if household else None
+    stay = HolidayStay.objects.filter(caisse=caisse, title="Classe de neige à Samoëns").first()
+    if child is None or stay is None:
+        return
+    if StayChoice.objects.filter(child=child, stay=stay).exists():
+        return
+    StayProfile.objects.get_or_create(
+        child=child,
+        defaults={
+            "school_level": SchoolLevel.CM2,
+            "emergency_contact_1_name": "Patrick Moreau",
+            "emergency_contact_1_phone": "06 19 00 00 01",
+        },
+    )
+    application = StayApplication.objects.create(
+        caisse=caisse, household=household, child=child, submitted_by=user
+    )
+    choice = StayChoice.objects.create(
+        application=application, child=child, stay=stay, rank=1, state=ChoiceState.CONFIRMED
+    )
+    StayChoiceEvent.objects.create(
+        choice=choice, actor=user, from_state="", to_state=ChoiceState.CONFIRMED, message="Démonstration."
+    )
+    invoice = stay_invoice_issue(choice=choice, actor=None)
+    if invoice is not None:
+        stdout.write(
+            f"Séjours de vacances : place confirmée de Léo (P19-INESM) à Samoëns, facture {invoice.number} "
+            f"de {invoice.total} €."
+        )

@@ -318,9 +318,16 @@ class StayChoice(TimeStampedModel):
     lottery_position = models.PositiveIntegerField(_("position au tirage"), null=True, blank=True)
     waiting_rank = models.PositiveIntegerField(_("rang en liste d'attente"), null=True, blank=True)
     confirm_by = models.DateTimeField(_("à confirmer avant le"), null=True, blank=True)
-    # Billing: set when the confirmed stay has been invoiced.
+    # Billing: set, with the invoice issued, when the confirmed stay has been invoiced.
     invoiced_at = models.DateTimeField(_("facturé le"), null=True, blank=True)
-    invoice_reference = models.CharField(_("facture"), max_length=50, blank=True)
+    invoice = models.ForeignKey(
+        "billing.Invoice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stay_choices",
+        verbose_name=_("facture"),
+    )
 
     history = HistoricalRecords()
     objects = StayChoiceQuerySet.as_manager()
@@ -339,6 +346,12 @@ class StayChoice(TimeStampedModel):
                 violation_error_message=_("Une demande est déjà en cours pour cet enfant et ce séjour."),
             ),
             models.CheckConstraint(condition=Q(rank__gte=1) & Q(rank__lte=3), name="stay_choice_rank_1_3"),
+            models.CheckConstraint(
+                condition=Q(invoice__isnull=True, invoiced_at__isnull=True)
+                | Q(invoice__isnull=False, invoiced_at__isnull=False),
+                name="stay_choice_invoiced_with_invoice",
+                violation_error_message=_("Un séjour facturé a sa facture."),
+            ),
         ]
 
     def __str__(self):

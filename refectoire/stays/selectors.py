@@ -75,7 +75,7 @@ def child_went_on_a_stay(*, child, before: datetime.date) -> bool:
 
 def stay_choices(stay: HolidayStay):
     return (
-        stay.choices.select_related("child", "application__household", "child__stay_profile")
+        stay.choices.select_related("child", "application__household", "child__stay_profile", "invoice")
         .prefetch_related("application__documents", "application__choices__stay")
         .order_by("rank", "created_at", "pk")
     )

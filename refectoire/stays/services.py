@@ -273,6 +273,11 @@ def _take_place(choice: StayChoice, *, actor, message: str, now) -> StayChoice:
 def _release(choice: StayChoice, *, actor, message: str, now, to_state=ChoiceState.CANCELLED) -> StayChoice:
     held_a_place = choice.state in PLACE_STATES
     _transition(choice, to_state, actor=actor, message=message)
+    if choice.invoice_id is not None:
+        # An invoiced place goes: a credit note of its invoice, in the same transaction.
+        from refectoire.billing.stays import stay_invoice_credit
+
+        stay_invoice_credit(choice=choice, actor=actor, reason=message)
     if held_a_place:
         _promote_next(choice.stay, actor=actor, now=now)
     return choice
@@ -331,6 +336,14 @@ def stay_choice_confirm(*, choice: StayChoice, actor, now=None) -> StayChoice:
     )
     for other in others.filter(state__in=[ChoiceState.SUBMITTED, ChoiceState.WAITING, ChoiceState.ALLOCATED]):
         _release(other, actor=actor, message=_("Place confirmée sur un autre séjour."), now=now)
+    choice_id = choice.pk
+
+    def invoice():
+        from refectoire.billing.tasks import issue_stay_invoice
+
+        issue_stay_invoice.enqueue(choice_id)
+
+    transaction.on_commit(invoice)
     return choice
 
 
@@ -422,7 +435,7 @@ def stay_allocate(*, stay: HolidayStay, seed: int, actor=None, now=None) -> Stay
     )
 
 
-# --- Invoicing (connected to pricing and billing at merge) ----------------------------------------
+# --- Invoicing (the invoice itself is billing's: refectoire/billing/stays.py) ----------------------
 
 
 @dataclass(frozen=True)
@@ -438,15 +451,15 @@ class StayInvoiceDue:
 
 
 def stay_invoices_due(caisse, *, bracket_number_for=None) -> list[StayInvoiceDue]:
-    """The confirmed stays of `caisse` not invoiced yet.
+    """The confirmed stays of `caisse` not invoiced yet, by first day.
 
-    `bracket_number_for(household=, day=) -> int` gives the household's bracket in force on a day
-    (pricing's `bracket_in_force(...).bracket_number`); without it, the bracket and amount are None
-    for stays without a fixed price.
+    `bracket_number_for(household=, day=) -> int` gives the household's bracket in force on a day;
+    without it, the bracket and amount are None for stays without a fixed price (billing prices
+    them when it issues the invoice).
     """
     choices = (
         StayChoice.objects.for_caisse(caisse)
-        .filter(state=ChoiceState.CONFIRMED, invoiced_at__isnull=True)
+        .filter(state=ChoiceState.CONFIRMED, invoice__isnull=True)
         .select_related("stay", "child", "application__household")
         .order_by("stay__start_date", "stay__title", "pk")
     )
@@ -466,11 +479,14 @@ def stay_invoices_due(caisse, *, bracket_number_for=None) -> list[StayInvoiceDue
 
 
 @transaction.atomic
-def stay_choice_mark_invoiced(*, choice: StayChoice, invoice_reference: str, now=None) -> StayChoice:
+def stay_choice_mark_invoiced(*, choice: StayChoice, invoice, now=None) -> StayChoice:
+    """Record the invoice of a confirmed choice (billing calls it in the transaction that issues it)."""
     choice = StayChoice.objects.select_for_update().get(pk=choice.pk)
-    if choice.state != ChoiceState.CONFIRMED or choice.invoiced_at is not None:
+    if choice.state != ChoiceState.CONFIRMED or choice.invoice_id is not None:
         raise ValidationError(_("Ce séjour n'est pas à facturer."))
+    if invoice.household_id != choice.application.household_id or invoice.caisse_id != choice.stay.caisse_id:
+        raise ValueError("invoice of another household")
     choice.invoiced_at = now or timezone.now()
-    choice.invoice_reference = invoice_reference
-    choice.save(update_fields=["invoiced_at", "invoice_reference", "updated_at"])
+    choice.invoice = invoice
+    choice.save(update_fields=["invoiced_at", "invoice", "updated_at"])
     return choice

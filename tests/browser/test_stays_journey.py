@@ -116,3 +116,40 @@ def test_a_teacher_registers_for_adult_meals(page, live_server, check_page, clie
     expect(page.get_by_text("En attente de validation")).to_be_visible()
     check_page(page)
     assert AdultRegistration.objects.get(user=teacher).weekdays == "14"
+
+
+def test_a_parent_confirms_a_place_and_finds_the_invoice_to_pay(page, live_server, check_page, client):
+    from refectoire.stays.enums import ChoiceState
+    from tests.billing.stays import confirmed_place, priced_caisse, winter_stay
+    from tests.factories import CaisseFactory, UserFactory
+
+    caisse = CaisseFactory(slug="cde19", name="Caisse des écoles du 19e arrondissement")
+    priced_caisse(caisse)
+    parent = UserFactory(first_name="Inès", last_name="Moreau")
+    choice = confirmed_place(
+        caisse, user=parent, stay=winter_stay(caisse, title="Classe de neige"), state=ChoiceState.ALLOCATED
+    )
+    client.force_login(parent)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+    page.goto(f"{live_server.url}/cde19/mon-espace/sejours/demandes/{choice.application.uuid}/")
+    page.get_by_role("button", name="Confirmer la place").click()
+    expect(page.get_by_text("La place est confirmée.")).to_be_visible()
+    choice.refresh_from_db()
+    invoice = choice.invoice
+    expect(page.get_by_role("link", name=f"Facture n° {invoice.number} — Classe de neige")).to_be_visible()
+    expect(page.get_by_role("link", name=f"Payer la facture n° {invoice.number}")).to_be_visible()
+    check_page(page)
+
+    page.get_by_role("link", name=f"Facture n° {invoice.number} — Classe de neige").click()
+    expect(
+        page.get_by_role("heading", name=f"Facture {invoice.number} - Séjour Classe de neige")
+    ).to_be_visible()
+    expect(page.get_by_text("Reste à payer : 300,00 €")).to_be_visible()
+    check_page(page)
+
+    page.get_by_role("link", name="Factures", exact=True).first.click()
+    expect(page.get_by_role("link", name=invoice.title)).to_be_visible()
+    check_page(page)

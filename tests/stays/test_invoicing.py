@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from refectoire.stays.enums import ChoiceState
 from refectoire.stays.services import stay_choice_mark_invoiced, stay_invoices_due, stay_price_for
+from tests.billing.factories import InvoiceFactory
 from tests.stays.factories import HolidayStayFactory, StayChoiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,12 @@ def test_confirmed_stays_not_yet_invoiced_are_due_at_the_bracket_of_the_first_da
     assert due.choice == confirmed
     assert due.amount == Decimal("120.00")
     assert asked == [(confirmed.application.household, stay.start_date)]
-    stay_choice_mark_invoiced(choice=confirmed, invoice_reference="F-2027-0001")
+    household = confirmed.application.household
+    first = InvoiceFactory(caisse=cde19, household=household, period=None, issued=True, with_line=False)
+    second = InvoiceFactory(caisse=cde19, household=household, period=None, issued=True, with_line=False)
+    stay_choice_mark_invoiced(choice=confirmed, invoice=first)
     assert stay_invoices_due(cde19, bracket_number_for=bracket_number_for) == []
     with pytest.raises(ValidationError):
-        stay_choice_mark_invoiced(choice=confirmed, invoice_reference="F-2027-0002")
+        stay_choice_mark_invoiced(choice=confirmed, invoice=second)
+    confirmed.refresh_from_db()
+    assert confirmed.invoice == first and confirmed.invoiced_at is not None

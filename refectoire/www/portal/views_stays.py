@@ -60,7 +60,7 @@ def stays_home(request):
             applications = (
                 StayApplication.objects.for_household(household)
                 .filter(child=child)
-                .prefetch_related("choices__stay", "documents")
+                .prefetch_related("choices__stay", "choices__invoice", "documents")
             )
             children.append(
                 {
@@ -179,7 +179,7 @@ def stay_application(request, application_uuid):
         else:
             messages.success(request, _("La pièce est envoyée."))
             return redirect("portal:stay_application", application_uuid=application.uuid)
-    choices = application.choices.select_related("stay").order_by("rank")
+    choices = application.choices.select_related("stay", "invoice").order_by("rank")
     return render(
         request,
         "portal/stays/application.html",
