@@ -24,7 +24,7 @@ def school_child_ids(school):
         from refectoire.enrollment.models import Enrollment
     except ImportError:
         return None
-    return Enrollment.objects.filter(school=school).values("child_id")
+    return Enrollment.objects.filter(caisse_id=school.caisse_id, school=school).values("child_id")
 
 
 def school_filter_available() -> bool:
@@ -54,7 +54,15 @@ def request_queue(*, caisse, kind="", state="", school=None, assignee="", older_
     if school is not None:
         child_ids = school_child_ids(school)
         if child_ids is not None:
-            queryset = queryset.filter(children__in=child_ids).distinct()
+            # A request about children: one of them is enrolled there; about the household
+            # alone (a new phone…): one of its children is.
+            from refectoire.enrollment.models import Enrollment
+
+            households = Enrollment.objects.filter(school=school).values("household_id")
+            matching = Request.objects.filter(
+                Q(children__in=child_ids) | Q(children__isnull=True, household__in=households)
+            ).values("pk")
+            queryset = queryset.filter(pk__in=matching)
     if assignee == "me" and me is not None:
         queryset = queryset.filter(assigned_to=me)
     elif assignee == "none":
