@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from refectoire.households.enums import Sex
-from refectoire.requests.enums import RequestState, SituationChange
+from refectoire.requests.enums import SEPARATION_CUSTODY, RequestState, SituationChange
 from refectoire.requests.models import Request
 
 AGE_CHOICES = {"7": 7, "15": 15, "30": 30}
@@ -135,7 +135,27 @@ DATA_LABELS = {
     "last_day": _("Dernier jour"),
     "visa_by_school": _("Visa confirmé par l'établissement"),
     "new_city": _("Nouvelle commune"),
+    "leaving_guardian": _("Quitte le foyer"),
+    "custody": _("Garde à compter de la date"),
 }
+
+
+def _leaving_name(request, guardian_uuid) -> str:
+    guardian = request.household.guardians.filter(uuid=guardian_uuid).first()
+    if guardian is not None:
+        return guardian.full_name
+    row = (
+        request.household.guardians.model.history.filter(uuid=guardian_uuid).order_by("-history_date").first()
+    )
+    return row.full_name if row else "—"
+
+
+def _custody_text(request, custody: dict) -> str:
+    labels = dict(SEPARATION_CUSTODY)
+    children = {str(c.uuid): c.first_name for c in request.household.children.all()}
+    return " ; ".join(
+        f"{children.get(uuid, '—')} : {labels.get(choice, choice)}" for uuid, choice in custody.items()
+    )
 
 
 def summary_lines(request) -> list[tuple[str, str]]:
@@ -144,7 +164,11 @@ def summary_lines(request) -> list[tuple[str, str]]:
     for key, value in request.data.items():
         if key not in DATA_LABELS or value in ("", None):
             continue
-        if key == "change":
+        if key == "leaving_guardian":
+            value = _leaving_name(request, value)
+        elif key == "custody":
+            value = _custody_text(request, value)
+        elif key == "change":
             value = SituationChange(value).label
         elif key == "child_sex":
             value = Sex(value).label
