@@ -147,7 +147,7 @@ def _leaving_name(request, guardian_uuid) -> str:
     row = (
         request.household.guardians.model.history.filter(uuid=guardian_uuid).order_by("-history_date").first()
     )
-    return row.full_name if row else "—"
+    return f"{row.first_name} {row.last_name.upper()}".strip() if row else "—"
 
 
 def _custody_text(request, custody: dict) -> str:

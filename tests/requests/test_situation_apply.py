@@ -124,6 +124,9 @@ def test_an_accepted_separation_removes_the_co_guardian_and_splits_the_enrollmen
     assert "semaines paires" in text and "École Roquette" in text
     assert str(OTHER_PARENT_NEXT_STEP) in text
     assert FollowUp.objects.get(request=demand, kind=FollowUpKind.SHARED_CUSTODY).done_at is not None
+    # The request's page still names who left, from the history.
+    detail = client.get(curl(cde11, "portal:request_detail", request_uuid=demand.uuid)).content.decode()
+    assert "Sam LOVINFOSSE" in detail
     assert len(mail.outbox) == 1
     assert str(OTHER_PARENT_NEXT_STEP) in mail.outbox[0].body
     assert child.first_name not in mail.outbox[0].body
