@@ -1,4 +1,10 @@
+from allauth.account.models import EmailAddress, EmailConfirmation
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from refectoire.accounts.models import CguAcceptance
 
@@ -6,3 +12,49 @@ from refectoire.accounts.models import CguAcceptance
 @transaction.atomic
 def cgu_accept(*, user, caisse) -> CguAcceptance:
     return CguAcceptance.objects.create(user=user, caisse=caisse, cgu_version=caisse.cgu_updated_at)
+
+
+@transaction.atomic
+def account_email_change(*, user, new_email: str, caisse) -> EmailAddress:
+    """The account's login e-mail becomes `new_email` (a change of situation the Caisse accepted).
+
+    The new address is the primary one, to be verified (a link is sent to it); the old addresses
+    are removed; the old address is told of the change (security).
+    """
+    new_email = new_email.strip()
+    old_email = user.email
+    if old_email.lower() == new_email.lower():
+        return EmailAddress.objects.filter(user=user, email__iexact=new_email).first()
+    taken = EmailAddress.objects.filter(email__iexact=new_email).exclude(user=user).exists() or (
+        get_user_model().objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists()
+    )
+    if taken:
+        raise ValidationError({"email": _("Cette adresse électronique est déjà celle d'un autre compte.")})
+    address = EmailAddress.objects.filter(user=user, email__iexact=new_email).first() or (
+        EmailAddress.objects.create(user=user, email=new_email, verified=False, primary=False)
+    )
+    address.set_as_primary()
+    EmailAddress.objects.filter(user=user).exclude(pk=address.pk).delete()
+    confirmation = EmailConfirmation.create(address)
+    confirmation.sent = timezone.now()
+    confirmation.save(update_fields=["sent"])
+    link = caisse.absolute_url("account_confirm_email", kwargs={"key": confirmation.key})
+    verify = _(
+        "Bonjour,\n\nLa Caisse des écoles a enregistré cette adresse comme courriel de votre compte.\n"
+        "Confirmez-la en ouvrant ce lien :\n%(link)s\n\n%(caisse)s"
+    ) % {"link": link, "caisse": caisse.name}
+    notice = _(
+        "Bonjour,\n\nLe courriel de votre compte a été changé à votre demande : cette adresse ne "
+        "sert plus à vous connecter. Si vous n'êtes pas à l'origine de ce changement, contactez "
+        "sans attendre la Caisse des écoles (%(contact)s).\n\n%(caisse)s"
+    ) % {"contact": caisse.contact_email or caisse.name, "caisse": caisse.name}
+    subject_verify = _("Confirmez votre adresse électronique — %(caisse)s") % {"caisse": caisse.name}
+    subject_notice = _("Le courriel de votre compte a changé — %(caisse)s") % {"caisse": caisse.name}
+
+    def send():
+        send_mail(subject_verify, verify, None, [new_email])
+        if old_email:
+            send_mail(subject_notice, notice, None, [old_email])
+
+    transaction.on_commit(send)
+    return address

@@ -72,8 +72,11 @@ class Enrollment(TimeStampedModel):
         verbose_name = _("inscription")
         verbose_name_plural = _("inscriptions")
         constraints = [
+            # One enrollment per child, household and year, or successive ones when the custody
+            # changes during the year (a separation): the services keep their periods apart.
             models.UniqueConstraint(
-                fields=["household", "child", "school_year"], name="enrollment_one_per_child_household_year"
+                fields=["household", "child", "school_year", "start_date"],
+                name="enrollment_one_per_child_household_start",
             ),
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")) | Q(state=EnrollmentState.CANCELLED),

@@ -73,11 +73,13 @@ def linked_child(child):
     return link, (link.child_b if link.child_a_id == child.pk else link.child_a)
 
 
-def _check_custody_against_other(*, child, school_year, custody, exclude_pk=None):
+def _check_custody_against_other(*, child, school_year, custody, exclude_pk=None, start=None):
     _link, other = linked_child(child)
     if other is None:
         return
     others = Enrollment.objects.filter(child=other, school_year=school_year, state=EnrollmentState.ACTIVE)
+    if start is not None:
+        others = others.filter(end_date__gte=start)
     for other_enrollment in others:
         if (custody, other_enrollment.custody) not in COMPATIBLE_CUSTODIES:
             raise ValidationError(
@@ -208,6 +210,74 @@ def enrollment_cancel(*, enrollment, last_day: datetime.date, actor=None, reason
         to_state=EnrollmentState.CANCELLED,
     )
     return enrollment
+
+
+@transaction.atomic
+def enrollment_custody_change(
+    *, enrollment, custody, starts_on: datetime.date, custody_document=None, actor=None, reason=""
+) -> Enrollment:
+    """The custody changes from `starts_on` (a separation): the enrollment ends the day before and a
+    new one, same school and weekdays in force, with the new custody runs from `starts_on` to its
+    end. Planning and billing follow from that day. Returns the enrollment in force from `starts_on`.
+    """
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.state != EnrollmentState.ACTIVE:
+        raise ValidationError(_("Cette inscription est annulée."))
+    if custody not in Custody.values:
+        raise ValidationError({"custody": _("Garde : complète, semaines paires, impaires ou calendrier.")})
+    if custody == Custody.CALENDAR and custody_document is None:
+        raise ValidationError({"custody": _("Joignez le calendrier de garde.")})
+    if starts_on > enrollment.end_date:
+        raise ValidationError(
+            {
+                "starts_on": _("Cette date est après la fin de l'inscription (le %(day)s).")
+                % {"day": enrollment.end_date.strftime("%d/%m/%Y")}
+            }
+        )
+    if custody != Custody.FULL:
+        _check_custody_against_other(
+            child=enrollment.child, school_year=enrollment.school_year, custody=custody, start=starts_on
+        )
+    message = _("Garde « %(custody)s » à partir du %(day)s") % {
+        "custody": Custody(custody).label,
+        "day": starts_on.strftime("%d/%m/%Y"),
+    }
+    if reason:
+        message = f"{reason} : {message}"
+    if starts_on <= enrollment.start_date:
+        # Not started yet: the enrollment itself takes the new custody.
+        enrollment.custody = custody
+        enrollment.custody_document = custody_document
+        enrollment.save()
+        _log(enrollment, actor=actor, action="custody_change", message=message)
+        return enrollment
+    weekdays = weekdays_in_force(enrollment=enrollment, day=starts_on)
+    new = Enrollment(
+        caisse=enrollment.caisse,
+        household=enrollment.household,
+        child=enrollment.child,
+        school_year=enrollment.school_year,
+        school=enrollment.school,
+        weekdays=weekdays,
+        custody=custody,
+        custody_document=custody_document,
+        start_date=starts_on,
+        end_date=enrollment.end_date,
+        created_by=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+    )
+    enrollment.end_date = starts_on - datetime.timedelta(days=1)
+    enrollment.save()
+    _log(
+        enrollment,
+        actor=actor,
+        action="custody_change",
+        message=_("Dernier jour : %(day)s. %(message)s")
+        % {"day": enrollment.end_date.strftime("%d/%m/%Y"), "message": message},
+    )
+    new.full_clean(exclude=["created_by", "custody_document"])
+    new.save()
+    _log(new, actor=actor, action="create", to_state=EnrollmentState.ACTIVE, message=message)
+    return new
 
 
 @transaction.atomic

@@ -48,3 +48,4 @@ class HouseholdAction(models.TextChoices):
     CHANGE_ACCEPTED = "change_accepted", _("Ajout d'un membre validé")
     CHANGE_REFUSED = "change_refused", _("Ajout d'un membre refusé")
     AGENT_EDIT = "agent_edit", _("Modifié par un agent pour la famille")
+    GUARDIAN_LEFT = "guardian_left", _("Départ d'un représentant (séparation)")

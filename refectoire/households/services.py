@@ -195,6 +195,32 @@ def co_guardian_remove(*, guardian, actor) -> None:
 
 
 @transaction.atomic
+def co_guardian_leave(*, guardian, actor, on_date, reason="") -> Household:
+    """A separation, accepted by the Caisse: the co-representative leaves the household.
+
+    Its row goes (its history stays), so an account linked to it loses access to this household;
+    the household becomes single-parent. Returns the household.
+    """
+    household = _locked(guardian.household)
+    if guardian.role != GuardianRole.CO_GUARDIAN:
+        raise ValidationError(
+            _("Le titulaire du compte ne peut pas quitter le foyer : il en est le titulaire.")
+        )
+    name = guardian.full_name
+    had_account = guardian.user_id is not None
+    guardian.delete()
+    household.is_single_parent = True
+    household.save(update_fields=["is_single_parent", "updated_at"])
+    message = _("%(name)s quitte le foyer le %(day)s.") % {"name": name, "day": on_date.strftime("%d/%m/%Y")}
+    if had_account:
+        message += " " + _("Son compte n'a plus accès à ce foyer.")
+    if reason:
+        message += f" {reason}"
+    _log(household, action=HouseholdAction.GUARDIAN_LEFT, actor=actor, message=message)
+    return household
+
+
+@transaction.atomic
 def household_set_single_parent(*, household, actor, is_single_parent: bool) -> Household:
     household = _locked(household)
     _check_editable(household, False)

@@ -11,6 +11,13 @@ class TariffRequestState(models.TextChoices):
     CANCELLED = "cancelled", _("Annulée")
 
 
+class TariffRequestReason(models.TextChoices):
+    """Why a tariff request exists: the year's request, or one that supersedes it (change of resources)."""
+
+    YEARLY = "yearly", _("Demande de l'année")
+    RESOURCES_CHANGE = "resources_change", _("Changement de ressources")
+
+
 class IncomeSource(models.TextChoices):
     """What the parent gives to compute the family quotient."""
 

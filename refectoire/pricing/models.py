@@ -16,6 +16,7 @@ from refectoire.pricing.enums import (
     ApiParticulierVersion,
     DecisionSource,
     IncomeSource,
+    TariffRequestReason,
     TariffRequestState,
 )
 from refectoire.pricing.quotient import PartsRule
@@ -253,6 +254,7 @@ class TariffRequest(TimeStampedModel):
             TariffRequestState.NEEDS_INFO,
             TariffRequestState.DECIDED,
             TariffRequestState.REFUSED,
+            TariffRequestState.CANCELLED,
         },
         TariffRequestState.NEEDS_INFO: {TariffRequestState.SENT, TariffRequestState.CANCELLED},
         # A decision can be corrected: a new decision is recorded from its own start date.
@@ -276,6 +278,23 @@ class TariffRequest(TimeStampedModel):
         default=TariffRequestState.SENT,
         db_index=True,
     )
+    # Once per household and year (YEARLY); a change of resources opens a request that supersedes
+    # the earlier one: its decision applies from `effective_date`, the earlier stays in force until then.
+    reason = models.CharField(
+        _("motif de la demande"),
+        max_length=20,
+        choices=TariffRequestReason.choices,
+        default=TariffRequestReason.YEARLY,
+    )
+    supersedes = models.ForeignKey(
+        "self",
+        verbose_name=_("remplace la demande"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+    )
+    effective_date = models.DateField(_("ressources nouvelles à partir du"), null=True, blank=True)
     sent_at = models.DateTimeField(_("envoyée le"))
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -323,10 +342,33 @@ class TariffRequest(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["household", "school_year"],
-                condition=~Q(state=TariffRequestState.CANCELLED),
+                condition=~Q(state=TariffRequestState.CANCELLED) & Q(reason=TariffRequestReason.YEARLY),
                 name="tariff_request_one_per_household_and_year",
                 violation_error_message=_(
                     "Une demande de tarif existe déjà pour ce foyer et cette année scolaire."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["household", "school_year"],
+                condition=Q(reason=TariffRequestReason.RESOURCES_CHANGE)
+                & Q(
+                    state__in=[
+                        TariffRequestState.SENT,
+                        TariffRequestState.IN_REVIEW,
+                        TariffRequestState.NEEDS_INFO,
+                    ]
+                ),
+                name="tariff_request_one_open_superseding",
+                violation_error_message=_(
+                    "Une demande de tarif pour changement de ressources est déjà en cours pour ce foyer."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(reason=TariffRequestReason.YEARLY)
+                | (Q(supersedes__isnull=False) & Q(effective_date__isnull=False)),
+                name="tariff_request_superseding_has_its_origin",
+                violation_error_message=_(
+                    "Une demande pour changement de ressources remplace une demande et a une date d'effet."
                 ),
             ),
         ]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from refectoire.documents.checks import PDF_OR_IMAGE
 from refectoire.documents.enums import DocumentKind
 from refectoire.documents.services import document_store
-from refectoire.pricing.enums import DecisionSource, IncomeSource, TariffRequestState
+from refectoire.pricing.enums import DecisionSource, IncomeSource, TariffRequestReason, TariffRequestState
 from refectoire.pricing.models import (
     PricingSettings,
     TariffBracket,
@@ -336,8 +336,15 @@ def tariff_request_estimate(*, caisse, school_year, declaration: Declaration) ->
 
 def earliest_start_date(*, request) -> datetime.date:
     """No retroactivity: a decision starts at the earliest on the first day of the billing period
-    in which the request was sent (and never before the school year)."""
+    in which the request was sent (and never before the school year).
+
+    A request opened by a change of resources applies from the day of the change: the earlier
+    decision stays in force until then.
+    """
     from refectoire.billing.models import BillingPeriod
+
+    if request.effective_date is not None:
+        return max(request.effective_date, request.school_year.first_day)
 
     sent_on = timezone.localdate(request.sent_at)
     period = (
@@ -425,7 +432,9 @@ def tariff_request_submit(
     if not household.is_validated:
         raise ValidationError(_("Votre foyer doit d'abord être validé par la Caisse des écoles."))
     if (
-        TariffRequest.objects.filter(household=household, school_year=school_year)
+        TariffRequest.objects.filter(
+            household=household, school_year=school_year, reason=TariffRequestReason.YEARLY
+        )
         .exclude(state=TariffRequestState.CANCELLED)
         .exists()
     ):
@@ -496,6 +505,117 @@ def tariff_request_complete(*, request, user, declaration: Declaration, proofs=(
     request.full_clean()
     _store_proofs(request, proofs=proofs, user=user)
     _transition(request, to_state=TariffRequestState.SENT, actor=user, action="complete")
+    return request
+
+
+WITHDRAWABLE = (TariffRequestState.SENT, TariffRequestState.IN_REVIEW, TariffRequestState.NEEDS_INFO)
+
+
+@transaction.atomic
+def tariff_request_withdraw(*, request, household, user) -> TariffRequest:
+    """ "Retirer ma demande": the parent withdraws a request not decided yet (state annulée).
+
+    It leaves the agents' queue; the family may then send a new one.
+    """
+    request = TariffRequest.objects.select_for_update().get(pk=request.pk)
+    if request.household_id != household.pk:
+        raise ValueError("tariff request of another household")
+    if request.state not in WITHDRAWABLE:
+        raise ValidationError(
+            _("Cette demande est « %(state)s » : elle ne peut plus être retirée.")
+            % {"state": request.get_state_display()}
+        )
+    _transition(
+        request,
+        to_state=TariffRequestState.CANCELLED,
+        actor=user,
+        action="withdraw",
+        message=_("Demande retirée par la famille."),
+    )
+    return request
+
+
+@transaction.atomic
+def tariff_request_open_for_resources_change(
+    *, household, school_year, effective_date: datetime.date, opened_by, proofs=(), note=""
+) -> TariffRequest:
+    """A change of resources, accepted by the Caisse: a new tariff request of the household for
+    `school_year`, even though one exists (it supersedes it).
+
+    It waits for the family ("à compléter"), pre-filled with what the family declared before
+    (composition, figures) and with the proofs it already sent (`proofs`: Documents). The
+    earlier decision stays in force until the new one, which applies from `effective_date`.
+    """
+    if household.caisse_id != school_year.caisse_id:
+        raise ValueError("school year of another Caisse")
+    if not (school_year.first_day <= effective_date <= school_year.last_day):
+        raise ValidationError(
+            {
+                "effective_date": _("La date du changement doit être dans l'année scolaire %(year)s.")
+                % {"year": school_year}
+            }
+        )
+    for document in proofs:
+        if document.household_id != household.pk:
+            raise ValueError("document of another household")
+    earlier = (
+        TariffRequest.objects.select_for_update()
+        .filter(household=household, school_year=school_year)
+        .exclude(state=TariffRequestState.CANCELLED)
+        .order_by("-sent_at", "-pk")
+        .first()
+    )
+    if earlier is not None and earlier.state in WITHDRAWABLE:
+        raise ValidationError(
+            _(
+                "Une demande de tarif %(year)s est déjà en cours pour ce foyer : mettez-la à jour "
+                "(« demander un complément ») plutôt que d'en ouvrir une autre."
+            )
+            % {"year": school_year}
+        )
+    previous = Declaration.of_request(earlier) if earlier is not None else None
+    income_source = previous.income_source if previous else IncomeSource.CAF_ATTESTATION
+    if income_source == IncomeSource.API_PARTICULIER:
+        income_source = IncomeSource.CAF_ATTESTATION
+    message = _(
+        "Changement de ressources à partir du %(date)s : vérifiez les montants et envoyez les "
+        "justificatifs de vos nouvelles ressources (%(proofs)s). Votre tarif actuel s'applique "
+        "jusqu'à la décision de la Caisse, qui prendra effet au %(date)s."
+    ) % {
+        "date": effective_date.strftime("%d/%m/%Y"),
+        "proofs": _(
+            "attestation CAF ou MSA de moins de 3 mois indiquant le quotient familial, avis "
+            "d'imposition, ou justificatifs de vos ressources mensuelles"
+        ),
+    }
+    if note:
+        message = f"{message}\n{note}"
+    request = TariffRequest(
+        caisse_id=household.caisse_id,
+        household=household,
+        school_year=school_year,
+        state=TariffRequestState.NEEDS_INFO,
+        reason=TariffRequestReason.RESOURCES_CHANGE if earlier is not None else TariffRequestReason.YEARLY,
+        supersedes=earlier,
+        effective_date=effective_date,
+        sent_at=timezone.now(),
+        sent_by=opened_by,
+        income_source=income_source,
+        single_parent=household.is_single_parent,
+        children_count=previous.children_count if previous else max(household.children.count(), 1),
+        disabled_children_count=previous.disabled_children_count if previous else 0,
+        declared_qf=previous.declared_qf if previous else None,
+        benefits_number=previous.benefits_number if previous else "",
+        reference_tax_income=previous.reference_tax_income if previous else None,
+        fiscal_parts=previous.fiscal_parts if previous else None,
+        monthly_resources=previous.monthly_resources if previous else None,
+        monthly_benefits=previous.monthly_benefits if previous else None,
+        agent_message=message,
+    )
+    request.full_clean(exclude=["sent_by"])
+    request.save()
+    request.proofs.set(proofs)
+    _log(request, actor=opened_by, from_state="", action="open_resources_change", message=message)
     return request
 
 

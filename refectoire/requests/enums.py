@@ -39,3 +39,12 @@ class FollowUpKind(models.TextChoices):
     ENROLLMENT_END = "enrollment_end", _("Fin des inscriptions")
     SHARED_CUSTODY = "shared_custody", _("Début de la garde alternée")
     TARIFF_REQUEST = "tariff_request", _("Nouvelle demande de tarif")
+
+
+# What a separation asks for each child, from its date (the enrollment's custody values).
+SEPARATION_CUSTODY = [
+    ("full", _("Reste dans mon foyer tout le temps (pas de garde alternée)")),
+    ("even", _("Garde alternée : mon foyer garde les semaines paires")),
+    ("odd", _("Garde alternée : mon foyer garde les semaines impaires")),
+    ("calendar", _("Garde alternée selon un calendrier de garde (joignez-le en PDF)")),
+]

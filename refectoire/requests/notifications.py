@@ -29,9 +29,19 @@ def notify_household(*, household, subject: str, intro: str, url: str) -> None:
 
 
 def notify_request_decision(request) -> None:
+    from refectoire.requests.enums import RequestKind, RequestState, SituationChange
+    from refectoire.requests.situation import OTHER_PARENT_NEXT_STEP
+
+    intro = _("La Caisse des écoles a donné une suite à l'une de vos demandes.")
+    if (
+        request.kind == RequestKind.SITUATION
+        and request.state == RequestState.ACCEPTED
+        and request.data.get("change") == SituationChange.SEPARATION
+    ):
+        intro = f"{intro}\n\n{OTHER_PARENT_NEXT_STEP}"
     notify_household(
         household=request.household,
         subject=_("Votre demande a évolué"),
-        intro=_("La Caisse des écoles a donné une suite à l'une de vos demandes."),
+        intro=intro,
         url=request.caisse.absolute_url("portal:request_detail", kwargs={"request_uuid": request.uuid}),
     )

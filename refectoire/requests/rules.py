@@ -39,23 +39,50 @@ def canteen_days(child, household, first: datetime.date, last: datetime.date) ->
 
 
 def refunded_days(child, household) -> set[datetime.date]:
-    from refectoire.requests.models import Credit
+    """The days of `child` already refunded to `household`: the days of its credits, and the canteen
+    days of an accepted refund for illness that has no credit (yet)."""
+    from refectoire.requests.enums import RequestKind, RequestState
+    from refectoire.requests.models import Credit, Request
 
     days = set()
     for credit in Credit.objects.for_household(household).filter(child=child):
         days.update(datetime.date.fromisoformat(day) for day in credit.days)
+    accepted = (
+        Request.objects.for_household(household)
+        .filter(
+            kind=RequestKind.ILLNESS_REFUND, state=RequestState.ACCEPTED, children=child, credit__isnull=True
+        )
+        .only("data")
+    )
+    for request in accepted:
+        first = datetime.date.fromisoformat(request.data["first_day"])
+        last = datetime.date.fromisoformat(request.data["last_day"])
+        days.update(canteen_days(child, household, first, last))
     return days
+
+
+def already_refunded_error(days) -> str:
+    return _("Ces jours ont déjà été remboursés : %(days)s.") % {
+        "days": ", ".join(_fr(d) for d in sorted(days))
+    }
 
 
 def illness_refund_errors(
     *, child, household, first: datetime.date, last: datetime.date, sent_on: datetime.date
 ) -> list[str]:
-    """Why a refund for illness cannot be asked (empty when it can)."""
+    """Why a refund for illness cannot be asked (empty when it can), one sentence per broken rule.
+
+    Days already refunded are named (the rule "déjà remboursés"); the 3-day rule is checked only
+    when none of the days was refunded, so that the parent reads the rule that really fails.
+    """
     if last < first:
         return [_("Le dernier jour d'absence doit suivre le premier.")]
     errors = []
     days = canteen_days(child, household, first, last)
-    if len(days) < MIN_CONSECUTIVE_CANTEEN_DAYS:
+    already = set(days) & refunded_days(child, household)
+    if already:
+        errors.append(already_refunded_error(already))
+    elif len(days) < MIN_CONSECUTIVE_CANTEEN_DAYS:
         errors.append(
             _(
                 "Le remboursement demande une absence d'au moins %(min)d jours consécutifs de restauration "
@@ -76,11 +103,6 @@ def illness_refund_errors(
                 "soit au plus tard le %(deadline)s."
             )
             % {"delay": REFUND_DELAY_DAYS, "deadline": _fr(deadline)}
-        )
-    already = sorted(set(days) & refunded_days(child, household))
-    if already:
-        errors.append(
-            _("Ces jours ont déjà été remboursés : %(days)s.") % {"days": ", ".join(_fr(d) for d in already)}
         )
     return errors
 

@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from refectoire.households.enums import Sex
-from refectoire.requests.enums import RequestState, SituationChange
+from refectoire.requests.enums import SEPARATION_CUSTODY, RequestState, SituationChange
 from refectoire.requests.models import Request
 
 AGE_CHOICES = {"7": 7, "15": 15, "30": 30}
@@ -24,7 +24,7 @@ def school_child_ids(school):
         from refectoire.enrollment.models import Enrollment
     except ImportError:
         return None
-    return Enrollment.objects.filter(school=school).values("child_id")
+    return Enrollment.objects.filter(caisse_id=school.caisse_id, school=school).values("child_id")
 
 
 def school_filter_available() -> bool:
@@ -54,7 +54,15 @@ def request_queue(*, caisse, kind="", state="", school=None, assignee="", older_
     if school is not None:
         child_ids = school_child_ids(school)
         if child_ids is not None:
-            queryset = queryset.filter(children__in=child_ids).distinct()
+            # A request about children: one of them is enrolled there; about the household
+            # alone (a new phone…): one of its children is.
+            from refectoire.enrollment.models import Enrollment
+
+            households = Enrollment.objects.filter(school=school).values("household_id")
+            matching = Request.objects.filter(
+                Q(children__in=child_ids) | Q(children__isnull=True, household__in=households)
+            ).values("pk")
+            queryset = queryset.filter(pk__in=matching)
     if assignee == "me" and me is not None:
         queryset = queryset.filter(assigned_to=me)
     elif assignee == "none":
@@ -127,7 +135,27 @@ DATA_LABELS = {
     "last_day": _("Dernier jour"),
     "visa_by_school": _("Visa confirmé par l'établissement"),
     "new_city": _("Nouvelle commune"),
+    "leaving_guardian": _("Quitte le foyer"),
+    "custody": _("Garde à compter de la date"),
 }
+
+
+def _leaving_name(request, guardian_uuid) -> str:
+    guardian = request.household.guardians.filter(uuid=guardian_uuid).first()
+    if guardian is not None:
+        return guardian.full_name
+    row = (
+        request.household.guardians.model.history.filter(uuid=guardian_uuid).order_by("-history_date").first()
+    )
+    return f"{row.first_name} {row.last_name.upper()}".strip() if row else "—"
+
+
+def _custody_text(request, custody: dict) -> str:
+    labels = dict(SEPARATION_CUSTODY)
+    children = {str(c.uuid): c.first_name for c in request.household.children.all()}
+    return " ; ".join(
+        f"{children.get(uuid, '—')} : {labels.get(choice, choice)}" for uuid, choice in custody.items()
+    )
 
 
 def summary_lines(request) -> list[tuple[str, str]]:
@@ -136,7 +164,11 @@ def summary_lines(request) -> list[tuple[str, str]]:
     for key, value in request.data.items():
         if key not in DATA_LABELS or value in ("", None):
             continue
-        if key == "change":
+        if key == "leaving_guardian":
+            value = _leaving_name(request, value)
+        elif key == "custody":
+            value = _custody_text(request, value)
+        elif key == "change":
             value = SituationChange(value).label
         elif key == "child_sex":
             value = Sex(value).label

@@ -250,10 +250,15 @@ def credit_create_for_refund(*, request) -> Credit:
     """The credit of the canteen days of an accepted refund for illness (checked again now)."""
     child = request.children.get()
     first, last = _day(request.data["first_day"]), _day(request.data["last_day"])
-    already = rules.refunded_days(child, request.household)
-    days = [d for d in rules.canteen_days(child, request.household, first, last) if d not in already]
+    days = rules.canteen_days(child, request.household, first, last)
+    already = set(days) & rules.refunded_days(child, request.household)
+    if already:
+        raise ValidationError(rules.already_refunded_error(already))
     if len(days) < rules.MIN_CONSECUTIVE_CANTEEN_DAYS:
-        raise ValidationError(_("Ces jours ont déjà été remboursés."))
+        raise ValidationError(
+            _("Moins de %(min)d jours de cantine dans cette absence : rien à rembourser.")
+            % {"min": rules.MIN_CONSECUTIVE_CANTEEN_DAYS}
+        )
     return Credit.objects.create(
         caisse=request.caisse,
         household=request.household,

@@ -153,3 +153,39 @@ def test_conversation_documents_and_faq_pages_in_the_browser(logged_in_page, liv
     check_page(page)
     page.goto(f"{live_server.url}/cde11/mon-espace/demandes/nouvelle/radiation/")
     check_page(page)
+
+
+def test_an_accepted_separation_reads_on_the_timeline_in_the_browser(logged_in_page, live_server, check_page):
+    import datetime
+
+    from refectoire.households.enums import GuardianRole
+    from refectoire.requests import services
+    from refectoire.requests.enums import RequestKind
+    from tests.factories import AgentRoleFactory, CaisseFactory, UserFactory
+    from tests.requests.factories import GuardianFactory, enroll, household_of
+
+    caisse = CaisseFactory(slug="cde11", name="Caisse des écoles Paris 11e")
+    parent = UserFactory(first_name="Allison", last_name="Lovinfosse", email="allison@example.fr")
+    household = household_of(parent, caisse)
+    leaving = GuardianFactory(household=household, role=GuardianRole.CO_GUARDIAN, first_name="Sam")
+    child = household.children.get()
+    enroll(child)
+    agent = AgentRoleFactory(caisse=caisse, user__email="agent11@example.fr").user
+    today = timezone.localdate()
+    effective = today + datetime.timedelta(days=14 - today.weekday())
+
+    page = logged_in_page(parent)
+    page.goto(f"{live_server.url}/cde11/mon-espace/demandes/nouvelle/changement-de-situation/")
+    page.get_by_label("Séparation (garde alternée)").check(force=True)
+    page.get_by_label("À compter du").fill(effective.isoformat())
+    page.get_by_label("Qui quitte le foyer ?").select_option(str(leaving.uuid))
+    page.get_by_label("Garde alternée : mon foyer garde les semaines impaires").check(force=True)
+    page.get_by_role("button", name="Envoyer la demande").click()
+    expect(page.get_by_text("Votre demande a été envoyée à la Caisse.")).to_be_visible()
+    demand = household.requests.get(kind=RequestKind.SITUATION)
+    services.request_accept(request=demand, caisse=caisse, actor=agent)
+    page.reload()
+    expect(page.get_by_text("Sam MARTIN ne fait plus partie du foyer", exact=False)).to_be_visible()
+    expect(page.get_by_text("semaines impaires", exact=False).first).to_be_visible()
+    expect(page.get_by_text("L'autre parent peut déclarer son propre foyer")).to_be_visible()
+    check_page(page)

@@ -107,30 +107,6 @@ def test_an_accepted_new_phone_and_a_new_child_change_the_household(
     assert household_a.children.filter(first_name="Noé", birth_date=datetime.date(2021, 2, 3)).exists()
 
 
-def test_separation_starts_shared_custody_and_new_resources_open_a_tariff_request(
-    household_a, parent_a, agent_cde11, cde11
-):
-    separation = services.request_create(
-        household=household_a,
-        kind=RequestKind.SITUATION,
-        created_by=parent_a,
-        data={"change": "separation", "effective_date": "2026-12-01"},
-    )
-    services.request_accept(request=separation, caisse=cde11, actor=agent_cde11)
-    custody = FollowUp.objects.get(request=separation)
-    assert custody.kind == FollowUpKind.SHARED_CUSTODY
-    assert custody.child == household_a.children.get()
-    assert custody.effective_date == datetime.date(2026, 12, 1)
-    resources = services.request_create(
-        household=household_a,
-        kind=RequestKind.SITUATION,
-        created_by=parent_a,
-        data={"change": "resources", "effective_date": "2026-12-01"},
-    )
-    services.request_accept(request=resources, caisse=cde11, actor=agent_cde11)
-    assert FollowUp.objects.get(request=resources).kind == FollowUpKind.TARIFF_REQUEST
-
-
 def test_an_accepted_radiation_ends_the_enrollments_of_the_children_that_day(
     client, curl, cde11, parent_a, household_a, agent_cde11
 ):

@@ -8,9 +8,8 @@ from refectoire.accounts.forms import DateInput
 from refectoire.documents.checks import PDF_OR_IMAGE
 from refectoire.documents.forms import CheckedFileField
 from refectoire.documents.models import Document
-from refectoire.households.enums import Sex
 from refectoire.requests import rules
-from refectoire.requests.enums import SituationChange
+from refectoire.requests.enums import SEPARATION_CUSTODY, SituationChange
 
 
 class DocumentChoiceField(forms.ModelMultipleChoiceField):
@@ -53,10 +52,14 @@ class CorrectionForm(HouseholdForm):
         return {"text": self.cleaned_data["text"]}
 
 
+CUSTODY_CHOICES = SEPARATION_CUSTODY
+SITUATION_CHOICES = [c for c in SituationChange.choices if c[0] != SituationChange.NEW_CHILD]
+
+
 class SituationForm(HouseholdForm):
-    change = forms.ChoiceField(
-        label=_("Ce qui change"), choices=SituationChange.choices, widget=forms.RadioSelect
-    )
+    """A change of situation. A new child is added through « Ajouter un membre », not here."""
+
+    change = forms.ChoiceField(label=_("Ce qui change"), choices=SITUATION_CHOICES, widget=forms.RadioSelect)
     effective_date = forms.DateField(
         label=_("À compter du"),
         required=False,
@@ -70,14 +73,17 @@ class SituationForm(HouseholdForm):
     city = forms.CharField(label=_("Ville"), required=False, max_length=100)
     mobile_phone = forms.CharField(label=_("Téléphone portable"), required=False, max_length=20)
     home_phone = forms.CharField(label=_("Téléphone domicile"), required=False, max_length=20)
-    email = forms.EmailField(label=_("Courriel"), required=False)
-    child_first_name = forms.CharField(label=_("Prénom de l'enfant"), required=False, max_length=150)
-    child_last_name = forms.CharField(label=_("Nom de l'enfant"), required=False, max_length=150)
-    child_birth_date = forms.DateField(
-        label=_("Date de naissance de l'enfant"), required=False, widget=DateInput
+    email = forms.EmailField(
+        label=_("Courriel"),
+        required=False,
+        help_text=_("Devient aussi le courriel de connexion de votre compte, après confirmation."),
     )
-    child_sex = forms.ChoiceField(
-        label=_("Sexe de l'enfant"), required=False, choices=[("", "—"), *Sex.choices]
+    leaving_guardian = forms.ChoiceField(label=_("Qui quitte le foyer ?"), required=False)
+    custody_calendar = CheckedFileField(
+        label=_("Calendrier de garde"),
+        required=False,
+        allowed=PDF_OR_IMAGE,
+        help_text=_("Le jugement ou la convention qui fixe les semaines de chacun. PDF, 10 Mo au plus."),
     )
     details = forms.CharField(label=_("Précisions"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     attachment = CheckedFileField(
@@ -86,25 +92,50 @@ class SituationForm(HouseholdForm):
         help_text=_("Justificatif de domicile, de ressources, jugement… PDF, JPEG ou PNG, 10 Mo au plus."),
     )
 
-    GROUPS = [
-        (None, ["change", "effective_date"]),
-        (_("Nouvelle adresse"), ["street_number", "street_name", "address_complement", "postcode", "city"]),
-        (_("Nouveau téléphone ou courriel"), ["mobile_phone", "home_phone", "email"]),
-        (_("Un nouvel enfant"), ["child_first_name", "child_last_name", "child_birth_date", "child_sex"]),
-        (_("Précisions et justificatif"), ["details", "attachment", "reused"]),
-    ]
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from refectoire.households.enums import GuardianRole
+
+        co_guardians = [g for g in self.household.guardians.all() if g.role == GuardianRole.CO_GUARDIAN]
+        self.fields["leaving_guardian"].choices = [("", "—")] + [
+            (str(g.uuid), g.full_name) for g in co_guardians
+        ]
+        self.has_co_guardian = bool(co_guardians)
+        self.custody_names = []
+        for child in self.household.children.all():
+            name = f"custody_{child.uuid}"
+            self.fields[name] = forms.ChoiceField(
+                label=_("Garde de %(child)s à compter de cette date") % {"child": child.first_name},
+                choices=CUSTODY_CHOICES,
+                initial="full",
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            self.custody_names.append((name, child))
 
     def groups(self):
         """The fields in fieldsets, one per kind of change."""
+        groups = [
+            (None, ["change", "effective_date"]),
+            (
+                _("Nouvelle adresse"),
+                ["street_number", "street_name", "address_complement", "postcode", "city"],
+            ),
+            (_("Nouveau téléphone ou courriel"), ["mobile_phone", "home_phone", "email"]),
+            (
+                _("Séparation"),
+                ["leaving_guardian", *[name for name, _child in self.custody_names], "custody_calendar"],
+            ),
+            (_("Précisions et justificatif"), ["details", "attachment", "reused"]),
+        ]
         return [
             {"legend": legend, "fields": [self[name] for name in names if name in self.fields]}
-            for legend, names in self.GROUPS
+            for legend, names in groups
         ]
 
     REQUIRED = {
         SituationChange.ADDRESS: ["street_name", "postcode", "city"],
         SituationChange.CONTACT: [],
-        SituationChange.NEW_CHILD: ["child_first_name", "child_last_name", "child_birth_date"],
         SituationChange.SEPARATION: ["effective_date"],
         SituationChange.RESOURCES: ["effective_date"],
     }
@@ -123,14 +154,30 @@ class SituationForm(HouseholdForm):
             self.add_error("mobile_phone", _("Indiquez au moins un nouveau téléphone ou courriel."))
         if change == SituationChange.RESOURCES and not (cleaned.get("attachment") or cleaned.get("reused")):
             self.add_error("attachment", _("Joignez le justificatif de vos nouvelles ressources."))
+        if change == SituationChange.SEPARATION:
+            if self.has_co_guardian and not cleaned.get("leaving_guardian"):
+                self.add_error("leaving_guardian", _("Indiquez le co-représentant qui quitte le foyer."))
+            calendar = any(cleaned.get(name) == "calendar" for name, _child in self.custody_names)
+            if calendar and not cleaned.get("custody_calendar"):
+                self.add_error(
+                    "custody_calendar",
+                    _("Joignez le calendrier de garde : vous avez choisi une garde selon un calendrier."),
+                )
         return cleaned
 
     def data_json(self):
         data = {}
+        custody_names = {name for name, _child in self.custody_names}
         for name, value in self.cleaned_data.items():
-            if name in {"attachment", "reused"} or value in ("", None):
+            if name in {"attachment", "reused", "custody_calendar"} | custody_names or value in ("", None):
                 continue
             data[name] = value.isoformat() if hasattr(value, "isoformat") else value
+        if self.cleaned_data.get("change") == SituationChange.SEPARATION:
+            data["custody"] = {
+                str(child.uuid): self.cleaned_data.get(name) or "full" for name, child in self.custody_names
+            }
+        else:
+            data.pop("leaving_guardian", None)
         return data
 
 

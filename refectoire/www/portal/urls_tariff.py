@@ -18,6 +18,11 @@ urlpatterns = [
         name="tariff_complete",
     ),
     path(
+        "demande/<uuid:request_uuid>/retirer/",
+        views_tariff.tariff_request_withdrawal,
+        name="tariff_withdraw",
+    ),
+    path(
         "demande/<uuid:request_uuid>/justificatifs/<uuid:document_uuid>/",
         views_tariff.tariff_proof,
         name="tariff_proof",

@@ -30,7 +30,7 @@ KIND_FORMS = {
 SLUGS = {slug: kind for kind, (_form, slug, _doc) in KIND_FORMS.items()}
 KIND_HINTS = {
     RequestKind.CORRECTION: _("Une erreur dans votre inscription ou dans votre foyer."),
-    RequestKind.SITUATION: _("Adresse, téléphone, courriel, nouvel enfant, séparation, ressources."),
+    RequestKind.SITUATION: _("Adresse, téléphone, courriel, séparation, ressources."),
     RequestKind.ILLNESS_REFUND: _(
         "Absence d'au moins 3 jours consécutifs, certificat médical sous 30 jours."
     ),
@@ -107,6 +107,8 @@ def request_create(request, household, kind_slug):
         uploads = [("attachment", document_kind)]
         if "visa" in form.fields:
             uploads.append(("visa", DocumentKind.SCHOOL_VISA))
+        if "custody_calendar" in form.fields:
+            uploads.append(("custody_calendar", DocumentKind.CUSTODY_CALENDAR))
         submit = "draft" not in request.POST
         try:
             with transaction.atomic():

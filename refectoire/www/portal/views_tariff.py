@@ -16,10 +16,12 @@ from refectoire.pricing.enums import IncomeSource, TariffRequestState
 from refectoire.pricing.models import PricingSettings, TariffRequest
 from refectoire.pricing.selectors import grid_for_year, tariff_tile, tariff_years_open
 from refectoire.pricing.services import (
+    WITHDRAWABLE,
     Declaration,
     tariff_request_complete,
     tariff_request_estimate,
     tariff_request_submit,
+    tariff_request_withdraw,
 )
 from refectoire.schools.models import SchoolYear
 from refectoire.www.files import document_response
@@ -91,8 +93,29 @@ def tariff_home(request, year_uuid):
         if tariff_request
         else None,
         "proofs": tariff_request.proofs.available() if tariff_request else [],
+        "can_withdraw": tariff_request is not None and tariff_request.state in WITHDRAWABLE,
+        "earlier_decision": tariff_request.supersedes.decisions.order_by("-created_at", "-pk").first()
+        if tariff_request and tariff_request.supersedes_id
+        else None,
     }
     return render(request, "portal/tariff/home.html", context)
+
+
+@login_required
+@require_POST
+def tariff_request_withdrawal(request, request_uuid):
+    """« Retirer ma demande »: a request sent but not decided yet; a new one can then be sent."""
+    household = _validated_household(request)
+    tariff_request = get_object_or_404(TariffRequest.objects.for_household(household), uuid=request_uuid)
+    try:
+        tariff_request_withdraw(request=tariff_request, household=household, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Votre demande est retirée. Vous pouvez envoyer une nouvelle demande de tarif.")
+        )
+    return redirect("portal:tariff", year_uuid=tariff_request.school_year.uuid)
 
 
 def _initial(household):
