@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -338,13 +339,23 @@ def earliest_start_date(*, request) -> datetime.date:
     """No retroactivity: a decision starts at the earliest on the first day of the billing period
     in which the request was sent (and never before the school year).
 
-    A request opened by a change of resources applies from the day of the change: the earlier
-    decision stays in force until then.
+    A request opened by a change of resources applies from the day of the change, the earlier
+    decision staying in force until then, but never on days already invoiced: an issued
+    invoice does not change, so the new tariff starts after the last issued period at the earliest.
     """
+    from refectoire.billing.enums import RunState
     from refectoire.billing.models import BillingPeriod
 
     if request.effective_date is not None:
-        return max(request.effective_date, request.school_year.first_day)
+        start = request.effective_date
+        invoiced_until = (
+            BillingPeriod.objects.for_caisse(request.caisse_id)
+            .filter(run__state=RunState.ISSUED, end_date__gte=start)
+            .aggregate(last=Max("end_date"))["last"]
+        )
+        if invoiced_until is not None:
+            start = invoiced_until + datetime.timedelta(days=1)
+        return max(start, request.school_year.first_day)
 
     sent_on = timezone.localdate(request.sent_at)
     period = (

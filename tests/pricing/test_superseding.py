@@ -207,3 +207,30 @@ def test_another_family_and_another_caisse_get_404_on_withdrawal(
     assert client.post(curl(cde11, "portal:tariff_withdraw", request_uuid=request.uuid)).status_code == 404
     request.refresh_from_db()
     assert request.state == TariffRequestState.SENT
+
+
+def test_a_change_of_resources_never_reprices_days_already_invoiced(household, year, parent_a, agent_cde11):
+    from refectoire.billing.enums import RunState
+    from refectoire.billing.models import BillingPeriod, BillingRun
+
+    period = BillingPeriod.objects.create(
+        caisse=household.caisse,
+        school_year=year,
+        label="Novembre / Décembre 2026",
+        start_date=D(2026, 11, 1),
+        end_date=D(2026, 12, 31),
+    )
+    BillingRun.objects.create(caisse=household.caisse, period=period, state=RunState.ISSUED)
+    decided(household, year, parent_a, agent_cde11, bracket=4)
+    new = services.tariff_request_open_for_resources_change(
+        household=household, school_year=year, effective_date=D(2026, 12, 1), opened_by=agent_cde11
+    )
+    services.tariff_request_complete(request=new, user=parent_a, declaration=caf("300"), proofs=[upload()])
+    with pytest.raises(ValidationError) as error:
+        services.tariff_request_decide(
+            request=new, agent=agent_cde11, bracket_number=2, family_quotient=None, start_date=D(2026, 12, 1)
+        )
+    assert "Pas de rétroactivité" in error.value.messages[0]
+    services.tariff_request_decide(request=new, agent=agent_cde11, bracket_number=2, family_quotient=None)
+    assert bracket_in_force(household=household, day=D(2026, 12, 31)).bracket_number == 4
+    assert bracket_in_force(household=household, day=D(2027, 1, 1)).bracket_number == 2
