@@ -29,7 +29,9 @@ def test_scheduled_meals_are_the_school_days_of_the_chosen_weekdays_until_the_re
     cde11, agent_cde11
 ):
     year, school, period = billing_setup(cde11)
-    closure_create(caisse=cde11, school=school, first_day=D(2027, 3, 11), last_day=D(2027, 3, 11), reason="Grève")
+    closure_create(
+        caisse=cde11, school=school, first_day=D(2027, 3, 11), last_day=D(2027, 3, 11), reason="Grève"
+    )
     closure_create(caisse=cde11, first_day=D(2027, 3, 23), last_day=D(2027, 3, 23), reason="Toute la Caisse")
     other_school = SchoolFactory(caisse=cde11)
     closure_create(
@@ -49,7 +51,9 @@ def test_scheduled_meals_are_the_school_days_of_the_chosen_weekdays_until_the_re
         D(2027, 3, 23),  # closure of the whole Caisse
         *weekdays_between(*SPRING_HOLIDAYS, {1, 2, 4}),  # school holiday
     }
-    expected = [day for day in weekdays_between(D(2027, 3, 1), D(2027, 4, 22), {1, 2, 4}) if day not in excluded]
+    expected = [
+        day for day in weekdays_between(D(2027, 3, 1), D(2027, 4, 22), {1, 2, 4}) if day not in excluded
+    ]
     assert billed == expected
     assert D(2027, 3, 15) in billed  # the other school's closure is not this one's
     assert not any(day.isoweekday() in (3, 5) for day in billed)  # weekdays not chosen
@@ -97,7 +101,9 @@ def test_a_registration_with_only_meals_off_schedule_is_billed_them(cde11, agent
     assert (line.meals, line.amount) == (1, Decimal("7.50"))
 
 
-def test_registrations_not_validated_or_of_another_caisse_get_no_invoice(cde11, cde19, agent_cde11, agent_cde19):
+def test_registrations_not_validated_or_of_another_caisse_get_no_invoice(
+    cde11, cde19, agent_cde11, agent_cde19
+):
     from refectoire.adultmeals.enums import AdultRole, Employer
     from refectoire.adultmeals.services import adult_registration_submit
     from tests.factories import UserFactory
@@ -124,7 +130,11 @@ def test_without_a_grid_the_run_fails_and_says_the_adult_price_is_unknown(cde11,
     year = school_year(cde11, "2026-2027")
     school = SchoolFactory(caisse=cde11)
     period = BillingPeriod.objects.create(
-        caisse=cde11, school_year=year, label="Mars / Avril 2027", start_date=D(2027, 3, 1), end_date=D(2027, 4, 30)
+        caisse=cde11,
+        school_year=year,
+        label="Mars / Avril 2027",
+        start_date=D(2027, 3, 1),
+        end_date=D(2027, 4, 30),
     )
     adult(cde11, school, agent=agent_cde11)
     with pytest.raises(NoTariffGrid):
@@ -142,7 +152,9 @@ def test_recomputing_replaces_the_adult_drafts(cde11, agent_cde11):
     billing_run_compute(caisse=cde11, period=period)
     first = adult_invoice(period, registration)
     adult_extra_meals_record(registration=registration, day=D(2027, 3, 3), count=1, actor=agent_cde11)
-    AdultRegistration.objects.filter(pk=leaving.pk).update(state=RegistrationState.ENDED, ends_on=D(2027, 2, 26))
+    AdultRegistration.objects.filter(pk=leaving.pk).update(
+        state=RegistrationState.ENDED, ends_on=D(2027, 2, 26)
+    )
 
     billing_run_compute(caisse=cde11, period=period, chunk_size=1)
     billing_run_compute(caisse=cde11, period=period)
