@@ -422,7 +422,9 @@ def invoices_send_reminders(*, caisse, actor=None, today=None) -> int:
     adult_ids = {invoice.adult_registration_id for invoice in invoices if invoice.adult_registration_id}
     adults = sorted(
         set(
-            AdultRegistration.objects.filter(pk__in=adult_ids, caisse=caisse).values_list("user_id", flat=True)
+            AdultRegistration.objects.filter(pk__in=adult_ids, caisse=caisse).values_list(
+                "user_id", flat=True
+            )
         )
     )
     now = timezone.now()

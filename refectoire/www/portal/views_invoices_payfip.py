@@ -72,7 +72,9 @@ def operation_is_dummy(caisse) -> bool:
 def invoice_pay(request, invoice_uuid):
     """ "Payer la facture": before the opening hour, when it opens; after, off to PayFIP."""
     invoice = get_object_or_404(
-        Invoice.objects.for_user(request.user, request.caisse).select_related("household", "adult_registration"),
+        Invoice.objects.for_user(request.user, request.caisse).select_related(
+            "household", "adult_registration"
+        ),
         uuid=invoice_uuid,
     )
     pending = bool(pending_invoice_ids([invoice.pk]))
@@ -127,7 +129,8 @@ def invoices_pay_several(request):
 def payment_return(request):
     """Back from PayFIP: ask PayFIP what happened (never trust the address) and say it."""
     idop = request.GET.get("idop") or request.GET.get("idOp") or request.GET.get("transaction_id") or ""
-    operation = get_object_or_404(_operations(request),
+    operation = get_object_or_404(
+        _operations(request),
         idop=idop,
     )
     settled = payfip_operation_settle(
@@ -168,7 +171,8 @@ def dummy_bank(request):
     params = request.session.get("dummy_bank")
     if not params:
         raise Http404
-    operation = get_object_or_404(_operations(request),
+    operation = get_object_or_404(
+        _operations(request),
         idop=params.get("transaction_id", ""),
     )
     if request.method == "POST":
