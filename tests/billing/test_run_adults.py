@@ -192,3 +192,27 @@ def test_issuing_numbers_household_and_adult_invoices_in_one_sequence_and_emails
     with pytest.raises(ValidationError):
         billing_run_compute(caisse=cde11, period=period)
     assert adult_invoice(period, registration).number == 40946
+
+
+def test_the_agents_off_schedule_screen_feeds_the_next_draft(
+    client, curl, cde11, cde19, agent_cde11, agent_cde19
+):
+    _year, school, period = billing_setup(cde11)
+    registration = adult(cde11, school, agent=agent_cde11, weekdays="1", starts_on=D(2027, 5, 3))
+    url = curl(cde11, "backoffice:adult_extra_meals_record", registration_uuid=registration.uuid)
+    client.force_login(agent_cde19)
+    assert client.post(url, {"day": "2027-03-04", "count": "5"}).status_code == 404
+    client.force_login(agent_cde11)
+    response = client.post(url, {"day": "2027-03-04", "count": "2"})
+    assert response.status_code == 302
+    detail = client.get(
+        curl(cde11, "backoffice:adult_registration_detail", registration_uuid=registration.uuid)
+    )
+    assert "04/03/2027 : 2" in detail.content.decode()
+    billing_run_compute(caisse=cde11, period=period)
+    [line] = adult_invoice(period, registration).lines.all()
+    assert (line.label.split(" — ")[0], line.meals, line.amount) == (
+        "Repas hors planning",
+        2,
+        Decimal("15.00"),
+    )
