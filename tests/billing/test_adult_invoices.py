@@ -153,6 +153,10 @@ def test_agents_find_an_adult_invoice_by_name_and_see_the_adult_on_it(
         curl(cde11, "backoffice:billing_invoice", invoice_uuid=staff_invoice.uuid)
     ).content.decode()
     assert curl(cde11, "backoffice:adult_registration_detail", registration_uuid=registration.uuid) in detail
+    page = client.get(
+        curl(cde11, "backoffice:adult_registration_detail", registration_uuid=registration.uuid)
+    )
+    assert curl(cde11, "backoffice:billing_invoice", invoice_uuid=staff_invoice.uuid) in page.content.decode()
 
 
 def test_agents_record_a_counter_payment_of_an_adult_invoice(client, curl, cde11, agent_cde11, staff_invoice):
