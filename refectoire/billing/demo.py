@@ -1,5 +1,6 @@
 """Demo: the Paris billing periods of 2026-2027, the invoice counters, and issued invoices of
-September / October 2026 for the demo households (once enrollment and pricing data exist)."""
+September / October 2026 for the demo households and the demo adults of the restauration adulte
+(once enrollment and pricing data exist)."""
 
 import datetime
 
@@ -69,8 +70,10 @@ def _issue_first_period(caisse, period, stdout):
         return
     from django.db import transaction
 
+    from refectoire.adultmeals.demo import seed_registrations
     from refectoire.billing.services import billing_run_compute, billing_run_issue, run_totals
 
+    seed_registrations(caisse=caisse)  # the adults eating at the canteen get their invoices too
     try:
         with transaction.atomic():
             run = billing_run_compute(caisse=caisse, period=period)

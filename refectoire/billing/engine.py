@@ -126,3 +126,63 @@ def compute_lines(
 
 def invoice_total(lines: list[LineDraft]) -> Decimal:
     return sum((line.amount for line in lines), Decimal("0.00"))
+
+
+def compute_adult_lines(
+    *,
+    scheduled: dict[int, list[date]],
+    extras: dict[int, list[tuple[date, int]]],
+    prices: list,
+    labels: dict[int, str] | None = None,
+) -> dict[int, list[LineDraft]]:
+    """registration_id → lines of an adult's invoice (restauration adulte).
+
+    Per price span (the adult-meal price of each day's school year, `prices` consecutive spans
+    with first_day, last_day, unit_price, reason): one line of the scheduled meals, then one line
+    of the meals recorded off-schedule (a count per day). Amount: meals × price, rounded at the
+    line. A registration with no meal gets no line (no invoice).
+    """
+    labels = labels or {}
+    spans = sorted(prices, key=lambda s: s.first_day)
+    check_coverage(spans)
+    result: dict[int, list[LineDraft]] = {}
+    for registration_id in sorted(set(scheduled) | set(extras)):
+        days = sorted(set(scheduled.get(registration_id) or []))
+        counted = sorted(extras.get(registration_id) or [])
+        every_day = days + [day for day, _count in counted]
+        if not every_day:
+            continue
+        if not spans or min(every_day) < spans[0].first_day or max(every_day) > spans[-1].last_day:
+            raise ValueError(f"Aucun prix du repas adulte en vigueur pour l'inscription {registration_id}.")
+        school = labels.get(registration_id, "")
+        lines: list[LineDraft] = []
+        for span in spans:
+            span_days = [day for day in days if span.first_day <= day <= span.last_day]
+            if span_days:
+                lines.append(
+                    LineDraft(
+                        child_id=None,
+                        meals=len(span_days),
+                        unit_price=span.unit_price,
+                        amount=round_money(span.unit_price * len(span_days)),
+                        days=span_days,
+                        reason=span.reason,
+                        label=f"Repas au planning — {school}" if school else "Repas au planning",
+                    )
+                )
+            span_counts = [(day, count) for day, count in counted if span.first_day <= day <= span.last_day]
+            meals = sum(count for _day, count in span_counts)
+            if meals:
+                lines.append(
+                    LineDraft(
+                        child_id=None,
+                        meals=meals,
+                        unit_price=span.unit_price,
+                        amount=round_money(span.unit_price * meals),
+                        days=[day for day, _count in span_counts],
+                        reason=span.reason,
+                        label=f"Repas hors planning — {school}" if school else "Repas hors planning",
+                    )
+                )
+        result[registration_id] = lines
+    return result

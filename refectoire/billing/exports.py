@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from refectoire.billing.enums import InvoiceKind
 from refectoire.billing.models import Invoice, InvoiceLine
+from refectoire.billing.selectors import debtor_reference, invoice_debtor
 
 CSV_HEADER = [
     "invoice_number",
@@ -34,7 +35,7 @@ def issued_invoices(*, caisse, period):
         Invoice.objects.for_caisse(caisse)
         .issued()
         .filter(period=period)
-        .select_related("household")
+        .select_related("household", "adult_registration__user")
         .order_by("number")
     )
 
@@ -76,7 +77,7 @@ def invoices_csv_rows(*, caisse, period=None, today=None, invoices=None):
             total = -invoice.total if invoice.kind == InvoiceKind.CREDIT_NOTE else invoice.total
             yield [
                 invoice.number,
-                invoice.household.reference or str(invoice.household.uuid),
+                debtor_reference(invoice),
                 (line.child.reference or str(line.child.uuid)) if line.child_id else "",
                 line.meals,
                 f"{line.unit_price:.2f}",
@@ -102,7 +103,7 @@ def unpaid_csv(*, invoices) -> str:
         writer.writerow(
             [
                 invoice.number,
-                invoice.household.reference or str(invoice.household.uuid),
+                debtor_reference(invoice),
                 invoice.label,
                 f"{invoice.total:.2f}",
                 f"{invoice.amount_due:.2f}",
@@ -239,19 +240,18 @@ def _pes_ormc(
         _v(info, "MtHT", f"{invoice.total - invoice.amount_credited:.2f}")
         tiers = ET.SubElement(ligne, "Tiers")
         info_tiers = ET.SubElement(tiers, "InfoTiers")
-        guardian = invoice.household.primary_guardian
-        _v(info_tiers, "RefTiers", invoice.household.reference or str(invoice.household.uuid)[:15])
+        debtor = invoice_debtor(invoice)
+        _v(info_tiers, "RefTiers", debtor.reference[:15])
         _v(info_tiers, "CatTiers", "01")
         _v(info_tiers, "NatJur", "01")
-        _v(info_tiers, "Nom", (guardian.last_name if guardian else str(invoice.household))[:38])
-        if guardian and guardian.first_name:
-            _v(info_tiers, "Prenom", guardian.first_name[:38])
+        _v(info_tiers, "Nom", (debtor.last_name or debtor.name)[:38])
+        if debtor.first_name:
+            _v(info_tiers, "Prenom", debtor.first_name[:38])
         adresse = ET.SubElement(tiers, "Adresse")
         _v(adresse, "TypAdr", 1)
-        street = f"{guardian.street_number} {guardian.street_name}".strip() if guardian else ""
-        _v(adresse, "Adr2", (street or "-")[:38])
-        _v(adresse, "CP", (guardian.postcode if guardian else "") or "00000")
-        _v(adresse, "Ville", ((guardian.city if guardian else "") or "-")[:38])
+        _v(adresse, "Adr2", (debtor.street or "-")[:38])
+        _v(adresse, "CP", debtor.postcode or "00000")
+        _v(adresse, "Ville", (debtor.city or "-")[:38])
         _v(adresse, "CodRes", 0)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)

@@ -1,6 +1,7 @@
 """The inputs of the billing run, read from the apps that own them (one function each).
 
-enrollment: `meal_days`; pricing: `brackets_in_force`; requests: the credits not yet used.
+enrollment: `meal_days`; pricing: `brackets_in_force`; requests: the credits not yet used;
+adultmeals: the adults' scheduled and off-schedule meals; pricing: `adult_meal_prices`.
 """
 
 from __future__ import annotations
@@ -108,3 +109,33 @@ def freeze_grids(*, caisse, period) -> None:
     freeze = getattr(pricing_services, "tariff_grids_freeze", None)
     if freeze is not None:
         freeze(caisse=caisse, start=period.start_date, end=period.end_date)
+
+
+def load_adult_registration_ids(*, caisse, start: date, end: date) -> list[int]:
+    """The registrations with meals to bill in [start, end]: billable ones and those with meals off-schedule."""
+    from refectoire.adultmeals.selectors import billable_registrations, registrations_with_extra_meals
+
+    ids = set(billable_registrations(caisse=caisse, start=start, end=end).values_list("pk", flat=True))
+    return sorted(ids | registrations_with_extra_meals(caisse=caisse, start=start, end=end))
+
+
+def load_adult_meals(*, caisse, start: date, end: date, registration_ids):
+    """(scheduled {registration_id: [date]}, off-schedule {registration_id: [(date, count)]},
+    labels {registration_id: school name}) of these registrations."""
+    from refectoire.adultmeals.models import AdultRegistration
+    from refectoire.adultmeals.selectors import extra_meals, scheduled_meal_days
+
+    scheduled = scheduled_meal_days(caisse=caisse, start=start, end=end, registration_ids=registration_ids)
+    extras = extra_meals(caisse=caisse, start=start, end=end, registration_ids=registration_ids)
+    labels = dict(
+        AdultRegistration.objects.filter(caisse=caisse, pk__in=list(registration_ids)).values_list(
+            "pk", "school__name"
+        )
+    )
+    return scheduled, extras, labels
+
+
+def load_adult_prices(*, caisse, start: date, end: date) -> list:
+    from refectoire.pricing.selectors import adult_meal_prices
+
+    return adult_meal_prices(caisse=caisse, start=start, end=end)

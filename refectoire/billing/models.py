@@ -120,14 +120,22 @@ class InvoiceQuerySet(models.QuerySet):
         return self.filter(caisse=caisse)
 
     def for_user(self, user, caisse):
-        """Issued invoices and credit notes of the households where `user` is a guardian."""
+        """Issued invoices and credit notes of the households where `user` is a guardian, and of
+        the user's own adult meals (restauration adulte)."""
+        from refectoire.households.models import Household
+
         if not user.is_authenticated:
             return self.none()
+        households = Household.objects.filter(caisse=caisse, guardians__user=user)
         return self.filter(
+            Q(household__in=households) | Q(adult_registration__user=user),
             caisse=caisse,
-            household__guardians__user=user,
             state__in=[InvoiceState.ISSUED, InvoiceState.CANCELLED],
-        ).distinct()
+        )
+
+    def for_adult(self, user, caisse):
+        """Issued invoices and credit notes of `user`'s adult meals (restauration adulte)."""
+        return self.for_user(user, caisse).filter(adult_registration__isnull=False)
 
     def issued(self):
         return self.filter(state__in=[InvoiceState.ISSUED, InvoiceState.CANCELLED])

@@ -13,8 +13,16 @@ def household_emails(household) -> list[str]:
     return emails
 
 
+def invoice_emails(invoice) -> list[str]:
+    """Who receives an invoice: the household's guardians, or the adult of a registration."""
+    if invoice.adult_registration_id:
+        email = invoice.adult_registration.user.email
+        return [email] if email else []
+    return household_emails(invoice.household)
+
+
 def send_invoice_issued(invoice) -> bool:
-    recipients = household_emails(invoice.household)
+    recipients = invoice_emails(invoice)
     if not recipients:
         return False
     caisse = invoice.caisse
@@ -32,15 +40,17 @@ def send_invoice_issued(invoice) -> bool:
     return True
 
 
-def send_reminder(*, caisse, household, invoices) -> bool:
-    recipients = household_emails(household)
+def send_reminder(*, caisse, household=None, invoices, recipients=None) -> bool:
+    """The reminder of unpaid invoices, to a household's guardians (or to `recipients`, an adult)."""
+    recipients = household_emails(household) if recipients is None else recipients
     if not recipients or not invoices:
         return False
     context = {
         "caisse": caisse,
         "invoices": invoices,
-        "url": caisse.absolute_url("portal:invoice_list"),
+        "url": caisse.absolute_url("portal:adult_meals" if household is None else "portal:invoice_list"),
         "total": sum(invoice.amount_due for invoice in invoices),
+        "adult": household is None,
     }
     send_mail(
         subject=f"Relance : factures impayées — {caisse.name}",

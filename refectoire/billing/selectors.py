@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from refectoire.billing.enums import InvoiceKind
@@ -24,6 +25,56 @@ def line_reason(line) -> str:
     return " — ".join(parts)
 
 
+@dataclass(frozen=True)
+class Debtor:
+    """Who owes an invoice: the household (its account holder's name and address), or the adult."""
+
+    reference: str
+    last_name: str
+    first_name: str
+    name: str
+    street: str
+    postcode: str
+    city: str
+
+
+def debtor_reference(invoice: Invoice) -> str:
+    """The household's reference (its UUID when none), or the adult's account identifier (username)."""
+    if invoice.adult_registration_id:
+        return invoice.adult_registration.user.username
+    return invoice.household.reference or str(invoice.household.uuid)
+
+
+def invoice_debtor(invoice: Invoice) -> Debtor:
+    """The household's primary guardian, or for an adult's invoice the adult's account (User).
+
+    `reference`: the household's reference (its UUID when none), or the adult's account
+    identifier (username) for an adult's invoice.
+    """
+    if invoice.adult_registration_id:
+        user = invoice.adult_registration.user
+        return Debtor(
+            reference=debtor_reference(invoice),
+            last_name=user.last_name,
+            first_name=user.first_name,
+            name=user.display_name or user.username,
+            street=" ".join(part for part in [user.street_number, user.street_name] if part),
+            postcode=user.postcode,
+            city=user.city,
+        )
+    household = invoice.household
+    guardian = household.primary_guardian
+    return Debtor(
+        reference=debtor_reference(invoice),
+        last_name=guardian.last_name if guardian else str(household),
+        first_name=guardian.first_name if guardian else "",
+        name=guardian.full_name if guardian else str(household),
+        street=f"{guardian.street_number} {guardian.street_name}".strip() if guardian else "",
+        postcode=guardian.postcode if guardian else "",
+        city=guardian.city if guardian else "",
+    )
+
+
 def invoice_detail_context(invoice: Invoice) -> dict:
     from refectoire.payments.models import PaymentAllocation
 
@@ -37,11 +88,14 @@ def invoice_detail_context(invoice: Invoice) -> dict:
         .order_by("payment__paid_on", "pk")
     )
     household = invoice.household
+    registration = invoice.adult_registration
     return {
         "invoice": invoice,
         "caisse": invoice.caisse,
         "household": household,
-        "guardian": household.primary_guardian,
+        "guardian": household.primary_guardian if household is not None else None,
+        "adult_registration": registration,
+        "debtor": invoice_debtor(invoice),
         "lines": lines,
         "allocations": allocations,
         "credit_notes": list(invoice.credit_notes.order_by("number"))

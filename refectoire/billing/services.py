@@ -9,11 +9,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refectoire.adultmeals.models import AdultRegistration
 from refectoire.billing import inputs
+from refectoire.billing.adults import billing_run_compute_adults
 from refectoire.billing.engine import Credit, LineDraft, compute_lines, invoice_total, round_money
 from refectoire.billing.enums import INVOICE_TRANSITIONS, InvoiceKind, InvoiceState, LineKind, RunState
 from refectoire.billing.models import (
@@ -84,7 +86,7 @@ def billing_run_prepare(*, caisse, period) -> BillingRun:
 
 
 def billing_run_compute(*, caisse, period, chunk_size: int = DEFAULT_CHUNK_SIZE, progress=None) -> BillingRun:
-    """Compute the draft invoices of `period`, household chunk by household chunk.
+    """Compute the draft invoices of `period`, household chunk by household chunk, then the adults'.
 
     Each chunk replaces, in one transaction, the drafts of its households: a run killed at any
     point and started again ends with exactly the drafts one uninterrupted run gives (the
@@ -124,6 +126,7 @@ def billing_run_compute(*, caisse, period, chunk_size: int = DEFAULT_CHUNK_SIZE,
             BillingRun.objects.filter(pk=run.pk).update(households_done=done)
             if progress:
                 progress(done, len(household_ids))
+        billing_run_compute_adults(caisse=caisse, period=period)
     except Exception as error:
         BillingRun.objects.filter(pk=run.pk).update(state=RunState.FAILED, error=str(error)[:2000])
         raise
@@ -279,7 +282,7 @@ def reserve_numbers(*, caisse, count: int) -> int:
 
 @transaction.atomic
 def billing_run_issue(*, run: BillingRun, actor=None) -> BillingRun:
-    """Number the drafts of the run in one unbroken sequence, freeze them, e-mail the parents."""
+    """Number the drafts of the run in one unbroken sequence, freeze them, e-mail the parents and adults."""
     run = BillingRun.objects.select_for_update(of=("self",)).select_related("period", "caisse").get(pk=run.pk)
     if run.state != RunState.DRAFT:
         raise ValidationError(_("Seule une facturation calculée (brouillon) peut être émise."))
@@ -287,7 +290,11 @@ def billing_run_issue(*, run: BillingRun, actor=None) -> BillingRun:
     drafts = list(
         Invoice.objects.filter(period=period, kind=InvoiceKind.INVOICE, state=InvoiceState.DRAFT)
         .select_related("household")
-        .order_by("household__reference", "household_id")
+        .order_by(  # the households' invoices, then the adults'
+            F("household__reference").asc(nulls_last=True),
+            F("household_id").asc(nulls_last=True),
+            "adult_registration_id",
+        )
     )
     now = timezone.now()
     first = reserve_numbers(caisse=run.caisse, count=len(drafts)) if drafts else 0
@@ -362,6 +369,7 @@ def credit_note_create(
     note = Invoice.objects.create(
         caisse=invoice.caisse,
         household=invoice.household,
+        adult_registration=invoice.adult_registration,
         period=invoice.period,
         kind=InvoiceKind.CREDIT_NOTE,
         state=InvoiceState.ISSUED,
@@ -407,10 +415,18 @@ def credit_note_create(
 
 @transaction.atomic
 def invoices_send_reminders(*, caisse, actor=None, today=None) -> int:
-    """One reminder e-mail per household with unpaid invoices past due; returns how many."""
+    """One reminder e-mail per household, and per adult, with unpaid invoices past due; returns how many."""
     today = today or timezone.localdate()
     invoices = list(Invoice.objects.for_caisse(caisse).past_due(today).select_for_update())
-    households = sorted({invoice.household_id for invoice in invoices})
+    households = sorted({invoice.household_id for invoice in invoices if invoice.household_id})
+    adult_ids = {invoice.adult_registration_id for invoice in invoices if invoice.adult_registration_id}
+    adults = sorted(
+        set(
+            AdultRegistration.objects.filter(pk__in=adult_ids, caisse=caisse).values_list(
+                "user_id", flat=True
+            )
+        )
+    )
     now = timezone.now()
     for invoice in invoices:
         invoice.reminded_at = now
@@ -429,13 +445,15 @@ def invoices_send_reminders(*, caisse, actor=None, today=None) -> int:
     )
 
     def notify():
-        from refectoire.billing.tasks import send_reminder_email
+        from refectoire.billing.tasks import send_adult_reminder_email, send_reminder_email
 
         for household_id in households:
             send_reminder_email.enqueue(caisse.pk, household_id)
+        for user_id in adults:
+            send_adult_reminder_email.enqueue(caisse.pk, user_id)
 
     transaction.on_commit(notify)
-    return len(households)
+    return len(households) + len(adults)
 
 
 __all__ = [

@@ -8,7 +8,9 @@ def send_invoice_emails(invoice_ids: list[int]) -> int:
     from refectoire.billing.notifications import send_invoice_issued
 
     sent = 0
-    for invoice in Invoice.objects.filter(pk__in=invoice_ids).select_related("caisse", "household"):
+    for invoice in Invoice.objects.filter(pk__in=invoice_ids).select_related(
+        "caisse", "household", "adult_registration__user"
+    ):
         sent += send_invoice_issued(invoice)
     return sent
 
@@ -26,6 +28,25 @@ def send_reminder_email(caisse_id: int, household_id: int) -> bool:
         Invoice.objects.for_caisse(caisse).past_due(timezone.localdate()).filter(household=household)
     )
     return send_reminder(caisse=caisse, household=household, invoices=invoices)
+
+
+@task()
+def send_adult_reminder_email(caisse_id: int, user_id: int) -> bool:
+    """The reminder of an adult (restauration adulte): their unpaid invoices past due, every school."""
+    from refectoire.accounts.models import User
+    from refectoire.billing.models import Invoice
+    from refectoire.billing.notifications import send_reminder
+    from refectoire.caisses.models import Caisse
+
+    caisse = Caisse.objects.get(pk=caisse_id)
+    user = User.objects.get(pk=user_id)
+    invoices = list(
+        Invoice.objects.for_caisse(caisse)
+        .past_due(timezone.localdate())
+        .filter(adult_registration__user=user)
+        .order_by("number")
+    )
+    return send_reminder(caisse=caisse, invoices=invoices, recipients=[user.email] if user.email else [])
 
 
 @task()

@@ -48,8 +48,20 @@ class PayfipOperation(TimeStampedModel):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="payfip_operations")
+    # Who pays: a household, or an adult for the invoices of their adult meals (one of the two).
     household = models.ForeignKey(
-        "households.Household", on_delete=models.PROTECT, related_name="payfip_operations"
+        "households.Household",
+        on_delete=models.PROTECT,
+        related_name="payfip_operations",
+        null=True,
+        blank=True,
+    )
+    adult_registration = models.ForeignKey(
+        "adultmeals.AdultRegistration",
+        on_delete=models.PROTECT,
+        related_name="payfip_operations",
+        null=True,
+        blank=True,
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     idop = models.CharField(_("identifiant d'opération"), max_length=64, unique=True)
@@ -73,6 +85,13 @@ class PayfipOperation(TimeStampedModel):
         ordering = ["-created_at"]
         verbose_name = _("opération PayFIP")
         verbose_name_plural = _("opérations PayFIP")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(household__isnull=False, adult_registration__isnull=True)
+                | Q(household__isnull=True, adult_registration__isnull=False),
+                name="payfip_operation_household_or_adult",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.idop} ({self.get_state_display()})"
@@ -111,7 +130,17 @@ class Payment(TimeStampedModel):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="payments")
-    household = models.ForeignKey("households.Household", on_delete=models.PROTECT, related_name="payments")
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.PROTECT, related_name="payments", null=True, blank=True
+    )
+    # The adult who pays the invoices of their adult meals (restauration adulte), when no household.
+    adult_registration = models.ForeignKey(
+        "adultmeals.AdultRegistration",
+        on_delete=models.PROTECT,
+        related_name="payments",
+        null=True,
+        blank=True,
+    )
     method = models.CharField(_("mode de paiement"), max_length=20, choices=PaymentMethod.choices)
     is_refund = models.BooleanField(_("remboursement"), default=False)
     amount = models.DecimalField(_("montant"), max_digits=10, decimal_places=2)
@@ -147,6 +176,12 @@ class Payment(TimeStampedModel):
                 violation_error_message=_(
                     "Le montant d'un paiement est positif, celui d'un remboursement négatif."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(household__isnull=False, adult_registration__isnull=True)
+                | Q(household__isnull=True, adult_registration__isnull=False),
+                name="payment_household_or_adult",
+                violation_error_message=_("Un paiement est celui d'un foyer ou d'un adulte, pas des deux."),
             ),
         ]
 

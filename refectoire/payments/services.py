@@ -96,9 +96,22 @@ def _refdet(invoices: list[Invoice]) -> str:
 
 @transaction.atomic
 def payfip_operation_start(
-    *, caisse, household, invoices: list[Invoice], user, return_url: str, notify_url: str, now=None
+    *,
+    caisse,
+    household=None,
+    adult_registration=None,
+    invoices: list[Invoice],
+    user,
+    return_url: str,
+    notify_url: str,
+    now=None,
 ) -> tuple[PayfipOperation, str]:
-    """Ask PayFIP for an idop for these invoices (oldest first); returns it and where to pay."""
+    """Ask PayFIP for an idop for these invoices (oldest first); returns it and where to pay.
+
+    The payer is a household, or an adult paying the invoices of their adult meals (`adult_registration`).
+    """
+    if (household is None) == (adult_registration is None):
+        raise ValueError("a payment is a household's or an adult's")
     now = now or timezone.now()
     payfip = payfip_settings_for(caisse)
     if payfip is None:
@@ -109,7 +122,12 @@ def payfip_operation_start(
         raise ValidationError(_("La Caisse ne permet de payer qu'une facture à la fois."))
     locked = list(
         Invoice.objects.select_for_update()
-        .filter(pk__in=[invoice.pk for invoice in invoices], household=household, caisse=caisse)
+        .filter(
+            pk__in=[invoice.pk for invoice in invoices],
+            household=household,
+            adult_registration=adult_registration,
+            caisse=caisse,
+        )
         .order_by("issued_at", "number")
     )
     if len(locked) != len(invoices):
@@ -149,7 +167,14 @@ def payfip_operation_start(
         subject=f"{caisse.name} facture {refdet}",
     )
     operation = PayfipOperation.objects.create(
-        caisse=caisse, household=household, user=user, idop=idop, refdet=refdet, amount=amount, email=email
+        caisse=caisse,
+        household=household,
+        adult_registration=adult_registration,
+        user=user,
+        idop=idop,
+        refdet=refdet,
+        amount=amount,
+        email=email,
     )
     OperationInvoice.objects.bulk_create(
         [
@@ -234,6 +259,7 @@ def _record_outcome(*, operation_id: int, outcome, source: str) -> PayfipOperati
                 payment = Payment.objects.create(
                     caisse=operation.caisse,
                     household_id=operation.household_id,
+                    adult_registration_id=operation.adult_registration_id,
                     method=PaymentMethod.PAYFIP,
                     amount=operation.amount,
                     paid_on=timezone.localdate(now),
@@ -290,7 +316,8 @@ def payfip_check_pending(*, older_than: datetime.timedelta = datetime.timedelta(
 def payment_record(
     *,
     caisse,
-    household,
+    household=None,
+    adult_registration=None,
     method: str,
     amount: Decimal,
     paid_on,
@@ -298,22 +325,37 @@ def payment_record(
     invoices=None,
     actor=None,
 ) -> Payment:
-    """A payment received at the counter, settling the given invoices (else the oldest unpaid)."""
+    """A payment received at the counter, settling the given invoices (else the oldest unpaid).
+
+    The payer is a household, or an adult for the invoices of their adult meals (`adult_registration`).
+    """
+    if (household is None) == (adult_registration is None):
+        raise ValueError("a payment is a household's or an adult's")
     if method not in MANUAL_METHODS:
         raise ValidationError({"method": _("Mode de paiement inconnu.")})
     if amount is None or amount <= 0:
         raise ValidationError({"amount": _("Le montant doit être positif.")})
-    if household.caisse_id != caisse.pk:
+    if (household or adult_registration).caisse_id != caisse.pk:
         raise ValidationError(_("Foyer inconnu."))
-    targets = invoices if invoices else payable_invoices(household=household)
+    if invoices:
+        targets = invoices
+    elif household is not None:
+        targets = payable_invoices(household=household)
+    else:
+        targets = list(Invoice.objects.filter(adult_registration=adult_registration).unpaid())
     locked = list(
         Invoice.objects.select_for_update()
-        .filter(pk__in=[invoice.pk for invoice in targets], household=household)
+        .filter(
+            pk__in=[invoice.pk for invoice in targets],
+            household=household,
+            adult_registration=adult_registration,
+        )
         .order_by("issued_at", "number")
     )
     payment = Payment.objects.create(
         caisse=caisse,
         household=household,
+        adult_registration=adult_registration,
         method=method,
         amount=amount,
         paid_on=paid_on,

@@ -370,3 +370,38 @@ def tariffs_csv(*, caisse, school_year) -> str:
             )
         )
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class AdultPriceInForce:
+    """The adult-meal price of the grid in force from `first_day` to `last_day`."""
+
+    first_day: datetime.date
+    last_day: datetime.date
+    unit_price: Decimal
+    reason: str
+
+
+def adult_meal_prices(*, caisse, start: datetime.date, end: datetime.date) -> list[AdultPriceInForce]:
+    """Consecutive spans covering [start, end]: the adult-meal price of each day's school year.
+
+    Strict: a school year without a tariff grid raises NoTariffGrid (the run fails and says why)."""
+    ranges = _year_ranges(caisse, start, end)
+    grids = current_grids(caisse=caisse, school_years=[year for year, _lo, _hi in ranges])
+    spans = []
+    for year, lo, hi in ranges:
+        grid = grids.get(year.pk)
+        if grid is None:
+            raise NoTariffGrid(
+                f"Aucune grille tarifaire pour l'année scolaire {year.label} : "
+                "le prix du repas adulte est inconnu."
+            )
+        spans.append(
+            AdultPriceInForce(
+                first_day=lo,
+                last_day=hi,
+                unit_price=grid.adult_meal_price,
+                reason=f"prix du repas adulte, grille {year.label} (version {grid.version})",
+            )
+        )
+    return spans

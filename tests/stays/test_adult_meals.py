@@ -11,6 +11,7 @@ from refectoire.adultmeals.services import (
     adult_registration_submit,
     adult_registration_validate,
 )
+from tests.billing.factories import SchoolYearFactory
 from tests.factories import UserFactory
 from tests.stays.factories import SchoolFactory
 
@@ -84,6 +85,7 @@ def test_the_caisse_validates_or_rejects_with_a_reason(cde19, agent_cde19):
 
 
 def test_meals_of_the_period_follow_the_weekdays_and_add_the_meals_off_schedule(cde19, cde11, agent_cde19):
+    SchoolYearFactory(caisse=cde19)  # the calendar: school days only inside a school year
     mondays_tuesdays = register(cde19, weekdays="12")
     adult_registration_validate(registration=mondays_tuesdays, actor=agent_cde19)
     from_the_15th = register(cde19, weekdays="5", starts_on=datetime.date(2027, 3, 15))

@@ -69,6 +69,7 @@ def adult_registration_detail(request, registration_uuid, extra_form=None):
             "month_start": start,
             "month_end": end,
             "month_meals": meals,
+            "invoices": registration.invoices.issued().order_by("-number"),
         },
     )
 

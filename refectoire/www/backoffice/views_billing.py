@@ -90,7 +90,9 @@ def run_detail(request, period_uuid):
             "period": period,
             "run": run,
             "totals": billing_services.run_totals(period),
-            "invoices": invoices.select_related("household").order_by("number", "household__reference")[:200],
+            "invoices": invoices.select_related("household", "adult_registration__user").order_by(
+                "number", "household__reference", "adult_registration_id"
+            )[:200],
             "refresh": bool(run and run.state == RunState.COMPUTING),
             "states": RunState,
         },
@@ -157,10 +159,19 @@ def period_export(request, period_uuid, fmt):
 @agent_required
 def invoice_search(request):
     form = InvoiceSearchForm(request.GET or None)
-    invoices = Invoice.objects.for_caisse(request.caisse).issued().select_related("household")
+    invoices = (
+        Invoice.objects.for_caisse(request.caisse)
+        .issued()
+        .select_related("household", "adult_registration__user")
+    )
     if form.is_valid() and form.cleaned_data["q"]:
         q = form.cleaned_data["q"].strip()
-        condition = Q(household__reference__iexact=q) | Q(household__guardians__last_name__icontains=q)
+        condition = (
+            Q(household__reference__iexact=q)
+            | Q(household__guardians__last_name__icontains=q)
+            | Q(adult_registration__user__last_name__icontains=q)
+            | Q(adult_registration__user__username__iexact=q)
+        )
         if q.isdigit():
             condition |= Q(number=int(q))
         invoices = invoices.filter(condition).distinct()
@@ -173,7 +184,9 @@ def invoice_search(request):
 
 def _agent_invoice(request, invoice_uuid) -> Invoice:
     return get_object_or_404(
-        Invoice.objects.for_caisse(request.caisse).select_related("household", "period", "caisse"),
+        Invoice.objects.for_caisse(request.caisse).select_related(
+            "household", "adult_registration__user", "adult_registration__school", "period", "caisse"
+        ),
         uuid=invoice_uuid,
     )
 
@@ -189,7 +202,9 @@ def invoice_detail(request, invoice_uuid):
                 initial={"paid_on": timezone.localdate(), "amount": invoice.amount_due}
             ),
             "payments": Payment.objects.filter(allocations__invoice=invoice).distinct(),
-            "balance": payment_services.household_balance(household=invoice.household),
+            "balance": payment_services.household_balance(household=invoice.household)
+            if invoice.household_id
+            else None,
             "operations": invoice.operations.order_by("-created_at"),
         }
     )
@@ -216,6 +231,7 @@ def payment_create(request, invoice_uuid):
             payment_services.payment_record(
                 caisse=request.caisse,
                 household=invoice.household,
+                adult_registration=invoice.adult_registration,
                 invoices=[invoice],
                 actor=request.user,
                 **form.cleaned_data,
@@ -242,6 +258,10 @@ def payment_cancel(request, payment_uuid):
             _form_error(form, error)
         else:
             messages.success(request, _("Le paiement est annulé."))
+            if payment.household_id is None:
+                return redirect(
+                    "backoffice:adult_registration_detail", registration_uuid=payment.adult_registration.uuid
+                )
             return redirect("backoffice:billing_household", household_uuid=payment.household.uuid)
     return render(request, "backoffice/billing/payment_cancel.html", {"form": form, "payment": payment})
 
@@ -311,7 +331,7 @@ def _past_due(request):
     return (
         Invoice.objects.for_caisse(request.caisse)
         .past_due(timezone.localdate())
-        .select_related("household")
+        .select_related("household", "adult_registration__user")
         .order_by("due_date", "number")
     )
 
@@ -330,7 +350,9 @@ def unpaid_list(request):
 @require_POST
 def unpaid_remind(request):
     count = billing_services.invoices_send_reminders(caisse=request.caisse, actor=request.user)
-    messages.success(request, _("%(count)s relance(s) envoyée(s), une par foyer.") % {"count": count})
+    messages.success(
+        request, _("%(count)s relance(s) envoyée(s), une par foyer ou adulte.") % {"count": count}
+    )
     return redirect("backoffice:billing_unpaid")
 
 

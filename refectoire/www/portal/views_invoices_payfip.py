@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,11 +36,12 @@ def _urls(request):
     )
 
 
-def _start(request, household, invoices):
+def _start(request, household, invoices, adult_registration=None):
     return_url, notify_url = _urls(request)
     operation, url = payfip_operation_start(
         caisse=request.caisse,
         household=household,
+        adult_registration=adult_registration,
         invoices=invoices,
         user=request.user,
         return_url=return_url,
@@ -52,6 +54,14 @@ def _start(request, household, invoices):
     return redirect(url)
 
 
+def _operations(request):
+    """The operations of the user's households, and those of the user's adult meals."""
+    return PayfipOperation.objects.filter(caisse=request.caisse).filter(
+        Q(household__in=Household.objects.for_user(request.user, request.caisse))
+        | Q(adult_registration__user=request.user, adult_registration__caisse=request.caisse)
+    )
+
+
 def operation_is_dummy(caisse) -> bool:
     payfip = payfip_settings_for(caisse)
     return bool(payfip and payfip.backend == PayfipBackend.DUMMY)
@@ -62,13 +72,16 @@ def operation_is_dummy(caisse) -> bool:
 def invoice_pay(request, invoice_uuid):
     """ "Payer la facture": before the opening hour, when it opens; after, off to PayFIP."""
     invoice = get_object_or_404(
-        Invoice.objects.for_user(request.user, request.caisse).select_related("household"), uuid=invoice_uuid
+        Invoice.objects.for_user(request.user, request.caisse).select_related(
+            "household", "adult_registration"
+        ),
+        uuid=invoice_uuid,
     )
     pending = bool(pending_invoice_ids([invoice.pk]))
     payfip = payfip_settings_for(request.caisse)
     if request.method == "POST":
         try:
-            return _start(request, invoice.household, [invoice])
+            return _start(request, invoice.household, [invoice], invoice.adult_registration)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         except payfip_client.PayFiPError as error:
@@ -117,9 +130,7 @@ def payment_return(request):
     """Back from PayFIP: ask PayFIP what happened (never trust the address) and say it."""
     idop = request.GET.get("idop") or request.GET.get("idOp") or request.GET.get("transaction_id") or ""
     operation = get_object_or_404(
-        PayfipOperation.objects.filter(
-            caisse=request.caisse, household__in=Household.objects.for_user(request.user, request.caisse)
-        ),
+        _operations(request),
         idop=idop,
     )
     settled = payfip_operation_settle(
@@ -161,9 +172,7 @@ def dummy_bank(request):
     if not params:
         raise Http404
     operation = get_object_or_404(
-        PayfipOperation.objects.filter(
-            caisse=request.caisse, household__in=Household.objects.for_user(request.user, request.caisse)
-        ),
+        _operations(request),
         idop=params.get("transaction_id", ""),
     )
     if request.method == "POST":

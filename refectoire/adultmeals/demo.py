@@ -1,0 +1,120 @@
+"""Demo: a teacher in cde11 and an ATSEM in cde19 eat at the canteen (restauration adulte).
+
+Their registrations are validated by the Caisse's agent from the rentrée 2026, with a few meals
+off-schedule; the billing demo (which runs before this app's) seeds them first through
+`seed_registrations`, so that the first billing period gives them their invoices too.
+"""
+
+import datetime
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+
+from refectoire.adultmeals.enums import AdultRole, Employer, RegistrationState
+from refectoire.adultmeals.models import AdultExtraMeal, AdultRegistration, AdultRegistrationEvent
+from refectoire.caisses.demo import DEMO_PASSWORD
+from refectoire.caisses.models import AgentRole, Caisse
+
+# caisse, username, e-mail, civility, first name, last name, role, employer, weekdays, meals off-schedule
+ADULTS = [
+    (
+        "cde11",
+        "E11-PROFS",
+        "sophie.garnier@demo.refectoire.fr",
+        "mme",
+        "Sophie",
+        "Garnier",
+        AdultRole.TEACHER,
+        Employer.NATIONAL_EDUCATION,
+        "124",
+        [(datetime.date(2026, 9, 18), 1), (datetime.date(2026, 10, 9), 2)],
+    ),
+    (
+        "cde19",
+        "E19-ATSEM",
+        "nadia.roux@demo.refectoire.fr",
+        "mme",
+        "Nadia",
+        "Roux",
+        AdultRole.ATSEM,
+        Employer.CITY,
+        "1245",
+        [(datetime.date(2026, 9, 23), 1)],
+    ),
+]
+STARTS_ON = datetime.date(2026, 9, 1)
+
+
+def seed_registrations(*, caisse) -> list[AdultRegistration]:
+    """The demo adults of `caisse`, registered to its first school and validated (idempotent)."""
+    User = get_user_model()
+    school = caisse.schools.order_by("code").first()
+    agent = AgentRole.objects.filter(caisse=caisse).select_related("user").order_by("pk").first()
+    if school is None:
+        return []
+    made = []
+    for slug, username, email, civility, first, last, role, employer, weekdays, extras in ADULTS:
+        if slug != caisse.slug:
+            continue
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(
+                username=username,
+                email=email,
+                civility=civility,
+                first_name=first,
+                last_name=last,
+                birth_date=datetime.date(1982, 2, 11),
+                street_number="8",
+                street_name="rue Saint-Maur" if slug == "cde11" else "rue de Crimée",
+                postcode="75011" if slug == "cde11" else "75019",
+                city="Paris",
+                country="France",
+                signup_caisse=caisse,
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            EmailAddress.objects.get_or_create(
+                user=user, email=email, defaults={"verified": True, "primary": True}
+            )
+        registration = AdultRegistration.objects.filter(caisse=caisse, user=user).first()
+        if registration is None:
+            registration = AdultRegistration.objects.create(
+                caisse=caisse,
+                user=user,
+                school=school,
+                role=role,
+                employer=employer,
+                weekdays="".join(day for day in weekdays if day in school.weekdays),
+                starts_on=STARTS_ON,
+                state=RegistrationState.VALIDATED,
+                decided_at=datetime.datetime(2026, 8, 28, 10, tzinfo=datetime.UTC),
+                decided_by=agent.user if agent else None,
+            )
+            AdultRegistrationEvent.objects.create(
+                registration=registration, actor=user, to_state=RegistrationState.SUBMITTED
+            )
+            AdultRegistrationEvent.objects.create(
+                registration=registration,
+                actor=agent.user if agent else None,
+                from_state=RegistrationState.SUBMITTED,
+                to_state=RegistrationState.VALIDATED,
+                message="Inscription validée.",
+            )
+            for day, count in extras:
+                AdultExtraMeal.objects.get_or_create(
+                    registration=registration,
+                    day=day,
+                    defaults={"count": count, "recorded_by": agent.user if agent else None},
+                )
+        made.append(registration)
+    return made
+
+
+def seed(*, stdout):
+    for caisse in Caisse.objects.filter(slug__in={adult[0] for adult in ADULTS}):
+        for registration in seed_registrations(caisse=caisse):
+            stdout.write(
+                f"  /{caisse.slug}/  Restauration adulte  {registration.user.username}  "
+                f"ou  {registration.user.email}"
+            )

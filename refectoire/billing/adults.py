@@ -1,0 +1,106 @@
+"""Adult meals (restauration adulte) in the billing run: one invoice per (period, registration).
+
+After the households' chunks, the run bills the registrations of the Caisse validated and
+overlapping the period: the scheduled meals (days the school serves ∩ the weekdays chosen ∩ the
+registration's dates ∩ the period) and the meals agents recorded off-schedule, each at the
+grid's adult price of the day's school year. Drafts are replaced chunk by chunk, one transaction
+each, exactly as the households' (restartable); issuing numbers them with the households' in the
+Caisse's one sequence (`services.billing_run_issue`).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from refectoire.billing import inputs
+from refectoire.billing.engine import LineDraft, compute_adult_lines, invoice_total
+from refectoire.billing.enums import InvoiceKind, InvoiceState, LineKind
+from refectoire.billing.models import Invoice, InvoiceLine
+
+DEFAULT_CHUNK_SIZE = 1000
+
+
+def billing_run_compute_adults(*, caisse, period, chunk_size: int = DEFAULT_CHUNK_SIZE) -> int:
+    """Replace the adults' draft invoices of `period`; returns how many registrations were looked at.
+
+    The registrations looked at are those with meals in the period and those that had a draft
+    (a registration no longer billable loses its draft). Prices are read once, only if a
+    registration has meals: a Caisse without adults needs no adult price.
+    """
+    start, end = period.start_date, period.end_date
+    ids = set(inputs.load_adult_registration_ids(caisse=caisse, start=start, end=end))
+    ids |= set(
+        Invoice.objects.filter(
+            period=period,
+            adult_registration__isnull=False,
+            kind=InvoiceKind.INVOICE,
+            state=InvoiceState.DRAFT,
+        ).values_list("adult_registration_id", flat=True)
+    )
+    registration_ids = sorted(ids)
+    prices = None
+    for index in range(0, len(registration_ids), chunk_size):
+        chunk = registration_ids[index : index + chunk_size]
+        scheduled, extras, labels = inputs.load_adult_meals(
+            caisse=caisse, start=start, end=end, registration_ids=chunk
+        )
+        if (scheduled or extras) and prices is None:
+            prices = inputs.load_adult_prices(caisse=caisse, start=start, end=end)
+        lines = compute_adult_lines(scheduled=scheduled, extras=extras, prices=prices or [], labels=labels)
+        _write_adult_chunk(caisse=caisse, period=period, registration_ids=chunk, lines=lines)
+    return len(registration_ids)
+
+
+@transaction.atomic
+def _write_adult_chunk(*, caisse, period, registration_ids, lines: dict[int, list[LineDraft]]) -> None:
+    """Replace the drafts of these registrations by the lines computed (one transaction)."""
+    drafts = Invoice.objects.filter(
+        period=period,
+        adult_registration_id__in=registration_ids,
+        kind=InvoiceKind.INVOICE,
+        state=InvoiceState.DRAFT,
+    )
+    InvoiceLine.objects.filter(invoice__in=drafts).delete()
+    drafts._raw_delete(drafts.db)
+    invoices = Invoice.objects.bulk_create(
+        [
+            Invoice(
+                caisse=caisse,
+                adult_registration_id=registration_id,
+                period=period,
+                kind=InvoiceKind.INVOICE,
+                state=InvoiceState.DRAFT,
+                label=period.label,
+                total=invoice_total(lines[registration_id]),
+                due_date=period.due_date,
+                payment_opens_at=period.payment_opens_at,
+            )
+            for registration_id in registration_ids
+            if lines.get(registration_id)
+        ]
+    )
+    if invoices and invoices[0].pk is None:  # a backend that returns no primary key on bulk insert
+        by_registration = dict(
+            Invoice.objects.filter(
+                period=period, adult_registration_id__in=registration_ids, state=InvoiceState.DRAFT
+            ).values_list("adult_registration_id", "pk")
+        )
+        for invoice in invoices:
+            invoice.pk = by_registration[invoice.adult_registration_id]
+    InvoiceLine.objects.bulk_create(
+        [
+            InvoiceLine(
+                invoice_id=invoice.pk,
+                position=position,
+                kind=LineKind.ADULT_MEALS,
+                label=line.label[:200],
+                meals=line.meals,
+                unit_price=line.unit_price,
+                amount=line.amount,
+                days=[day.isoformat() for day in line.days],
+                reason=line.reason[:300],
+            )
+            for invoice in invoices
+            for position, line in enumerate(lines[invoice.adult_registration_id])
+        ]
+    )
