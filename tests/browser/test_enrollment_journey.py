@@ -46,19 +46,12 @@ def test_a_child_in_shared_custody_is_enrolled_by_both_parents_and_served_once_a
 
     from refectoire.enrollment.models import ChildLink, Enrollment
     from refectoire.enrollment.selectors import meal_days
-    from refectoire.schools.services import school_year_create
+    from tests.enrollment.conftest import open_school_year
     from tests.enrollment.factories import family
     from tests.schools.factories import SchoolFactory
 
     today = timezone.localdate()
-    school_year_create(
-        caisse=cde11,
-        label=f"{today.year}-{today.year + 1}",
-        first_day=today - datetime.timedelta(days=40),
-        last_day=today + datetime.timedelta(days=200),
-        enrollment_opens_on=today - datetime.timedelta(days=100),
-        enrollment_closes_on=today + datetime.timedelta(days=100),
-    )
+    open_school_year(cde11)
     SchoolFactory(caisse=cde11, code="0751234A", name="École élémentaire Keller")
     household_a, (child_a,) = family(cde11, parent_a)
     household_b, (child_b,) = family(cde11, parent_b)
@@ -96,21 +89,11 @@ def test_a_child_in_shared_custody_is_enrolled_by_both_parents_and_served_once_a
 
 
 def open_enrollment_form(page, live_server, cde11, parent):
-    from django.utils import timezone
-
-    from refectoire.schools.services import school_year_create
+    from tests.enrollment.conftest import open_school_year
     from tests.enrollment.factories import family
     from tests.schools.factories import SchoolFactory
 
-    today = timezone.localdate()
-    school_year_create(
-        caisse=cde11,
-        label=f"{today.year}-{today.year + 1}",
-        first_day=today - datetime.timedelta(days=40),
-        last_day=today + datetime.timedelta(days=200),
-        enrollment_opens_on=today - datetime.timedelta(days=100),
-        enrollment_closes_on=today + datetime.timedelta(days=100),
-    )
+    open_school_year(cde11)
     SchoolFactory(caisse=cde11, code="0751234A", name="École élémentaire Keller")
     SchoolFactory(caisse=cde11, code="0755678B", name="École maternelle Belleville", weekdays="1245")
     family(cde11, parent)

@@ -8,18 +8,11 @@ import pytest
 from refectoire.enrollment.models import Enrollment
 from refectoire.enrollment.services import enrollment_create
 from tests.enrollment.factories import family
-from tests.schools.factories import SchoolFactory
 
 pytestmark = pytest.mark.django_db
 DAYS_OFFERED = (
     "Choisissez parmi les jours proposés : du lundi au vendredi, les jours où la cantine est servie."
 )
-
-
-@pytest.fixture
-def belleville(cde11):
-    """A nursery school whose canteen is closed on Wednesdays."""
-    return SchoolFactory(caisse=cde11, name="École maternelle Belleville", weekdays="1245")
 
 
 def form_url(curl, cde11, child, year):
