@@ -210,11 +210,12 @@ MFA_TOTP_ISSUER = "Réfectoire"
 AGENT_MFA = envchoice("REFECTOIRE_AGENT_MFA", "optional", {"optional", "required"})
 
 
-def _oidc_app(provider_id: str, name: str, prefix: str) -> dict | None:
+def _oidc_app(provider_id: str, name: str, prefix: str, acr_values: str = "") -> dict | None:
     """An OpenID Connect provider configured by REFECTOIRE_OIDC_<PREFIX>_* variables."""
     issuer = envstr(f"REFECTOIRE_OIDC_{prefix}_ISSUER", "")
     if not issuer:
         return None
+    acr_values = envstr(f"REFECTOIRE_OIDC_{prefix}_ACR_VALUES", acr_values)
     return {
         "provider_id": provider_id,
         "name": name,
@@ -224,11 +225,7 @@ def _oidc_app(provider_id: str, name: str, prefix: str) -> dict | None:
             "server_url": issuer,
             "token_auth_method": envstr(f"REFECTOIRE_OIDC_{prefix}_TOKEN_AUTH_METHOD", "client_secret_post"),
             "scope": envlist(f"REFECTOIRE_OIDC_{prefix}_SCOPES", ["openid", "email", "profile"]),
-            "auth_params": (
-                {"acr_values": envstr(f"REFECTOIRE_OIDC_{prefix}_ACR_VALUES", "")}
-                if envstr(f"REFECTOIRE_OIDC_{prefix}_ACR_VALUES", "")
-                else {}
-            ),
+            "auth_params": {"acr_values": acr_values} if acr_values else {},
         },
     }
 
@@ -237,11 +234,19 @@ OIDC_APPS = [
     app
     for app in (
         _oidc_app("monparis", "Mon Paris", "MONPARIS"),
-        _oidc_app("franceconnect", "FranceConnect", "FRANCECONNECT"),
+        # FranceConnect's authorization request asks for the eIDAS level: "eidas1" (low).
+        _oidc_app("franceconnect", "FranceConnect", "FRANCECONNECT", acr_values="eidas1"),
     )
     if app
 ]
-SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": OIDC_APPS, "OAUTH_PKCE_ENABLED": True}}
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "APPS": OIDC_APPS,
+        "OAUTH_PKCE_ENABLED": True,
+        # allauth's provider plus the nonce FranceConnect requires (sent, then checked in the ID token).
+        "provider_class": "refectoire.accounts.oidc.OpenIDConnectProvider",
+    }
+}
 
 # Background work: django-tasks, database backend, run by `manage.py db_worker`.
 TASKS = {

@@ -52,6 +52,7 @@ class IdentityFieldsMixin(forms.Form):
     country = forms.CharField(label=_("Pays"), max_length=100, initial="France")
     mobile_phone = forms.CharField(
         label=_("Téléphone portable"),
+        help_text=_("Pour faciliter vos échanges avec la Caisse des écoles."),
         max_length=20,
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),

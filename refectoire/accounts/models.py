@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from refectoire.accounts.enums import Civility
+from refectoire.core.models import PostalAddressMixin
 
 
-class User(AbstractUser):
+class User(PostalAddressMixin, AbstractUser):
     """A person: one account for every Caisse. `username` is the generated identifier (G4V-RNG6P).
 
     `last_name` is the "nom d'usage"; `birth_name` the "nom de famille" when it differs.
@@ -46,23 +47,6 @@ class User(AbstractUser):
     def display_name(self) -> str:
         parts = [self.get_civility_display(), self.first_name, self.last_name.upper()]
         return " ".join(part for part in parts if part)
-
-    @property
-    def address_lines(self) -> list[str]:
-        first = " ".join(part for part in [self.street_number, self.street_name] if part)
-        extra = ", ".join(
-            part
-            for part in [
-                f"Bâtiment {self.building}" if self.building else "",
-                f"Appartement {self.apartment}" if self.apartment else "",
-                self.address_complement,
-            ]
-            if part
-        )
-        town = " ".join(part for part in [self.postcode, self.city] if part)
-        return [
-            line for line in [first, extra, town, self.country if self.country != "France" else ""] if line
-        ]
 
 
 class CguAcceptance(models.Model):

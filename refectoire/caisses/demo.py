@@ -81,7 +81,10 @@ CAISSES = [
         "postal_address": "5-7 place Armand Carrel, 75019 Paris",
         "welcome_text": (
             "Dédié à la restauration scolaire du 19ème arrondissement et aux séjours de vacances de la Caisse "
-            "des écoles."
+            "des écoles.\n\n"
+            "Pour tous les autres services scolaires et périscolaires (crèche, halte-garderie, centre de "
+            "loisirs, étude, conservatoire, atelier beaux-arts, etc.), rendez-vous sur le portail "
+            "Facil'familles de la Ville de Paris."
         ),
         "news": [
             (

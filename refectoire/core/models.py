@@ -10,6 +10,28 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class PostalAddressMixin:
+    """`address_lines` of a model with the address fields of the guide's « ADRESSE » block
+    (street_number, street_name, building, apartment, address_complement, postcode, city, country)."""
+
+    @property
+    def address_lines(self) -> list[str]:
+        first = " ".join(part for part in [self.street_number, self.street_name] if part)
+        extra = ", ".join(
+            part
+            for part in [
+                _("Bâtiment %(building)s") % {"building": self.building} if self.building else "",
+                _("Appartement %(apartment)s") % {"apartment": self.apartment} if self.apartment else "",
+                self.address_complement,
+            ]
+            if part
+        )
+        town = " ".join(part for part in [self.postcode, self.city] if part)
+        return [
+            line for line in [first, extra, town, self.country if self.country != "France" else ""] if line
+        ]
+
+
 class OutboxEmail(models.Model):
     """A message delivered to the demo outbox (/dev/outbox/) instead of an SMTP server."""
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from refectoire.accounts.enums import Civility
-from refectoire.core.models import TimeStampedModel
+from refectoire.core.models import PostalAddressMixin, TimeStampedModel
 from refectoire.households.enums import (
     BenefitsRegime,
     ChangeKind,
@@ -94,7 +94,7 @@ class PersonFields(models.Model):
         return f"{self.first_name} {self.last_name.upper()}".strip()
 
 
-class Guardian(PersonFields, TimeStampedModel):
+class Guardian(PostalAddressMixin, PersonFields, TimeStampedModel):
     """A representative of the household: the account holder or the co-representative."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -149,23 +149,6 @@ class Guardian(PersonFields, TimeStampedModel):
     def is_complete(self) -> bool:
         """Every field marked * in "Ajouter à mon entourage" is filled: the avatar shows."""
         return all(getattr(self, name) for name in self.REQUIRED_FIELDS)
-
-    @property
-    def address_lines(self) -> list[str]:
-        first = " ".join(part for part in [self.street_number, self.street_name] if part)
-        extra = ", ".join(
-            part
-            for part in [
-                f"Bâtiment {self.building}" if self.building else "",
-                f"Appartement {self.apartment}" if self.apartment else "",
-                self.address_complement,
-            ]
-            if part
-        )
-        town = " ".join(part for part in [self.postcode, self.city] if part)
-        return [
-            line for line in [first, extra, town, self.country if self.country != "France" else ""] if line
-        ]
 
 
 class Child(PersonFields, TimeStampedModel):

@@ -9,6 +9,7 @@ from allauth.socialaccount.models import SocialAccount
 
 from refectoire.accounts.models import User
 from tests.accounts.conftest import page, path_of
+from tests.fakes.oidc import use_providers
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +19,7 @@ FRANCECONNECT_BUTTON = "S’identifier avec"
 
 @pytest.fixture
 def monparis(settings, oidc_provider):
-    settings.SOCIALACCOUNT_PROVIDERS = {
-        "openid_connect": {
-            "APPS": [oidc_provider.app_settings("monparis", "Mon Paris")],
-            "OAUTH_PKCE_ENABLED": True,
-        }
-    }
+    use_providers(settings, oidc_provider.app_settings("monparis", "Mon Paris"))
     return oidc_provider
 
 
@@ -40,31 +36,22 @@ def provider_login(client, caisse, provider_id="monparis"):
 
 
 def test_welcome_page_offers_mon_paris_only_when_configured(client, settings, cde11, oidc_provider):
-    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": [], "OAUTH_PKCE_ENABLED": True}}
+    use_providers(settings)
     content = page(client.get("/cde11/"))
     assert "Me connecter avec Mon Paris" not in content
     assert FRANCECONNECT_BUTTON not in content
-    settings.SOCIALACCOUNT_PROVIDERS = {
-        "openid_connect": {
-            "APPS": [oidc_provider.app_settings("monparis", "Mon Paris")],
-            "OAUTH_PKCE_ENABLED": True,
-        }
-    }
+    use_providers(settings, oidc_provider.app_settings("monparis", "Mon Paris"))
     content = page(client.get("/cde11/"))
     assert "Me connecter avec Mon Paris" in content
     assert FRANCECONNECT_BUTTON not in content
 
 
 def test_welcome_page_shows_the_franceconnect_button_when_configured(client, settings, cde11, oidc_provider):
-    settings.SOCIALACCOUNT_PROVIDERS = {
-        "openid_connect": {
-            "APPS": [
-                oidc_provider.app_settings("monparis", "Mon Paris"),
-                oidc_provider.app_settings("franceconnect", "FranceConnect"),
-            ],
-            "OAUTH_PKCE_ENABLED": True,
-        }
-    }
+    use_providers(
+        settings,
+        oidc_provider.app_settings("monparis", "Mon Paris"),
+        oidc_provider.app_settings("franceconnect", "FranceConnect"),
+    )
     response = client.get("/cde11/")
     content = page(response)
     assert "Me connecter avec Mon Paris" in content
@@ -144,7 +131,7 @@ def test_a_provider_that_refuses_the_code_leaves_no_account_and_says_so_in_frenc
 ):
     app = oidc_provider.app_settings("monparis", "Mon Paris")
     app["secret"] = "not-the-secret"
-    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": [app], "OAUTH_PKCE_ENABLED": True}}
+    use_providers(settings, app)
     _, response = provider_login(client, cde11)
     assert response["Location"] == "/cde11/compte/login/"
     content = page(client.get(response["Location"]))
@@ -159,3 +146,91 @@ def test_a_provider_email_not_verified_by_the_provider_is_never_linked_to_an_exi
     provider_login(client, cde11)
     assert not SocialAccount.objects.filter(user=parent_a).exists()
     assert client.get(curl(cde11, "portal:dashboard")).status_code == 302
+
+
+# The nonce (FranceConnect requires it; allauth's provider does not send it by itself) ----------
+
+
+def test_the_authorization_request_carries_a_fresh_nonce_that_the_id_token_returns(
+    client, monparis, cde11, curl
+):
+    monparis.require_nonce = True
+    authorize, response = provider_login(client, cde11)
+    assert response["Location"] == curl(cde11, "portal:dashboard")
+    first = monparis.authorize_requests[0]["nonce"]
+    assert len(first) >= 32
+    client.post(curl(cde11, "account_logout"))
+    provider_login(client, cde11)
+    assert monparis.authorize_requests[1]["nonce"] != first
+    assert User.objects.count() == 1
+
+
+def test_a_provider_that_requires_the_nonce_accepts_our_authorization_request(client, monparis, cde11):
+    monparis.require_nonce = True
+    authorize, _ = provider_login(client, cde11)
+    assert "nonce=" in authorize
+    assert requests.get(authorize, allow_redirects=False, timeout=10).status_code == 302
+    # Without it, the same provider refuses (what FranceConnect does).
+    without = re.sub(r"([?&])nonce=[^&]*&?", r"\1", authorize)
+    assert requests.get(without, allow_redirects=False, timeout=10).status_code == 400
+
+
+@pytest.mark.parametrize("returned_nonce", ["not-the-nonce-we-sent", None])
+def test_an_id_token_without_our_nonce_logs_nobody_in(client, monparis, cde11, curl, returned_nonce):
+    monparis.id_token_nonce = returned_nonce
+    _, response = provider_login(client, cde11)
+    assert response["Location"] == "/cde11/compte/login/"
+    content = page(client.get(response["Location"]))
+    assert "La connexion avec le fournisseur d'identité a échoué. Réessayez plus tard." in content
+    assert not User.objects.exists()
+    assert not SocialAccount.objects.exists()
+    assert client.get(curl(cde11, "portal:dashboard")).status_code == 302
+
+
+def test_an_id_token_issued_for_another_login_is_refused(client, monparis, cde11):
+    """A replay: the ID token carries the nonce of an earlier authorization request of this session."""
+    first_authorize = client.post("/cde11/compte/oidc/monparis/login/?process=login")["Location"]
+    earlier_nonce = re.search(r"[?&]nonce=([^&]+)", first_authorize).group(1)
+    monparis.id_token_nonce = requests.utils.unquote(earlier_nonce)
+    _, response = provider_login(client, cde11)
+    assert response["Location"] == "/cde11/compte/login/"
+    assert not User.objects.exists()
+
+
+def test_a_nonce_given_in_the_query_string_never_replaces_ours(client, monparis, cde11):
+    response = client.post(
+        "/cde11/compte/oidc/monparis/login/?process=login&auth_params=nonce%3Dchosen-by-someone"
+    )
+    assert response.status_code == 302
+    assert "nonce=chosen-by-someone" not in response["Location"]
+    assert re.search(r"[?&]nonce=[A-Za-z0-9_-]{32,}", response["Location"])
+
+
+def test_franceconnect_is_asked_for_eidas1_unless_the_environment_says_otherwise(monkeypatch):
+    from refectoire.settings import _oidc_app
+
+    monkeypatch.setenv(
+        "REFECTOIRE_OIDC_FRANCECONNECT_ISSUER", "https://fcp-low.integ01.dev-franceconnect.fr/api/v2"
+    )
+    monkeypatch.setenv("REFECTOIRE_OIDC_FRANCECONNECT_CLIENT_ID", "cde11")
+    monkeypatch.setenv("REFECTOIRE_OIDC_FRANCECONNECT_SECRET", "s3cret")
+    assert _oidc_app("franceconnect", "FranceConnect", "FRANCECONNECT", acr_values="eidas1")["settings"][
+        "auth_params"
+    ] == {"acr_values": "eidas1"}
+    monkeypatch.setenv("REFECTOIRE_OIDC_FRANCECONNECT_ACR_VALUES", "eidas2")
+    assert _oidc_app("franceconnect", "FranceConnect", "FRANCECONNECT", acr_values="eidas1")["settings"][
+        "auth_params"
+    ] == {"acr_values": "eidas2"}
+
+
+def test_the_franceconnect_login_sends_the_acr_values_and_the_nonce(client, settings, oidc_provider, cde11):
+    app = oidc_provider.app_settings("franceconnect", "FranceConnect")
+    app["settings"]["auth_params"] = {"acr_values": "eidas1"}
+    use_providers(settings, app)
+    oidc_provider.require_nonce = True
+    _, response = provider_login(client, cde11, "franceconnect")
+    sent = oidc_provider.authorize_requests[0]
+    assert sent["acr_values"] == "eidas1"
+    assert sent["nonce"]
+    assert response.status_code == 302
+    assert User.objects.count() == 1

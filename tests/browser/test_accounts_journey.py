@@ -191,15 +191,12 @@ def test_a_parent_logs_in_with_mon_paris_and_franceconnect_is_offered(
     cde11,
 ):
     """The provider buttons pass axe; the browser follows the redirects (CSP form-action included)."""
-    settings.SOCIALACCOUNT_PROVIDERS = {
-        "openid_connect": {
-            "APPS": [
-                oidc_provider.app_settings("monparis", "Mon Paris"),
-                oidc_provider.app_settings("franceconnect", "FranceConnect"),
-            ],
-            "OAUTH_PKCE_ENABLED": True,
-        }
-    }
+    oidc_provider.require_nonce = True
+    oidc.use_providers(
+        settings,
+        oidc_provider.app_settings("monparis", "Mon Paris"),
+        oidc_provider.app_settings("franceconnect", "FranceConnect"),
+    )
     page.goto(f"{live_server.url}/cde11/")
     expect(main(page).get_by_role("button", name="S’identifier avec FranceConnect")).to_be_visible()
     check_page(page)
@@ -209,6 +206,7 @@ def test_a_parent_logs_in_with_mon_paris_and_franceconnect_is_offered(
     expect(main(page).get_by_text("29/02/1984")).to_be_visible()
     check_page(page)
     assert oidc_provider.token_requests[0]["code_verifier"]
+    assert oidc_provider.authorize_requests[0]["nonce"]
 
 
 def test_an_agent_sets_up_two_factor_authentication_before_the_back_office(

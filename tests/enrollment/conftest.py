@@ -51,8 +51,7 @@ def periods_2026(cde11, year_2026):
     ]
 
 
-@pytest.fixture
-def current_year(cde11):
+def open_school_year(caisse):
     """A school year around today, its enrollment campaign open."""
     from django.utils import timezone
 
@@ -60,13 +59,24 @@ def current_year(cde11):
 
     today = timezone.localdate()
     return school_year_create(
-        caisse=cde11,
+        caisse=caisse,
         label=f"{today.year}-{today.year + 1}",
         first_day=today - datetime.timedelta(days=40),
         last_day=today + datetime.timedelta(days=200),
         enrollment_opens_on=today - datetime.timedelta(days=100),
         enrollment_closes_on=today + datetime.timedelta(days=100),
     )
+
+
+@pytest.fixture
+def current_year(cde11):
+    return open_school_year(cde11)
+
+
+@pytest.fixture
+def belleville(cde11):
+    """A nursery school whose canteen is closed on Wednesdays."""
+    return SchoolFactory(caisse=cde11, name="École maternelle Belleville", weekdays="1245")
 
 
 def pdf_bytes():

@@ -13,14 +13,8 @@ from refectoire.enrollment.services import enrollment_create
 from refectoire.households.enums import HouseholdState
 from tests.enrollment.conftest import pdf_bytes
 from tests.enrollment.factories import family
-from tests.schools.factories import SchoolFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def belleville(cde11):
-    return SchoolFactory(caisse=cde11, name="École maternelle Belleville", weekdays="1245")
 
 
 def form_url(curl, cde11, child, year):

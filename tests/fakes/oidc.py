@@ -8,6 +8,10 @@ Fixture `oidc_provider`: the running provider. Set `oidc_provider.claims` to the
 "log in" at the provider, then use `oidc_provider.app_settings("monparis", "Mon Paris")` as an entry
 of SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"] (the same shape as settings._oidc_app builds).
 `authorize_requests` and `token_requests` keep what our site sent, for assertions.
+
+As FranceConnect does, `require_nonce = True` refuses an authorization request without a `nonce`
+(400). `id_token_nonce` makes the ID token carry another nonce than the one received (a replayed or
+forged token): a string replaces it, `None` leaves it out; the default returns the one received.
 """
 
 import base64
@@ -23,6 +27,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+
+RECEIVED = object()  # id_token_nonce: return the nonce of the authorization request
 
 
 class FakeOIDCProvider:
@@ -45,6 +51,8 @@ class FakeOIDCProvider:
         self.authorize_requests: list[dict] = []
         self.token_requests: list[dict] = []
         self.lock = threading.Lock()
+        self.require_nonce = False
+        self.id_token_nonce = RECEIVED
         provider = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -111,6 +119,8 @@ class FakeOIDCProvider:
             return 400, {}, b"unknown client or response type"
         if "openid" not in query.get("scope", "").split():
             return 400, {}, b"scope openid missing"
+        if self.require_nonce and not query.get("nonce"):
+            return 400, {}, b"nonce missing"
         code = secrets.token_urlsafe(16)
         with self.lock:
             self.codes[code] = {
@@ -157,8 +167,9 @@ class FakeOIDCProvider:
             "exp": now + 300,
             **grant["claims"],
         }
-        if grant["nonce"]:
-            id_claims["nonce"] = grant["nonce"]
+        nonce = grant["nonce"] if self.id_token_nonce is RECEIVED else self.id_token_nonce
+        if nonce:
+            id_claims["nonce"] = nonce
         id_token = jwt.encode(id_claims, self.private_key, algorithm="RS256", headers={"kid": self.key_id})
         access_token = secrets.token_urlsafe(24)
         with self.lock:
@@ -211,3 +222,11 @@ def oidc_provider():
     provider = FakeOIDCProvider().start()
     yield provider
     provider.stop()
+
+
+def use_providers(settings, *apps):
+    """Our site offers exactly `apps` (from `app_settings`), keeping the rest of the setting as
+    settings.py builds it: our provider class (the nonce) and PKCE."""
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {**settings.SOCIALACCOUNT_PROVIDERS["openid_connect"], "APPS": list(apps)}
+    }

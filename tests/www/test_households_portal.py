@@ -203,9 +203,13 @@ def test_the_validated_family_sees_ma_famille_and_the_tiles(client, cde11, paren
             assert label in page, (name, label)
     page = client.get(curl(cde11, "portal:family")).content.decode()
     assert "Elie" in page and "Hikari" in page and "Ajouter un membre" in page
-    coming = client.get(curl(cde11, "portal:coming_soon", feature="factures"))
-    assert coming.status_code == 200 and "Bientôt disponible" in coming.content.decode()
-    assert client.get(curl(cde11, "portal:coming_soon", feature="inconnu")).status_code == 404
+    # Every tile leads to its page: none is left "bientôt disponible".
+    tiles = client.get(curl(cde11, "portal:dashboard")).context["tiles"]
+    assert len(tiles) == 10
+    for tile in tiles:
+        assert tile.url.startswith("/cde11/"), tile
+        assert client.get(tile.url).status_code == 200, tile
+    assert "Bientôt disponible" not in page
 
 
 def test_tiles_are_not_shown_before_validation(client, cde11, parent_a, curl):

@@ -24,6 +24,12 @@ class CaisseProfileForm(forms.ModelForm):
             "postal_address": forms.Textarea(attrs={"rows": 3}),
             "welcome_text": forms.Textarea(attrs={"rows": 5}),
         }
+        help_texts = {
+            "welcome_text": _(
+                "Texte brut de la page d'accueil : une ligne vide sépare deux paragraphes ; une adresse web "
+                "(https://…), par exemple celle du portail des autres services de la ville, devient un lien."
+            ),
+        }
 
 
 class CguForm(forms.Form):

@@ -26,14 +26,41 @@ class WeekdaysField(forms.MultipleChoiceField):
     def __init__(self, **kwargs):
         kwargs.setdefault("choices", SCHOOL_WEEK)
         kwargs.setdefault("label", _("Indiquez les jours de présence de votre enfant"))
-        kwargs.setdefault("error_messages", {"required": _("Indiquez au moins un jour de présence.")})
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": _("Indiquez au moins un jour de présence."),
+                "invalid_choice": _(
+                    "Choisissez parmi les jours proposés : du lundi au vendredi, les jours où la cantine est servie."
+                ),
+            },
+        )
         super().__init__(**kwargs)
+
+
+def served_days(school) -> list[tuple[str, str]]:
+    """The choices of a weekdays field for `school`: the school days, Monday to Friday, it serves."""
+    return [(value, label) for value, label in SCHOOL_WEEK if value in school.weekdays]
+
+
+class SchoolSelect(forms.Select):
+    """Each school carries the days its canteen serves (`data-weekdays="1245"`), for the checkboxes
+    of static/js/school-weekdays.js to follow the chosen school. Without JavaScript, the form's
+    check says which days a school does not serve."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        school = getattr(value, "instance", None)
+        if school is not None:
+            option["attrs"]["data-weekdays"] = "".join(d for d in school.weekdays if d in "12345")
+        return option
 
 
 class EnrollmentForm(forms.Form):
     school = forms.ModelChoiceField(
         label=_("Le lieu d'inscription de votre enfant"),
         queryset=School.objects.none(),
+        widget=SchoolSelect(attrs={"data-school-weekdays": "weekdays"}),
         empty_label=_("Choisissez un établissement"),
         error_messages={"required": _("Choisissez le lieu d'inscription de votre enfant.")},
     )
@@ -109,6 +136,11 @@ class RhythmChangeForm(forms.Form):
     reason = forms.CharField(
         label=_("Motif (facultatif)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the days the child's school serves are offered.
+        self.fields["weekdays"].choices = served_days(school)
 
 
 class CancelForm(forms.Form):

@@ -26,5 +26,4 @@ urlpatterns = [
     path("ma-famille/", views.family, name="family"),
     path("ma-famille/ajouter/<slug:kind>/", views.member_add, name="family_member_add"),
     path("ma-famille/documents/<uuid:document_uuid>/", views.family_document, name="family_document"),
-    path("bientot-disponible/<slug:feature>/", views.coming_soon, name="coming_soon"),
 ]

@@ -303,7 +303,9 @@ def _ics_escape(text: str) -> str:
 def rhythm_change(request, enrollment_uuid):
     """ "Changer le rythme": the new weekdays, validated by an agent, from the next billing period."""
     enrollment = _enrollment(request, enrollment_uuid)
-    form = RhythmChangeForm(request.POST or None, initial={"weekdays": list(enrollment.weekdays)})
+    form = RhythmChangeForm(
+        request.POST or None, school=enrollment.school, initial={"weekdays": list(enrollment.weekdays)}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.rhythm_change_request(

@@ -15,7 +15,7 @@ from refectoire.households.models import Household
 from refectoire.households.services import ADDRESS_FIELDS, GUARDIAN_FIELDS
 from refectoire.www.files import document_response
 from refectoire.www.portal.forms_household import ChildForm, GuardianForm, ServiceKeyForm, SingleParentForm
-from refectoire.www.portal.tiles import FEATURES, dashboard_tiles, feature_label
+from refectoire.www.portal.tiles import dashboard_tiles
 
 
 def _household(request) -> Household | None:
@@ -296,14 +296,4 @@ def member_add(request, kind):
             return redirect("portal:family")
     return render(
         request, "portal/household/member_form.html", {"form": form, "kind": kind, "household": household}
-    )
-
-
-@login_required
-def coming_soon(request, feature):
-    """The honest page of a feature not built yet."""
-    if feature not in FEATURES:
-        raise Http404
-    return render(
-        request, "portal/household/coming_soon.html", {"label": feature_label(feature, request.caisse)}
     )
