@@ -19,7 +19,9 @@ def account_email_change(*, user, new_email: str, caisse) -> EmailAddress:
     """The account's login e-mail becomes `new_email` (a change of situation the Caisse accepted).
 
     The new address is the primary one, to be verified (a link is sent to it); the old addresses
-    are removed; the old address is told of the change (security).
+    stay until it is confirmed (`old_addresses_remove`, on allauth's `email_confirmed`), so a
+    mistyped address never locks the parent out: they still log in with their identifier. The
+    old address is told of the change (security).
     """
     new_email = new_email.strip()
     old_email = user.email
@@ -34,7 +36,7 @@ def account_email_change(*, user, new_email: str, caisse) -> EmailAddress:
         EmailAddress.objects.create(user=user, email=new_email, verified=False, primary=False)
     )
     address.set_as_primary()
-    EmailAddress.objects.filter(user=user).exclude(pk=address.pk).delete()
+    EmailAddress.objects.filter(user=user, verified=False).exclude(pk=address.pk).delete()
     confirmation = EmailConfirmation.create(address)
     confirmation.sent = timezone.now()
     confirmation.save(update_fields=["sent"])
@@ -45,7 +47,8 @@ def account_email_change(*, user, new_email: str, caisse) -> EmailAddress:
     ) % {"link": link, "caisse": caisse.name}
     notice = _(
         "Bonjour,\n\nLe courriel de votre compte a été changé à votre demande : cette adresse ne "
-        "sert plus à vous connecter. Si vous n'êtes pas à l'origine de ce changement, contactez "
+        "servira plus à vous connecter dès que la nouvelle sera confirmée. Si vous n'êtes pas à "
+        "l'origine de ce changement, contactez "
         "sans attendre la Caisse des écoles (%(contact)s).\n\n%(caisse)s"
     ) % {"contact": caisse.contact_email or caisse.name, "caisse": caisse.name}
     subject_verify = _("Confirmez votre adresse électronique — %(caisse)s") % {"caisse": caisse.name}
@@ -58,3 +61,11 @@ def account_email_change(*, user, new_email: str, caisse) -> EmailAddress:
 
     transaction.on_commit(send)
     return address
+
+
+def old_addresses_remove(*, address: EmailAddress) -> int:
+    """Once the new primary address is confirmed, the account's other addresses go."""
+    if not address.primary:
+        return 0
+    deleted, _rows = EmailAddress.objects.filter(user=address.user).exclude(pk=address.pk).delete()
+    return deleted

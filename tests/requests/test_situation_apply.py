@@ -23,7 +23,7 @@ from refectoire.requests import services
 from refectoire.requests.enums import FollowUpKind, RequestKind, RequestState
 from refectoire.requests.models import FollowUp
 from refectoire.requests.situation import OTHER_PARENT_NEXT_STEP
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 from tests.requests.factories import GuardianFactory, enroll, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -313,8 +313,10 @@ def test_a_new_email_becomes_the_login_email_to_verify_and_the_old_one_is_told(
     parent_a.refresh_from_db()
     assert parent_a.email == "allison.new@example.fr"
     assert household_a.guardians.get().email == "allison.new@example.fr"
-    address = EmailAddress.objects.get(user=parent_a)
+    address = EmailAddress.objects.get(user=parent_a, primary=True)
     assert (address.email, address.primary, address.verified) == ("allison.new@example.fr", True, False)
+    old = EmailAddress.objects.get(user=parent_a, primary=False)
+    assert (old.email, old.verified) == ("allison@example.fr", True)
     by_subject = {message.subject.split(" — ")[0]: message for message in mail.outbox}
     confirm = by_subject["Confirmez votre adresse électronique"]
     assert confirm.to == ["allison.new@example.fr"]
@@ -323,8 +325,30 @@ def test_a_new_email_becomes_the_login_email_to_verify_and_the_old_one_is_told(
     notice = by_subject["Le courriel de votre compte a changé"]
     assert notice.to == ["allison@example.fr"]
     assert by_subject["Votre demande a évolué"].to == ["allison.new@example.fr"]
-    assert "ne sert plus à vous connecter" in notice.body and "dossier@cdeparis11.fr" in notice.body
+    assert "ne servira plus à vous connecter" in notice.body and "dossier@cdeparis11.fr" in notice.body
     assert "allison.new@example.fr" in demand.events.last().message
+
+
+def test_the_old_email_goes_once_the_new_one_is_confirmed_and_until_then_the_parent_logs_in(
+    household_a, parent_a, agent_cde11, cde11, client
+):
+    demand = services.request_create(
+        household=household_a,
+        kind=RequestKind.SITUATION,
+        created_by=parent_a,
+        data={"change": "contact", "email": "allison.new@example.fr"},
+    )
+    services.request_accept(request=demand, caisse=cde11, actor=agent_cde11)
+    login = client.post("/cde11/compte/login/", {"login": parent_a.username, "password": PASSWORD})
+    assert login.status_code == 302
+    assert client.get("/cde11/mon-espace/").status_code == 200
+    client.logout()
+    key = EmailAddress.objects.get(user=parent_a, primary=True).emailconfirmation_set.get().key
+    response = client.post(f"/cde11/compte/confirm-email/{key}/")
+    assert response.status_code == 302
+    assert list(EmailAddress.objects.filter(user=parent_a).values_list("email", "primary", "verified")) == [
+        ("allison.new@example.fr", True, True)
+    ]
 
 
 def test_an_email_of_another_account_is_refused_and_nothing_changes(
