@@ -89,6 +89,8 @@ class BillingRun(TimeStampedModel):
     caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="billing_runs")
     period = models.OneToOneField(BillingPeriod, on_delete=models.PROTECT, related_name="run")
     state = models.CharField(_("état"), max_length=20, choices=RunState.choices, default=RunState.COMPUTING)
+    # Files (dossiers) to compute and computed: the households and the adults' registrations
+    # (restauration adulte). The names and labels stay those of the first version (no migration).
     households_total = models.PositiveIntegerField(_("foyers à calculer"), default=0)
     households_done = models.PositiveIntegerField(_("foyers calculés"), default=0)
     computed_at = models.DateTimeField(_("calculée le"), null=True, blank=True)
