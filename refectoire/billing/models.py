@@ -8,7 +8,14 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from refectoire.billing.enums import InvoiceKind, InvoiceState, LineKind, PayableState, RunState
+from refectoire.billing.enums import (
+    PORTAL_STATE_LABELS,
+    InvoiceKind,
+    InvoiceState,
+    LineKind,
+    PayableState,
+    RunState,
+)
 from refectoire.core.models import TimeStampedModel
 
 
@@ -286,6 +293,13 @@ class Invoice(TimeStampedModel):
 
     def payable_state_label(self, today=None) -> str:
         return PayableState(self.payable_state(today)).label
+
+    def portal_state_label(self, today=None) -> str:
+        """The state in the guides' words, for the portal: « Facture non réglée », « … — échéance
+        dépassée », « Facture réglée »; a credit note reads « Avoir »."""
+        if self.kind == InvoiceKind.CREDIT_NOTE and self.state == InvoiceState.ISSUED:
+            return str(_("Avoir"))
+        return str(PORTAL_STATE_LABELS[PayableState(self.payable_state(today))])
 
     def payment_is_open(self, now=None) -> bool:
         from django.utils import timezone

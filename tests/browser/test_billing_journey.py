@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,7 +29,7 @@ def test_parent_pays_an_invoice_online_in_the_demo(page, live_server, check_page
 
     page.goto(f"{live_server.url}/cde11/mon-espace/factures/")
     assert page.get_by_role("heading", name="Factures", exact=True).is_visible()
-    assert page.get_by_text("à payer").first.is_visible()
+    expect(page.get_by_text("Facture non réglée", exact=True).first).to_be_visible()
     check_page(page)
 
     page.get_by_role("link", name="Restauration 40945 - Mars / Avril 2027").click()
@@ -48,5 +49,5 @@ def test_parent_pays_an_invoice_online_in_the_demo(page, live_server, check_page
     check_page(page)
 
     page.get_by_role("link", name="Retour aux factures").click()
-    assert page.get_by_text("payée").first.is_visible()
+    expect(page.get_by_text("Facture réglée", exact=True).first).to_be_visible()
     check_page(page)
