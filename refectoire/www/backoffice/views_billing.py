@@ -91,9 +91,9 @@ def run_detail(request, period_uuid):
             "period": period,
             "run": run,
             "totals": billing_services.run_totals(period),
-            "invoices": invoices.select_related("household", "adult_registration__user").order_by(
-                "number", "household__reference", "adult_registration_id"
-            )[:200],
+            "invoices": invoices.select_related(
+                "household", "adult_registration__user", "adult_registration__school"
+            ).order_by("number", "household__reference", "adult_registration_id")[:200],
             "refresh": bool(run and run.state == RunState.COMPUTING),
             "states": RunState,
         },
@@ -201,6 +201,7 @@ def invoice_search(request):
             Q(household__reference__iexact=q)
             | Q(household__guardians__last_name__icontains=q)
             | Q(adult_registration__user__last_name__icontains=q)
+            | Q(adult_registration__user__first_name__icontains=q)
             | Q(adult_registration__user__username__iexact=q)
         )
         if q.isdigit():

@@ -76,7 +76,9 @@ class RefundForm(forms.Form):
 
 class InvoiceSearchForm(forms.Form):
     q = forms.CharField(
-        label=_("Numéro de facture, référence ou nom du foyer"), max_length=100, required=False
+        label=_("Numéro de facture, référence ou nom du foyer, nom ou prénom de l'adulte"),
+        max_length=100,
+        required=False,
     )
 
 
