@@ -20,15 +20,10 @@ from refectoire.billing.models import Invoice, InvoiceLine
 DEFAULT_CHUNK_SIZE = 1000
 
 
-def billing_run_compute_adults(*, caisse, period, chunk_size: int = DEFAULT_CHUNK_SIZE) -> int:
-    """Replace the adults' draft invoices of `period`; returns how many registrations were looked at.
-
-    The registrations looked at are those with meals in the period and those that had a draft
-    (a registration no longer billable loses its draft). Prices are read once, only if a
-    registration has meals: a Caisse without adults needs no adult price.
-    """
-    start, end = period.start_date, period.end_date
-    ids = set(inputs.load_adult_registration_ids(caisse=caisse, start=start, end=end))
+def adult_registration_ids_to_bill(*, caisse, period) -> list[int]:
+    """The registrations a run of `period` looks at: those with meals in the period and those that
+    had a draft (a registration no longer billable loses its draft)."""
+    ids = set(inputs.load_adult_registration_ids(caisse=caisse, start=period.start_date, end=period.end_date))
     ids |= set(
         Invoice.objects.filter(
             period=period,
@@ -37,7 +32,21 @@ def billing_run_compute_adults(*, caisse, period, chunk_size: int = DEFAULT_CHUN
             state=InvoiceState.DRAFT,
         ).values_list("adult_registration_id", flat=True)
     )
-    registration_ids = sorted(ids)
+    return sorted(ids)
+
+
+def billing_run_compute_adults(
+    *, caisse, period, chunk_size: int = DEFAULT_CHUNK_SIZE, registration_ids=None, on_chunk=None
+) -> int:
+    """Replace the adults' draft invoices of `period`; returns how many registrations were looked at.
+
+    The registrations are `registration_ids`, by default `adult_registration_ids_to_bill(...)`;
+    `on_chunk(count)` is called after each chunk is written (the run's progress). Prices are read
+    once, only if a registration has meals: a Caisse without adults needs no adult price.
+    """
+    start, end = period.start_date, period.end_date
+    if registration_ids is None:
+        registration_ids = adult_registration_ids_to_bill(caisse=caisse, period=period)
     prices = None
     for index in range(0, len(registration_ids), chunk_size):
         chunk = registration_ids[index : index + chunk_size]
@@ -48,6 +57,8 @@ def billing_run_compute_adults(*, caisse, period, chunk_size: int = DEFAULT_CHUN
             prices = inputs.load_adult_prices(caisse=caisse, start=start, end=end)
         lines = compute_adult_lines(scheduled=scheduled, extras=extras, prices=prices or [], labels=labels)
         _write_adult_chunk(caisse=caisse, period=period, registration_ids=chunk, lines=lines)
+        if on_chunk:
+            on_chunk(len(chunk))
     return len(registration_ids)
 
 

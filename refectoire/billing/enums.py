@@ -39,6 +39,18 @@ class PayableState(models.TextChoices):
     IN_PROGRESS = "in_progress", _("paiement en cours")
 
 
+# What a parent (or an adult) reads on the portal's invoice screens: the guides' words (« Facture
+# non réglée »); the back office keeps PayableState's labels.
+PORTAL_STATE_LABELS = {
+    PayableState.DRAFT: _("en préparation"),
+    PayableState.TO_PAY: _("Facture non réglée"),
+    PayableState.PAID: _("Facture réglée"),
+    PayableState.LATE: _("Facture non réglée — échéance dépassée"),
+    PayableState.CANCELLED: _("Facture annulée"),
+    PayableState.IN_PROGRESS: _("paiement en cours"),
+}
+
+
 INVOICE_TRANSITIONS = {
     InvoiceState.DRAFT: {InvoiceState.ISSUED},
     InvoiceState.ISSUED: {InvoiceState.CANCELLED},

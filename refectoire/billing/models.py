@@ -8,7 +8,14 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from refectoire.billing.enums import InvoiceKind, InvoiceState, LineKind, PayableState, RunState
+from refectoire.billing.enums import (
+    PORTAL_STATE_LABELS,
+    InvoiceKind,
+    InvoiceState,
+    LineKind,
+    PayableState,
+    RunState,
+)
 from refectoire.core.models import TimeStampedModel
 
 
@@ -89,6 +96,8 @@ class BillingRun(TimeStampedModel):
     caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="billing_runs")
     period = models.OneToOneField(BillingPeriod, on_delete=models.PROTECT, related_name="run")
     state = models.CharField(_("état"), max_length=20, choices=RunState.choices, default=RunState.COMPUTING)
+    # Files (dossiers) to compute and computed: the households and the adults' registrations
+    # (restauration adulte). The names and labels stay those of the first version (no migration).
     households_total = models.PositiveIntegerField(_("foyers à calculer"), default=0)
     households_done = models.PositiveIntegerField(_("foyers calculés"), default=0)
     computed_at = models.DateTimeField(_("calculée le"), null=True, blank=True)
@@ -284,6 +293,13 @@ class Invoice(TimeStampedModel):
 
     def payable_state_label(self, today=None) -> str:
         return PayableState(self.payable_state(today)).label
+
+    def portal_state_label(self, today=None) -> str:
+        """The state in the guides' words, for the portal: « Facture non réglée », « … — échéance
+        dépassée », « Facture réglée »; a credit note reads « Avoir »."""
+        if self.kind == InvoiceKind.CREDIT_NOTE and self.state == InvoiceState.ISSUED:
+            return str(_("Avoir"))
+        return str(PORTAL_STATE_LABELS[PayableState(self.payable_state(today))])
 
     def payment_is_open(self, now=None) -> bool:
         from django.utils import timezone

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from refectoire.adultmeals.models import AdultRegistration
 from refectoire.billing import inputs
-from refectoire.billing.adults import billing_run_compute_adults
+from refectoire.billing.adults import adult_registration_ids_to_bill, billing_run_compute_adults
 from refectoire.billing.engine import Credit, LineDraft, compute_lines, invoice_total, round_money
 from refectoire.billing.enums import INVOICE_TRANSITIONS, InvoiceKind, InvoiceState, LineKind, RunState
 from refectoire.billing.models import (
@@ -88,6 +88,9 @@ def billing_run_prepare(*, caisse, period) -> BillingRun:
 def billing_run_compute(*, caisse, period, chunk_size: int = DEFAULT_CHUNK_SIZE, progress=None) -> BillingRun:
     """Compute the draft invoices of `period`, household chunk by household chunk, then the adults'.
 
+    The run's progress (`households_total` / `households_done`) counts both: the households and
+    the adults' registrations (restauration adulte), shown as « dossiers » on the run page.
+
     Each chunk replaces, in one transaction, the drafts of its households: a run killed at any
     point and started again ends with exactly the drafts one uninterrupted run gives (the
     unique constraint on (period, household) forbids a duplicate).
@@ -98,9 +101,20 @@ def billing_run_compute(*, caisse, period, chunk_size: int = DEFAULT_CHUNK_SIZE,
         raise ValidationError(_("Cette période n'est pas celle de cette Caisse."))
     run = billing_run_prepare(caisse=caisse, period=period)
     household_ids = list(Household.objects.filter(caisse=caisse).order_by("pk").values_list("pk", flat=True))
-    BillingRun.objects.filter(pk=run.pk).update(households_total=len(household_ids), households_done=0)
-    done = 0
+    done, total = 0, len(household_ids)
+
+    def advance(count):
+        nonlocal done
+        done += count
+        BillingRun.objects.filter(pk=run.pk).update(households_done=done)
+        if progress:
+            progress(done, total)
+
     try:
+        # The progress counts files (dossiers): the households, then the adults' registrations.
+        adult_ids = adult_registration_ids_to_bill(caisse=caisse, period=period)
+        total += len(adult_ids)
+        BillingRun.objects.filter(pk=run.pk).update(households_total=total, households_done=0)
         for chunk in _chunks(household_ids, chunk_size):
             meal_days = inputs.load_meal_days(
                 caisse=caisse, start=period.start_date, end=period.end_date, household_ids=chunk
@@ -122,11 +136,10 @@ def billing_run_compute(*, caisse, period, chunk_size: int = DEFAULT_CHUNK_SIZE,
                 )
             )
             _write_chunk(caisse=caisse, period=period, household_ids=chunk, lines=lines, names=names)
-            done += len(chunk)
-            BillingRun.objects.filter(pk=run.pk).update(households_done=done)
-            if progress:
-                progress(done, len(household_ids))
-        billing_run_compute_adults(caisse=caisse, period=period)
+            advance(len(chunk))
+        billing_run_compute_adults(
+            caisse=caisse, period=period, chunk_size=chunk_size, registration_ids=adult_ids, on_chunk=advance
+        )
     except Exception as error:
         BillingRun.objects.filter(pk=run.pk).update(state=RunState.FAILED, error=str(error)[:2000])
         raise

@@ -18,10 +18,12 @@ from refectoire.billing.services import credit_note_create, invoices_send_remind
 from refectoire.payments.models import Payment
 from tests.billing.adults import adult, issued_adult_invoice, teacher_and_registration
 from tests.billing.factories import (
+    InvoiceFactory,
     PayfipSettingsFactory,
     household_of,
 )
 from tests.billing.test_pdf_and_exports import XSD, pdf_text
+from tests.factories import UserFactory
 from tests.schools.factories import SchoolFactory
 
 pytestmark = pytest.mark.django_db
@@ -241,3 +243,32 @@ def test_the_pes_file_names_the_adult_as_debtor(cde11, teacher, staff_invoice):
         "Paris",
     ]
     assert staff_invoice.state == InvoiceState.ISSUED
+
+
+def test_the_run_page_names_the_adult_with_the_school_and_links_the_registration(
+    client, curl, cde11, agent_cde11, registration, staff_invoice
+):
+    household = household_of(UserFactory(), cde11, reference="F100")
+    family = InvoiceFactory(
+        caisse=cde11, household=household, period=staff_invoice.period, issued=True, number=40949
+    )
+    client.force_login(agent_cde11)
+    page = client.get(
+        curl(cde11, "backoffice:billing_run", period_uuid=staff_invoice.period.uuid)
+    ).content.decode()
+    registration_url = curl(
+        cde11, "backoffice:adult_registration_detail", registration_uuid=registration.uuid
+    )
+    assert f'<a href="{registration_url}">Adulte : Madame Claire FONTAINE</a> — École Keller' in page
+    assert (
+        f'<a href="{curl(cde11, "backoffice:billing_household", household_uuid=household.uuid)}">F100</a>'
+        in page
+    )
+    assert curl(cde11, "backoffice:billing_invoice", invoice_uuid=family.uuid) in page
+    assert "Foyer ou adulte" in page
+
+
+def test_agents_find_an_adult_invoice_by_first_name(client, curl, cde11, agent_cde11, staff_invoice):
+    client.force_login(agent_cde11)
+    found = client.get(curl(cde11, "backoffice:billing_invoices"), {"q": "claire"}).content.decode()
+    assert "Restauration 40950" in found and "Adulte : Madame Claire FONTAINE" in found

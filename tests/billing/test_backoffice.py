@@ -138,7 +138,7 @@ def test_the_run_page_shows_a_progress_bar_that_refreshes_while_computing(client
     fragment = client.get(
         curl(cde11, "backoffice:billing_run_progress", period_uuid=period.uuid)
     ).content.decode()
-    assert "50 foyers sur 200" in fragment
+    assert "50 dossiers sur 200 (foyers et adultes)" in fragment
 
 
 def test_a_manager_issues_a_draft_run_from_the_screen(client, curl, cde11, manager_cde11):

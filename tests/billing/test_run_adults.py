@@ -216,3 +216,37 @@ def test_the_agents_off_schedule_screen_feeds_the_next_draft(
         2,
         Decimal("15.00"),
     )
+
+
+def test_the_run_progress_counts_the_households_and_the_adults_registrations(cde11, agent_cde11):
+    year, school, period = billing_setup(cde11)
+    for reference in ("F1", "F2"):
+        enrolled_family(cde11, year, school, reference=reference)
+    adult(cde11, school, agent=agent_cde11, weekdays="1")
+    adult(cde11, school, agent=agent_cde11, weekdays="2")
+    seen = []
+
+    def progress(done, total):
+        run = BillingRun.objects.get(period=period)
+        seen.append((done, total, run.households_done, run.households_total))
+
+    run = billing_run_compute(caisse=cde11, period=period, chunk_size=1, progress=progress)
+
+    # Two households, then two adults: four files (dossiers), each chunk of one advances the bar.
+    assert seen == [(n, 4, n, 4) for n in (1, 2, 3, 4)]
+    assert (run.households_done, run.households_total, run.progress_percent) == (4, 4, 100)
+    assert Invoice.objects.filter(period=period, adult_registration__isnull=False).count() == 2
+
+
+def test_a_registration_that_lost_its_meals_still_counts_while_its_draft_is_removed(cde11, agent_cde11):
+    _year, school, period = billing_setup(cde11)
+    leaving = adult(cde11, school, agent=agent_cde11, weekdays="2")
+    billing_run_compute(caisse=cde11, period=period)
+    AdultRegistration.objects.filter(pk=leaving.pk).update(
+        state=RegistrationState.ENDED, ends_on=D(2027, 2, 26)
+    )
+
+    run = billing_run_compute(caisse=cde11, period=period)
+
+    assert (run.households_done, run.households_total) == (1, 1)
+    assert not Invoice.objects.filter(adult_registration=leaving).exists()

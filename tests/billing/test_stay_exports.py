@@ -103,3 +103,89 @@ def test_the_dates_are_checked(capsys, cde19):
         export(capsys, "--issued-from", "01/06/2027", "--issued-to", "2027-06-30")
     with pytest.raises(CommandError, match="précède"):
         export(capsys, "--issued-from", "2027-06-30", "--issued-to", "2027-06-01")
+
+
+# The back office's « Exports comptables » screen ------------------------------------------
+
+
+def screen_export(client, curl, caisse, **params):
+    return client.get(curl(caisse, "backoffice:billing_exports"), params)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "pes"])
+def test_an_agent_downloads_the_stay_invoices_file_the_command_writes(
+    client, curl, capsys, cde19, agent_cde19, stay_invoices, fmt
+):
+    client.force_login(agent_cde19)
+    response = screen_export(client, curl, cde19, issued_from="2027-06-01", issued_to="2027-06-30", fmt=fmt)
+    assert response.status_code == 200
+    command = export(capsys, "--issued-from", "2027-06-01", "--issued-to", "2027-06-30", "--format", fmt)
+    assert response.content.decode() == command
+    if fmt == "csv":
+        assert response["Content-Type"].startswith("text/csv")
+        assert response["Content-Disposition"] == (
+            'attachment; filename="factures-sejours-cde19-2027-06-01_2027-06-30.csv"'
+        )
+        kept, cancelled, may, meals = stay_invoices
+        numbers = [line.split(";")[0] for line in command.splitlines()[1:]]
+        assert numbers == [str(kept.number), str(cancelled.number)]  # not May's, not the period's
+    else:
+        assert response["Content-Type"] == "application/xml"
+        assert response["Content-Disposition"] == (
+            'attachment; filename="PESORMC-cde19-sejours-2027-06-01_2027-06-30.xml"'
+        )
+
+
+def test_a_manager_exports_too_and_the_screen_offers_the_form_and_the_issued_periods(
+    client, curl, cde19, manager_cde19, stay_invoices
+):
+    from refectoire.billing.enums import RunState
+    from refectoire.billing.models import BillingRun
+
+    *_rest, meals = stay_invoices
+    BillingRun.objects.create(caisse=cde19, period=meals.period, state=RunState.ISSUED)
+    client.force_login(manager_cde19)
+    home = client.get(curl(cde19, "backoffice:billing_home")).content.decode()
+    assert curl(cde19, "backoffice:billing_exports") in home
+    page = screen_export(client, curl, cde19).content.decode()
+    assert "Factures hors période (séjours)" in page
+    assert 'name="issued_from"' in page and 'name="issued_to"' in page
+    assert 'value="pes"' in page and 'value="csv"' in page
+    assert curl(cde19, "backoffice:billing_export", period_uuid=meals.period.uuid, fmt="pes") in page
+    response = screen_export(client, curl, cde19, issued_from="2027-05-01", issued_to="2027-05-31", fmt="csv")
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert len(response.content.decode().splitlines()) == 2  # header and May's invoice
+
+
+def test_wrong_dates_are_said_next_to_the_field_and_nothing_is_downloaded(client, curl, cde19, agent_cde19):
+    client.force_login(agent_cde19)
+    response = screen_export(client, curl, cde19, issued_from="2027-06-30", issued_to="2027-06-01", fmt="csv")
+    assert response.status_code == 200 and "Content-Disposition" not in response
+    assert "La date de fin précède la date de début." in response.content.decode()
+    response = screen_export(client, curl, cde19, issued_from="", issued_to="2027-06-01", fmt="csv")
+    assert "Content-Disposition" not in response
+    assert "Ce champ est obligatoire." in response.content.decode()
+
+
+def test_each_caisse_exports_only_its_own_stay_invoices(client, curl, cde11, agent_cde11, stay_invoices):
+    from refectoire.billing.models import Invoice
+
+    client.force_login(agent_cde11)
+    response = screen_export(client, curl, cde11, issued_from="2027-06-01", issued_to="2027-06-30", fmt="csv")
+    rows = [line.split(";") for line in response.content.decode().splitlines()[1:]]
+    [ours] = Invoice.objects.filter(caisse=cde11, period__isnull=True)
+    assert [(int(row[0]), row[1]) for row in rows] == [(ours.number, ours.household.reference)]
+    assert not {row[1] for row in rows} & {invoice.household.reference for invoice in stay_invoices}
+
+
+@pytest.mark.parametrize("who", ["parent_a", "agent_cde11"])
+def test_a_parent_and_an_agent_of_another_caisse_get_404(request, client, curl, cde19, who, stay_invoices):
+    client.force_login(request.getfixturevalue(who))
+    params = {"issued_from": "2027-06-01", "issued_to": "2027-06-30", "fmt": "csv"}
+    assert screen_export(client, curl, cde19, **params).status_code == 404
+    assert screen_export(client, curl, cde19).status_code == 404
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(client, curl, cde19):
+    response = screen_export(client, curl, cde19, issued_from="2027-06-01", issued_to="2027-06-30", fmt="csv")
+    assert response.status_code == 302 and "/login/" in response["Location"]

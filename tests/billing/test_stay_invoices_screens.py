@@ -23,7 +23,7 @@ def test_the_stay_invoice_is_in_the_parents_invoices_with_its_line(client, curl,
     choice, invoice = invoiced
     client.force_login(parent_a)
     page = client.get(curl(cde11, "portal:invoice_list")).content.decode()
-    assert invoice.title in page and "300,00 €" in page and "à payer" in page
+    assert invoice.title in page and "300,00 €" in page and "Facture non réglée" in page
     detail = client.get(curl(cde11, "portal:invoice_detail", invoice_uuid=invoice.uuid)).content.decode()
     assert f"séjour « {choice.stay.title} »" in detail
     assert "premier jour du séjour (15/02/2027)" in detail

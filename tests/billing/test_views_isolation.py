@@ -178,5 +178,5 @@ def test_the_dashboard_tile_counts_the_family_unpaid_invoices(rf, cde11, parent_
     request = rf.get("/")
     request.user, request.caisse = parent_a, cde11
     (tile,) = dashboard_tiles(request)
-    assert tile["state_label"] == "1 facture(s) à payer"
+    assert tile["state_label"] == "1 facture non réglée"
     assert tile["url"] == "/cde11/mon-espace/factures/"

@@ -19,6 +19,7 @@ urlpatterns = [
         views.period_export,
         name="billing_export",
     ),
+    path("facturation/exports/", views.exports, name="billing_exports"),
     path("facturation/factures/", views.invoice_search, name="billing_invoices"),
     path("facturation/factures/<uuid:invoice_uuid>/", views.invoice_detail, name="billing_invoice"),
     path("facturation/factures/<uuid:invoice_uuid>/pdf/", views.invoice_pdf_view, name="billing_invoice_pdf"),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from refectoire.billing import services as billing_services
 from refectoire.billing.enums import InvoiceKind, RunState
-from refectoire.billing.exports import invoices_csv, pes_ormc, unpaid_csv
+from refectoire.billing.exports import invoices_csv, pes_ormc, pes_ormc_stays, stay_invoices, unpaid_csv
 from refectoire.billing.models import BillingPeriod, BillingRun, Invoice
 from refectoire.billing.pdf import invoice_pdf
 from refectoire.billing.selectors import invoice_detail_context
@@ -30,6 +30,7 @@ from refectoire.www.backoffice.views_billing_forms import (
     ManualPaymentForm,
     PayfipSettingsForm,
     RefundForm,
+    StayExportForm,
 )
 
 
@@ -90,9 +91,9 @@ def run_detail(request, period_uuid):
             "period": period,
             "run": run,
             "totals": billing_services.run_totals(period),
-            "invoices": invoices.select_related("household", "adult_registration__user").order_by(
-                "number", "household__reference", "adult_registration_id"
-            )[:200],
+            "invoices": invoices.select_related(
+                "household", "adult_registration__user", "adult_registration__school"
+            ).order_by("number", "household__reference", "adult_registration_id")[:200],
             "refresh": bool(run and run.state == RunState.COMPUTING),
             "states": RunState,
         },
@@ -153,6 +154,36 @@ def period_export(request, period_uuid, fmt):
     return response
 
 
+@agent_required
+def exports(request):
+    """Accounting exports: each issued period's, and the invoices without a period (holiday stays)
+    issued between two days, the same files as `manage.py export_invoices --issued-from/--issued-to`."""
+    form = StayExportForm(request.GET if "issued_from" in request.GET else None)
+    if form.is_valid():
+        first, last, fmt = (form.cleaned_data[key] for key in ("issued_from", "issued_to", "fmt"))
+        dates = f"{first.isoformat()}_{last.isoformat()}"
+        if fmt == "pes":
+            response = HttpResponse(
+                pes_ormc_stays(caisse=request.caisse, first_day=first, last_day=last),
+                content_type="application/xml",
+            )
+            filename = f"PESORMC-{request.caisse.slug}-sejours-{dates}.xml"
+        else:
+            invoices = stay_invoices(caisse=request.caisse, first_day=first, last_day=last)
+            response = HttpResponse(
+                invoices_csv(caisse=request.caisse, invoices=invoices), content_type="text/csv"
+            )
+            filename = f"factures-sejours-{request.caisse.slug}-{dates}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    periods = (
+        BillingPeriod.objects.for_caisse(request.caisse)
+        .filter(run__state=RunState.ISSUED)
+        .order_by("-start_date")
+    )
+    return render(request, "backoffice/billing/exports.html", {"form": form, "periods": periods})
+
+
 # Invoices --------------------------------------------------------------------------------
 
 
@@ -170,6 +201,7 @@ def invoice_search(request):
             Q(household__reference__iexact=q)
             | Q(household__guardians__last_name__icontains=q)
             | Q(adult_registration__user__last_name__icontains=q)
+            | Q(adult_registration__user__first_name__icontains=q)
             | Q(adult_registration__user__username__iexact=q)
         )
         if q.isdigit():

@@ -1,10 +1,15 @@
 """Parents' invoices: "Factures", detail, PDF, balance and payments of the household."""
 
+from decimal import Decimal
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from refectoire.billing.enums import PORTAL_STATE_LABELS, PayableState
 from refectoire.billing.models import Invoice
 from refectoire.billing.pdf import invoice_pdf as render_invoice_pdf
 from refectoire.billing.selectors import invoice_detail_context
@@ -38,10 +43,14 @@ def invoice_list(request):
         pending = pending_invoice_ids([invoice.pk for invoice in invoices])
         today = timezone.localdate()
         for invoice in invoices:
-            invoice.display_state = (
-                "paiement en cours" if invoice.pk in pending else invoice.payable_state_label(today)
+            invoice.state_code = (
+                PayableState.IN_PROGRESS if invoice.pk in pending else invoice.payable_state(today)
             )
-            invoice.state_code = "in_progress" if invoice.pk in pending else invoice.payable_state(today)
+            invoice.display_state = (
+                PORTAL_STATE_LABELS[PayableState.IN_PROGRESS]
+                if invoice.pk in pending
+                else invoice.portal_state_label(today)
+            )
         payments = list(Payment.objects.filter(household=household).order_by("-paid_on", "-pk"))
         balance = household_balance(household=household)
     payfip = payfip_settings_for(request.caisse)
@@ -57,6 +66,7 @@ def invoice_list(request):
         request,
         "portal/invoices/list.html",
         {
+            "adult_invoices": adult_invoices_summary(request),
             "household": household,
             "invoices": invoices,
             "payments": payments,
@@ -67,6 +77,21 @@ def invoice_list(request):
     )
 
 
+def adult_invoices_summary(request) -> dict | None:
+    """The user's own invoices of the restauration adulte (school staff), kept apart from the
+    household's: how many, how many unpaid and what is left to pay; None without any."""
+    adult = Invoice.objects.for_adult(request.user, request.caisse).invoices()
+    count = adult.count()
+    if not count:
+        return None
+    unpaid = list(adult.unpaid())
+    return {
+        "count": count,
+        "unpaid": len(unpaid),
+        "due": sum((invoice.amount_due for invoice in unpaid), Decimal("0.00")),
+    }
+
+
 @login_required
 def invoice_detail(request, invoice_uuid):
     invoice = _invoice(request, invoice_uuid)
@@ -74,7 +99,11 @@ def invoice_detail(request, invoice_uuid):
     pending = bool(pending_invoice_ids([invoice.pk]))
     context.update(
         {
-            "display_state": "paiement en cours" if pending else invoice.payable_state_label(),
+            "display_state": PORTAL_STATE_LABELS[PayableState.IN_PROGRESS]
+            if pending
+            else invoice.portal_state_label(),
+            "state_code": PayableState.IN_PROGRESS if pending else invoice.payable_state(),
+            "opens_at": timezone.localtime(invoice.payment_opens_at) if invoice.payment_opens_at else None,
             "payment_pending": pending,
             "can_pay": not pending
             and invoice.amount_due > 0
@@ -106,7 +135,10 @@ def dashboard_tiles(request) -> list[dict]:
         {
             "title": "Factures",
             "url": caisse_reverse(request.caisse, "portal:invoice_list"),
-            "state_label": f"{count} facture(s) à payer" if count else "Aucune facture à payer",
+            "state_label": ngettext("%(count)s facture non réglée", "%(count)s factures non réglées", count)
+            % {"count": count}
+            if count
+            else _("Aucune facture non réglée"),
             "text": "Consulter, télécharger et payer vos factures de restauration.",
         }
     ]

@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
         def progress(done, total):
             if verbose:
-                self.stdout.write(f"{done}/{total} foyers")
+                self.stdout.write(f"{done}/{total} dossiers (foyers et adultes)")
                 self.stdout.flush()
 
         try:
