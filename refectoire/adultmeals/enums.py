@@ -21,17 +21,21 @@ class RegistrationState(models.TextChoices):
     VALIDATED = "validated", _("Validée")
     REJECTED = "rejected", _("Refusée")
     ENDED = "ended", _("Terminée")
+    CANCELLED = "cancelled", _("Annulée")
 
 
+# A validated registration ends on a last day (`ends_on`, billed up to it); one still waiting for
+# validation is cancelled by the adult (never billed).
 REGISTRATION_TRANSITIONS = {
     RegistrationState.SUBMITTED: {
         RegistrationState.VALIDATED,
         RegistrationState.REJECTED,
-        RegistrationState.ENDED,
+        RegistrationState.CANCELLED,
     },
     RegistrationState.VALIDATED: {RegistrationState.ENDED},
     RegistrationState.REJECTED: set(),
     RegistrationState.ENDED: set(),
+    RegistrationState.CANCELLED: set(),
 }
 ACTIVE_REGISTRATION_STATES = [RegistrationState.SUBMITTED, RegistrationState.VALIDATED]
 WEEKDAY_LABELS = {"1": _("lundi"), "2": _("mardi"), "3": _("mercredi"), "4": _("jeudi"), "5": _("vendredi")}

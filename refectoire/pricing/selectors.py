@@ -262,6 +262,28 @@ def tariff_years_open(*, caisse, today: datetime.date):
     )
 
 
+def dashboard_tariff_years(*, caisse, today: datetime.date) -> list[tuple]:
+    """The school years of the dashboard's « Tarif » tiles, as the guide shows them side by side
+    (« Tarif 2025-2026 », « Tarif 2026-2027 »): [(year, past)], oldest first.
+
+    The current year is the latest one open to a request (with a grid, not over); failing that,
+    the year containing `today`, or the latest known. The past one is the year just before it:
+    its tile reads the decision that applied. Empty when the Caisse has no school year.
+    """
+    from refectoire.schools.models import SchoolYear
+
+    years = list(SchoolYear.objects.for_caisse(caisse).order_by("first_day"))
+    if not years:
+        return []
+    open_years = tariff_years_open(caisse=caisse, today=today)
+    current = open_years[-1] if open_years else None
+    if current is None:
+        current = next((year for year in years if year.first_day <= today <= year.last_day), years[-1])
+    index = next(i for i, year in enumerate(years) if year.pk == current.pk)
+    result = [(years[index - 1], True)] if index > 0 else []
+    return [*result, (current, False)]
+
+
 @dataclass(frozen=True)
 class TariffTile:
     """What the dashboard shows on the "Tarif 2026-2027" tile."""
@@ -273,7 +295,9 @@ class TariffTile:
     url: str
 
 
-def tariff_tile(*, household, school_year) -> TariffTile:
+def tariff_tile(*, household, school_year, past: bool = False) -> TariffTile:
+    """The « Tarif <année> » tile. The current year's leads to the request or tells its state;
+    a `past` year's reads the tariff that applied: bracket, price per meal and dates."""
     from refectoire.caisses.urls import caisse_reverse
     from refectoire.pricing.enums import TariffRequestState
     from refectoire.pricing.models import TariffRequest
@@ -281,6 +305,8 @@ def tariff_tile(*, household, school_year) -> TariffTile:
     caisse = household.caisse
     url = caisse_reverse(caisse, "portal:tariff", kwargs={"year_uuid": school_year.uuid})
     title = f"Tarif {school_year.label}"
+    if past:
+        return _past_tariff_tile(household=household, school_year=school_year, title=title, url=url)
     grid = grid_for_year(school_year)
     top = grid.highest_bracket if grid and grid.brackets.all() else None
     default = (
@@ -321,6 +347,45 @@ def tariff_tile(*, household, school_year) -> TariffTile:
                 f"à partir du {decision.start_date:%d/%m/%Y}."
             )
     return TariffTile(title=title, state=state.value, state_label=str(state.label), text=text, url=url)
+
+
+def _past_tariff_tile(*, household, school_year, title: str, url: str) -> TariffTile:
+    """What applied over the year (the same spans as the billing run): « Tarif 4 : 2,28 € par
+    repas du 01/09/2025 au 03/07/2026. »; several spans when a decision changed in the year."""
+    from refectoire.pricing.enums import TariffRequestState
+    from refectoire.pricing.models import TariffRequest
+
+    request = (
+        TariffRequest.objects.filter(household=household, school_year=school_year)
+        .exclude(state=TariffRequestState.CANCELLED)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if request is None:
+        state, state_label = "none", "Aucune demande"
+    else:
+        state, state_label = request.state, str(TariffRequestState(request.state).label)
+    try:
+        spans = brackets_in_force(
+            caisse=household.caisse,
+            start=school_year.first_day,
+            end=school_year.last_day,
+            household_ids=[household.pk],
+        )[household.pk]
+    except NoTariffGrid:
+        text = f"Aucune grille tarifaire pour l'année {school_year.label}."
+    else:
+        parts = []
+        for span in spans:
+            part = (
+                f"Tarif {span.bracket_number} : {format_euros(span.unit_price)} par repas "
+                f"du {span.first_day:%d/%m/%Y} au {span.last_day:%d/%m/%Y}"
+            )
+            if span.decision_id is None:
+                part += " (aucun justificatif de ressources)"
+            parts.append(part)
+        text = " ; ".join(parts) + "."
+    return TariffTile(title=title, state=state, state_label=state_label, text=text, url=url)
 
 
 def timezone_date(moment) -> datetime.date:

@@ -3,18 +3,12 @@
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from refectoire.caisses.models import Caisse
-from refectoire.stays.enums import ChoiceState, SchoolLevel
-from refectoire.stays.models import (
-    HolidayStay,
-    StayApplication,
-    StayChoice,
-    StayChoiceEvent,
-    StayPrice,
-    StayProfile,
-)
+from refectoire.stays.enums import SchoolLevel
+from refectoire.stays.models import HolidayStay, StayChoice, StayPrice, StayProfile
 
 # (title, place, description, days from today: opens, closes, starts; length, ages, levels, capacity,
 #  fixed price or None, price of bracket 1, step per bracket)
@@ -101,11 +95,27 @@ def seed(*, stdout):
     _confirmed_and_invoiced(caisse, stdout)
 
 
+DEMO_ALLOCATION_SEED = 20260119
+
+
 def _confirmed_and_invoiced(caisse, stdout):
-    """Léo (P19-INESM's household) has a confirmed place at Samoëns, invoiced at his bracket."""
+    """Léo (P19-INESM's household) has a confirmed place at Samoëns, invoiced at his bracket.
+
+    Made through the real journey, as the back office shows it: the application sent while the
+    stay was open, the allocation of the places with a fixed seed once closed, the family's
+    confirmation, the invoice. Running the demo again changes nothing.
+    """
     from refectoire.accounts.models import User
     from refectoire.billing.stays import stay_invoice_issue
+    from refectoire.caisses.models import AgentRole
     from refectoire.households.models import Household
+    from refectoire.stays.models import StayAllocation
+    from refectoire.stays.services import (
+        stay_allocate,
+        stay_application_submit,
+        stay_choice_confirm,
+        stay_profile_save,
+    )
 
     user = User.objects.filter(username="P19-INESM").first()
     household = Household.objects.for_user(user, caisse).first() if user else None
@@ -113,28 +123,36 @@ def _confirmed_and_invoiced(caisse, stdout):
     stay = HolidayStay.objects.filter(caisse=caisse, title="Classe de neige à Samoëns").first()
     if child is None or stay is None:
         return
-    if StayChoice.objects.filter(child=child, stay=stay).exists():
+    if (
+        StayChoice.objects.filter(child=child, stay=stay).exists()
+        or StayAllocation.objects.filter(stay=stay).exists()
+    ):
         return
-    StayProfile.objects.get_or_create(
-        child=child,
-        defaults={
-            "school_level": SchoolLevel.CM2,
-            "emergency_contact_1_name": "Patrick Moreau",
-            "emergency_contact_1_phone": "06 19 00 00 01",
-        },
+    agent = (
+        AgentRole.objects.for_caisse(caisse).filter(user__username="A19-AGENT").select_related("user").first()
     )
-    application = StayApplication.objects.create(
-        caisse=caisse, household=household, child=child, submitted_by=user
-    )
-    choice = StayChoice.objects.create(
-        application=application, child=child, stay=stay, rank=1, state=ChoiceState.CONFIRMED
-    )
-    StayChoiceEvent.objects.create(
-        choice=choice, actor=user, from_state="", to_state=ChoiceState.CONFIRMED, message="Démonstration."
-    )
+    if not StayProfile.objects.filter(child=child).exists():
+        stay_profile_save(
+            child=child,
+            school_level=SchoolLevel.CM2,
+            emergency_contact_1_name="Patrick Moreau",
+            emergency_contact_1_phone="06 19 00 00 01",
+        )
+    try:
+        application = stay_application_submit(
+            household=household, child=child, stays=[stay], user=user, today=stay.application_opens_on
+        )
+    except ValidationError as error:  # the demo's dates move with today: Léo may have grown too old
+        stdout.write(
+            f"Séjours de vacances : pas de place de démonstration pour Léo ({' '.join(error.messages)})."
+        )
+        return
+    stay_allocate(stay=stay, seed=DEMO_ALLOCATION_SEED, actor=agent.user if agent else None)
+    choice = application.choices.get(stay=stay)
+    stay_choice_confirm(choice=choice, actor=user)
     invoice = stay_invoice_issue(choice=choice, actor=None)
     if invoice is not None:
         stdout.write(
-            f"Séjours de vacances : place confirmée de Léo (P19-INESM) à Samoëns, facture {invoice.number} "
-            f"de {invoice.total} €."
+            f"Séjours de vacances : places de Samoëns attribuées (graine {DEMO_ALLOCATION_SEED}), "
+            f"place confirmée de Léo (P19-INESM), facture {invoice.number} de {invoice.total} €."
         )

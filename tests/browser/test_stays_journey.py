@@ -118,6 +118,39 @@ def test_a_teacher_registers_for_adult_meals(page, live_server, check_page, clie
     assert AdultRegistration.objects.get(user=teacher).weekdays == "14"
 
 
+def test_a_teacher_ends_a_validated_registration(page, live_server, check_page, client):
+    from django.utils import timezone
+
+    from refectoire.adultmeals.enums import RegistrationState
+    from tests.billing.adults import adult
+    from tests.factories import AgentRoleFactory, CaisseFactory, UserFactory
+    from tests.stays.factories import SchoolFactory
+
+    caisse = CaisseFactory(slug="cde19", name="Caisse des écoles du 19e arrondissement")
+    teacher = UserFactory(first_name="Claire", last_name="Dumas")
+    registration = adult(
+        caisse,
+        SchoolFactory(caisse=caisse, name="École élémentaire Tandou"),
+        agent=AgentRoleFactory(caisse=caisse).user,
+        user=teacher,
+        starts_on=timezone.localdate() - timezone.timedelta(days=30),
+    )
+    client.force_login(teacher)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/cde19/mon-espace/restauration-adulte/")
+    page.get_by_role("link", name="Mettre fin à mon inscription").click()
+    check_page(page)
+    last_day = timezone.localdate() + timezone.timedelta(days=7)
+    page.get_by_label("Dernier jour de repas").fill(last_day.isoformat())
+    page.get_by_role("button", name="Mettre fin à mon inscription").click()
+    expect(page.get_by_text(f"Votre inscription prend fin le {last_day:%d/%m/%Y}")).to_be_visible()
+    check_page(page)
+    registration.refresh_from_db()
+    assert (registration.state, registration.ends_on) == (RegistrationState.ENDED, last_day)
+
+
 def test_a_parent_confirms_a_place_and_finds_the_invoice_to_pay(page, live_server, check_page, client):
     from refectoire.stays.enums import ChoiceState
     from tests.billing.stays import confirmed_place, priced_caisse, winter_stay

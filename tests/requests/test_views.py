@@ -96,3 +96,21 @@ def test_every_request_form_renders(client, curl, cde11, parent_a, household_a, 
 def test_an_unknown_kind_is_a_404(client, curl, cde11, parent_a, household_a):
     client.force_login(parent_a)
     assert client.get(curl(cde11, "portal:request_create", kind_slug="inconnue")).status_code == 404
+
+
+def test_the_correction_form_says_the_caisses_dossier_email_also_works(client, curl, cde11, cde19, parent_a):
+    from tests.requests.factories import household_of
+
+    household_of(parent_a, cde11)
+    client.force_login(parent_a)
+    page = client.get(curl(cde11, "portal:request_create", kind_slug="correction")).content.decode()
+    assert (
+        "Vous avez la possibilité de demander une correction via votre espace famille, avec ce formulaire, "
+        "ou par mail : dossier@cdeparis11.fr" in page
+    )
+    # The address is the Caisse's contact e-mail, not a fixed one.
+    cde19.contact_email = "contact@cde19.example.fr"
+    cde19.save()
+    household_of(parent_a, cde19)
+    page = client.get(curl(cde19, "portal:request_create", kind_slug="correction")).content.decode()
+    assert "ou par mail : contact@cde19.example.fr" in page and "cdeparis11" not in page

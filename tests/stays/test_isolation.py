@@ -109,6 +109,7 @@ def backoffice_urls(curl, caisse, world):
         ("post", curl(caisse, "backoffice:adult_registration_validate", registration_uuid=registration.uuid)),
         ("post", curl(caisse, "backoffice:adult_registration_reject", registration_uuid=registration.uuid)),
         ("post", curl(caisse, "backoffice:adult_extra_meals_record", registration_uuid=registration.uuid)),
+        ("post", curl(caisse, "backoffice:adult_registration_end", registration_uuid=registration.uuid)),
     ]
 
 

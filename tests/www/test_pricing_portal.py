@@ -341,3 +341,44 @@ def test_a_parent_without_household_gets_404_on_the_request(client, curl, year, 
 def test_anonymous_visitors_are_sent_to_the_login(client, curl, year):
     response = client.get(curl(year.caisse, "portal:tariff", year_uuid=year.uuid))
     assert response.status_code == 302 and "/compte/login/" in response["Location"]
+
+
+def test_the_dashboard_shows_last_years_and_this_years_tariff_tiles_side_by_side(
+    client, curl, cde11, year, household, parent_a
+):
+    last = paris_grid(cde11, "2025-2026").school_year
+    services.tariff_decide_from_import(
+        household=household, school_year=last, bracket=4, family_quotient="700"
+    )
+    client.force_login(parent_a)
+    for name in ["portal:dashboard", "portal:family"]:
+        response = client.get(curl(cde11, name))
+        features = [tile.feature for tile in response.context["tiles"]]
+        # The guide's order: … Changement de situation, Tarif 2025-2026, Restauration adulte, Tarif 2026-2027.
+        assert features[:6] == [
+            "inscription",
+            "simulation",
+            "situation",
+            "tarif-precedent",
+            "restauration-adulte",
+            "tarif",
+        ], name
+        page = response.content.decode()
+        assert "Tarif 2025-2026" in page and "Tarif 2026-2027" in page
+        assert "Tarif 4 : 2,28 € par repas du 01/09/2025 au 03/07/2026." in page
+        assert "Demande de tarif dégressif 2026-2027 à faire" in page
+    past = client.get(curl(cde11, "portal:tariff", year_uuid=last.uuid)).content.decode()
+    assert "Tarif 4 : 2,28 € par repas du 01/09/2025 au 03/07/2026." in past
+    assert "Demande de tarif dégressif 2025-2026" not in past  # the year is over: nothing to ask
+
+
+def test_another_familys_past_tariff_is_not_shown(client, curl, cde11, year, household, parent_b):
+    last = paris_grid(cde11, "2025-2026").school_year
+    services.tariff_decide_from_import(
+        household=household, school_year=last, bracket=4, family_quotient="700"
+    )
+    household_of(parent_b, cde11, children=1)
+    client.force_login(parent_b)
+    page = client.get(curl(cde11, "portal:dashboard")).content.decode()
+    assert "Tarif 2025-2026" in page and "Tarif 4 : 2,28 €" not in page
+    assert "Tarif 10 : 7,00 € par repas du 01/09/2025 au 03/07/2026" in page

@@ -42,4 +42,9 @@ urlpatterns = [
         views_adult_meals.adult_extra_meals_record,
         name="adult_extra_meals_record",
     ),
+    path(
+        "restauration-adulte/<uuid:registration_uuid>/fin/",
+        views_adult_meals.adult_registration_end,
+        name="adult_registration_end",
+    ),
 ]

@@ -14,6 +14,7 @@ from refectoire.adultmeals.enums import RegistrationState
 from refectoire.adultmeals.models import AdultRegistration
 from refectoire.adultmeals.selectors import adult_meals_for_period, pending_registrations
 from refectoire.www.backoffice.access import agent_required
+from refectoire.www.backoffice.forms_adult_meals import AdultRegistrationEndForm
 from refectoire.www.backoffice.forms_stays import AdultExtraMealForm, ReasonForm
 
 
@@ -53,7 +54,7 @@ def _month(day: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 
 @agent_required
-def adult_registration_detail(request, registration_uuid, extra_form=None):
+def adult_registration_detail(request, registration_uuid, extra_form=None, end_form=None):
     registration = get_object_or_404(_registrations(request), uuid=registration_uuid)
     start, end = _month(timezone.localdate())
     meals = adult_meals_for_period(caisse=request.caisse, start=start, end=end).get(registration.pk, 0)
@@ -70,6 +71,7 @@ def adult_registration_detail(request, registration_uuid, extra_form=None):
             "month_end": end,
             "month_meals": meals,
             "invoices": registration.invoices.issued().order_by("-number"),
+            "end_form": end_form or AdultRegistrationEndForm(),
         },
     )
 
@@ -125,3 +127,33 @@ def adult_extra_meals_record(request, registration_uuid):
             messages.success(request, _("Les repas hors planning sont enregistrés."))
             return redirect("backoffice:adult_registration_detail", registration_uuid=registration.uuid)
     return adult_registration_detail(request, registration_uuid=registration.uuid, extra_form=form)
+
+
+@agent_required
+@require_POST
+def adult_registration_end(request, registration_uuid):
+    """The agent ends a validated registration on any day from its first one, with a reason."""
+    registration = get_object_or_404(_registrations(request), uuid=registration_uuid)
+    form = AdultRegistrationEndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.adult_registration_end(
+                registration=registration,
+                last_day=form.cleaned_data["last_day"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("L'inscription prend fin le %(day)s ; la personne en est informée par courriel.")
+                % {"day": registration.ends_on.strftime("%d/%m/%Y")},
+            )
+            return redirect("backoffice:adult_registration_detail", registration_uuid=registration.uuid)
+    return adult_registration_detail(request, registration_uuid=registration.uuid, end_form=form)

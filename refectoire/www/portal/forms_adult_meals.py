@@ -26,3 +26,14 @@ class AdultRegistrationForm(forms.Form):
     def __init__(self, *args, caisse, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.for_caisse(caisse).filter(is_active=True)
+
+
+class AdultRegistrationEndForm(forms.Form):
+    """« Mettre fin à mon inscription »: the last day the adult eats at the canteen."""
+
+    last_day = forms.DateField(
+        label=_("Dernier jour de repas"),
+        widget=DateInput,
+        help_text=_("Aujourd'hui ou plus tard. Les repas sont facturés jusqu'à ce jour inclus."),
+    )
+    reason = forms.CharField(label=_("Motif (facultatif)"), max_length=500, required=False)

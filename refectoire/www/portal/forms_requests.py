@@ -48,6 +48,18 @@ class CorrectionForm(HouseholdForm):
     )
     attachment = CheckedFileField(label=_("Pièce jointe"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The guide's FAQ: « Vous avez la possibilité de demander une correction via votre espace
+        # famille ou par mail dossier@… » — the address is the Caisse's contact e-mail.
+        email = self.household.caisse.contact_email
+        if email:
+            self.fields["text"].help_text = _(
+                "Dans votre inscription ou votre foyer : dites ce qui est faux et ce qui est juste. "
+                "Vous avez la possibilité de demander une correction via votre espace famille, avec ce "
+                "formulaire, ou par mail : %(email)s"
+            ) % {"email": email}
+
     def data_json(self):
         return {"text": self.cleaned_data["text"]}
 

@@ -1,4 +1,9 @@
-"""The tiles of the parent's dashboard ("Ma famille"), in one place: each links to its page."""
+"""The tiles of the parent's dashboard ("Ma famille"), in one place: each links to its page.
+
+As in the guide, the « Tarif » tiles of last year and of this year stand side by side
+(« Tarif 2025-2026 », « Tarif 2026-2027 »): the past one reads the tariff that applied, the
+current one leads to the request or tells its state (`pricing.selectors.tariff_tile`).
+"""
 
 from dataclasses import dataclass
 
@@ -13,12 +18,15 @@ class Tile:
     label: str
     description: str
     url: str
+    detail: str = ""
 
 
-# (feature, label, description, URL name, URL kwargs)
+# (feature, label, description, URL name, URL kwargs), in the guide's order (« MA FAMILLE »:
+# Inscription, Simulation des tarifs, Changement de situation, Tarif 2022-2023, Restauration
+# adulte, Tarif 2023-2024). The "tarif" entry stands for the tariff tiles; its label and
+# description serve only when the Caisse has no school year yet.
 TILES = [
     ("inscription", "Inscription", "Inscription scolaire rentrée {year}", "portal:enrollment_list", {}),
-    ("tarif", "Tarif {year}", "Demande de tarif dégressif {year}", "portal:tariff_index", {}),
     ("simulation", "Simulation des tarifs", "Estimez votre tarif", "portal:tariff_simulator", {}),
     (
         "situation",
@@ -27,6 +35,7 @@ TILES = [
         "portal:request_create",
         {"kind_slug": "changement-de-situation"},
     ),
+    ("tarif", "Tarif {year}", "Demande de tarif dégressif {year}", "portal:tariff_index", {}),
     ("restauration-adulte", "Restauration adulte", "Repas des adultes", "portal:adult_meals", {}),
     ("factures", "Factures", "Vos factures et leur paiement", "portal:invoice_list", {}),
     ("demandes", "Mes demandes", "Le suivi de vos demandes", "portal:request_list", {}),
@@ -55,9 +64,24 @@ def school_year_label(caisse) -> str:
     return f"{start}-{start + 1}"
 
 
-def dashboard_tiles(caisse) -> list[Tile]:
+def tariff_tiles(household) -> list[Tile]:
+    """Last year's « Tarif » tile (what applied) and this year's (the request or its state)."""
+    from refectoire.pricing.selectors import dashboard_tariff_years, tariff_tile
+
+    years = dashboard_tariff_years(caisse=household.caisse, today=timezone.localdate())
+    tiles = []
+    for year, past in years:
+        tile = tariff_tile(household=household, school_year=year, past=past)
+        feature = "tarif-precedent" if past else "tarif"
+        tiles.append(Tile(feature, tile.title, tile.text, tile.url, detail=tile.state_label))
+    return tiles
+
+
+def dashboard_tiles(caisse, household=None) -> list[Tile]:
+    """The dashboard's tiles; with the (validated) `household`, its own « Tarif » tiles: last
+    year's before « Restauration adulte » and this year's after it, as in the guide."""
     year = school_year_label(caisse)
-    return [
+    tiles = [
         Tile(
             feature,
             _(label).format(year=year),
@@ -66,3 +90,16 @@ def dashboard_tiles(caisse) -> list[Tile]:
         )
         for feature, label, description, name, kwargs in TILES
     ]
+    own = tariff_tiles(household) if household is not None else []
+    if not own:
+        return tiles
+    result = []
+    for tile in tiles:
+        if tile.feature == "tarif":
+            result.extend(t for t in own if t.feature == "tarif-precedent")
+        elif tile.feature == "restauration-adulte":
+            result.append(tile)
+            result.extend(t for t in own if t.feature == "tarif")
+        else:
+            result.append(tile)
+    return result

@@ -20,4 +20,14 @@ urlpatterns = [
         name="stay_choice_withdraw",
     ),
     path("restauration-adulte/", views_adult_meals.adult_meals_home, name="adult_meals"),
+    path(
+        "restauration-adulte/<uuid:registration_uuid>/fin/",
+        views_adult_meals.adult_registration_end_view,
+        name="adult_registration_end",
+    ),
+    path(
+        "restauration-adulte/<uuid:registration_uuid>/annuler/",
+        views_adult_meals.adult_registration_cancel_view,
+        name="adult_registration_cancel",
+    ),
 ]

@@ -248,7 +248,7 @@ def family(request):
         {
             "pending_changes": [change for change in household.changes.all() if change.state == "pending"],
             "refused_changes": [change for change in household.changes.all() if change.state == "refused"],
-            "tiles": dashboard_tiles(request.caisse),
+            "tiles": dashboard_tiles(request.caisse, household),
             "documents": Document.objects.for_household(household).available(),
             "events": household.events.all(),
         }

@@ -83,10 +83,12 @@ def tariff_home(request, year_uuid):
     year = _year(request, year_uuid)
     household = _validated_household(request)
     tariff_request = _open_request(household, year)
+    year_over = year.last_day < timezone.localdate()
     context = {
         "year": year,
+        "year_over": year_over,
         "household": household,
-        "tile": tariff_tile(household=household, school_year=year),
+        "tile": tariff_tile(household=household, school_year=year, past=year_over),
         "tariff_request": tariff_request,
         "grid": grid_for_year(year),
         "decision": tariff_request.decisions.order_by("-created_at", "-pk").first()

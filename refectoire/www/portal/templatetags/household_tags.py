@@ -11,5 +11,7 @@ def family_dashboard(context):
     """The household block of "Mon espace": the household (if any) and the tiles once it is validated."""
     request = context["request"]
     household = household_for_user(user=request.user, caisse=request.caisse)
-    tiles = dashboard_tiles(request.caisse) if household is not None and household.is_validated else []
+    tiles = (
+        dashboard_tiles(request.caisse, household) if household is not None and household.is_validated else []
+    )
     return {"household": household, "tiles": tiles}
