@@ -103,3 +103,8 @@ def invoice_detail_context(invoice: Invoice) -> dict:
         else [],
         "payfip_reference": invoice.number,
     }
+
+
+def unpaid_invoice_count(household) -> int:
+    """How many issued invoices of `household` still wait for payment (the dashboard's « Factures » tile)."""
+    return Invoice.objects.filter(household=household).unpaid().count()

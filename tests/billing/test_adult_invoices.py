@@ -74,7 +74,7 @@ def test_a_paid_adult_invoice_has_no_pay_button(client, curl, cde11, teacher, st
     Invoice.objects.filter(pk=staff_invoice.pk).update(amount_paid=staff_invoice.total)
     client.force_login(teacher)
     page = client.get(curl(cde11, "portal:adult_meals")).content.decode()
-    assert "payée" in page
+    assert "Facture réglée" in page
     assert curl(cde11, "portal:invoice_pay", invoice_uuid=staff_invoice.uuid) not in page
 
 

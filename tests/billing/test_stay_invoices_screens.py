@@ -54,7 +54,7 @@ def test_a_paid_stay_invoice_shows_paid_on_the_stay_page(client, curl, cde11, pa
     html = client.get(
         curl(cde11, "portal:stay_application", application_uuid=choice.application.uuid)
     ).content.decode()
-    assert f"Facture n° {invoice.number}" in html and "payée" in html
+    assert f"Facture n° {invoice.number}" in html and "Facture réglée" in html
     assert curl(cde11, "portal:invoice_pay", invoice_uuid=invoice.uuid) not in html
 
 

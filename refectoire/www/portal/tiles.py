@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 @dataclass
@@ -77,6 +78,18 @@ def tariff_tiles(household) -> list[Tile]:
     return tiles
 
 
+def invoices_detail(household) -> str:
+    """« 2 factures non réglées », as the guide words an invoice waiting for payment."""
+    from refectoire.billing.selectors import unpaid_invoice_count
+
+    count = unpaid_invoice_count(household)
+    if not count:
+        return _("Aucune facture non réglée")
+    return ngettext("%(count)s facture non réglée", "%(count)s factures non réglées", count) % {
+        "count": count
+    }
+
+
 def dashboard_tiles(caisse, household=None) -> list[Tile]:
     """The dashboard's tiles; with the (validated) `household`, its own « Tarif » tiles: last
     year's before « Restauration adulte » and this year's after it, as in the guide."""
@@ -90,6 +103,10 @@ def dashboard_tiles(caisse, household=None) -> list[Tile]:
         )
         for feature, label, description, name, kwargs in TILES
     ]
+    if household is not None:
+        for tile in tiles:
+            if tile.feature == "factures":
+                tile.detail = invoices_detail(household)
     own = tariff_tiles(household) if household is not None else []
     if not own:
         return tiles

@@ -15,7 +15,7 @@ from refectoire.adultmeals.services import (
     adult_registration_end,
     adult_registration_submit,
 )
-from refectoire.billing.enums import PayableState
+from refectoire.billing.enums import PORTAL_STATE_LABELS, PayableState
 from refectoire.billing.models import Invoice
 from refectoire.payments.services import payfip_settings_for, pending_invoice_ids
 from refectoire.www.portal.forms_adult_meals import AdultRegistrationEndForm, AdultRegistrationForm
@@ -126,7 +126,11 @@ def _invoices(request) -> list:
     for invoice in invoices:
         in_progress = invoice.pk in pending
         invoice.state_code = PayableState.IN_PROGRESS if in_progress else invoice.payable_state(today)
-        invoice.display_state = PayableState(invoice.state_code).label
+        invoice.display_state = (
+            PORTAL_STATE_LABELS[PayableState.IN_PROGRESS]
+            if in_progress
+            else invoice.portal_state_label(today)
+        )
         invoice.can_pay = (
             online and not in_progress and invoice.amount_due > 0 and invoice.payment_is_open(now)
         )

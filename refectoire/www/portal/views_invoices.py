@@ -6,14 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from refectoire.billing.enums import PORTAL_STATE_LABELS, PayableState
 from refectoire.billing.models import Invoice
 from refectoire.billing.pdf import invoice_pdf as render_invoice_pdf
 from refectoire.billing.selectors import invoice_detail_context
-from refectoire.caisses.urls import caisse_reverse
 from refectoire.households.models import Household
 from refectoire.payments.models import Payment
 from refectoire.payments.services import household_balance, payfip_settings_for, pending_invoice_ids
@@ -122,23 +119,3 @@ def invoice_pdf(request, invoice_uuid):
     response = HttpResponse(render_invoice_pdf(invoice), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="facture-{invoice.number}.pdf"'
     return response
-
-
-def dashboard_tiles(request) -> list[dict]:
-    """The « Factures » tile of the parent's dashboard (for the lead to include next to the others)."""
-    household = _household(request)
-    if household is None:
-        return []
-    unpaid = Invoice.objects.for_user(request.user, request.caisse).filter(household=household).unpaid()
-    count = unpaid.count()
-    return [
-        {
-            "title": "Factures",
-            "url": caisse_reverse(request.caisse, "portal:invoice_list"),
-            "state_label": ngettext("%(count)s facture non réglée", "%(count)s factures non réglées", count)
-            % {"count": count}
-            if count
-            else _("Aucune facture non réglée"),
-            "text": "Consulter, télécharger et payer vos factures de restauration.",
-        }
-    ]
