@@ -65,7 +65,7 @@ def decide(household, year, bracket, start, quotient=None):
 
 
 def absent(household, child, first, last):
-    return absence_create(household=household, child=child, first_day=first, last_day=last, accepted=True)
+    return absence_create(household=household, child=child, first_day=first, last_day=last)
 
 
 def naive_lines(caisse, period):
