@@ -78,7 +78,9 @@ def test_an_agent_accepts_and_the_guardians_are_told(
     assert response.status_code == 302
     pending.refresh_from_db()
     assert pending.state == AbsenceState.ACCEPTED and pending.decided_by == agent_cde11
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["allison@example.fr"]  # the account holder's e-mail
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [
+        "allison@example.fr"
+    ]  # the account holder's e-mail
 
 
 def test_a_refusal_without_reason_is_refused_then_recorded_with_one(
