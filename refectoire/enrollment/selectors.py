@@ -7,7 +7,8 @@ A day is a meal day of a child in a household when:
 - the child's enrollment in that household is active that day (start_date ≤ day ≤ end_date);
 - the weekday is in the weekdays in force that day (validated rhythm changes apply from their start);
 - the custody gives the day to this household (full; even or odd ISO weeks; the calendar's weeks);
-- no accepted absence covers it (a waiting absence shows on the planning but is still a meal day).
+- no accepted absence covers it (a waiting absence shows on the planning but is still a meal day;
+  an absence accepted after its billing period was invoiced leaves the invoiced days billed).
 
 Everything is computed over a window [start, end] with integers used as bit sets (bit i is the day
 start + i): the calendar once per school, the weekdays as masks, a handful of queries whatever the
@@ -163,6 +164,23 @@ class EnrollmentBits:
         return self.school_days & self.active & self.weekdays & self.custody & ~self.absence
 
 
+def _issued_periods(*, caisse, start, end) -> list[tuple]:
+    """(issued_at, first day, last day) of the billing periods overlapping [start, end] whose
+    invoices are issued."""
+    from refectoire.billing.enums import RunState
+    from refectoire.billing.models import BillingRun
+
+    return list(
+        BillingRun.objects.filter(
+            caisse=caisse,
+            state=RunState.ISSUED,
+            issued_at__isnull=False,
+            period__start_date__lte=end,
+            period__end_date__gte=start,
+        ).values_list("issued_at", "period__start_date", "period__end_date")
+    )
+
+
 def _enrollment_bits(*, caisse, start, end, household_ids=None, school_ids=None, enrollment_ids=None):
     """The calendar and the components of every enrollment overlapping [start, end]."""
     window = Window(start, end)
@@ -203,11 +221,23 @@ def _enrollment_bits(*, caisse, start, end, household_ids=None, school_ids=None,
         rhythm[enrollment_id].append((starts_on, weekdays))
     absent = defaultdict(int)
     pending = defaultdict(int)
-    for household_id, child_id, first, last, state in absences.order_by().values_list(
-        "household_id", "child_id", "first_day", "last_day", "state"
+    issued = None
+    for household_id, child_id, first, last, state, decided_at in absences.order_by().values_list(
+        "household_id", "child_id", "first_day", "last_day", "state", "decided_at"
     ):
-        target = absent if state == AbsenceState.ACCEPTED else pending
-        target[household_id, child_id] |= window.span(first, last)
+        span = window.span(first, last)
+        if state != AbsenceState.ACCEPTED:
+            pending[household_id, child_id] |= span
+            continue
+        if decided_at is not None:
+            # An issued invoice never changes: the days of a period invoiced before the absence was
+            # accepted stay billed (a credit comes only from a refund request).
+            if issued is None:
+                issued = _issued_periods(caisse=caisse, start=start, end=end)
+            for issued_at, period_start, period_end in issued:
+                if issued_at < decided_at:
+                    span &= ~window.span(period_start, period_end)
+        absent[household_id, child_id] |= span
 
     custody_weeks = defaultdict(int)  # (child_id, household_id) -> bits
     if any(row[5] == Custody.CALENDAR for row in rows):

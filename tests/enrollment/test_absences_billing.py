@@ -6,7 +6,8 @@ import pytest
 from refectoire.billing.models import BillingRun, Invoice
 from refectoire.billing.services import billing_run_compute, billing_run_issue
 from refectoire.enrollment.enums import AbsenceState
-from refectoire.enrollment.selectors import invoiced_days
+from refectoire.enrollment.selectors import invoiced_days, meal_days
+from refectoire.requests.rules import canteen_days
 from refectoire.enrollment.services import (
     absence_accept,
     absence_create,
