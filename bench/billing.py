@@ -162,7 +162,7 @@ def generate(children: int, seed: int = 11) -> None:
                     child=child,
                     first_day=first,
                     last_day=first + datetime.timedelta(days=rng.randint(2, 5)),
-                    accepted=True,
+                    state="accepted",
                 )
             )
     Enrollment.objects.bulk_create(enrollments, batch_size=5000)

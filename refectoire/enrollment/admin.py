@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from refectoire.enrollment.models import Absence, ChildLink, Enrollment, RhythmChange
+from refectoire.enrollment.models import (
+    Absence,
+    AbsenceReason,
+    AbsenceRules,
+    ChildLink,
+    Enrollment,
+    RhythmChange,
+)
 
 
 @admin.register(Enrollment)
@@ -13,4 +20,14 @@ class EnrollmentAdmin(SimpleHistoryAdmin):
 
 admin.site.register(RhythmChange, SimpleHistoryAdmin)
 admin.site.register(ChildLink, SimpleHistoryAdmin)
-admin.site.register(Absence, SimpleHistoryAdmin)
+
+
+@admin.register(Absence)
+class AbsenceAdmin(SimpleHistoryAdmin):
+    list_display = ["child", "first_day", "last_day", "reason", "state"]
+    list_filter = ["state", "household__caisse"]
+    raw_id_fields = ["household", "child", "declared_by", "decided_by"]
+
+
+admin.site.register(AbsenceReason, SimpleHistoryAdmin)
+admin.site.register(AbsenceRules, SimpleHistoryAdmin)

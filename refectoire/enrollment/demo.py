@@ -4,7 +4,7 @@ the households demo did not create them)."""
 from refectoire.caisses.models import Caisse
 from refectoire.enrollment.enums import Custody
 from refectoire.enrollment.models import Enrollment
-from refectoire.enrollment.services import enrollment_create
+from refectoire.enrollment.services import absence_rules_ensure, enrollment_create
 from refectoire.households.models import Child
 
 # Children of the demo by first name: (school code, weekdays, custody); others get the first school.
@@ -20,6 +20,8 @@ def seed(*, stdout):
         caisse = Caisse.objects.filter(slug=slug).first()
         if caisse is None:
             continue
+        # The absence rules: the working day before, noon; the default reasons (Paris-like).
+        absence_rules_ensure(caisse=caisse)
         school = caisse.schools.filter(code=school_code).first()
         year = caisse.school_years.filter(label="2026-2027").first()
         if school is None or year is None:

@@ -20,6 +20,22 @@ class RhythmChangeState(models.TextChoices):
     REJECTED = "rejected", _("Refusé")
 
 
+class AbsenceState(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    ACCEPTED = "accepted", _("Acceptée")
+    REFUSED = "refused", _("Refusée")
+    CANCELLED = "cancelled", _("Annulée")
+
+
+# The lifecycle of an absence: from → the states it may go to.
+ABSENCE_TRANSITIONS = {
+    AbsenceState.PENDING: {AbsenceState.ACCEPTED, AbsenceState.REFUSED, AbsenceState.CANCELLED},
+    AbsenceState.ACCEPTED: {AbsenceState.CANCELLED},
+    AbsenceState.REFUSED: set(),
+    AbsenceState.CANCELLED: set(),
+}
+
+
 class DayStatus(models.TextChoices):
     SERVED = "served", _("Repas prévu")
     NOT_WEEKDAY = "not_weekday", _("Pas un jour de l'enfant")
@@ -27,9 +43,14 @@ class DayStatus(models.TextChoices):
     SCHOOL_HOLIDAY = "school_holiday", _("Vacances scolaires")
     PUBLIC_HOLIDAY = "public_holiday", _("Jour férié")
     CLOSURE = "closure", _("Fermeture")
-    ABSENCE = "absence", _("Absence")
+    ABSENCE = "absence", _("Absence acceptée")
+    ABSENCE_PENDING = "absence_pending", _("Absence signalée")
     NO_SERVICE = "no_service", _("Pas de restauration ce jour")
     NOT_ENROLLED = "not_enrolled", _("Pas inscrit")
+
+
+# The statuses of a meal day (expected and billed): a waiting absence does not remove the meal.
+MEAL_STATUSES = {DayStatus.SERVED, DayStatus.ABSENCE_PENDING}
 
 
 WEEKDAY_NAMES = {

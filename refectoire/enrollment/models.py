@@ -1,18 +1,20 @@
 """Yearly enrollment of a child at a school's canteen: weekdays, shared custody, rhythm changes,
 absences and attendance."""
 
+import datetime
 import secrets
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from refectoire.core.models import TimeStampedModel
-from refectoire.enrollment.enums import Custody, EnrollmentState, RhythmChangeState
+from refectoire.enrollment.enums import AbsenceState, Custody, EnrollmentState, RhythmChangeState
 from refectoire.schools.models import weekdays_validator
 
 
@@ -183,6 +185,96 @@ class CustodyWeek(models.Model):
         return f"{self.monday}: {self.household_id}"
 
 
+class AbsenceRules(TimeStampedModel):
+    """A Caisse's rules for the absences parents declare: the notice ("délai de prévenance").
+
+    An absence is declared in time when it is sent before `notice_time` on the working day
+    (Monday to Friday, not a public holiday) that comes `notice_days` working days before its
+    first day; 0 means the first day itself.
+    """
+
+    caisse = models.OneToOneField("caisses.Caisse", on_delete=models.CASCADE, related_name="absence_rules")
+    notice_days = models.PositiveSmallIntegerField(
+        _("délai de prévenance (jours ouvrés)"),
+        default=1,
+        validators=[MaxValueValidator(20)],
+        help_text=_("1 : au plus tard le jour ouvré qui précède le premier jour d'absence."),
+    )
+    notice_time = models.TimeField(
+        _("avant l'heure"), default=datetime.time(12, 0), help_text=_("Par exemple 12:00 pour midi.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("règles des absences")
+        verbose_name_plural = _("règles des absences")
+
+    def __str__(self):
+        return f"{self.caisse}: {self.notice_days} j. avant {self.notice_time:%H:%M}"
+
+
+class AbsenceReasonQuerySet(models.QuerySet):
+    def for_caisse(self, caisse):
+        return self.filter(caisse=caisse)
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class AbsenceReason(TimeStampedModel):
+    """A reason a parent can give for an absence; some are accepted at once when the notice is kept."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.CASCADE, related_name="absence_reasons")
+    label = models.CharField(_("motif"), max_length=100)
+    auto_accept = models.BooleanField(
+        _("acceptée automatiquement si le délai est respecté"),
+        default=False,
+        help_text=_("Sinon, un agent accepte ou refuse l'absence."),
+    )
+    is_illness = models.BooleanField(
+        _("maladie"),
+        default=False,
+        help_text=_("Hors délai, le formulaire renvoie vers la demande de remboursement pour maladie."),
+    )
+    is_active = models.BooleanField(_("proposé aux familles"), default=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    history = HistoricalRecords()
+    objects = AbsenceReasonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "label"]
+        verbose_name = _("motif d'absence")
+        verbose_name_plural = _("motifs d'absence")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["caisse", "label"],
+                name="absence_reason_label_unique_per_caisse",
+                violation_error_message=_("Ce motif existe déjà."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class AbsenceQuerySet(models.QuerySet):
+    def for_caisse(self, caisse):
+        return self.filter(household__caisse=caisse)
+
+    def for_household(self, household):
+        return self.filter(household__caisse_id=household.caisse_id, household=household)
+
+    def live(self):
+        """The absences that still count: waiting or accepted."""
+        return self.filter(state__in=[AbsenceState.PENDING, AbsenceState.ACCEPTED])
+
+    def overlapping(self, first, last):
+        return self.filter(first_day__lte=last, last_day__gte=first)
+
+
 class Absence(TimeStampedModel):
     """Days a child will not eat at the canteen; once accepted they are neither expected nor billed."""
 
@@ -191,10 +283,33 @@ class Absence(TimeStampedModel):
     child = models.ForeignKey("households.Child", on_delete=models.CASCADE, related_name="absences")
     first_day = models.DateField(_("premier jour"))
     last_day = models.DateField(_("dernier jour"))
-    reason = models.CharField(_("motif"), max_length=300, blank=True)
-    accepted = models.BooleanField(_("acceptée"), default=False)
+    reason = models.ForeignKey(
+        AbsenceReason,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="absences",
+        verbose_name=_("motif"),
+    )
+    comment = models.CharField(_("commentaire"), max_length=300, blank=True)
+    state = models.CharField(
+        _("état"), max_length=20, choices=AbsenceState.choices, default=AbsenceState.PENDING, db_index=True
+    )
+    notice_kept = models.BooleanField(_("délai de prévenance respecté"), default=True)
+    auto_accepted = models.BooleanField(_("acceptée automatiquement"), default=False)
+    meal_count = models.PositiveSmallIntegerField(_("repas prévus couverts"), default=0)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    by_agent = models.BooleanField(_("saisie par un agent"), default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_message = models.TextField(_("motif de la décision"), blank=True)
 
     history = HistoricalRecords()
+    objects = AbsenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-first_day"]
@@ -210,6 +325,34 @@ class Absence(TimeStampedModel):
 
     def __str__(self):
         return f"{self.child}: {self.first_day} → {self.last_day}"
+
+    @property
+    def state_label(self) -> str:
+        if self.state == AbsenceState.ACCEPTED and self.auto_accepted:
+            return str(_("Acceptée automatiquement"))
+        return self.get_state_display()
+
+    @property
+    def reason_label(self) -> str:
+        return self.reason.label if self.reason_id else ""
+
+
+class AbsenceEvent(models.Model):
+    """One row per transition of an absence: who, when, what and why."""
+
+    absence = models.ForeignKey(Absence, on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    from_state = models.CharField(max_length=20, choices=AbsenceState.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=AbsenceState.choices)
+    action = models.CharField(_("action"), max_length=50)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.absence} — {self.action}"
 
 
 class Attendance(TimeStampedModel):

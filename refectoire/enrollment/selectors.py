@@ -7,7 +7,8 @@ A day is a meal day of a child in a household when:
 - the child's enrollment in that household is active that day (start_date ≤ day ≤ end_date);
 - the weekday is in the weekdays in force that day (validated rhythm changes apply from their start);
 - the custody gives the day to this household (full; even or odd ISO weeks; the calendar's weeks);
-- no accepted absence covers it.
+- no accepted absence covers it (a waiting absence shows on the planning but is still a meal day;
+  an absence accepted after its billing period was invoiced leaves the invoiced days billed).
 
 Everything is computed over a window [start, end] with integers used as bit sets (bit i is the day
 start + i): the calendar once per school, the weekdays as masks, a handful of queries whatever the
@@ -21,8 +22,18 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from refectoire.enrollment.enums import Custody, DayStatus, RhythmChangeState
-from refectoire.enrollment.models import Absence, ChildLink, CustodyWeek, Enrollment, RhythmChange
+from django.utils import timezone
+
+from refectoire.enrollment.enums import AbsenceState, Custody, DayStatus, RhythmChangeState
+from refectoire.enrollment.models import (
+    Absence,
+    AbsenceReason,
+    AbsenceRules,
+    ChildLink,
+    CustodyWeek,
+    Enrollment,
+    RhythmChange,
+)
 from refectoire.schools.enums import CalendarKind
 from refectoire.schools.models import CalendarEntry, Closure, School, SchoolYear
 
@@ -146,10 +157,28 @@ class EnrollmentBits:
     custody: int
     absence: int
     school_days: int
+    pending: int = 0
 
     @property
     def served(self) -> int:
         return self.school_days & self.active & self.weekdays & self.custody & ~self.absence
+
+
+def _issued_periods(*, caisse, start, end) -> list[tuple]:
+    """(issued_at, first day, last day) of the billing periods overlapping [start, end] whose
+    invoices are issued."""
+    from refectoire.billing.enums import RunState
+    from refectoire.billing.models import BillingRun
+
+    return list(
+        BillingRun.objects.filter(
+            caisse=caisse,
+            state=RunState.ISSUED,
+            issued_at__isnull=False,
+            period__start_date__lte=end,
+            period__end_date__gte=start,
+        ).values_list("issued_at", "period__start_date", "period__end_date")
+    )
 
 
 def _enrollment_bits(*, caisse, start, end, household_ids=None, school_ids=None, enrollment_ids=None):
@@ -175,7 +204,10 @@ def _enrollment_bits(*, caisse, start, end, household_ids=None, school_ids=None,
         enrollment__caisse=caisse, state=RhythmChangeState.VALIDATED, starts_on__lte=end
     )
     absences = Absence.objects.filter(
-        household__caisse=caisse, accepted=True, first_day__lte=end, last_day__gte=start
+        household__caisse=caisse,
+        state__in=[AbsenceState.ACCEPTED, AbsenceState.PENDING],
+        first_day__lte=end,
+        last_day__gte=start,
     )
     if household_ids is not None:
         changes = changes.filter(enrollment__household_id__in=household_ids)
@@ -188,10 +220,24 @@ def _enrollment_bits(*, caisse, start, end, household_ids=None, school_ids=None,
     ):
         rhythm[enrollment_id].append((starts_on, weekdays))
     absent = defaultdict(int)
-    for household_id, child_id, first, last in absences.order_by().values_list(
-        "household_id", "child_id", "first_day", "last_day"
+    pending = defaultdict(int)
+    issued = None
+    for household_id, child_id, first, last, state, decided_at in absences.order_by().values_list(
+        "household_id", "child_id", "first_day", "last_day", "state", "decided_at"
     ):
-        absent[household_id, child_id] |= window.span(first, last)
+        span = window.span(first, last)
+        if state != AbsenceState.ACCEPTED:
+            pending[household_id, child_id] |= span
+            continue
+        if decided_at is not None:
+            # An issued invoice never changes: the days of a period invoiced before the absence was
+            # accepted stay billed (a credit comes only from a refund request).
+            if issued is None:
+                issued = _issued_periods(caisse=caisse, start=start, end=end)
+            for issued_at, period_start, period_end in issued:
+                if issued_at < decided_at:
+                    span &= ~window.span(period_start, period_end)
+        absent[household_id, child_id] |= span
 
     custody_weeks = defaultdict(int)  # (child_id, household_id) -> bits
     if any(row[5] == Custody.CALENDAR for row in rows):
@@ -236,6 +282,7 @@ def _enrollment_bits(*, caisse, start, end, household_ids=None, school_ids=None,
                 custody=custody_bits,
                 absence=absent.get((household_id, child_id), 0),
                 school_days=calendar.school_days(school_id),
+                pending=pending.get((household_id, child_id), 0),
             )
         )
     return calendar, result
@@ -266,6 +313,20 @@ def expected_meals(
     return by_day
 
 
+def absent_meals(
+    *, caisse, school, start: datetime.date, end: datetime.date
+) -> dict[datetime.date, list[int]]:
+    """Day → the ids of the enrollments of `school` that would have a meal that day but for an
+    accepted absence (shown as "absent, not expected" in the forecast and the attendance)."""
+    calendar, rows = _enrollment_bits(caisse=caisse, start=start, end=end, school_ids=[school.pk])
+    by_day = {day: [] for day in calendar.window.dates(calendar.window.all)}
+    for row in rows:
+        bits = row.school_days & row.active & row.weekdays & row.custody & row.absence
+        for day in calendar.window.dates(bits):
+            by_day[day].append(row.enrollment_id)
+    return by_day
+
+
 def _status(calendar: CalendarBits, row: EnrollmentBits | None, day: datetime.date) -> DayStatus:
     """Why a day is, or is not, a meal day: the first condition of the rule that fails."""
     w = calendar.window
@@ -285,6 +346,8 @@ def _status(calendar: CalendarBits, row: EnrollmentBits | None, day: datetime.da
         return DayStatus.OTHER_GUARDIAN
     if w.has(row.absence, day):
         return DayStatus.ABSENCE
+    if w.has(row.pending, day):
+        return DayStatus.ABSENCE_PENDING
     return DayStatus.SERVED
 
 
@@ -334,3 +397,77 @@ def enrollment_export_rows(*, school_year, enrollments=None):
             e.start_date.isoformat(),
             e.end_date.isoformat(),
         ]
+
+
+# Absences ------------------------------------------------------------------------------------------
+
+
+def absence_rules_for(caisse) -> AbsenceRules:
+    """The Caisse's absence rules, or the defaults (not saved) when the manager never set them."""
+    return AbsenceRules.objects.filter(caisse=caisse).first() or AbsenceRules(caisse=caisse)
+
+
+def absence_reasons(caisse):
+    """The reasons a parent may choose, in the manager's order."""
+    return AbsenceReason.objects.for_caisse(caisse).active()
+
+
+def notice_deadline(
+    *, caisse, first_day: datetime.date, rules: AbsenceRules | None = None
+) -> datetime.datetime:
+    """The last moment (excluded) to declare an absence starting on `first_day` in time.
+
+    `rules.notice_days` working days (Monday to Friday, not a public holiday of the Caisse's
+    calendar) before `first_day`, at `rules.notice_time`, local time; 0 days: `first_day` itself.
+    """
+    rules = rules or absence_rules_for(caisse)
+    lookback = first_day - datetime.timedelta(days=rules.notice_days * 3 + 21)
+    holidays = set()
+    for first, last in (
+        CalendarEntry.objects.filter(caisse=caisse, kind=CalendarKind.PUBLIC_HOLIDAY)
+        .overlapping(lookback, first_day)
+        .values_list("first_day", "last_day")
+    ):
+        day = first
+        while day <= last:
+            holidays.add(day)
+            day += ONE_DAY
+    day, remaining = first_day, rules.notice_days
+    while remaining:
+        day -= ONE_DAY
+        if day.isoweekday() <= 5 and day not in holidays:
+            remaining -= 1
+    return timezone.make_aware(datetime.datetime.combine(day, rules.notice_time))
+
+
+def notice_rule_text(rules: AbsenceRules) -> str:
+    """The notice in words, for the parent's form and the documentation."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    hour = rules.notice_time.strftime("%H:%M").replace(":", " h ").replace(" h 00", " h")
+    if rules.notice_days == 0:
+        return _("au plus tard le jour même, avant %(hour)s") % {"hour": hour}
+    return ngettext(
+        "au plus tard le jour ouvré qui précède le premier jour d'absence, avant %(hour)s",
+        "au plus tard %(n)d jours ouvrés avant le premier jour d'absence, avant %(hour)s",
+        rules.notice_days,
+    ) % {"n": rules.notice_days, "hour": hour}
+
+
+def invoiced_days(absence) -> list[datetime.date]:
+    """The days of `absence` inside a billing period whose invoices are already issued: an accepted
+    absence never changes an issued invoice."""
+    from refectoire.billing.enums import RunState
+    from refectoire.billing.models import BillingPeriod
+
+    periods = BillingPeriod.objects.for_caisse(absence.household.caisse).filter(
+        run__state=RunState.ISSUED, start_date__lte=absence.last_day, end_date__gte=absence.first_day
+    )
+    days = []
+    for start, end in periods.values_list("start_date", "end_date"):
+        day = max(start, absence.first_day)
+        while day <= min(end, absence.last_day):
+            days.append(day)
+            day += ONE_DAY
+    return sorted(days)

@@ -3,7 +3,9 @@
 import datetime
 from decimal import Decimal
 
-from refectoire.enrollment.services import absence_create, enrollment_create
+from refectoire.enrollment.enums import AbsenceState
+from refectoire.enrollment.models import Absence
+from refectoire.enrollment.services import enrollment_create
 from refectoire.pricing.enums import DecisionSource
 from refectoire.pricing.models import TariffDecision
 from refectoire.pricing.services import tariff_decision_record
@@ -65,7 +67,10 @@ def decide(household, year, bracket, start, quotient=None):
 
 
 def absent(household, child, first, last):
-    return absence_create(household=household, child=child, first_day=first, last_day=last, accepted=True)
+    """An accepted absence, written as is (any days: the run must hold whatever the table holds)."""
+    return Absence.objects.create(
+        household=household, child=child, first_day=first, last_day=last, state=AbsenceState.ACCEPTED
+    )
 
 
 def naive_lines(caisse, period):

@@ -8,7 +8,7 @@ import datetime
 
 from django.db.models import Q
 
-from refectoire.enrollment.enums import Custody, RhythmChangeState
+from refectoire.enrollment.enums import AbsenceState, Custody, RhythmChangeState
 from refectoire.enrollment.models import Absence, ChildLink, CustodyWeek, Enrollment, RhythmChange
 from refectoire.schools.models import CalendarEntry, Closure, SchoolYear
 
@@ -54,7 +54,7 @@ def is_absent(enrollment, day):
     return Absence.objects.filter(
         household=enrollment.household,
         child=enrollment.child,
-        accepted=True,
+        state=AbsenceState.ACCEPTED,
         first_day__lte=day,
         last_day__gte=day,
     ).exists()

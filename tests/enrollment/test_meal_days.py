@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from refectoire.enrollment.enums import Custody, DayStatus
+from refectoire.enrollment.enums import AbsenceState, Custody, DayStatus
 from refectoire.enrollment.selectors import day_status, day_statuses, expected_meals, meal_days
 from refectoire.enrollment.services import (
     absence_create,
@@ -256,10 +256,14 @@ def test_no_meal_after_the_school_years_last_day(cde11, enrolled):
 
 def test_only_an_accepted_absence_removes_days(cde11, enrolled):
     household, child, _ = enrolled
+    absence_create(household=household, child=child, first_day=D(2026, 9, 7), last_day=D(2026, 9, 8))
     absence_create(
-        household=household, child=child, first_day=D(2026, 9, 7), last_day=D(2026, 9, 8), accepted=True
+        household=household,
+        child=child,
+        first_day=D(2026, 9, 10),
+        last_day=D(2026, 9, 10),
+        state=AbsenceState.PENDING,
     )
-    absence_create(household=household, child=child, first_day=D(2026, 9, 10), last_day=D(2026, 9, 10))
     assert days_of(cde11, household, child, D(2026, 9, 7), D(2026, 9, 11)) == [
         D(2026, 9, 9),
         D(2026, 9, 10),

@@ -17,8 +17,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from refectoire.enrollment import selectors, services
-from refectoire.enrollment.enums import WEEKDAY_NAMES, Custody, EnrollmentState, RhythmChangeState
-from refectoire.enrollment.models import Attendance, ChildLink, CustodyWeek, Enrollment, RhythmChange
+from refectoire.enrollment.enums import (
+    WEEKDAY_NAMES,
+    AbsenceState,
+    Custody,
+    EnrollmentState,
+    RhythmChangeState,
+)
+from refectoire.enrollment.models import Absence, Attendance, ChildLink, CustodyWeek, Enrollment, RhythmChange
 from refectoire.households.models import Child
 from refectoire.schools.models import School, SchoolYear
 from refectoire.www.backoffice.access import agent_required
@@ -345,18 +351,26 @@ def forecast(request):
         else:
             start = end = day
         by_day = selectors.expected_meals(caisse=request.caisse, school=school, start=start, end=end)
-        ids = {pk for pks in by_day.values() for pk in pks}
+        absent_by_day = selectors.absent_meals(caisse=request.caisse, school=school, start=start, end=end)
+        ids = {pk for pks in by_day.values() for pk in pks} | {
+            pk for pks in absent_by_day.values() for pk in pks
+        }
         enrollments = {
             e.pk: e for e in Enrollment.objects.filter(pk__in=ids).select_related("child", "household")
         }
+
+        def by_name(pks):
+            return sorted(
+                (enrollments[pk] for pk in pks), key=lambda e: (e.child.last_name, e.child.first_name)
+            )
+
         days = [
             {
                 "day": d,
                 "weekday": WEEKDAY_NAMES[d.isoweekday()],
                 "count": len(pks),
-                "children": sorted(
-                    (enrollments[pk] for pk in pks), key=lambda e: (e.child.last_name, e.child.first_name)
-                ),
+                "children": by_name(pks),
+                "absent": by_name(absent_by_day.get(d, [])),
             }
             for d, pks in sorted(by_day.items())
         ]
@@ -390,6 +404,13 @@ def attendance(request):
         school = form.cleaned_data["school"]
         day = form.cleaned_data["day"] or timezone.localdate()
         expected_ids = selectors.expected_meals(caisse=request.caisse, school=school, start=day, end=day)[day]
+        absent = list(
+            Enrollment.objects.filter(
+                pk__in=selectors.absent_meals(caisse=request.caisse, school=school, start=day, end=day)[day]
+            )
+            .select_related("child")
+            .order_by("child__last_name", "child__first_name")
+        )
         enrollments = list(
             Enrollment.objects.filter(pk__in=expected_ids)
             .select_related("child")
@@ -419,6 +440,7 @@ def attendance(request):
                     for e in enrollments
                 ],
                 "present_count": sum(1 for v in recorded.values() if v),
+                "absent": absent,
             }
         )
     elif request.method == "POST":
@@ -432,10 +454,16 @@ def enrollment_queues(request) -> list[dict]:
     pending = RhythmChange.objects.filter(
         enrollment__caisse=request.caisse, state=RhythmChangeState.PENDING
     ).count()
+    absences = Absence.objects.for_caisse(request.caisse).filter(state=AbsenceState.PENDING).count()
     return [
         {
             "label": _("Changements de rythme à valider"),
             "count": pending,
             "url": reverse("backoffice:rhythm_change_list"),
-        }
+        },
+        {
+            "label": _("Absences à décider"),
+            "count": absences,
+            "url": reverse("backoffice:absence_list"),
+        },
     ]

@@ -151,3 +151,64 @@ class CancelForm(forms.Form):
         error_messages={"required": _("Indiquez le dernier jour de cantine.")},
     )
     reason = forms.CharField(label=_("Motif"), required=False, max_length=300)
+
+
+class AbsenceForm(forms.Form):
+    """ "Signaler une absence": the child (one of the household's current enrollments), the days,
+    the reason and an optional comment."""
+
+    enrollment = forms.ModelChoiceField(
+        label=_("Enfant"),
+        queryset=None,
+        empty_label=None,
+        to_field_name="uuid",
+        error_messages={"required": _("Choisissez l'enfant.")},
+    )
+    first_day = forms.DateField(
+        label=_("Premier jour d'absence"),
+        widget=DateInput,
+        error_messages={
+            "required": _("Indiquez le premier jour d'absence."),
+            "invalid": _("Date au format jj/mm/aaaa."),
+        },
+    )
+    last_day = forms.DateField(
+        label=_("Dernier jour d'absence"),
+        help_text=_("Le même jour que le premier pour une absence d'un jour."),
+        widget=DateInput,
+        error_messages={
+            "required": _("Indiquez le dernier jour d'absence."),
+            "invalid": _("Date au format jj/mm/aaaa."),
+        },
+    )
+    reason = forms.ModelChoiceField(
+        label=_("Motif"),
+        queryset=None,
+        empty_label=None,
+        to_field_name="uuid",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez le motif de l'absence.")},
+    )
+    comment = forms.CharField(
+        label=_("Commentaire"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Facultatif : une précision pour la Caisse des écoles."),
+    )
+
+    def __init__(self, *args, enrollments, reasons, notice_help="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrollment"].queryset = enrollments
+        self.fields["enrollment"].label_from_instance = lambda e: f"{e.child.first_name} — {e.school.name}"
+        self.fields["reason"].queryset = reasons
+        self.fields["reason"].label_from_instance = lambda r: r.label
+        if notice_help:
+            self.fields["first_day"].help_text = notice_help
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first_day"), data.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", _("Le dernier jour doit suivre le premier."))
+        return data

@@ -19,7 +19,7 @@ from refectoire.documents.checks import PDF_ONLY
 from refectoire.documents.enums import DocumentKind
 from refectoire.documents.services import document_store
 from refectoire.enrollment import selectors, services
-from refectoire.enrollment.enums import DayStatus, EnrollmentState, RhythmChangeState
+from refectoire.enrollment.enums import MEAL_STATUSES, DayStatus, EnrollmentState, RhythmChangeState
 from refectoire.enrollment.models import Enrollment
 from refectoire.households.models import Household
 from refectoire.schools.models import SchoolYear
@@ -83,7 +83,12 @@ def enrollment_list(request):
                     "campaign_open": _campaign_open(year, today),
                 }
             )
-    return render(request, "portal/enrollment/list.html", {"household": household, "lines": lines})
+    has_current = any(e.state == EnrollmentState.ACTIVE and e.end_date >= today for e in enrollments.values())
+    return render(
+        request,
+        "portal/enrollment/list.html",
+        {"household": household, "lines": lines, "has_current": has_current},
+    )
 
 
 @login_required
@@ -228,7 +233,7 @@ def planning(request, enrollment_uuid):
                 for day in week[:5]
             ]
         )
-    served = sum(1 for status in statuses.values() if status == DayStatus.SERVED)
+    served = sum(1 for status in statuses.values() if status in MEAL_STATUSES)
     previous_month = _shift_month(month, -1) if month > first_month else None
     next_month = _shift_month(month, 1) if month < last_month else None
     return render(
@@ -239,6 +244,10 @@ def planning(request, enrollment_uuid):
             "month_label": f"{MONTHS[month.month - 1]} {month.year}",
             "weeks": weeks,
             "served": served,
+            "absent": sum(1 for status in statuses.values() if status == DayStatus.ABSENCE),
+            "pending": sum(1 for status in statuses.values() if status == DayStatus.ABSENCE_PENDING),
+            "can_declare": enrollment.state == EnrollmentState.ACTIVE
+            and enrollment.end_date >= timezone.localdate(),
             "previous_month": previous_month.strftime("%Y-%m") if previous_month else "",
             "next_month": next_month.strftime("%Y-%m") if next_month else "",
             "feed_url": request.build_absolute_uri(_feed_path(request, enrollment)),
