@@ -38,6 +38,7 @@ TILES = [
     ),
     ("tarif", "Tarif {year}", "Demande de tarif dégressif {year}", "portal:tariff_index", {}),
     ("restauration-adulte", "Restauration adulte", "Repas des adultes", "portal:adult_meals", {}),
+    ("absences", "Absences", "Signaler une absence, suivre vos absences", "portal:absence_list", {}),
     ("factures", "Factures", "Vos factures et leur paiement", "portal:invoice_list", {}),
     ("demandes", "Mes demandes", "Le suivi de vos demandes", "portal:request_list", {}),
     ("messages", "Messages", "Vos échanges avec la Caisse", "portal:conversation_list", {}),
