@@ -240,3 +240,86 @@ def test_every_page_of_every_persona_works_is_accessible_and_fits_a_phone(
         context.close()
     print(f"\ncrawl en {time.monotonic() - started:.0f} s ; " + " ; ".join(crawl.report))
     assert not crawl.problems, "\n".join(crawl.problems)
+
+
+# The keyboard: the focused element, its name, and whether a focus ring is drawn (on the element,
+# or on its ::before for DSFR's tiles and cards, whose link covers the whole block).
+FOCUSED = """() => {
+    const element = document.activeElement;
+    const ring = style => style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 1;
+    const label = element.labels && element.labels.length ? element.labels[0].innerText : "";
+    return {
+        name: (label || element.innerText || "").split("\\n")[0].replace(/[\\s*]+$/, "").trim(),
+        id: element.id,
+        ring: ring(getComputedStyle(element)) || ring(getComputedStyle(element, "::before")),
+        in_main: Boolean(element.closest("main")),
+    };
+}"""
+
+
+def tab_through_main(page):
+    """From the skip link to the end of <main>: the names of the elements the focus stops on."""
+    page.keyboard.press("Tab")
+    skip = page.evaluate(FOCUSED)
+    assert (skip["name"], skip["ring"]) == ("Contenu", True), skip
+    page.keyboard.press("Enter")
+    assert page.evaluate(FOCUSED)["id"] == "content"  # the skip link lands on <main>
+    stops = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if not focused["in_main"]:
+            break
+        assert focused["ring"], f"aucun contour de focus sur « {focused['name']} »"
+        stops.append(focused["name"])
+    assert page.locator("[tabindex]:not([tabindex='0']):not([tabindex='-1'])").count() == 0
+    return stops
+
+
+def in_order(expected, stops):
+    """`expected` appear in `stops`, in this order (other stops may come between)."""
+    positions = [stops.index(name) for name in expected if name in stops]
+    return len(positions) == len(expected) and positions == sorted(positions)
+
+
+def test_the_parent_dashboard_is_usable_with_the_keyboard(browser, browser_context_args, live_server):
+    call_command("seed_demo", stdout=io.StringIO())
+    page = browser.new_context(**browser_context_args, viewport=DESKTOP_VIEWPORT).new_page()
+    log_in(page, live_server.url, "cde11", "G4V-RNG6P")
+
+    stops = tab_through_main(page)
+
+    actions = ["Profil", "Identifiants", "Ma famille", "Contacter la Caisse des écoles Paris 11e"]
+    tiles = ["Inscription", "Tarif 2026-2027", "Factures", "Mes demandes", "Messages", "Mes documents"]
+    assert in_order(actions + tiles, stops), stops
+
+
+def test_a_parent_writes_to_the_caisse_with_the_keyboard_only(browser, browser_context_args, live_server):
+    from refectoire.messaging.models import Conversation
+
+    call_command("seed_demo", stdout=io.StringIO())
+    page = browser.new_context(**browser_context_args, viewport=PHONE_VIEWPORT).new_page()
+    log_in(page, live_server.url, "cde11", "G4V-RNG6P")
+    page.goto(f"{live_server.url}/cde11/mon-espace/messages/nouveau/")
+
+    stops = tab_through_main(page)
+    assert in_order(["Objet", "Message", "Pièce jointe", "Envoyer"], stops), stops
+
+    # Back to the top of the form, then fill it in and send it without the mouse.
+    page.locator("main").focus()
+    page.keyboard.press("Tab")  # the link to the questions fréquentes
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Objet")).to_be_focused()
+    page.keyboard.type("Menus de la semaine")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Message")).to_be_focused()
+    page.keyboard.type("Où trouver les menus de la cantine ?")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.locator("main").get_by_role("button", name="Envoyer")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="Menus de la semaine")).to_be_visible()
+    conversation = Conversation.objects.get(subject="Menus de la semaine")
+    assert conversation.household.caisse.slug == "cde11"
+    assert "Où trouver les menus" in conversation.messages.get().body
