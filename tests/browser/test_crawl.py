@@ -247,8 +247,10 @@ def test_every_page_of_every_persona_works_is_accessible_and_fits_a_phone(
     crawl = Crawl(live_server.url, check_page)
     for persona in PERSONAS:
         context = browser.new_context(**browser_context_args, viewport=persona.viewport)
-        crawl.persona(context, persona)
-        context.close()
+        try:
+            crawl.persona(context, persona)
+        finally:
+            context.close()
     print(f"\ncrawl en {time.monotonic() - started:.0f} s ; " + " ; ".join(crawl.report))
     assert not crawl.problems, "\n".join(crawl.problems)
 
@@ -266,6 +268,22 @@ FOCUSED = """() => {
         in_main: Boolean(element.closest("main")),
     };
 }"""
+
+
+@pytest.fixture
+def new_page(browser, browser_context_args):
+    """A page in a context of its own, at a viewport's size, closed at the end of the test."""
+    contexts = []
+
+    def make(viewport):
+        contexts.append(browser.new_context(**browser_context_args, viewport=viewport))
+        page = contexts[-1].new_page()
+        page.set_default_timeout(30_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 def tab_through_main(page):
@@ -293,9 +311,9 @@ def in_order(expected, stops):
     return len(positions) == len(expected) and positions == sorted(positions)
 
 
-def test_the_parent_dashboard_is_usable_with_the_keyboard(browser, browser_context_args, live_server):
+def test_the_parent_dashboard_is_usable_with_the_keyboard(new_page, live_server):
     call_command("seed_demo", stdout=io.StringIO())
-    page = browser.new_context(**browser_context_args, viewport=DESKTOP_VIEWPORT).new_page()
+    page = new_page(DESKTOP_VIEWPORT)
     log_in(page, live_server.url, "cde11", "G4V-RNG6P")
 
     stops = tab_through_main(page)
@@ -305,11 +323,11 @@ def test_the_parent_dashboard_is_usable_with_the_keyboard(browser, browser_conte
     assert in_order(actions + tiles, stops), stops
 
 
-def test_a_parent_writes_to_the_caisse_with_the_keyboard_only(browser, browser_context_args, live_server):
+def test_a_parent_writes_to_the_caisse_with_the_keyboard_only(new_page, live_server):
     from refectoire.messaging.models import Conversation
 
     call_command("seed_demo", stdout=io.StringIO())
-    page = browser.new_context(**browser_context_args, viewport=PHONE_VIEWPORT).new_page()
+    page = new_page(PHONE_VIEWPORT)
     log_in(page, live_server.url, "cde11", "G4V-RNG6P")
     page.goto(f"{live_server.url}/cde11/mon-espace/messages/nouveau/")
 
