@@ -217,6 +217,8 @@ class Crawl:
             problems, title, hrefs = inspect(page, response, self.check_page)
             self.problems += [f"{name} {url} : {problem}" for problem in problems]
             final = urlsplit(page.url).path
+            if slug and final.endswith("/compte/login/") and not path.endswith("/compte/login/"):
+                self.problems.append(f"{name} {url} : renvoie à la page de connexion")
             seen.add(final)
             if title:
                 titles[final] = (route(final), title)
