@@ -139,6 +139,12 @@ STRUCTURE = """() => ({
     headings: [...document.querySelectorAll("h1")].map(h1 => h1.innerText.trim()),
     title: document.title.trim(),
     links: [...document.querySelectorAll("a[href]")].map(link => link.href),
+    // a link or button of the page whose words are cut off (DSFR makes an icon-only button of
+    // a button with an icon in a small group, unless the group says where the icon goes)
+    clipped: [...document.querySelectorAll("main a, main button")].filter(element =>
+        element.offsetParent !== null && !element.title && getComputedStyle(element).overflow === "hidden"
+        && element.scrollWidth > element.clientWidth + 1
+    ).map(element => element.innerText.trim()),
 })"""
 
 
@@ -154,6 +160,8 @@ def inspect(page, response, check_page):
         problems.append(f"{found['mains']} repères <main>")
     if len(found["headings"]) != 1:
         problems.append(f"{len(found['headings'])} titres <h1> : {found['headings']}")
+    if found["clipped"]:
+        problems.append(f"texte coupé : {found['clipped']}")
     if not found["title"]:
         problems.append("pas de <title>")
     try:
