@@ -362,3 +362,25 @@ def test_a_parent_writes_to_the_caisse_with_the_keyboard_only(new_page, live_ser
     conversation = Conversation.objects.get(subject="Menus de la semaine")
     assert conversation.household.caisse.slug == "cde11"
     assert "Où trouver les menus" in conversation.messages.get().body
+
+
+def test_a_table_too_wide_for_the_phone_scrolls_from_the_keyboard(new_page, live_server, check_page):
+    call_command("seed_demo", stdout=io.StringIO())
+    page = new_page(PHONE_VIEWPORT)
+    page.goto(f"{live_server.url}/cde11/simulation-des-tarifs/")
+    region = page.get_by_role("region", name=re.compile("Grille des tarifs"))
+    expect(region).to_have_attribute("tabindex", "0")
+    check_page(page)
+
+    page.keyboard.press("Tab")  # the skip link, then the table by Tab alone
+    for _ in range(40):
+        if page.evaluate("document.activeElement.getAttribute('role')") == "region":
+            break
+        page.keyboard.press("Tab")
+    expect(region).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.activeElement.scrollLeft > 0")  # scrolls, smoothly
+
+    page.set_viewport_size(DESKTOP_VIEWPORT)  # wide enough: a table again, out of the Tab order
+    expect(page.get_by_role("region", name=re.compile("Grille des tarifs"))).to_have_count(0)
+    expect(page.locator("#tariff-grid .fr-table__container")).not_to_have_attribute("tabindex", "0")

@@ -5,7 +5,8 @@
 // table still scrolls with a finger or a mouse.
 (function () {
   "use strict";
-  var FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]";
+  var FOCUSABLE = "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), " +
+    "select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
   var update = function () {
     document.querySelectorAll(".fr-table__container, .fr-table > table").forEach(function (region) {
       var scrolls = region.scrollWidth > region.clientWidth || region.scrollHeight > region.clientHeight;
