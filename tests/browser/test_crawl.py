@@ -96,7 +96,15 @@ SAME_SCREEN = [
 ]
 
 # Bugs of screens that other branches are editing now: left to them, listed here so that the
-# crawl stays green meanwhile. Remove a line once its bug is fixed.
+# crawl stays green meanwhile (only the check named is waived). Remove a line once its bug is fixed.
+KNOWN_CLIPPED = {
+    # enrollment/absences: « Signaler une absence » is an icon without its words, in a
+    # `fr-btns-group--sm` that lacks `fr-btns-group--icon-left` (portal/enrollment/planning.html)
+    "portal:planning",
+    # enrollment/absences: « Enregistrer une absence (sortie, classe de découverte) », same
+    # cause (backoffice/enrollment/absence_list.html)
+    "backoffice:absence_list",
+}
 KNOWN_SAME_TITLES = [
     # stays: the back office's stay page and its edit form are both titled with the stay's name
     {"backoffice:stay_detail", "backoffice:stay_edit"},
@@ -223,6 +231,8 @@ class Crawl:
                 self.problems.append(f"{name} {url} : {error.message.splitlines()[0]}")
                 continue
             problems, title, hrefs = inspect(page, response, self.check_page)
+            if name_of_route.split(":", 1)[-1] in KNOWN_CLIPPED:
+                problems = [problem for problem in problems if not problem.startswith("texte coupé")]
             self.problems += [f"{name} {url} : {problem}" for problem in problems]
             final = urlsplit(page.url).path
             if slug and final.endswith("/compte/login/") and not path.endswith("/compte/login/"):
