@@ -65,9 +65,11 @@ def check_page():
         )
         size = page.viewport_size
         page.set_viewport_size(PHONE_VIEWPORT)
-        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+        try:
+            overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+        finally:  # the next page is checked at its own width, whatever this one did
+            if size:
+                page.set_viewport_size(size)
         assert not overflow, f"{page.url}: la page déborde horizontalement à 360 px"
-        if size:
-            page.set_viewport_size(size)
 
     return check
