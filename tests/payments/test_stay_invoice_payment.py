@@ -37,6 +37,6 @@ def test_a_stay_invoice_is_paid_online_with_payfip(client, curl, cde11, parent_a
     html = client.get(
         curl(cde11, "portal:stay_application", application_uuid=choice.application.uuid)
     ).content.decode()
-    assert "payée" in html
+    assert "Facture réglée" in html
     choice.refresh_from_db()
     assert choice.state == ChoiceState.CONFIRMED
