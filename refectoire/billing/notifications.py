@@ -3,14 +3,7 @@
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
-
-def household_emails(household) -> list[str]:
-    emails = []
-    for guardian in household.guardians.select_related("user"):
-        email = (guardian.user.email if guardian.user_id and guardian.user.email else "") or guardian.email
-        if email and email not in emails:
-            emails.append(email)
-    return emails
+from refectoire.households.selectors import household_emails
 
 
 def invoice_emails(invoice) -> list[str]:

@@ -5,14 +5,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-
-def household_emails(household) -> list[str]:
-    emails = []
-    for guardian in household.guardians.select_related("user"):
-        email = (guardian.user.email if guardian.user_id else "") or guardian.email
-        if email and email not in emails:
-            emails.append(email)
-    return emails
+from refectoire.households.selectors import household_emails
 
 
 def notify_absence_decision(absence) -> None:

@@ -130,3 +130,13 @@ def household_history(household) -> list[dict]:
             )
     rows.sort(key=lambda row: row["when"] or datetime.datetime.min.replace(tzinfo=datetime.UTC))
     return rows
+
+
+def household_emails(household) -> list[str]:
+    """Where to write to a household: each guardian's account e-mail, or the contact e-mail they gave."""
+    emails = []
+    for guardian in household.guardians.select_related("user"):
+        email = (guardian.user.email if guardian.user_id else "") or guardian.email
+        if email and email not in emails:
+            emails.append(email)
+    return emails
