@@ -6,10 +6,11 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from refectoire.caisses.models import Caisse
+from refectoire.caisses.models import AgentRole, Caisse
 from refectoire.households.enums import GuardianRole, HouseholdAction, HouseholdState
 from refectoire.households.importer import COLUMNS, import_families
 from refectoire.households.models import Child, Guardian, Household, HouseholdEvent
+from refectoire.households.services import child_add
 
 # username -> (co-representative or None, [(first name, birth date, sex)], benefits number)
 FAMILIES = {
@@ -36,6 +37,13 @@ FAMILIES = {
         "",
     ),
 }
+
+# A child the agents added to a validated household (a younger brother), not yet enrolled: the
+# parent's enrollment form of the open campaign has someone to enroll. (username, child's fields)
+NOT_YET_ENROLLED = (
+    "P19-INESM",
+    {"first_name": "Sacha", "last_name": "Moreau", "birth_date": datetime.date(2023, 4, 17), "sex": "m"},
+)
 
 IMPORTED = {
     "cde11": [
@@ -117,6 +125,19 @@ def _household_for(user, caisse, spec, stdout):
     return household
 
 
+def _younger_child(caisses):
+    username, fields = NOT_YET_ENROLLED
+    household = Household.objects.filter(guardians__user__username=username, caisse__in=caisses).first()
+    agent = AgentRole.objects.filter(caisse_id=getattr(household, "caisse_id", None)).order_by("pk").first()
+    if (
+        household is None
+        or agent is None
+        or household.children.filter(first_name=fields["first_name"]).exists()
+    ):
+        return
+    child_add(household=household, actor=agent.user, actor_is_agent=True, **fields)
+
+
 def _waiting_household(caisse):
     """A household declared online and waiting for the agents ("Foyers à valider")."""
     if Household.objects.filter(caisse=caisse, reference=f"DEMO-ATTENTE-{caisse.slug}").exists():
@@ -162,6 +183,7 @@ def seed(*, stdout):
         if user is None or user.signup_caisse is None or user.signup_caisse.slug not in caisses:
             continue
         _household_for(user, caisses[user.signup_caisse.slug], spec, stdout)
+    _younger_child(caisses.values())
     for slug, rows in IMPORTED.items():
         if slug not in caisses:
             continue
