@@ -1,7 +1,7 @@
 """Demo: the children of the demo's validated households enrolled for 2026-2027 (skipped quietly when
 the households demo did not create them), but for Sacha Moreau, not yet enrolled. Léo and Maya Moreau
 live in both their parents' households: linked, with the custody calendar (even weeks at Inès's,
-odd weeks at Patrick's). Jade Petit (P11-MARCP) asked to change her weekdays: waiting for an agent."""
+odd weeks at Patrick's). Inès Moreau asked to change Léo's weekdays: waiting for an agent."""
 
 import datetime
 
@@ -28,13 +28,7 @@ PLANS = {
 # The two households of the same children (shared custody with the custody calendar).
 SHARED_CUSTODY = {"cde19": ("P19-INESM", "P19-PATRM")}
 # (caisse, username, child, new weekdays, reason)
-RHYTHM_CHANGE = (
-    "cde11",
-    "P11-MARCP",
-    "Jade",
-    "124",
-    "Le mercredi et le vendredi, Jade déjeune chez sa grand-mère.",
-)
+RHYTHM_CHANGE = ("cde19", "P19-INESM", "Léo", "124", "Le vendredi, Léo déjeune chez sa grand-mère.")
 
 
 def _household(caisse, username):

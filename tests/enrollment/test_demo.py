@@ -25,16 +25,22 @@ def test_the_demo_has_shared_custody_a_waiting_rhythm_change_and_a_child_to_enro
     assert sorted(link.child_a.first_name for link in links) == ["Léo", "Maya"]
     for link in links:
         households = {link.child_a.household, link.child_b.household}
-        assert {h.guardians.get(role="primary").user.username for h in households} == {"P19-INESM", "P19-PATRM"}
+        assert {h.guardians.get(role="primary").user.username for h in households} == {
+            "P19-INESM",
+            "P19-PATRM",
+        }
         assert set(
-            Enrollment.objects.filter(child__in=[link.child_a, link.child_b]).values_list("custody", flat=True)
+            Enrollment.objects.filter(child__in=[link.child_a, link.child_b]).values_list(
+                "custody", flat=True
+            )
         ) == {Custody.CALENDAR}
         weeks = list(link.weeks.order_by("monday"))
         assert len(weeks) > 40 and weeks[0].household_id != weeks[1].household_id
 
     change = RhythmChange.objects.get()
     assert change.state == RhythmChangeState.PENDING and change.weekdays == "124"
-    assert change.enrollment.child.first_name == "Jade" and change.enrollment.caisse.slug == "cde11"
+    assert change.enrollment.child.first_name == "Léo" and change.enrollment.caisse.slug == "cde19"
+    assert change.enrollment.household.guardians.filter(user__username="P19-INESM").exists()
 
     sacha = Child.objects.get(first_name="Sacha")
     assert sacha.household.guardians.filter(user__username="P19-INESM").exists()
