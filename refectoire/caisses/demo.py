@@ -180,4 +180,10 @@ def seed(*, stdout):
         if role is not None:
             AgentRole.objects.get_or_create(caisse=caisses[slug], user=user, defaults={"role": role})
         label = role.label if role is not None else "Parent"
-        stdout.write(f"  /{slug}/  {label:<13} {username}  ou  {email}")
+        stdout.write(f"  /{slug}/  {label:<20} {username}  ou  {email}")
+    # the school staff eating at the canteen: their accounts are made by refectoire/adultmeals/demo.py
+    from refectoire.adultmeals.demo import ADULTS
+
+    for slug, username, email, *_rest in ADULTS:
+        if slug in caisses:
+            stdout.write(f"  /{slug}/  {'Restauration adulte':<20} {username}  ou  {email}")
