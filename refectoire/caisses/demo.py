@@ -125,6 +125,8 @@ PEOPLE = [
     ("cde19", AgentRoleKind.AGENT, "agent@cde19.demo.refectoire.fr", "A19-AGENT", "mme", "Julie", "Martin"),
     ("cde11", None, "allison.lovinfosse@demo.refectoire.fr", "G4V-RNG6P", "mme", "Allison", "Lovinfosse"),
     ("cde11", None, "marc.petit@demo.refectoire.fr", "P11-MARCP", "m", "Marc", "Petit"),
+    # her household was sent back to her for a correction: she can edit it (refectoire/households/demo.py)
+    ("cde11", None, "claire.roussel@demo.refectoire.fr", "P11-CLAIR", "mme", "Claire", "Roussel"),
     ("cde19", None, "ines.moreau@demo.refectoire.fr", "P19-INESM", "mme", "Inès", "Moreau"),
     ("cde19", None, "patrick.moreau@demo.refectoire.fr", "P19-PATRM", "m", "Patrick", "Moreau"),
 ]

@@ -10,7 +10,13 @@ from refectoire.caisses.models import AgentRole, Caisse
 from refectoire.households.enums import GuardianRole, HouseholdAction, HouseholdState
 from refectoire.households.importer import COLUMNS, import_families
 from refectoire.households.models import Child, Guardian, Household, HouseholdEvent
-from refectoire.households.services import child_add
+from refectoire.households.services import (
+    child_add,
+    household_ask_correction,
+    household_create_draft,
+    household_set_single_parent,
+    household_submit,
+)
 
 # username -> (co-representative or None, [(first name, birth date, sex)], benefits number)
 FAMILIES = {
@@ -138,6 +144,31 @@ def _younger_child(caisses):
     child_add(household=household, actor=agent.user, actor_is_agent=True, **fields)
 
 
+CORRECTION = (
+    "P11-CLAIR",
+    {"first_name": "Rose", "last_name": "Roussel", "birth_date": datetime.date(2019, 5, 6), "sex": "f"},
+    "Bonjour, la date de naissance de Rose ne correspond pas au livret de famille : corrigez-la, puis renvoyez "
+    "votre demande.",
+)
+
+
+def _household_to_correct(caisses):
+    """Claire Roussel declared her household; the agent sent it back: a draft she edits again."""
+    username, child, message = CORRECTION
+    user = get_user_model().objects.filter(username=username).first()
+    caisse = getattr(user, "signup_caisse", None)
+    agent = AgentRole.objects.filter(caisse=caisse).order_by("pk").first()
+    if user is None or caisse not in caisses or agent is None:
+        return
+    if Household.objects.for_user(user, caisse).exists():
+        return
+    household = household_create_draft(caisse=caisse, user=user)
+    child_add(household=household, actor=user, **child)
+    household_set_single_parent(household=household, actor=user, is_single_parent=True)
+    household_submit(household=household, actor=user)
+    household_ask_correction(household=household, agent=agent.user, message=message)
+
+
 def _waiting_household(caisse):
     """A household declared online and waiting for the agents ("Foyers à valider")."""
     if Household.objects.filter(caisse=caisse, reference=f"DEMO-ATTENTE-{caisse.slug}").exists():
@@ -184,6 +215,7 @@ def seed(*, stdout):
             continue
         _household_for(user, caisses[user.signup_caisse.slug], spec, stdout)
     _younger_child(caisses.values())
+    _household_to_correct(list(caisses.values()))
     for slug, rows in IMPORTED.items():
         if slug not in caisses:
             continue
