@@ -114,7 +114,4 @@ def seed_registrations(*, caisse) -> list[AdultRegistration]:
 def seed(*, stdout):
     for caisse in Caisse.objects.filter(slug__in={adult[0] for adult in ADULTS}):
         for registration in seed_registrations(caisse=caisse):
-            stdout.write(
-                f"  /{caisse.slug}/  Restauration adulte  {registration.user.username}  "
-                f"ou  {registration.user.email}"
-            )
+            stdout.write(f"  /{caisse.slug}/  restauration adulte de {registration.user.username} validée")

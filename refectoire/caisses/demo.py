@@ -125,6 +125,8 @@ PEOPLE = [
     ("cde19", AgentRoleKind.AGENT, "agent@cde19.demo.refectoire.fr", "A19-AGENT", "mme", "Julie", "Martin"),
     ("cde11", None, "allison.lovinfosse@demo.refectoire.fr", "G4V-RNG6P", "mme", "Allison", "Lovinfosse"),
     ("cde11", None, "marc.petit@demo.refectoire.fr", "P11-MARCP", "m", "Marc", "Petit"),
+    # her household was sent back to her for a correction: she can edit it (refectoire/households/demo.py)
+    ("cde11", None, "claire.roussel@demo.refectoire.fr", "P11-CLAIR", "mme", "Claire", "Roussel"),
     ("cde19", None, "ines.moreau@demo.refectoire.fr", "P19-INESM", "mme", "Inès", "Moreau"),
     ("cde19", None, "patrick.moreau@demo.refectoire.fr", "P19-PATRM", "m", "Patrick", "Moreau"),
 ]
@@ -180,4 +182,10 @@ def seed(*, stdout):
         if role is not None:
             AgentRole.objects.get_or_create(caisse=caisses[slug], user=user, defaults={"role": role})
         label = role.label if role is not None else "Parent"
-        stdout.write(f"  /{slug}/  {label:<13} {username}  ou  {email}")
+        stdout.write(f"  /{slug}/  {label:<20} {username}  ou  {email}")
+    # the school staff eating at the canteen: their accounts are made by refectoire/adultmeals/demo.py
+    from refectoire.adultmeals.demo import ADULTS
+
+    for slug, username, email, *_rest in ADULTS:
+        if slug in caisses:
+            stdout.write(f"  /{slug}/  {'Restauration adulte':<20} {username}  ou  {email}")

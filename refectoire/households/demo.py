@@ -6,10 +6,17 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from refectoire.caisses.models import Caisse
+from refectoire.caisses.models import AgentRole, Caisse
 from refectoire.households.enums import GuardianRole, HouseholdAction, HouseholdState
 from refectoire.households.importer import COLUMNS, import_families
 from refectoire.households.models import Child, Guardian, Household, HouseholdEvent
+from refectoire.households.services import (
+    child_add,
+    household_ask_correction,
+    household_create_draft,
+    household_set_single_parent,
+    household_submit,
+)
 
 # username -> (co-representative or None, [(first name, birth date, sex)], benefits number)
 FAMILIES = {
@@ -36,6 +43,13 @@ FAMILIES = {
         "",
     ),
 }
+
+# A child the agents added to a validated household (a younger brother), not yet enrolled: the
+# parent's enrollment form of the open campaign has someone to enroll. (username, child's fields)
+NOT_YET_ENROLLED = (
+    "P19-INESM",
+    {"first_name": "Sacha", "last_name": "Moreau", "birth_date": datetime.date(2023, 4, 17), "sex": "m"},
+)
 
 IMPORTED = {
     "cde11": [
@@ -117,6 +131,44 @@ def _household_for(user, caisse, spec, stdout):
     return household
 
 
+def _younger_child(caisses):
+    username, fields = NOT_YET_ENROLLED
+    household = Household.objects.filter(guardians__user__username=username, caisse__in=caisses).first()
+    agent = AgentRole.objects.filter(caisse_id=getattr(household, "caisse_id", None)).order_by("pk").first()
+    if (
+        household is None
+        or agent is None
+        or household.children.filter(first_name=fields["first_name"]).exists()
+    ):
+        return
+    child_add(household=household, actor=agent.user, actor_is_agent=True, **fields)
+
+
+CORRECTION = (
+    "P11-CLAIR",
+    {"first_name": "Rose", "last_name": "Roussel", "birth_date": datetime.date(2019, 5, 6), "sex": "f"},
+    "Bonjour, la date de naissance de Rose ne correspond pas au livret de famille : corrigez-la, puis renvoyez "
+    "votre demande.",
+)
+
+
+def _household_to_correct(caisses):
+    """Claire Roussel declared her household; the agent sent it back: a draft she edits again."""
+    username, child, message = CORRECTION
+    user = get_user_model().objects.filter(username=username).first()
+    caisse = getattr(user, "signup_caisse", None)
+    agent = AgentRole.objects.filter(caisse=caisse).order_by("pk").first()
+    if user is None or caisse not in caisses or agent is None:
+        return
+    if Household.objects.for_user(user, caisse).exists():
+        return
+    household = household_create_draft(caisse=caisse, user=user)
+    child_add(household=household, actor=user, **child)
+    household_set_single_parent(household=household, actor=user, is_single_parent=True)
+    household_submit(household=household, actor=user)
+    household_ask_correction(household=household, agent=agent.user, message=message)
+
+
 def _waiting_household(caisse):
     """A household declared online and waiting for the agents ("Foyers à valider")."""
     if Household.objects.filter(caisse=caisse, reference=f"DEMO-ATTENTE-{caisse.slug}").exists():
@@ -162,6 +214,8 @@ def seed(*, stdout):
         if user is None or user.signup_caisse is None or user.signup_caisse.slug not in caisses:
             continue
         _household_for(user, caisses[user.signup_caisse.slug], spec, stdout)
+    _younger_child(caisses.values())
+    _household_to_correct(list(caisses.values()))
     for slug, rows in IMPORTED.items():
         if slug not in caisses:
             continue

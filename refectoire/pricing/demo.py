@@ -1,11 +1,20 @@
-"""Demo: the Paris grid of the reference for both Caisses, for 2025-2026 and 2026-2027."""
+"""Demo: the Paris grid of the reference for both Caisses, for 2025-2026 and 2026-2027, and a
+tariff request of 2026-2027 sent by Marc Petit (cde11) and waiting for the agents' decision."""
 
 import datetime
+import io
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfWriter
 
 from refectoire.caisses.models import Caisse
+from refectoire.households.models import Household
 from refectoire.pricing import services
+from refectoire.pricing.enums import IncomeSource
 from refectoire.pricing.grids import PARIS_ADULT_MEAL_PRICE, PARIS_BRACKETS, PARIS_EXCEPTIONAL_MEAL_PRICE
-from refectoire.pricing.models import PricingSettings, TariffGrid
+from refectoire.pricing.models import PricingSettings, TariffGrid, TariffRequest
 from refectoire.schools.models import SchoolYear
 
 # The same keys (caisse, label) as the enrollment demo: whichever runs first creates them.
@@ -31,3 +40,37 @@ def seed(*, stdout):
                     exceptional_meal_price=PARIS_EXCEPTIONAL_MEAL_PRICE,
                 )
         stdout.write(f"  /{caisse.slug}/  grilles tarifaires 2025-2026 et 2026-2027 (tarifs 1 à 10)")
+    _waiting_request(stdout)
+
+
+def _proof() -> SimpleUploadedFile:
+    """A blank one-page PDF standing for the CAF attestation Marc Petit attached."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    content = io.BytesIO()
+    writer.write(content)
+    return SimpleUploadedFile("attestation-caf.pdf", content.getvalue(), content_type="application/pdf")
+
+
+def _waiting_request(stdout):
+    """Marc Petit (P11-MARCP, cde11) sent his CAF attestation for 2026-2027: in the agents' queue."""
+    user = get_user_model().objects.filter(username="P11-MARCP").first()
+    household = Household.objects.filter(caisse__slug="cde11", guardians__user=user).first() if user else None
+    year = SchoolYear.objects.filter(caisse__slug="cde11", label="2026-2027").first()
+    if household is None or year is None or not household.is_validated:
+        return
+    if TariffRequest.objects.filter(household=household, school_year=year).exists():
+        return
+    services.tariff_request_submit(
+        household=household,
+        school_year=year,
+        user=user,
+        declaration=services.Declaration(
+            income_source=IncomeSource.CAF_ATTESTATION,
+            single_parent=True,
+            children_count=1,
+            declared_qf=Decimal("912"),
+        ),
+        proofs=[_proof()],
+    )
+    stdout.write("  /cde11/  demande de tarif 2026-2027 de P11-MARCP en attente de décision")

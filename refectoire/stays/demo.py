@@ -109,6 +109,7 @@ def _confirmed_and_invoiced(caisse, stdout):
     from refectoire.billing.stays import stay_invoice_issue
     from refectoire.caisses.models import AgentRole
     from refectoire.households.models import Household
+    from refectoire.pricing.selectors import format_euros
     from refectoire.stays.models import StayAllocation
     from refectoire.stays.services import (
         stay_allocate,
@@ -154,5 +155,5 @@ def _confirmed_and_invoiced(caisse, stdout):
     if invoice is not None:
         stdout.write(
             f"Séjours de vacances : places de Samoëns attribuées (graine {DEMO_ALLOCATION_SEED}), "
-            f"place confirmée de Léo (P19-INESM), facture {invoice.number} de {invoice.total} €."
+            f"place confirmée de Léo (P19-INESM), facture {invoice.number} de {format_euros(invoice.total)}."
         )

@@ -14,6 +14,9 @@ def test_the_demo_bills_the_demo_adults_with_the_households_and_runs_twice_uncha
     call_command("seed_demo", stdout=out)
     call_command("seed_demo", stdout=io.StringIO())
     assert "Restauration adulte  E11-PROFS" in out.getvalue()
+    # listed with the other demo accounts, before the households
+    accounts = out.getvalue().split("Foyers de démonstration")[0]
+    assert "Parent               P19-INESM" in accounts and "Restauration adulte  E19-ATSEM" in accounts
     adults = Invoice.objects.filter(adult_registration__isnull=False).select_related(
         "adult_registration__user"
     )

@@ -49,8 +49,18 @@ PERSONAS = [
     Persona("visiteur", None, None, ("/", "/cde11/", "/cde19/")),
     Persona("parent cde11", "cde11", "G4V-RNG6P"),
     Persona("parent cde19", "cde19", "P19-INESM"),
+    Persona("parent cde11, foyer à corriger", "cde11", "P11-CLAIR"),  # edits her household again
     Persona("agent cde11", "cde11", "A11-AGENT", ("agent/",), DESKTOP_VIEWPORT, pages_per_route=1),
-    Persona("gestionnaire cde19", "cde19", "G19-GESTN", ("agent/",), DESKTOP_VIEWPORT, pages_per_route=1),
+    # the rhythm changes first: their one link, Léo Moreau's enrollment (a rhythm change waiting for
+    # a decision, the custody calendar's weeks), is then the enrollment screen crawled
+    Persona(
+        "gestionnaire cde19",
+        "cde19",
+        "G19-GESTN",
+        ("agent/", "agent/changements-de-rythme/"),
+        DESKTOP_VIEWPORT,
+        pages_per_route=1,
+    ),
     # the school staff who eat at the canteen, from refectoire/adultmeals/demo.py
     Persona("enseignante cde11", "cde11", "E11-PROFS"),
     Persona("ATSEM cde19", "cde19", "E19-ATSEM"),

@@ -26,7 +26,8 @@ def test_the_demo_has_a_confirmed_place_invoiced_for_leo_of_p19_inesm():
     from refectoire.stays.enums import ChoiceState
     from refectoire.stays.models import StayAllocation, StayApplication, StayChoice, StayChoiceEvent
 
-    call_command("seed_demo", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
     counts = [
         model.objects.count()
         for model in (StayApplication, StayChoice, StayChoiceEvent, StayAllocation, Invoice)
@@ -42,6 +43,8 @@ def test_the_demo_has_a_confirmed_place_invoiced_for_leo_of_p19_inesm():
     invoice = choice.invoice
     assert invoice.period is None and invoice.number is not None and invoice.amount_due == invoice.total > 0
     assert invoice.lines.get().kind == "stay"
+    whole, cents = f"{invoice.total:.2f}".split(".")
+    assert f"facture {invoice.number} de {whole},{cents} €." in out.getvalue()  # French-style amount
 
 
 def test_the_demo_stay_was_allocated_with_its_seed_so_the_back_office_does_not_offer_it_again(client):

@@ -331,3 +331,13 @@ def test_a_family_never_sees_another_familys_documents_or_history(
     assert "avis.pdf" not in page and "Secret de la famille B" not in page
     client.force_login(parent_b)
     assert client.get(curl(cde19, "portal:family_document", document_uuid=document.uuid)).status_code == 404
+
+
+def test_the_child_form_is_titled_by_the_child_it_edits(client, cde11, parent_a, curl):
+    household = household_for(parent_a, cde11, children=("Rose",))
+    client.force_login(parent_a)
+    child = household.children.get()
+    edit = client.get(curl(cde11, "portal:household_child_edit", child_uuid=child.uuid)).content.decode()
+    add = client.get(curl(cde11, "portal:household_child_add")).content.decode()
+    assert f"<title>{child.full_name} — Mon entourage — {cde11.name}</title>" in edit
+    assert f"<title>Ajouter un enfant — {cde11.name}</title>" in add
