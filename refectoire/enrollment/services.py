@@ -718,19 +718,21 @@ def _absence_transition(absence, to_state, *, actor, action, message=""):
     return absence
 
 
-@transaction.atomic
-def absence_accept(*, absence, actor, message="") -> Absence:
-    """An agent accepts a waiting absence: its days are no longer expected nor billed (an invoice
-    already issued does not change)."""
-    absence = _absence_transition(
-        absence, AbsenceState.ACCEPTED, actor=actor, action="accepted", message=message
-    )
+def _absence_decide(absence, to_state, *, actor, action, message) -> Absence:
+    absence = _absence_transition(absence, to_state, actor=actor, action=action, message=message)
     absence.decided_by = actor
     absence.decided_at = timezone.now()
     absence.decision_message = message.strip()
     absence.save()
     notify_absence_decision(absence)
     return absence
+
+
+@transaction.atomic
+def absence_accept(*, absence, actor, message="") -> Absence:
+    """An agent accepts a waiting absence: its days are no longer expected nor billed (an invoice
+    already issued does not change)."""
+    return _absence_decide(absence, AbsenceState.ACCEPTED, actor=actor, action="accepted", message=message)
 
 
 @transaction.atomic
@@ -738,15 +740,7 @@ def absence_refuse(*, absence, actor, message) -> Absence:
     """An agent refuses a waiting absence, saying why: its days stay expected and billed."""
     if not (message or "").strip():
         raise ValidationError({"message": _("Indiquez le motif du refus.")})
-    absence = _absence_transition(
-        absence, AbsenceState.REFUSED, actor=actor, action="refused", message=message
-    )
-    absence.decided_by = actor
-    absence.decided_at = timezone.now()
-    absence.decision_message = message.strip()
-    absence.save()
-    notify_absence_decision(absence)
-    return absence
+    return _absence_decide(absence, AbsenceState.REFUSED, actor=actor, action="refused", message=message)
 
 
 @transaction.atomic
