@@ -54,6 +54,7 @@ def check_page():
     axe = Axe()
 
     def check(page):
+        page.wait_for_load_state("load")
         results = axe.run(page)
         blocking = [
             violation

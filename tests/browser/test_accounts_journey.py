@@ -162,6 +162,7 @@ def test_a_parent_creates_activates_and_uses_their_space(
 
     # "J'ai oublié mon mot de passe"
     main(page).get_by_role("link", name="J'ai oublié mon mot de passe").click()
+    expect(page.locator("#id_email")).to_be_visible()
     check_page(page)
     page.locator("#id_email").fill(email)
     main(page).get_by_role("button", name="Recevoir le lien").click()
