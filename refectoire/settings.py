@@ -210,8 +210,13 @@ MFA_TOTP_ISSUER = "Réfectoire"
 AGENT_MFA = envchoice("REFECTOIRE_AGENT_MFA", "optional", {"optional", "required"})
 
 
-def _oidc_app(provider_id: str, name: str, prefix: str, acr_values: str = "") -> dict | None:
-    """An OpenID Connect provider configured by REFECTOIRE_OIDC_<PREFIX>_* variables."""
+def _oidc_app(
+    provider_id: str, name: str, prefix: str, acr_values: str = "", signed_userinfo: bool = False
+) -> dict | None:
+    """An OpenID Connect provider configured by REFECTOIRE_OIDC_<PREFIX>_* variables.
+
+    `signed_userinfo`: the provider signs its userinfo (FranceConnect v2); an unsigned one is refused.
+    """
     issuer = envstr(f"REFECTOIRE_OIDC_{prefix}_ISSUER", "")
     if not issuer:
         return None
@@ -226,6 +231,7 @@ def _oidc_app(provider_id: str, name: str, prefix: str, acr_values: str = "") ->
             "token_auth_method": envstr(f"REFECTOIRE_OIDC_{prefix}_TOKEN_AUTH_METHOD", "client_secret_post"),
             "scope": envlist(f"REFECTOIRE_OIDC_{prefix}_SCOPES", ["openid", "email", "profile"]),
             "auth_params": {"acr_values": acr_values} if acr_values else {},
+            "signed_userinfo": signed_userinfo,
         },
     }
 
@@ -234,8 +240,11 @@ OIDC_APPS = [
     app
     for app in (
         _oidc_app("monparis", "Mon Paris", "MONPARIS"),
-        # FranceConnect's authorization request asks for the eIDAS level: "eidas1" (low).
-        _oidc_app("franceconnect", "FranceConnect", "FRANCECONNECT", acr_values="eidas1"),
+        # FranceConnect v2: the authorization request asks for the eIDAS level, "eidas1" (low);
+        # its ID token and userinfo are both signed JWTs (ES256 or RS256).
+        _oidc_app(
+            "franceconnect", "FranceConnect", "FRANCECONNECT", acr_values="eidas1", signed_userinfo=True
+        ),
     )
     if app
 ]
@@ -243,7 +252,8 @@ SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {
         "APPS": OIDC_APPS,
         "OAUTH_PKCE_ENABLED": True,
-        # allauth's provider plus the nonce FranceConnect requires (sent, then checked in the ID token).
+        # allauth's provider plus the checks it skips: nonce, ID token signature against the JWKS,
+        # `iss` parameter, acr, signed userinfo; logout ends the provider's session (accounts/oidc.py).
         "provider_class": "refectoire.accounts.oidc.OpenIDConnectProvider",
     }
 }

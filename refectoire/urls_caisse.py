@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from refectoire.www.oidc import views as oidc_views
 from refectoire.www.public import views as public_views
 
 urlpatterns = [
@@ -9,6 +10,8 @@ urlpatterns = [
     path("compte/inscription/conditions/", public_views.signup_cgu, name="signup_cgu"),
     path("compte/signup/", public_views.signup, name="account_signup"),
     path("compte/active/", public_views.account_activated, name="account_activated"),
+    # Before allauth's: logging out also ends the session of the OpenID Connect provider.
+    path("compte/logout/", oidc_views.logout, name="account_logout"),
     path("compte/", include("allauth.urls")),
     path("mon-espace/", include("refectoire.www.portal.urls")),
     path("agent/", include("refectoire.www.backoffice.urls")),

@@ -1,3 +1,6 @@
+import logging
+import secrets
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import ratelimit
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -10,6 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from refectoire.accounts.identifiers import generate_username
+from refectoire.accounts.oidc import IDTokenRejected
+
+logger = logging.getLogger(__name__)
 
 PROFILE_FIELDS = [
     "civility",
@@ -141,9 +147,51 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def get_connect_redirect_url(self, request, socialaccount):
         return reverse("portal:dashboard")
 
+    def generate_state_param(self, state: dict) -> str:
+        # At least 32 characters (allauth's are 16): 43 random URL-safe characters.
+        return secrets.token_urlsafe(32)
+
     def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None):
-        # Back to the login page, with a word of explanation and the other ways in.
-        messages.error(
-            request, _("La connexion avec le fournisseur d'identité a échoué. Réessayez plus tard.")
-        )
+        # Back to the login page, with a word of explanation in French and the other ways in.
+        messages.error(request, authentication_error_message(request, provider, exception))
         raise ImmediateHttpResponse(redirect("account_login"))
+
+
+OTHER_WAYS_IN = _l("Réessayez, ou connectez-vous avec votre identifiant et votre mot de passe.")
+PROVIDER_ERRORS = {
+    # The `error` an OpenID Connect provider sends back to the callback instead of a code.
+    "access_denied": _l("Vous avez annulé la connexion avec %(provider)s."),
+    "login_required": _l("%(provider)s demande que vous vous identifiiez de nouveau."),
+    "interaction_required": _l("%(provider)s demande que vous vous identifiiez de nouveau."),
+    "consent_required": _l("%(provider)s demande votre accord pour transmettre vos informations."),
+    "temporarily_unavailable": _l("%(provider)s est momentanément indisponible."),
+    "server_error": _l("%(provider)s est momentanément indisponible."),
+}
+PROVIDER_ERROR = _l("%(provider)s n'a pas pu vous identifier.")
+ANSWER_NOT_VERIFIED = _l(
+    "La réponse de %(provider)s n'a pas pu être vérifiée : par sécurité, vous n'êtes pas connecté."
+)
+LOGIN_FAILED = _l("La connexion avec le fournisseur d'identité a échoué. Réessayez plus tard.")
+
+
+def authentication_error_message(request, provider, exception) -> str:
+    """What a parent reads when an OpenID Connect login fails; the technical reason goes to the log."""
+    name = getattr(provider, "name", None) or _("Le service de connexion")
+    error = request.GET.get("error")
+    if error:
+        logger.warning(
+            "OpenID Connect %s returned %s: %s",
+            getattr(provider, "sub_id", "?"),
+            error,
+            request.GET.get("error_description", ""),
+        )
+        sentence = PROVIDER_ERRORS.get(error, PROVIDER_ERROR) % {"provider": name}
+        return f"{sentence} {OTHER_WAYS_IN}"
+    if isinstance(exception, IDTokenRejected):
+        logger.warning(
+            "OpenID Connect %s login refused: %s", getattr(provider, "sub_id", "?"), exception.reason
+        )
+        return f"{ANSWER_NOT_VERIFIED % {'provider': name}} {OTHER_WAYS_IN}"
+    if exception is not None:
+        logger.warning("OpenID Connect %s login failed: %r", getattr(provider, "sub_id", "?"), exception)
+    return str(LOGIN_FAILED)
