@@ -12,11 +12,10 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.fakes import oidc, smtp
+from tests.fakes import smtp
 from tests.fakes.smtp import FakeSMTPServer
 
 # The fakes' fixtures, for this module.
-oidc_provider = oidc.oidc_provider
 smtp_server = smtp.smtp_server
 smtp_delivery = smtp.smtp_delivery
 
@@ -181,33 +180,6 @@ def test_a_parent_creates_activates_and_uses_their_space(
     check_page(page)
     main(page).get_by_role("link", name="Connexion").click()
     log_in(page, check_page, identifier.lower(), NEW_PASSWORD)
-
-
-def test_a_parent_logs_in_with_mon_paris_and_franceconnect_is_offered(
-    page,
-    live_server,
-    check_page,
-    settings,
-    oidc_provider,
-    cde11,
-):
-    """The provider buttons pass axe; the browser follows the redirects (CSP form-action included)."""
-    oidc_provider.require_nonce = True
-    oidc.use_providers(
-        settings,
-        oidc_provider.app_settings("monparis", "Mon Paris"),
-        oidc_provider.app_settings("franceconnect", "FranceConnect"),
-    )
-    page.goto(f"{live_server.url}/cde11/")
-    expect(main(page).get_by_role("button", name="S’identifier avec FranceConnect")).to_be_visible()
-    check_page(page)
-    main(page).get_by_role("button", name="Me connecter avec Mon Paris").click()
-    expect(page.get_by_role("heading", name="Mon espace", exact=True)).to_be_visible()
-    expect(main(page).get_by_text("Camille MARTIN")).to_be_visible()
-    expect(main(page).get_by_text("29/02/1984")).to_be_visible()
-    check_page(page)
-    assert oidc_provider.token_requests[0]["code_verifier"]
-    assert oidc_provider.authorize_requests[0]["nonce"]
 
 
 def test_an_agent_sets_up_two_factor_authentication_before_the_back_office(
