@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 NONCE_SESSION_KEY = "refectoire_oidc_nonces"
 MAX_PENDING_NONCES = 10  # as many as allauth keeps states
 LOGIN_SESSION_KEY = "refectoire_oidc_login"  # {"provider_id", "id_token"} of the current login
+PENDING_LOGIN_SESSION_KEY = "refectoire_oidc_pending_login"  # the same, and "uid", until logged in
 LOGOUT_SESSION_KEY = "refectoire_oidc_logout"  # {"provider_id", "state"} of a logout under way
 ALGORITHMS = ("ES256", "RS256")  # FranceConnect v2 signs with either; nothing weaker is accepted
 LEEWAY_SECONDS = 30  # clocks of the provider and ours may differ a little, no more
@@ -74,8 +75,7 @@ class OpenIDConnectAdapter(OpenIDConnectOAuth2Adapter):
         if app.settings.get("fetch_userinfo", True):
             data["userinfo"] = self.userinfo(token.token, app, id_token)
         login = self.get_provider().sociallogin_from_response(request, data)
-        # Kept on the request; the callback view moves it into the session once someone is logged in.
-        request.refectoire_oidc_login = {"provider_id": app.provider_id, "id_token": raw_id_token}
+        keep_pending_login(request, provider_id=app.provider_id, uid=login.account.uid, id_token=raw_id_token)
         return login
 
     def verify(self, credential: str, app, *, what: str) -> dict:
@@ -226,11 +226,42 @@ def check_acr(auth_params: dict, id_token: dict) -> None:
 # Logout: the provider's session ends with ours ------------------------------------------------
 
 
-def remember_login(request) -> None:
-    """After the callback: the ID token of this login, in the session of the person logged in."""
-    login = getattr(request, "refectoire_oidc_login", None)
-    if login and request.user.is_authenticated:
-        request.session[LOGIN_SESSION_KEY] = login
+def keep_pending_login(request, *, provider_id: str, uid: str, id_token: str) -> None:
+    """The ID token of a login not finished yet: on the request, and in the session for a login
+    that goes on through another page (a second factor, a signup form)."""
+    pending = {"provider_id": provider_id, "uid": uid, "id_token": id_token}
+    request.refectoire_oidc_login = pending
+    request.session[PENDING_LOGIN_SESSION_KEY] = pending
+
+
+def login_completed(request, sociallogin=None) -> None:
+    """Someone logged in (allauth's `user_logged_in`): after a provider login, its ID token is
+    kept in their session, for the logout. Django may have flushed the session on the way (another
+    person was logged in): the request still holds it."""
+    pending = getattr(request, "refectoire_oidc_login", None) or request.session.get(
+        PENDING_LOGIN_SESSION_KEY
+    )
+    request.session.pop(PENDING_LOGIN_SESSION_KEY, None)
+    if not pending or sociallogin is None:
+        return
+    if (sociallogin.account.provider, sociallogin.account.uid) == (pending["provider_id"], pending["uid"]):
+        request.session[LOGIN_SESSION_KEY] = {
+            "provider_id": pending["provider_id"],
+            "id_token": pending["id_token"],
+        }
+
+
+def account_connected(request) -> None:
+    """After the callback of a provider linked to the account already logged in (no new login)."""
+    pending = getattr(request, "refectoire_oidc_login", None)
+    if not pending or not request.user.is_authenticated:
+        return  # nothing, or a login that goes on elsewhere (login_completed will see it)
+    request.session.pop(PENDING_LOGIN_SESSION_KEY, None)
+    if LOGIN_SESSION_KEY not in request.session:
+        request.session[LOGIN_SESSION_KEY] = {
+            "provider_id": pending["provider_id"],
+            "id_token": pending["id_token"],
+        }
 
 
 @dataclass

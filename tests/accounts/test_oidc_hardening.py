@@ -13,6 +13,7 @@ from allauth.socialaccount.models import SocialAccount
 from refectoire.accounts.models import User
 from refectoire.accounts.oidc import LOGIN_SESSION_KEY
 from tests.accounts.conftest import page, path_of
+from tests.factories import PASSWORD
 from tests.fakes.oidc import franceconnect_provider, sign_in, use_providers  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +114,13 @@ def test_an_id_token_for_someone_else_or_too_old_is_refused(
     monparis.id_token_overrides = overrides
     refused_in_french(client, provider_login(client, cde11, "monparis"), "Mon Paris")
     assert reason in caplog.text
+
+
+def test_an_id_token_signed_with_the_client_secret_is_refused(client, monparis, cde11, caplog):
+    """HS256 (FranceConnect v1) proves nothing the client could not forge: ES256 or RS256 only."""
+    monparis.algorithm = "HS256"
+    refused_in_french(client, provider_login(client, cde11, "monparis"), "Mon Paris")
+    assert "algorithm 'HS256' refused" in caplog.text
 
 
 def test_an_id_token_without_nonce_is_refused(client, monparis, cde11, caplog):
@@ -305,6 +313,37 @@ def test_a_return_from_logout_with_another_state_says_nothing_more(client, monpa
     forged = re.sub(r"state=[^&]+", "state=" + "x" * 43, back)
     assert client.get(path_of(forged))["Location"] == "/cde11/"
     assert "Vous êtes aussi déconnecté" not in page(client.get("/cde11/"))
+
+
+def test_a_provider_login_finished_with_a_second_factor_still_ends_the_provider_session(
+    client, monparis, cde11, curl, agent_cde11
+):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from tests.accounts.test_agents import totp_code
+
+    secret = generate_totp_secret()
+    TOTP.activate(agent_cde11, secret)
+    monparis.claims = {**monparis.claims, "sub": "sub-agent", "email": agent_cde11.email}
+    response = provider_login(client, cde11, "monparis")
+    assert response["Location"] == curl(cde11, "mfa_authenticate")
+    assert LOGIN_SESSION_KEY not in client.session
+    client.post(curl(cde11, "mfa_authenticate"), {"code": totp_code(secret)})
+    assert client.session["_auth_user_id"] == str(agent_cde11.pk)
+    response = client.post(curl(cde11, "account_logout"))
+    assert response["Location"].startswith(f"{monparis.issuer}/session/end?")
+
+
+def test_a_password_login_after_an_abandoned_provider_login_keeps_no_id_token(
+    client, monparis, cde11, parent_a, curl
+):
+    monparis.claims = {**monparis.claims, "email_verified": False, "email": parent_a.email}
+    provider_login(client, cde11, "monparis")  # stops on a signup form: the e-mail is taken
+    assert client.get(curl(cde11, "portal:dashboard")).status_code == 302
+    client.post(curl(cde11, "account_login"), {"login": parent_a.username, "password": PASSWORD})
+    assert client.session["_auth_user_id"] == str(parent_a.pk)
+    assert LOGIN_SESSION_KEY not in client.session
+    assert client.post(curl(cde11, "account_logout"))["Location"] == "/cde11/"
 
 
 def test_a_password_login_logs_out_without_going_to_a_provider(client, monparis, cde11, parent_a):

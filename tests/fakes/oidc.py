@@ -31,7 +31,8 @@ Knobs for the refusals our site must make:
 - `unknown_key_for`: {"id_token"} / {"userinfo"}: signed by a key the JWKS does not hold;
 - `callback_iss`: the `iss` parameter of the redirect back (`None` leaves it out);
 - `authorize_error`: (error, error_description) sent back instead of a code;
-- `post_logout_redirect_uris`: the registered addresses (None: any is accepted).
+- `post_logout_redirect_uris`: the registered addresses (None: any is accepted);
+- `algorithm`: "RS256", "ES256", or "HS256" (signed with the client secret, FranceConnect v1).
 """
 
 import base64
@@ -56,7 +57,7 @@ RECEIVED = object()  # id_token_nonce / callback_iss: the value the protocol exp
 
 class FakeOIDCProvider:
     client_id = "refectoire-client"
-    secret = "refectoire-secret"
+    secret = "refectoire-secret-of-the-fake-provider"  # 32 bytes at least: HS256 needs it
 
     def __init__(self, *, franceconnect: bool = False):
         self.franceconnect = franceconnect
@@ -165,6 +166,8 @@ class FakeOIDCProvider:
 
     def sign(self, claims: dict, what: str) -> str:
         """A JWT of `claims`, signed with the provider's key (or one it does not publish)."""
+        if self.algorithm == "HS256":  # FranceConnect v1's way, with the client secret
+            return jwt.encode(claims, self.secret, algorithm="HS256")
         if self.algorithm == "ES256":
             key, kid = self.ec_key, "ec-1"
             if what in self.unknown_key_for:

@@ -35,7 +35,7 @@ def callback(request, provider_id):
         raise Http404 from None
     except RequestException as error:
         return provider_unreachable(request, provider_id, error)
-    oidc.remember_login(request)
+    oidc.account_connected(request)
     return response
 
 
