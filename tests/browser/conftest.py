@@ -74,3 +74,14 @@ def check_page():
         assert not overflow, f"{page.url}: la page déborde horizontalement à 360 px"
 
     return check
+
+
+@pytest.fixture
+def patient_browser(page):
+    """The machine is shared: wait up to 15 s for a page rather than 5 (no assertion is about time)."""
+    from playwright.sync_api import expect
+
+    page.set_default_timeout(30_000)
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)

@@ -19,16 +19,7 @@ from tests.fakes.smtp import FakeSMTPServer
 smtp_server = smtp.smtp_server
 smtp_delivery = smtp.smtp_delivery
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _patient_browser(page):
-    """The machine is shared: wait up to 15 s for a page rather than 5 (no assertion is about time)."""
-    page.set_default_timeout(30_000)
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("patient_browser")]
 
 
 PASSWORD = "Tartine2026"

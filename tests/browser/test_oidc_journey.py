@@ -15,18 +15,9 @@ from tests.fakes import oidc
 oidc_provider = oidc.oidc_provider
 franceconnect_provider = oidc.franceconnect_provider
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("patient_browser")]
 
 BUTTONS = {"monparis": "Me connecter avec Mon Paris", "franceconnect": "S’identifier avec FranceConnect"}
-
-
-@pytest.fixture(autouse=True)
-def _patient_browser(page):
-    """The machine is shared: wait up to 15 s for a page rather than 5 (no assertion is about time)."""
-    page.set_default_timeout(30_000)
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 def main(page):
