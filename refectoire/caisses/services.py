@@ -11,6 +11,15 @@ PROFILE_FIELDS = {
     "contact_phone",
     "postal_address",
     "welcome_text",
+    # Identifiers with the public accountant (PES V2 exports).
+    "pes_id_post",
+    "pes_post_label",
+    "siret",
+    "pes_cod_col",
+    "pes_cod_bud",
+    "pes_nature",
+    "pes_function",
+    "pes_product_code",
 }
 
 
