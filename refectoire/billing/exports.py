@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -266,12 +267,7 @@ def _debtor_problems(debtors) -> list[str]:
                 (_("civilité"), debtor.civility),
                 (_("prénom"), debtor.first_name),
                 (_("adresse"), debtor.street),
-                (
-                    _("code postal à 5 chiffres"),
-                    debtor.postcode
-                    if _digits(debtor.postcode) == debtor.postcode and len(debtor.postcode) == 5
-                    else "",
-                ),
+                (_("code postal à 5 chiffres"), re.fullmatch(r"[0-9]{5}", debtor.postcode or "")),
                 (_("commune"), debtor.city),
             ]
             if not value

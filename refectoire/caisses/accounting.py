@@ -50,17 +50,26 @@ validate_product_code = RegexValidator(
     r"^[0-9A-Z]{1,4}$", _("Le code produit local compte de 1 à 4 lettres majuscules ou chiffres.")
 )
 
-# The identifiers a PES export needs, in the order the back office shows them: (field, label).
-PES_REQUIRED_FIELDS = [
-    ("pes_id_post", _("codique du poste comptable")),
-    ("siret", _("SIRET")),
-    ("pes_cod_col", _("code collectivité")),
-    ("pes_cod_bud", _("code budget")),
-    ("pes_nature", _("compte de nature")),
-    ("pes_product_code", _("code produit local")),
+# The Caisse's fields that hold its identifiers with the accountant, in the profile's order.
+ACCOUNTING_FIELDS = [
+    "pes_id_post",
+    "pes_post_label",
+    "siret",
+    "pes_cod_col",
+    "pes_cod_bud",
+    "pes_nature",
+    "pes_function",
+    "pes_product_code",
 ]
+
+# The identifiers a PES export needs (the post's label and the function are optional).
+PES_REQUIRED_FIELDS = ["pes_id_post", "siret", "pes_cod_col", "pes_cod_bud", "pes_nature", "pes_product_code"]
 
 
 def pes_missing_identifiers(caisse) -> list[str]:
     """The labels of the identifiers a PES export needs that `caisse` has not entered yet."""
-    return [str(label) for field, label in PES_REQUIRED_FIELDS if not getattr(caisse, field)]
+    return [
+        str(caisse._meta.get_field(name).verbose_name)
+        for name in PES_REQUIRED_FIELDS
+        if not getattr(caisse, name)
+    ]

@@ -5,6 +5,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from refectoire.caisses.demo import CAISSES
+
 PES_ALLER_XSD = (
     Path(__file__).resolve().parents[2]
     / "refectoire"
@@ -15,17 +17,8 @@ PES_ALLER_XSD = (
     / "Rev0"
 ) / "PES_Aller.xsd"
 
-# Plausible identifiers (the SIRET's Luhn key is right), as the back office takes them.
-IDENTIFIERS = {
-    "pes_id_post": "075011",
-    "pes_post_label": "SGC Paris 11e",
-    "siret": "26751105900011",
-    "pes_cod_col": "311",
-    "pes_cod_bud": "01",
-    "pes_nature": "7067",
-    "pes_function": "251",
-    "pes_product_code": "REST",
-}
+# The demo's plausible identifiers of cde11 (the SIRET's Luhn key is right), as the back office takes them.
+IDENTIFIERS = next(spec["accounting"] for spec in CAISSES if spec["slug"] == "cde11")
 
 
 @cache

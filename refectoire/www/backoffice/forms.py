@@ -2,20 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from refectoire.accounts.forms import DateInput
+from refectoire.caisses.accounting import ACCOUNTING_FIELDS
 from refectoire.caisses.models import Caisse
 from refectoire.messaging.models import NewsItem
-
-# The Caisse's identifiers with its public accountant, shown under their own heading.
-ACCOUNTING_FIELDS = [
-    "pes_id_post",
-    "pes_post_label",
-    "siret",
-    "pes_cod_col",
-    "pes_cod_bud",
-    "pes_nature",
-    "pes_function",
-    "pes_product_code",
-]
 
 
 class CaisseProfileForm(forms.ModelForm):
