@@ -36,6 +36,7 @@ class Debtor:
     street: str
     postcode: str
     city: str
+    civility: str = ""  # Civility value (« m », « mme »), blank when unknown
 
 
 def debtor_reference(invoice: Invoice) -> str:
@@ -61,6 +62,7 @@ def invoice_debtor(invoice: Invoice) -> Debtor:
             street=" ".join(part for part in [user.street_number, user.street_name] if part),
             postcode=user.postcode,
             city=user.city,
+            civility=user.civility,
         )
     household = invoice.household
     guardian = household.primary_guardian
@@ -72,6 +74,7 @@ def invoice_debtor(invoice: Invoice) -> Debtor:
         street=f"{guardian.street_number} {guardian.street_name}".strip() if guardian else "",
         postcode=guardian.postcode if guardian else "",
         city=guardian.city if guardian else "",
+        civility=guardian.civility if guardian else "",
     )
 
 

@@ -44,6 +44,17 @@ CAISSES = [
         "contact_phone": "01 53 36 51 00",
         "postal_address": "12 place Léon Blum, 75011 Paris",
         "welcome_text": "Mon espace famille CDE11-Familles : inscription et facturation de la restauration scolaire.",
+        # Plausible identifiers with the public accountant (not those of a real Caisse).
+        "accounting": {
+            "pes_id_post": "075011",
+            "pes_post_label": "SGC Paris 11e",
+            "siret": "26751105900011",
+            "pes_cod_col": "311",
+            "pes_cod_bud": "01",
+            "pes_nature": "7067",
+            "pes_function": "251",
+            "pes_product_code": "REST",
+        },
         "news": [
             (
                 "Inscriptions à la restauration scolaire 2026-2027",
@@ -86,6 +97,16 @@ CAISSES = [
             "loisirs, étude, conservatoire, atelier beaux-arts, etc.), rendez-vous sur le portail "
             "Facil'familles de la Ville de Paris."
         ),
+        "accounting": {
+            "pes_id_post": "075019",
+            "pes_post_label": "SGC Paris 19e",
+            "siret": "26751907200016",
+            "pes_cod_col": "319",
+            "pes_cod_bud": "01",
+            "pes_nature": "7067",
+            "pes_function": "251",
+            "pes_product_code": "CANT",
+        },
         "news": [
             (
                 "Inscription à la restauration scolaire 2026-2027",
@@ -136,8 +157,12 @@ def seed(*, stdout):
     today = timezone.localdate()
     caisses = {}
     for spec in CAISSES:
-        fields = {key: value for key, value in spec.items() if key not in {"slug", "news"}}
+        fields = {key: value for key, value in spec.items() if key not in {"slug", "news", "accounting"}}
         caisse, created = Caisse.objects.get_or_create(slug=spec["slug"], defaults=fields)
+        if not caisse.siret:
+            for name, value in spec["accounting"].items():
+                setattr(caisse, name, value)
+            caisse.save()
         if created or not caisse.cgu_text:
             caisse.cgu_text = CGU.format(name=caisse.name, email=caisse.contact_email)
             caisse.cgu_updated_at = timezone.now()

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from refectoire.caisses import accounting
 from refectoire.caisses.enums import AgentRoleKind, SchoolZone
 from refectoire.core.models import TimeStampedModel
 
@@ -43,6 +44,72 @@ class Caisse(TimeStampedModel):
         _("zone de vacances scolaires"), max_length=1, choices=SchoolZone.choices, default=SchoolZone.C
     )
     is_active = models.BooleanField(_("en service"), default=True)
+
+    # Identifiers with the public accountant (Hélios), written in the PES V2 exports.
+    pes_id_post = models.CharField(
+        _("codique du poste comptable"),
+        max_length=7,
+        blank=True,
+        validators=[accounting.validate_id_post],
+        help_text=_("Numéro codique de la trésorerie (IdPost), 6 ou 7 chiffres, donné par le comptable."),
+    )
+    pes_post_label = models.CharField(
+        _("libellé du poste comptable"),
+        max_length=38,
+        blank=True,
+        help_text=_("Facultatif, 38 caractères au plus. Exemple : SGC Paris Centre."),
+    )
+    siret = models.CharField(
+        _("SIRET"),
+        max_length=14,
+        blank=True,
+        validators=[accounting.validate_siret],
+        help_text=_("Les 14 chiffres du SIRET de la Caisse des écoles (IdColl), sans espace."),
+    )
+    pes_cod_col = models.CharField(
+        _("code collectivité"),
+        max_length=3,
+        blank=True,
+        validators=[accounting.validate_cod_col, accounting.validate_not_only_zeros],
+        help_text=_("Code de la collectivité dans Hélios (CodCol), 3 chiffres."),
+    )
+    pes_cod_bud = models.CharField(
+        _("code budget"),
+        max_length=2,
+        blank=True,
+        validators=[accounting.validate_cod_bud],
+        help_text=_("Code du budget dans Hélios (CodBud), 2 caractères, par exemple 01."),
+    )
+    pes_nature = models.CharField(
+        _("compte de nature"),
+        max_length=12,
+        blank=True,
+        default="7067",
+        validators=[accounting.validate_nature],
+        help_text=_(
+            "Compte budgétaire des recettes de restauration (Nature). En M14 et M57 : 7067, redevances "
+            "et droits des services périscolaires et d'enseignement."
+        ),
+    )
+    pes_function = models.CharField(
+        _("code fonction"),
+        max_length=10,
+        blank=True,
+        validators=[accounting.validate_function],
+        help_text=_(
+            "Facultatif : seulement si votre budget est voté avec une présentation par fonction "
+            "(M14, M57), par exemple 251 (hébergement et restauration scolaires)."
+        ),
+    )
+    pes_product_code = models.CharField(
+        _("code produit local"),
+        max_length=4,
+        blank=True,
+        validators=[accounting.validate_product_code, accounting.validate_not_only_zeros],
+        help_text=_(
+            "Code produit de la restauration convenu avec le comptable (CodProdLoc), 4 caractères au plus."
+        ),
+    )
 
     history = HistoricalRecords()
     objects = CaisseQuerySet.as_manager()

@@ -1,6 +1,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from refectoire.caisses.accounting import ACCOUNTING_FIELDS
 from refectoire.caisses.models import Caisse
 
 PROFILE_FIELDS = {
@@ -11,6 +12,7 @@ PROFILE_FIELDS = {
     "contact_phone",
     "postal_address",
     "welcome_text",
+    *ACCOUNTING_FIELDS,  # identifiers with the public accountant (PES V2 exports)
 }
 
 

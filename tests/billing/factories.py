@@ -30,6 +30,7 @@ class GuardianFactory(factory.django.DjangoModelFactory):
 
     household = factory.SubFactory(HouseholdFactory)
     role = GuardianRole.PRIMARY
+    civility = "mme"
     first_name = "Allison"
     last_name = "Lovinfosse"
     street_number = "12"

@@ -8,7 +8,6 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
-from lxml import etree
 
 from refectoire.billing.enums import InvoiceKind, InvoiceState
 from refectoire.billing.exports import pes_ormc
@@ -22,7 +21,8 @@ from tests.billing.factories import (
     PayfipSettingsFactory,
     household_of,
 )
-from tests.billing.test_pdf_and_exports import XSD, pdf_text
+from tests.billing.pes import assert_official, ready_for_pes
+from tests.billing.test_pdf_and_exports import pdf_text
 from tests.factories import UserFactory
 from tests.schools.factories import SchoolFactory
 
@@ -228,19 +228,18 @@ def test_the_csv_export_has_the_adult_rows(cde11, capsys, teacher, staff_invoice
 
 
 def test_the_pes_file_names_the_adult_as_debtor(cde11, teacher, staff_invoice):
-    document = etree.fromstring(pes_ormc(caisse=cde11, period=staff_invoice.period))
-    etree.XMLSchema(etree.parse(str(XSD))).assertValid(document)
+    document = assert_official(pes_ormc(caisse=ready_for_pes(cde11), period=staff_invoice.period))
     tiers = document.find("PES_RecetteAller/Bordereau/Piece/LigneDePiece/Tiers")
     info, address = tiers.find("InfoTiers"), tiers.find("Adresse")
     assert [info.find(tag).get("V") for tag in ("RefTiers", "Nom", "Prenom")] == [
         teacher.username,
-        "Fontaine",
-        "Claire",
+        "FONTAINE",
+        "CLAIRE",
     ]
     assert [address.find(tag).get("V") for tag in ("Adr2", "CP", "Ville")] == [
-        "3 rue Keller",
+        "3 RUE KELLER",
         "75011",
-        "Paris",
+        "PARIS",
     ]
     assert staff_invoice.state == InvoiceState.ISSUED
 

@@ -1,18 +1,13 @@
 import io
 from decimal import Decimal
-from pathlib import Path
 
 import pypdf
 from django.core.management import call_command
-from lxml import etree
 
-from refectoire.billing.exports import key_modulo_11, key_modulo_23, pes_ormc
 from refectoire.billing.models import InvoiceLine
 from refectoire.billing.pdf import invoice_pdf
 from refectoire.payments.services import payment_record
 from tests.billing.factories import BillingPeriodFactory, GuardianFactory, HouseholdFactory, InvoiceFactory
-
-XSD = Path(__file__).resolve().parents[2] / "refectoire" / "billing" / "resources" / "pes_ormc.xsd"
 
 
 def pdf_text(content: bytes) -> str:
@@ -99,37 +94,6 @@ def test_export_invoices_prints_a_row_per_line_in_number_order(cde11, capsys):
     )
     assert credit_row[2] == "" and credit_row[5] == "-3.50"
     assert meal_row[7] in ("to_pay", "late")
-
-
-def test_the_pes_file_follows_the_ormc_structure(cde11, capsys):
-    period, _invoice = issued_period(cde11)
-    call_command("export_invoices", "--caisse", "cde11", "--period", "2027-03", "--format", "pes")
-    xml = capsys.readouterr().out.encode()
-    schema = etree.XMLSchema(etree.parse(str(XSD)))
-    document = etree.fromstring(xml)
-    schema.assertValid(document)
-    assert document.find("Enveloppe/Parametres/TypFic").get("V") == "PESORMC"
-    bloc = document.find("PES_RecetteAller/Bordereau/BlocBordereau")
-    assert (bloc.find("NbrPce").get("V"), bloc.find("MtBordHt").get("V"), bloc.find("TypBord").get("V")) == (
-        "2",
-        "84.00",
-        "06",
-    )
-    numbers = [p.get("V") for p in document.iterfind("PES_RecetteAller/Bordereau/Piece/BlocPiece/IdPce")]
-    assert numbers == ["40945", "40946"]
-    assert pes_ormc(caisse=cde11, period=period).startswith(b"<?xml")
-
-
-def test_a_broken_pes_file_is_refused_by_the_schema(cde11):
-    period, _invoice = issued_period(cde11)
-    document = etree.fromstring(pes_ormc(caisse=cde11, period=period))
-    document.find("PES_RecetteAller/Bordereau/Piece/BlocPiece/TypPce").set("V", "99")
-    assert not etree.XMLSchema(etree.parse(str(XSD))).validate(document)
-
-
-def test_check_keys():
-    assert key_modulo_11("000", 2027, 40945) in "0123456789"
-    assert key_modulo_23(2027, "000", 40945) == "ABCDEFGHJKLMNPQRSTVWXYZ"[int("202700040945") % 23]
 
 
 def test_a_credit_note_has_its_pdf(cde11):

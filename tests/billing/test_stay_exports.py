@@ -7,13 +7,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
-from lxml import etree
 
 from refectoire.billing.stays import stay_invoice_issue
 from refectoire.stays.services import stay_choice_withdraw
 from tests.billing.factories import BillingPeriodFactory, InvoiceFactory
+from tests.billing.pes import assert_official, complete_debtors, ready_for_pes
 from tests.billing.stays import confirmed_place, priced_caisse, winter_stay
-from tests.billing.test_pdf_and_exports import XSD
 
 pytestmark = pytest.mark.django_db
 
@@ -71,23 +70,27 @@ def test_the_period_export_is_unchanged_by_stay_invoices(capsys, stay_invoices):
     assert [line.split(";")[0] for line in lines[1:]] == [str(meals.number)]
 
 
-def test_the_pes_of_stay_invoices_is_a_valid_ormc_bordereau_of_what_is_due(capsys, stay_invoices):
-    kept, *_rest = stay_invoices
+def test_the_pes_of_stay_invoices_is_a_valid_ormc_bordereau_of_what_was_titled(capsys, cde19, stay_invoices):
+    kept, cancelled, *_rest = stay_invoices
+    ready_for_pes(cde19)
+    complete_debtors(cde19)
     xml = export(capsys, "--issued-from", "2027-06-01", "--issued-to", "2027-06-30", "--format", "pes")
-    document = etree.fromstring(xml.encode())
-    etree.XMLSchema(etree.parse(str(XSD))).assertValid(document)
+    document = assert_official(xml)
     assert (
         document.find("Enveloppe/Parametres/NomFic").get("V") == "PESORMC_cde19_sejours_2027-06-01_2027-06-30"
     )
     bloc = document.find("PES_RecetteAller/Bordereau/BlocBordereau")
+    # Both June invoices were titled; the credit note of the cancelled one, issued today, goes as a
+    # reduction in the export of today's date.
     assert (bloc.find("IdBord").get("V"), bloc.find("NbrPce").get("V"), bloc.find("MtBordHt").get("V")) == (
-        "20270601",
-        "1",
-        "300.00",
+        "601",
+        "2",
+        "420.00",
     )
+    assert len(document.findall("PES_RecetteAller/Bordereau")) == 1
     piece = document.find("PES_RecetteAller/Bordereau/Piece/BlocPiece")
     assert piece.find("IdPce").get("V") == str(kept.number)
-    assert piece.find("Per").get("V") == "6"
+    assert piece.find("Per").get("V") == "1"
     assert (
         piece.find("ObjPce").get("V")
         == f"Facture {kept.number} Séjour Classe de neige — {kept.lines.get().child.first_name}"
@@ -116,6 +119,8 @@ def screen_export(client, curl, caisse, **params):
 def test_an_agent_downloads_the_stay_invoices_file_the_command_writes(
     client, curl, capsys, cde19, agent_cde19, stay_invoices, fmt
 ):
+    ready_for_pes(cde19)
+    complete_debtors(cde19)
     client.force_login(agent_cde19)
     response = screen_export(client, curl, cde19, issued_from="2027-06-01", issued_to="2027-06-30", fmt=fmt)
     assert response.status_code == 200

@@ -2,11 +2,38 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from refectoire.accounts.forms import DateInput
+from refectoire.caisses.accounting import ACCOUNTING_FIELDS
 from refectoire.caisses.models import Caisse
 from refectoire.messaging.models import NewsItem
 
 
 class CaisseProfileForm(forms.ModelForm):
+    # Wider than the 14 digits so that a SIRET typed with spaces is accepted, then cleaned.
+    siret = forms.CharField(
+        label=_("SIRET"),
+        max_length=20,
+        required=False,
+        help_text=Caisse._meta.get_field("siret").help_text,
+    )
+
+    def clean_siret(self):
+        return "".join(self.cleaned_data["siret"].split())
+
+    def clean_pes_cod_bud(self):
+        return self.cleaned_data["pes_cod_bud"].upper()
+
+    def clean_pes_id_post(self):
+        return self.cleaned_data["pes_id_post"].upper()
+
+    def clean_pes_product_code(self):
+        return self.cleaned_data["pes_product_code"].upper()
+
+    def profile_fields(self):
+        return [field for field in self if field.name not in ACCOUNTING_FIELDS]
+
+    def accounting_fields(self):
+        return [field for field in self if field.name in ACCOUNTING_FIELDS]
+
     class Meta:
         model = Caisse
         fields = [
@@ -17,6 +44,7 @@ class CaisseProfileForm(forms.ModelForm):
             "contact_phone",
             "postal_address",
             "welcome_text",
+            *ACCOUNTING_FIELDS,
         ]
         widgets = {
             "logo_text": forms.Textarea(attrs={"rows": 3}),

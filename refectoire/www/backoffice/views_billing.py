@@ -13,7 +13,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from refectoire.billing import services as billing_services
 from refectoire.billing.enums import InvoiceKind, RunState
-from refectoire.billing.exports import invoices_csv, pes_ormc, pes_ormc_stays, stay_invoices, unpaid_csv
+from refectoire.billing.exports import (
+    invoices_csv,
+    pes_ormc,
+    pes_ormc_stays,
+    pes_refusal,
+    stay_invoices,
+    unpaid_csv,
+)
 from refectoire.billing.models import BillingPeriod, BillingRun, Invoice
 from refectoire.billing.pdf import invoice_pdf
 from refectoire.billing.selectors import invoice_detail_context
@@ -140,9 +147,12 @@ def run_issue(request, period_uuid):
 def period_export(request, period_uuid, fmt):
     period = get_object_or_404(BillingPeriod.objects.for_caisse(request.caisse), uuid=period_uuid)
     if fmt == "pes":
-        response = HttpResponse(
-            pes_ormc(caisse=request.caisse, period=period), content_type="application/xml"
-        )
+        try:
+            content = pes_ormc(caisse=request.caisse, period=period)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("backoffice:billing_exports")
+        response = HttpResponse(content, content_type="application/xml")
         response["Content-Disposition"] = (
             f'attachment; filename="PESORMC-{request.caisse.slug}-{period.code}.xml"'
         )
@@ -163,10 +173,12 @@ def exports(request):
         first, last, fmt = (form.cleaned_data[key] for key in ("issued_from", "issued_to", "fmt"))
         dates = f"{first.isoformat()}_{last.isoformat()}"
         if fmt == "pes":
-            response = HttpResponse(
-                pes_ormc_stays(caisse=request.caisse, first_day=first, last_day=last),
-                content_type="application/xml",
-            )
+            try:
+                content = pes_ormc_stays(caisse=request.caisse, first_day=first, last_day=last)
+            except ValidationError as error:
+                form.add_error(None, error)
+                return _exports_page(request, form)
+            response = HttpResponse(content, content_type="application/xml")
             filename = f"PESORMC-{request.caisse.slug}-sejours-{dates}.xml"
         else:
             invoices = stay_invoices(caisse=request.caisse, first_day=first, last_day=last)
@@ -176,12 +188,20 @@ def exports(request):
             filename = f"factures-sejours-{request.caisse.slug}-{dates}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+    return _exports_page(request, form)
+
+
+def _exports_page(request, form):
     periods = (
         BillingPeriod.objects.for_caisse(request.caisse)
         .filter(run__state=RunState.ISSUED)
         .order_by("-start_date")
     )
-    return render(request, "backoffice/billing/exports.html", {"form": form, "periods": periods})
+    return render(
+        request,
+        "backoffice/billing/exports.html",
+        {"form": form, "periods": periods, "pes_refusal": pes_refusal(request.caisse)},
+    )
 
 
 # Invoices --------------------------------------------------------------------------------

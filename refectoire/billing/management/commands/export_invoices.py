@@ -1,6 +1,7 @@
 import datetime
 import sys
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from refectoire.billing.exports import invoices_csv, pes_ormc, pes_ormc_stays, stay_invoices
@@ -32,7 +33,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--format", choices=["csv", "pes"], default="csv")
 
-    def handle(self, *args, caisse, period, issued_from, issued_to, format, **options):
+    def handle(self, *args, **options):
+        try:
+            self.export(**options)
+        except ValidationError as error:  # the PES export's refusal, said as it is
+            raise CommandError(" ".join(error.messages)) from error
+
+    def export(self, *, caisse, period, issued_from, issued_to, format, **options):
         if period and (issued_from or issued_to):
             raise CommandError("Choisissez --period ou --issued-from/--issued-to, pas les deux.")
         if period:
