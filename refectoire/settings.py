@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "refectoire.core.middleware.ContentSecurityPolicyMiddleware",
+    "refectoire.core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "refectoire.caisses.middleware.CaisseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
