@@ -287,7 +287,8 @@ def run_pg_restart():
         "| --- | --- |",
         *[f"| {status or 'no answer'} | {count} |" for status, count in sorted(statuses.items())],
         "",
-        f"Last 503 {back_after:.1f} s after PostgreSQL was back; answers other than 200/302 after that + 1 s: "
+        f"The last 503 answered a request begun {abs(back_after):.1f} s {'after' if back_after > 0 else 'before'} "
+        "PostgreSQL was back; answers other than 200/302 from 1 s after it was back: "
         f"{len(failed_after)}. 500: {statuses.get(500, 0)}. 503 not the French page: {not_french}.",
     ]
     print("\n".join(lines))
