@@ -10,6 +10,8 @@ import sys
 BENCHMARKS = {
     "households": "bench.households",
     "billing": "bench.billing",
+    "load": "bench.load",
+    "pg_restart": "bench.pg_restart",
 }
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "refectoire.core.middleware.ContentSecurityPolicyMiddleware",
+    "refectoire.core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "refectoire.caisses.middleware.CaisseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -264,6 +265,9 @@ TASKS = {
         "BACKEND": envstr("REFECTOIRE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# /health/ready/: a worker not seen for this long, a task waiting this long, are reported (not ok).
+REFECTOIRE_WORKER_STALE_SECONDS = envint("REFECTOIRE_WORKER_STALE_SECONDS", 120)
+REFECTOIRE_QUEUE_MAX_WAIT_SECONDS = envint("REFECTOIRE_QUEUE_MAX_WAIT_SECONDS", 300)
 
 # Mail: every message is queued as a task; the worker delivers it with MAIL_DELIVERY_BACKEND.
 EMAIL_BACKEND = "refectoire.core.mail.QueuedEmailBackend"
@@ -320,6 +324,7 @@ CSRF_COOKIE_SECURE = SECURE_HTTPS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^health/"]  # load balancers probe over plain HTTP
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", False) else None
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if SECURE_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0

@@ -70,9 +70,36 @@ class BillingPeriod(TimeStampedModel):
         """`2027-03`: the period named by its first month."""
         return self.start_date.strftime("%Y-%m")
 
+    def has_issued_invoices(self) -> bool:
+        return bool(self.pk) and (
+            Invoice.objects.filter(period_id=self.pk, kind=InvoiceKind.INVOICE)
+            .exclude(state=InvoiceState.DRAFT)
+            .exists()
+        )
+
+    def is_issued(self) -> bool:
+        """Issued by its run, or holding issued invoices whatever the run says."""
+        if not self.pk:
+            return False
+        run_issued = BillingRun.objects.filter(
+            period_id=self.pk, state__in=[RunState.ISSUED, RunState.ISSUING]
+        ).exists()
+        return run_issued or self.has_issued_invoices()
+
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("Le dernier jour doit suivre le premier.")})
+        if self.pk and self.is_issued():
+            # Every screen that saves a period (billing, school years) meets this rule.
+            stored = BillingPeriod.objects.filter(pk=self.pk).values("start_date", "end_date").first()
+            message = _("Cette période est déjà facturée : ses dates ne peuvent plus changer.")
+            errors = {
+                name: message
+                for name in ("start_date", "end_date")
+                if stored and stored[name] != getattr(self, name)
+            }
+            if errors:
+                raise ValidationError(errors)
 
 
 class InvoiceCounter(TimeStampedModel):

@@ -18,6 +18,7 @@ from refectoire.billing import inputs
 from refectoire.billing.adults import adult_registration_ids_to_bill, billing_run_compute_adults
 from refectoire.billing.engine import Credit, LineDraft, compute_lines, invoice_total, round_money
 from refectoire.billing.enums import INVOICE_TRANSITIONS, InvoiceKind, InvoiceState, LineKind, RunState
+from refectoire.billing.locks import billing_period_lock
 from refectoire.billing.models import (
     BillingPeriod,
     BillingRun,
@@ -42,9 +43,12 @@ def _chunks(items, size):
 
 @transaction.atomic
 def billing_period_save(*, caisse, period=None, **fields) -> BillingPeriod:
+    """Create or change a period; once issued (whatever its run says), it no longer changes."""
     period = period or BillingPeriod(caisse=caisse)
-    if period.pk and hasattr(period, "run") and period.run.state == RunState.ISSUED:
-        raise ValidationError(_("Cette période est déjà facturée : elle ne peut plus changer."))
+    if period.pk:
+        BillingPeriod.objects.select_for_update().filter(pk=period.pk).first()
+        if period.is_issued():
+            raise ValidationError(_("Cette période est déjà facturée : elle ne peut plus changer."))
     for name, value in fields.items():
         setattr(period, name, value)
     period.full_clean()
@@ -71,17 +75,28 @@ def _transition(invoice, to_state, *, actor=None, action, message=""):
 
 
 def billing_run_prepare(*, caisse, period) -> BillingRun:
-    """The run of `period`, reset to "computing" (refused once issued)."""
-    with transaction.atomic():
-        run, _created = BillingRun.objects.select_for_update().get_or_create(
-            period=period, defaults={"caisse": caisse}
-        )
-        if run.state in (RunState.ISSUED, RunState.ISSUING):
-            raise ValidationError(_("Cette période est déjà émise : ses factures ne changent plus."))
-        run.state = RunState.COMPUTING
-        run.households_done = 0
-        run.error = ""
-        run.save()
+    """The run of `period`, reset to "computing".
+
+    Refused while another process computes or issues the period, and once the period is issued.
+    A run that says otherwise although the period has issued invoices (left `failed` by two runs
+    that overlapped before the run lock existed) is put back to "issued" on the way.
+    """
+    with billing_period_lock(period):
+        with transaction.atomic():
+            run, _created = BillingRun.objects.select_for_update().get_or_create(
+                period=period, defaults={"caisse": caisse}
+            )
+            issued = run.state in (RunState.ISSUED, RunState.ISSUING)
+            if not issued and period.has_issued_invoices():
+                run.state, run.error, issued = RunState.ISSUED, "", True
+                run.save()
+            if not issued:
+                run.state = RunState.COMPUTING
+                run.households_done = 0
+                run.error = ""
+                run.save()
+    if issued:
+        raise ValidationError(_("Cette période est déjà émise : ses factures ne changent plus."))
     return run
 
 
@@ -93,12 +108,18 @@ def billing_run_compute(*, caisse, period, chunk_size: int = DEFAULT_CHUNK_SIZE,
 
     Each chunk replaces, in one transaction, the drafts of its households: a run killed at any
     point and started again ends with exactly the drafts one uninterrupted run gives (the
-    unique constraint on (period, household) forbids a duplicate).
+    unique constraint on (period, household) forbids a duplicate). The run lock, taken before
+    anything is computed, keeps a second run of the period out until this one ends.
     """
-    from refectoire.households.models import Child, Household
-
     if period.caisse_id != caisse.pk:
         raise ValidationError(_("Cette période n'est pas celle de cette Caisse."))
+    with billing_period_lock(period):
+        return _compute(caisse=caisse, period=period, chunk_size=chunk_size, progress=progress)
+
+
+def _compute(*, caisse, period, chunk_size, progress) -> BillingRun:
+    from refectoire.households.models import Child, Household
+
     run = billing_run_prepare(caisse=caisse, period=period)
     household_ids = list(Household.objects.filter(caisse=caisse).order_by("pk").values_list("pk", flat=True))
     done, total = 0, len(household_ids)
@@ -141,9 +162,14 @@ def billing_run_compute(*, caisse, period, chunk_size: int = DEFAULT_CHUNK_SIZE,
             caisse=caisse, period=period, chunk_size=chunk_size, registration_ids=adult_ids, on_chunk=advance
         )
     except Exception as error:
-        BillingRun.objects.filter(pk=run.pk).update(state=RunState.FAILED, error=str(error)[:2000])
+        # Only a computation fails: never a run that is (or was meanwhile) issued.
+        BillingRun.objects.filter(pk=run.pk, state=RunState.COMPUTING).update(
+            state=RunState.FAILED, error=str(error)[:2000]
+        )
         raise
-    BillingRun.objects.filter(pk=run.pk).update(state=RunState.DRAFT, computed_at=timezone.now())
+    BillingRun.objects.filter(pk=run.pk, state=RunState.COMPUTING).update(
+        state=RunState.DRAFT, computed_at=timezone.now()
+    )
     run.refresh_from_db()
     return run
 
@@ -293,10 +319,20 @@ def reserve_numbers(*, caisse, count: int) -> int:
     return first
 
 
-@transaction.atomic
 def billing_run_issue(*, run: BillingRun, actor=None) -> BillingRun:
-    """Number the drafts of the run in one unbroken sequence, freeze them, e-mail the parents and adults."""
+    """Number the drafts of the run in one unbroken sequence, freeze them, e-mail the parents and adults.
+
+    Refused while another process computes or issues the same period (the run lock).
+    """
+    with billing_period_lock(run.period):
+        return _issue(run=run, actor=actor)
+
+
+@transaction.atomic
+def _issue(*, run: BillingRun, actor=None) -> BillingRun:
     run = BillingRun.objects.select_for_update(of=("self",)).select_related("period", "caisse").get(pk=run.pk)
+    if run.state in (RunState.ISSUED, RunState.ISSUING):
+        raise ValidationError(_("Cette période est déjà émise : ses factures ne changent plus."))
     if run.state != RunState.DRAFT:
         raise ValidationError(_("Seule une facturation calculée (brouillon) peut être émise."))
     period = run.period

@@ -9,3 +9,9 @@ from refectoire.core.mail import deliver_raw
 def deliver_email(*, raw_b64: str, from_email: str, recipients: list[str]) -> int:
     """Deliver one queued message; a failure leaves the task failed and visible in the admin."""
     return deliver_raw(raw=base64.b64decode(raw_b64), from_email=from_email, recipients=recipients)
+
+
+@task(queue_name="default", priority=0)
+def worker_heartbeat() -> bool:
+    """Nothing to do: a worker that runs it has been seen (queued by the readiness check, /health/ready/)."""
+    return True

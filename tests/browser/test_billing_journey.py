@@ -7,6 +7,8 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
+from tests.browser.waits import follow
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -28,24 +30,24 @@ def test_parent_pays_an_invoice_online_in_the_demo(page, live_server, check_page
     )
 
     page.goto(f"{live_server.url}/cde11/mon-espace/factures/")
-    assert page.get_by_role("heading", name="Factures", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Factures", exact=True)).to_be_visible()
     expect(page.get_by_text("Facture non réglée", exact=True).first).to_be_visible()
     check_page(page)
 
-    page.get_by_role("link", name="Restauration 40945 - Mars / Avril 2027").click()
-    assert page.get_by_role("heading", name="Restauration 40945 - Mars / Avril 2027").is_visible()
+    follow(page.get_by_role("link", name="Restauration 40945 - Mars / Avril 2027"))
+    expect(page.get_by_role("heading", name="Restauration 40945 - Mars / Avril 2027")).to_be_visible()
     check_page(page)
 
-    page.get_by_role("link", name="Payer la facture").click()
-    assert page.get_by_role("heading", name="Payer ma facture en ligne").is_visible()
+    follow(page.get_by_role("link", name="Payer la facture"))
+    expect(page.get_by_role("heading", name="Payer ma facture en ligne")).to_be_visible()
     check_page(page)
 
-    page.get_by_role("button", name="Payer la facture").click()
-    assert page.get_by_role("heading", name="Simulateur de paiement (démonstration)").is_visible()
+    follow(page.get_by_role("button", name="Payer la facture"))
+    expect(page.get_by_role("heading", name="Simulateur de paiement (démonstration)")).to_be_visible()
     check_page(page)
 
-    page.get_by_role("button", name="Valider le paiement").click()
-    assert page.get_by_text("Votre paiement de 42,00 € est enregistré. Merci.").is_visible()
+    follow(page.get_by_role("button", name="Valider le paiement"))
+    expect(page.get_by_text("Votre paiement de 42,00 € est enregistré. Merci.")).to_be_visible()
     check_page(page)
 
     page.get_by_role("link", name="Retour aux factures").click()

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
+from tests.browser.waits import follow
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -68,16 +70,16 @@ def test_a_child_in_shared_custody_is_enrolled_by_both_parents_and_served_once_a
     login(page, live_server, agent_cde11)
     page.goto(f"{live_server.url}/cde11/agent/inscriptions/")
     check_page(page)
-    page.get_by_role("link", name=child_a.full_name).first.click()
+    follow(page.get_by_role("link", name=child_a.full_name).first)
     check_page(page)
     page.get_by_label("Le même enfant dans l'autre foyer").select_option(index=1)
     page.get_by_role("button", name="Lier les deux foyers").click()
     expect(page.get_by_text("Les deux foyers de l'enfant sont liés.")).to_be_visible()
-    page.get_by_role("link", name="Semaines du calendrier de garde").click()
+    follow(page.get_by_role("link", name="Semaines du calendrier de garde"))
     check_page(page)
     page.goto(f"{live_server.url}/cde11/agent/effectifs/")
     page.get_by_label("Établissement").select_option(label="École élémentaire Keller")
-    page.get_by_role("button", name="Afficher").click()
+    follow(page.get_by_role("button", name="Afficher"))
     check_page(page)
 
     assert ChildLink.objects.count() == 1

@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.waits import follow
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,32 +34,33 @@ def test_declare_then_agent_validates_then_parent_sees_the_tiles(page, live_serv
     log_in(page, base, parent.username)
     page.goto(f"{base}/cde11/mon-espace/")
     check_page(page)
-    page.get_by_role("link", name="Déclarer mon entourage").click()
+    follow(page.get_by_role("link", name="Déclarer mon entourage"))
     check_page(page)
     page.get_by_role("button", name="Déclarer mon entourage").click()
     expect(page.get_by_role("heading", name="Titulaire du compte")).to_be_visible()
-    assert page.locator(".refectoire-avatar").first.inner_text() == "AL"
+    expect(page.locator(".refectoire-avatar").first).to_have_text("AL")
     check_page(page)
 
-    page.get_by_role("link", name="Ajouter un co-représentant").click()
+    follow(page.get_by_role("link", name="Ajouter un co-représentant"))
     check_page(page)
     page.get_by_label("Civilité").select_option("m")
     page.get_by_label("Nom d'usage").fill("Lovinfosse")
     page.get_by_label("Prénom").fill("Patrick")
     page.locator("label[for=id_same_address]").click()  # DSFR draws the box over the input
-    page.get_by_role("button", name="Enregistrer").click()
+    follow(page.get_by_role("button", name="Enregistrer"))
 
-    page.get_by_role("link", name="Ajouter un enfant").click()
+    follow(page.get_by_role("link", name="Ajouter un enfant"))
     check_page(page)
-    page.get_by_role("button", name="Enregistrer").click()  # empty: the errors show next to the fields
-    assert page.locator(".fr-error-text").count() == 3
+    follow(page.get_by_role("button", name="Enregistrer"))  # empty: the errors show next to the fields
+    expect(page.locator(".fr-error-text")).to_have_count(3)
     check_page(page)
     page.get_by_label("Prénom").fill("Elie")
     page.locator("#id_last_name").fill("Lovinfosse")
     page.get_by_label("Date de naissance").fill("2017-09-02")
     page.locator("label", has_text="Fille").click()
-    page.get_by_role("button", name="Enregistrer").click()
-    assert page.locator(".refectoire-avatar").count() == 3, page.locator(".fr-error-text").all_inner_texts()
+    follow(page.get_by_role("button", name="Enregistrer"))
+    assert not page.locator(".fr-error-text").count(), page.locator(".fr-error-text").all_inner_texts()
+    expect(page.locator(".refectoire-avatar")).to_have_count(3)
 
     page.get_by_role("button", name="Valider ma demande").click()
     expect(page.get_by_role("heading", name="En attente de validation")).to_be_visible()
@@ -69,9 +71,9 @@ def test_declare_then_agent_validates_then_parent_sees_the_tiles(page, live_serv
     log_in(page, base, agent.username)
     page.goto(f"{base}/cde11/agent/")
     check_page(page)
-    page.get_by_role("link", name="Foyers à valider").first.click()
+    follow(page.get_by_role("link", name="Foyers à valider").first)
     check_page(page)
-    page.get_by_role("link", name="Allison LOVINFOSSE").click()
+    follow(page.get_by_role("link", name="Allison LOVINFOSSE"))
     check_page(page)
     page.get_by_role("button", name="Valider", exact=True).click()
     expect(page.get_by_text("Le foyer a été validé")).to_be_visible()

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
+from tests.browser.waits import follow
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -47,7 +49,7 @@ def test_simulate_ask_decide_and_see_the_bracket(page, live_server, check_page, 
     log_in(page, live_server, parent)
     page.goto(f"{base}/mon-espace/tarif/")
     check_page(page)
-    page.get_by_role("link", name="Tarif 2026-2027").click()
+    follow(page.get_by_role("link", name="Tarif 2026-2027"))
     check_page(page)
     page.get_by_role("link", name="Demande de tarif dégressif 2026-2027").click()
     expect(page.get_by_text("le tarif 10 soit 7,00 euros le repas")).to_be_visible()
@@ -68,7 +70,7 @@ def test_simulate_ask_decide_and_see_the_bracket(page, live_server, check_page, 
     # 3. The agent decides.
     log_in(page, live_server, agent)
     page.goto(f"{base}/agent/")
-    page.get_by_role("link", name="Demandes de tarif").first.click()
+    follow(page.get_by_role("link", name="Demandes de tarif").first)
     check_page(page)
     page.get_by_role("link", name="Foyer LOVINFOSSE").click()
     expect(page.locator("#computed-bracket").get_by_text("Tarif 5")).to_be_visible()
@@ -107,7 +109,7 @@ def test_the_caf_quotient_journey_and_the_managers_pages(page, live_server, chec
         )
         log_in(page, live_server, parent)
         page.goto(f"{base}/mon-espace/tarif/{year.uuid}/demande/")
-        page.get_by_role("link", name="Récupérer mon quotient familial auprès de la CAF").click()
+        follow(page.get_by_role("link", name="Récupérer mon quotient familial auprès de la CAF"))
         check_page(page)
         page.get_by_label("Code INSEE de la commune de naissance").fill("75111")
         page.get_by_label("J'accepte que la Caisse des écoles interroge").check(force=True)
@@ -119,7 +121,7 @@ def test_the_caf_quotient_journey_and_the_managers_pages(page, live_server, chec
     log_in(page, live_server, manager)
     page.goto(f"{base}/agent/")
     check_page(page)
-    page.get_by_role("link", name="Grilles tarifaires").click()
+    follow(page.get_by_role("link", name="Grilles tarifaires"))
     check_page(page)
     page.goto(f"{base}/agent/tarifs/grilles/{TariffGrid.objects.get().uuid}/")
     check_page(page)

@@ -5,6 +5,8 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.waits import follow
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -55,7 +57,7 @@ def test_refund_request_from_sending_to_decision(logged_in_page, live_server, ch
     page.goto(f"{live_server.url}/cde11/mon-espace/")
     expect(page.get_by_role("heading", name="Mes dernières demandes et messages")).to_be_visible()
     check_page(page)
-    page.get_by_role("link", name="Faire une demande").first.click()
+    follow(page.get_by_role("link", name="Faire une demande").first)
     check_page(page)
     page.get_by_role("link", name="Remboursement pour maladie").click()
     expect(page.get_by_role("heading", name="Remboursement pour maladie")).to_be_visible()
@@ -78,7 +80,7 @@ def test_refund_request_from_sending_to_decision(logged_in_page, live_server, ch
     check_page(agent_page)
     agent_page.goto(f"{live_server.url}/cde11/agent/demandes/")
     check_page(agent_page)
-    agent_page.get_by_role("link", name="Remboursement pour maladie").click()
+    follow(agent_page.get_by_role("link", name="Remboursement pour maladie"))
     check_page(agent_page)
     agent_page.get_by_role("button", name="Prendre en charge").click()
     expect(agent_page.get_by_text("Vous êtes chargé(e) de cette demande.")).to_be_visible()
@@ -132,7 +134,7 @@ def test_conversation_documents_and_faq_pages_in_the_browser(logged_in_page, liv
     check_page(agent_page)
     agent_page.get_by_role("link", name="Allergie").click()
     agent_page.get_by_label("Réponse").fill("Bien reçu, le restaurant est prévenu.")
-    agent_page.get_by_role("button", name="Envoyer la réponse").click()
+    follow(agent_page.get_by_role("button", name="Envoyer la réponse"))
     check_page(agent_page)
     for path in (
         "questions-frequentes/",

@@ -3,6 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.waits import follow
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -81,14 +83,14 @@ def test_a_manager_allocates_the_places_and_reads_the_lists(page, live_server, c
     check_page(page)
 
     page.get_by_role("link", name="Séjours de vacances").first.click()
-    page.get_by_role("link", name="Classe de neige").click()
+    follow(page.get_by_role("link", name="Classe de neige"))
     check_page(page)
 
     page.get_by_label("Graine du tirage au sort").fill("42")
     page.get_by_role("button", name="Attribuer les places").click()
     expect(page.get_by_text("graine du tirage : 42")).to_be_visible()
     assert StayAllocation.objects.get(stay=stay).seed == 42
-    page.get_by_role("link", name="Liste d'attente (2)").click()
+    follow(page.get_by_role("link", name="Liste d'attente (2)"))
     check_page(page)
 
 
@@ -140,7 +142,7 @@ def test_a_teacher_ends_a_validated_registration(page, live_server, check_page, 
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
     page.goto(f"{live_server.url}/cde19/mon-espace/restauration-adulte/")
-    page.get_by_role("link", name="Mettre fin à mon inscription").click()
+    follow(page.get_by_role("link", name="Mettre fin à mon inscription"))
     check_page(page)
     last_day = timezone.localdate() + timezone.timedelta(days=7)
     page.get_by_label("Dernier jour de repas").fill(last_day.isoformat())

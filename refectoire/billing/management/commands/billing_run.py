@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from refectoire.billing.locks import billing_period_lock
 from refectoire.billing.management.commands._common import caisse_and_period
 from refectoire.billing.services import DEFAULT_CHUNK_SIZE, billing_run_compute, billing_run_issue, run_totals
 
@@ -24,13 +25,16 @@ class Command(BaseCommand):
                 self.stdout.flush()
 
         try:
-            run = billing_run_compute(caisse=caisse, period=period, chunk_size=chunk_size, progress=progress)
-            totals = run_totals(period)
-            self.stdout.write(
-                f"{period.label} : {totals['count']} facture(s), {totals['total']} € (brouillon)"
-            )
-            if issue:
-                billing_run_issue(run=run)
-                self.stdout.write(self.style.SUCCESS(f"{totals['count']} facture(s) émise(s)."))
+            # One lock over the computation and the issue: no other run slips in between.
+            with billing_period_lock(period):
+                self._run(caisse, period, issue, chunk_size, progress)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
+
+    def _run(self, caisse, period, issue, chunk_size, progress):
+        run = billing_run_compute(caisse=caisse, period=period, chunk_size=chunk_size, progress=progress)
+        totals = run_totals(period)
+        self.stdout.write(f"{period.label} : {totals['count']} facture(s), {totals['total']} € (brouillon)")
+        if issue:
+            billing_run_issue(run=run)
+            self.stdout.write(self.style.SUCCESS(f"{totals['count']} facture(s) émise(s)."))
