@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from refectoire.accounts.identifiers import generate_username
+from refectoire.caisses.selectors import agent_role_for
 
 PROFILE_FIELDS = [
     "civility",
@@ -87,6 +88,9 @@ class AccountAdapter(DefaultAccountAdapter):
         return reverse("account_activated")
 
     def get_login_redirect_url(self, request):
+        # Agents and managers work in the back office of the Caisse they log in to.
+        if agent_role_for(request.user, getattr(request, "caisse", None)) is not None:
+            return reverse("backoffice:home")
         return reverse("portal:dashboard")
 
     def format_email_subject(self, subject):
