@@ -147,7 +147,7 @@ def test_a_manager_issues_a_draft_run_from_the_screen(client, curl, cde11, manag
     BillingRun.objects.create(caisse=cde11, period=period, state=RunState.DRAFT)
     invoice = InvoiceFactory(caisse=cde11, period=period)
     client.force_login(manager_cde11)
-    client.post(curl(cde11, "backoffice:billing_run_issue", period_uuid=period.uuid))
+    client.post(curl(cde11, "backoffice:billing_run_issue", period_uuid=period.uuid), {"confirm": "yes"})
     invoice.refresh_from_db()
     assert invoice.state == InvoiceState.ISSUED and invoice.number == 1
     home = client.get(curl(cde11, "backoffice:billing_home")).content.decode()
