@@ -21,29 +21,29 @@ def text(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.unescape(response.content.decode())))
 
 
-@pytest.fixture
-def teacher(db):
-    return UserFactory(first_name="Sophie", last_name="Garnier", email="sophie.garnier@example.fr")
-
-
-@pytest.fixture
-def registration(cde11, teacher, agent_cde11):
-    school_year(cde11, "2026-2027")
-    school = SchoolFactory(caisse=cde11, name="École Keller")
-    return adult(cde11, school, agent=agent_cde11, user=teacher, starts_on=D(2026, 9, 1))
-
-
-def test_school_staff_see_their_adult_meal_tiles_first_and_their_unpaid_invoice(
-    client, curl, cde11, teacher, registration
-):
+def staff_with_an_unpaid_invoice(caisse, agent):
+    """Sophie Garnier, a teacher registered for adult meals, validated, with one unpaid invoice."""
+    teacher = UserFactory(first_name="Sophie", last_name="Garnier", email="sophie.garnier@example.fr")
+    school_year(caisse, "2026-2027")
+    school = SchoolFactory(caisse=caisse, name="École Keller")
+    registration = adult(caisse, school, agent=agent, user=teacher, starts_on=D(2026, 9, 1))
     InvoiceFactory(
-        caisse=cde11,
+        caisse=caisse,
         household=None,
         adult_registration=registration,
         issued=True,
         total=Decimal("22.80"),
         with_line=False,
     )
+    return teacher
+
+
+@pytest.fixture
+def teacher(cde11, agent_cde11):
+    return staff_with_an_unpaid_invoice(cde11, agent_cde11)
+
+
+def test_school_staff_see_their_adult_meal_tiles_first_and_their_unpaid_invoice(client, curl, cde11, teacher):
     client.force_login(teacher)
     response = client.get(curl(cde11, "portal:dashboard"))
     page = text(response)
@@ -58,7 +58,7 @@ def test_school_staff_see_their_adult_meal_tiles_first_and_their_unpaid_invoice(
 
 
 def test_once_their_family_is_validated_the_family_tiles_come_with_restauration_adulte(
-    client, curl, cde11, teacher, registration
+    client, curl, cde11, teacher
 ):
     household_for(teacher, cde11, state=HouseholdState.VALIDATED)
     client.force_login(teacher)
@@ -77,9 +77,7 @@ def test_a_new_account_without_family_or_registration_can_still_reach_restaurati
     assert f'href="{curl(cde11, "portal:adult_meals")}"' in response.content.decode()
 
 
-def test_a_registration_in_another_caisse_shows_no_adult_tiles_here(
-    client, curl, cde11, cde19, teacher, registration
-):
+def test_a_registration_in_another_caisse_shows_no_adult_tiles_here(client, curl, cde11, cde19, teacher):
     client.force_login(teacher)
     content = client.get(curl(cde19, "portal:dashboard")).content.decode()
     assert 'id="adult-meals"' not in content and "Votre famille est inconnue" in content

@@ -3,23 +3,13 @@ the enrollment waits (never « effective »), the confirmation shows once, the a
 queue. School staff find their adult meals first on « Mon espace »."""
 
 import re
-from decimal import Decimal
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
+from tests.browser.test_enrollment_journey import login
+
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def login(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
 
 
 def test_a_calendar_custody_waits_for_its_calendar_and_reaches_the_agents_queue(
@@ -68,23 +58,9 @@ def test_a_calendar_custody_waits_for_its_calendar_and_reaches_the_agents_queue(
 def test_school_staff_land_on_their_adult_meals_and_their_unpaid_invoice(
     page, live_server, check_page, cde11, agent_cde11
 ):
-    from tests.billing.adults import D, adult
-    from tests.billing.factories import InvoiceFactory
-    from tests.factories import UserFactory
-    from tests.schools.factories import SchoolFactory, school_year
+    from tests.adultmeals.test_dashboard import staff_with_an_unpaid_invoice
 
-    teacher = UserFactory(first_name="Sophie", last_name="Garnier", email="sophie.garnier@example.fr")
-    school_year(cde11, "2026-2027")
-    school = SchoolFactory(caisse=cde11, name="École Keller")
-    registration = adult(cde11, school, agent=agent_cde11, user=teacher, starts_on=D(2026, 9, 1))
-    InvoiceFactory(
-        caisse=cde11,
-        household=None,
-        adult_registration=registration,
-        issued=True,
-        total=Decimal("22.80"),
-        with_line=False,
-    )
+    teacher = staff_with_an_unpaid_invoice(cde11, agent_cde11)
     login(page, live_server, teacher)
     page.goto(f"{live_server.url}/cde11/mon-espace/")
     expect(page.get_by_role("heading", name="Mes repas à la cantine")).to_be_visible()
