@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from refectoire.accounts.identifiers import generate_username
 from refectoire.accounts.oidc import IDTokenRejected
+from refectoire.caisses.selectors import agent_role_for
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +94,9 @@ class AccountAdapter(DefaultAccountAdapter):
         return reverse("account_activated")
 
     def get_login_redirect_url(self, request):
+        # Agents and managers work in the back office of the Caisse they log in to.
+        if agent_role_for(request.user, getattr(request, "caisse", None)) is not None:
+            return reverse("backoffice:home")
         return reverse("portal:dashboard")
 
     def format_email_subject(self, subject):

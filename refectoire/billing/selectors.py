@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from refectoire.billing.enums import InvoiceKind
-from refectoire.billing.models import Invoice
+from django.db.models import Exists, OuterRef, Q
+
+from refectoire.billing.enums import InvoiceKind, InvoiceState
+from refectoire.billing.models import Invoice, InvoiceLine
+from refectoire.households.models import Guardian
 
 
 def line_reason(line) -> str:
@@ -111,3 +115,40 @@ def invoice_detail_context(invoice: Invoice) -> dict:
 def unpaid_invoice_count(household) -> int:
     """How many issued invoices of `household` still wait for payment (the dashboard's « Factures » tile)."""
     return Invoice.objects.filter(household=household).unpaid().count()
+
+
+def run_issue_summary(run) -> dict:
+    """What « Émettre les factures » will do, for the manager to confirm: how many drafts (households,
+    adults), their total, the credits they deduct, how many go to someone without an e-mail address."""
+    drafts = Invoice.objects.filter(period=run.period, kind=InvoiceKind.INVOICE, state=InvoiceState.DRAFT)
+    reachable = Exists(
+        Guardian.objects.filter(household=OuterRef("household")).filter(
+            Q(user__email__gt="") | Q(email__gt="")
+        )
+    )
+    rows = list(
+        drafts.annotate(reachable=reachable).values_list(
+            "total", "household_id", "adult_registration__user__email", "reachable"
+        )
+    )
+    # Summed in Python: the totals are Decimal, never a float from the database's SUM.
+    total = sum((row[0] for row in rows), Decimal("0.00"))
+    without_email = sum(
+        1 for _total, household, adult_email, ok in rows if not (ok if household else adult_email)
+    )
+    credits = sum(
+        InvoiceLine.objects.filter(invoice__in=drafts, credit_id__isnull=False).values_list(
+            "amount", flat=True
+        ),
+        Decimal("0.00"),
+    )
+    return {
+        "count": len(rows),
+        "households": sum(1 for row in rows if row[1]),
+        "adults": sum(1 for row in rows if not row[1]),
+        "total": total.quantize(Decimal("0.01")),
+        "zero": sum(1 for row in rows if row[0] == 0),
+        "credits": (-credits if credits < 0 else credits).quantize(Decimal("0.01")),
+        "emails": len(rows) - without_email,
+        "without_email": without_email,
+    }

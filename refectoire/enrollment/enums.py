@@ -40,6 +40,7 @@ class DayStatus(models.TextChoices):
     SERVED = "served", _("Repas prévu")
     NOT_WEEKDAY = "not_weekday", _("Pas un jour de l'enfant")
     OTHER_GUARDIAN = "other_guardian", _("Semaine de l'autre responsable")
+    CUSTODY_PENDING = "custody_pending", _("Calendrier de garde attendu")
     SCHOOL_HOLIDAY = "school_holiday", _("Vacances scolaires")
     PUBLIC_HOLIDAY = "public_holiday", _("Jour férié")
     CLOSURE = "closure", _("Fermeture")

@@ -22,9 +22,10 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 
-from refectoire.enrollment.enums import AbsenceState, Custody, DayStatus, RhythmChangeState
+from refectoire.enrollment.enums import AbsenceState, Custody, DayStatus, EnrollmentState, RhythmChangeState
 from refectoire.enrollment.models import (
     Absence,
     AbsenceReason,
@@ -158,6 +159,9 @@ class EnrollmentBits:
     absence: int
     school_days: int
     pending: int = 0
+    # The days whose custody is known: every day, but in shared custody by calendar only the weeks
+    # the calendar gives to one of the two households (the others wait for the calendar).
+    custody_known: int = -1
 
     @property
     def served(self) -> int:
@@ -240,6 +244,7 @@ def _enrollment_bits(*, caisse, start, end, household_ids=None, school_ids=None,
         absent[household_id, child_id] |= span
 
     custody_weeks = defaultdict(int)  # (child_id, household_id) -> bits
+    calendar_weeks = defaultdict(int)  # child_id -> the bits of the weeks given to either household
     if any(row[5] == Custody.CALENDAR for row in rows):
         link_children = defaultdict(list)
         for link_id, child_a, child_b in ChildLink.objects.filter(caisse=caisse).values_list(
@@ -252,6 +257,7 @@ def _enrollment_bits(*, caisse, start, end, household_ids=None, school_ids=None,
             week = window.span(monday, monday + datetime.timedelta(days=6))
             for child_id in link_children[link_id]:
                 custody_weeks[child_id, household_id] |= week
+                calendar_weeks[child_id] |= week
 
     result = []
     for pk, household_id, child_id, school_id, weekdays, custody, first, last in rows:
@@ -263,6 +269,7 @@ def _enrollment_bits(*, caisse, start, end, household_ids=None, school_ids=None,
             )
             segment_start, segment_weekdays = max(starts_on, first), new_weekdays
         weekday_bits |= window.span(segment_start, None) & window.weekdays(segment_weekdays)
+        custody_known = window.all
         if custody == Custody.FULL:
             custody_bits = window.all
         elif custody == Custody.EVEN:
@@ -271,6 +278,7 @@ def _enrollment_bits(*, caisse, start, end, household_ids=None, school_ids=None,
             custody_bits = window.parity[1]
         else:
             custody_bits = custody_weeks.get((child_id, household_id), 0)
+            custody_known = calendar_weeks.get(child_id, 0)
         result.append(
             EnrollmentBits(
                 enrollment_id=pk,
@@ -283,6 +291,7 @@ def _enrollment_bits(*, caisse, start, end, household_ids=None, school_ids=None,
                 absence=absent.get((household_id, child_id), 0),
                 school_days=calendar.school_days(school_id),
                 pending=pending.get((household_id, child_id), 0),
+                custody_known=custody_known,
             )
         )
     return calendar, result
@@ -343,7 +352,7 @@ def _status(calendar: CalendarBits, row: EnrollmentBits | None, day: datetime.da
     if not w.has(row.weekdays, day):
         return DayStatus.NOT_WEEKDAY
     if not w.has(row.custody, day):
-        return DayStatus.OTHER_GUARDIAN
+        return DayStatus.OTHER_GUARDIAN if w.has(row.custody_known, day) else DayStatus.CUSTODY_PENDING
     if w.has(row.absence, day):
         return DayStatus.ABSENCE
     if w.has(row.pending, day):
@@ -400,6 +409,119 @@ def enrollment_export_rows(*, school_year, enrollments=None):
 
 
 # Absences ------------------------------------------------------------------------------------------
+
+
+def custody_calendar_waiting(enrollments) -> set[int]:
+    """The ids of `enrollments` in shared custody by calendar whose calendar gives their household
+    no week of their period: not effective, they wait for the custody calendar (entered by an agent).
+    """
+    candidates = [
+        e for e in enrollments if e.custody == Custody.CALENDAR and e.state == EnrollmentState.ACTIVE
+    ]
+    if not candidates:
+        return set()
+    child_ids = {e.child_id for e in candidates}
+    link_of = {}
+    for link_id, child_a, child_b in ChildLink.objects.filter(
+        Q(child_a_id__in=child_ids) | Q(child_b_id__in=child_ids)
+    ).values_list("pk", "child_a_id", "child_b_id"):
+        link_of[child_a] = link_of[child_b] = link_id
+    mondays = defaultdict(list)  # (link_id, household_id) -> the Mondays of its weeks
+    for link_id, household_id, monday in CustodyWeek.objects.filter(
+        link_id__in=set(link_of.values())
+    ).values_list("link_id", "household_id", "monday"):
+        mondays[link_id, household_id].append(monday)
+    waiting = set()
+    for enrollment in candidates:
+        weeks = mondays.get((link_of.get(enrollment.child_id), enrollment.household_id), ())
+        first_monday = enrollment.start_date - datetime.timedelta(days=6)
+        if not any(first_monday <= monday <= enrollment.end_date for monday in weeks):
+            waiting.add(enrollment.pk)
+    return waiting
+
+
+def awaits_custody_calendar(enrollment) -> bool:
+    return enrollment.pk in custody_calendar_waiting([enrollment])
+
+
+@dataclass
+class CustodyGap:
+    """A child in shared custody by calendar whose calendar leaves school weeks to no one."""
+
+    link: ChildLink
+    mondays: list[datetime.date]
+
+
+def custody_calendars_to_complete(*, caisse, today: datetime.date | None = None):
+    """The agents' queue of shared custody by calendar: the enrollments waiting for their calendar,
+    and the calendars that leave weeks with a meal day to no household (no one pays, no meal is
+    planned), from the week of `today` on. Returns (waiting enrollments, gaps)."""
+    today = today or timezone.localdate()
+    enrollments = list(
+        Enrollment.objects.for_caisse(caisse)
+        .filter(state=EnrollmentState.ACTIVE, custody=Custody.CALENDAR, end_date__gte=today)
+        .select_related("child", "school", "household")
+        .order_by("start_date", "child__last_name", "child__first_name", "pk")
+    )
+    waiting_ids = custody_calendar_waiting(enrollments)
+    waiting = [e for e in enrollments if e.pk in waiting_ids]
+    links = {
+        link.pk: link
+        for link in ChildLink.objects.filter(caisse=caisse)
+        .filter(
+            Q(child_a_id__in={e.child_id for e in enrollments})
+            | Q(child_b_id__in={e.child_id for e in enrollments})
+        )
+        .select_related("child_a__household", "child_b__household")
+    }
+    link_of = {}
+    for link in links.values():
+        link_of[link.child_a_id] = link_of[link.child_b_id] = link.pk
+    groups = defaultdict(list)
+    for enrollment in enrollments:
+        if enrollment.child_id in link_of:
+            groups[link_of[enrollment.child_id]].append(enrollment)
+    gaps = []
+    for link_id, members in groups.items():
+        if all(e.pk in waiting_ids for e in members):
+            continue  # no calendar yet: the waiting enrollments say it
+        mondays = _weeks_without_payer(caisse=caisse, enrollments=members, today=today)
+        if mondays:
+            gaps.append(CustodyGap(link=links[link_id], mondays=mondays))
+    return waiting, gaps
+
+
+def _weeks_without_payer(*, caisse, enrollments, today) -> list[datetime.date]:
+    """The Mondays, from the week of `today`, of the weeks with a meal day of the child (its
+    school days and weekdays in one of `enrollments`) that the custody gives to no household."""
+    if not enrollments:
+        return []
+    start = today - datetime.timedelta(days=today.isoweekday() - 1)
+    end = max(e.end_date for e in enrollments)
+    if end < start:
+        return []
+    calendar, rows = _enrollment_bits(
+        caisse=caisse, start=start, end=end, enrollment_ids=[e.pk for e in enrollments]
+    )
+    possible = covered = 0
+    for row in rows:
+        possible |= row.school_days & row.active & row.weekdays
+        covered |= row.custody & row.active
+    missing = calendar.window.dates(possible & ~covered)
+    return sorted({day - datetime.timedelta(days=day.isoweekday() - 1) for day in missing})
+
+
+def custody_link_weeks_without_payer(*, link, today: datetime.date | None = None) -> list[datetime.date]:
+    """The weeks of a linked child's custody calendar that no household pays (see above)."""
+    enrollments = Enrollment.objects.filter(
+        caisse_id=link.caisse_id,
+        child_id__in=[link.child_a_id, link.child_b_id],
+        state=EnrollmentState.ACTIVE,
+        custody=Custody.CALENDAR,
+    )
+    return _weeks_without_payer(
+        caisse=link.caisse, enrollments=list(enrollments), today=today or timezone.localdate()
+    )
 
 
 def absence_rules_for(caisse) -> AbsenceRules:

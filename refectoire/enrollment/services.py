@@ -31,6 +31,7 @@ from refectoire.enrollment.models import (
     RhythmChange,
 )
 from refectoire.enrollment.notifications import notify_absence_decision
+from refectoire.households.enums import GuardianRole
 from refectoire.schools.models import School
 
 # Custodies of the same child in its two households that never give one day to both.
@@ -104,6 +105,23 @@ def _check_custody_against_other(*, child, school_year, custody, exclude_pk=None
             )
 
 
+def check_shared_custody_household(*, household, custody):
+    """Shared custody is between two households: refused when the household declares both
+    responsables (a co-representative lives in it)."""
+    if custody == Custody.FULL:
+        return
+    if household.guardians.filter(role=GuardianRole.CO_GUARDIAN).exists():
+        raise ValidationError(
+            {
+                "custody": _(
+                    "Les deux responsables de l'enfant sont déclarés dans ce même foyer : la garde alternée "
+                    "n'est possible qu'entre deux foyers séparés. Si vous êtes séparés, déclarez d'abord "
+                    "votre changement de situation (séparation)."
+                )
+            }
+        )
+
+
 def _log(enrollment, *, actor, action, message="", from_state="", to_state=""):
     EnrollmentEvent.objects.create(
         enrollment=enrollment,
@@ -150,6 +168,7 @@ def enrollment_create(
             _("%(child)s est déjà inscrit pour %(year)s.")
             % {"child": child.first_name, "year": school_year.label}
         )
+    check_shared_custody_household(household=household, custody=custody)
     if custody != Custody.FULL:
         _check_custody_against_other(child=child, school_year=school_year, custody=custody)
     start = max(start_date or school_year.first_day, school_year.first_day)
@@ -245,6 +264,7 @@ def enrollment_custody_change(
                 % {"day": enrollment.end_date.strftime("%d/%m/%Y")}
             }
         )
+    check_shared_custody_household(household=enrollment.household, custody=custody)
     if custody != Custody.FULL:
         _check_custody_against_other(
             child=enrollment.child, school_year=enrollment.school_year, custody=custody, start=starts_on

@@ -31,14 +31,15 @@ FAMILIES = {
         "1234567",
     ),
     "P11-MARCP": (None, [("Jade", datetime.date(2017, 11, 30), "f")], ""),
-    # Inès and Patrick Moreau live apart: each has a household with their children (shared custody).
+    # Inès and Patrick Moreau live apart: each has a household of their own with their children
+    # (shared custody), so neither declares the other as co-representative.
     "P19-INESM": (
-        ("m", "Moreau", "Patrick"),
+        None,
         [("Léo", datetime.date(2016, 3, 21), "m"), ("Maya", datetime.date(2019, 10, 2), "f")],
         "7654321",
     ),
     "P19-PATRM": (
-        ("mme", "Moreau", "Inès"),
+        None,
         [("Léo", datetime.date(2016, 3, 21), "m"), ("Maya", datetime.date(2019, 10, 2), "f")],
         "",
     ),

@@ -71,6 +71,23 @@ class Household(TimeStampedModel):
         return f"Foyer {primary.last_name.upper() if primary else self.reference or self.uuid}"
 
     @property
+    def display_name(self) -> str:
+        """How people read a household: its holder's name and its reference, never an internal id."""
+        primary = self.primary_guardian
+        if primary is None:
+            return (
+                _("Foyer %(reference)s") % {"reference": self.reference}
+                if self.reference
+                else _("Foyer sans titulaire")
+            )
+        if self.reference:
+            return _("%(name)s (réf. %(reference)s)") % {
+                "name": primary.full_name,
+                "reference": self.reference,
+            }
+        return primary.full_name
+
+    @property
     def primary_guardian(self):
         return next((g for g in self.guardians.all() if g.role == GuardianRole.PRIMARY), None)
 

@@ -2,6 +2,7 @@
 reminders, credit notes, PDF and exports; and nobody else sees it."""
 
 import datetime
+import html
 from decimal import Decimal
 
 import pytest
@@ -259,10 +260,10 @@ def test_the_run_page_names_the_adult_with_the_school_and_links_the_registration
         cde11, "backoffice:adult_registration_detail", registration_uuid=registration.uuid
     )
     assert f'<a href="{registration_url}">Adulte : Madame Claire FONTAINE</a> — École Keller' in page
-    assert (
-        f'<a href="{curl(cde11, "backoffice:billing_household", household_uuid=household.uuid)}">F100</a>'
-        in page
-    )
+    # The household reads by its holder's name and reference (issue 12, item 5).
+    household_url = curl(cde11, "backoffice:billing_household", household_uuid=household.uuid)
+    assert f'<a href="{household_url}">{household.display_name}</a>' in html.unescape(page)
+    assert "(réf. F100)" in household.display_name
     assert curl(cde11, "backoffice:billing_invoice", invoice_uuid=family.uuid) in page
     assert "Foyer ou adulte" in page
 

@@ -1,4 +1,5 @@
 import datetime
+import html
 from decimal import Decimal
 
 from django.core import mail
@@ -146,8 +147,24 @@ def test_a_manager_issues_a_draft_run_from_the_screen(client, curl, cde11, manag
     BillingRun.objects.create(caisse=cde11, period=period, state=RunState.DRAFT)
     invoice = InvoiceFactory(caisse=cde11, period=period)
     client.force_login(manager_cde11)
-    client.post(curl(cde11, "backoffice:billing_run_issue", period_uuid=period.uuid))
+    client.post(curl(cde11, "backoffice:billing_run_issue", period_uuid=period.uuid), {"confirm": "yes"})
     invoice.refresh_from_db()
     assert invoice.state == InvoiceState.ISSUED and invoice.number == 1
     home = client.get(curl(cde11, "backoffice:billing_home")).content.decode()
     assert "Mars / Avril 2027" in home and "émise" in home
+
+
+MANAGER_ONLY = "Le calcul et l'émission des factures sont réservés aux gestionnaires de la Caisse"
+
+
+def test_a_plain_agent_on_a_period_page_is_told_a_manager_runs_the_billing(
+    client, curl, cde11, agent_cde11, manager_cde11
+):
+    period = BillingPeriodFactory(caisse=cde11)
+    url = curl(cde11, "backoffice:billing_run", period_uuid=period.uuid)
+    client.force_login(agent_cde11)
+    page = html.unescape(client.get(url).content.decode())
+    assert MANAGER_ONLY in page and "Calculer les factures" not in page
+    client.force_login(manager_cde11)
+    page = html.unescape(client.get(url).content.decode())
+    assert MANAGER_ONLY not in page and "Calculer les factures" in page

@@ -246,3 +246,19 @@ def test_a_parent_of_cde11_finds_nothing_through_cde19(
     assert (
         client.get(curl(cde19, "portal:enrollment_done", enrollment_uuid=enrollment.uuid)).status_code == 404
     )
+
+
+def test_the_enrollment_confirmation_shows_once_then_the_page_states_the_enrollment(
+    client, curl, cde11, parent_a, current_year, keller
+):
+    household, (child,) = family(cde11, parent_a)
+    client.force_login(parent_a)
+    response = client.post(
+        form_url(curl, cde11, child, current_year),
+        {"school": keller.pk, "weekdays": ["1", "2"], "shared_custody": "non"},
+    )
+    first = client.get(response["Location"]).content.decode()
+    assert "est effective. Un courriel de confirmation vous a été envoyé." in first
+    again = client.get(response["Location"]).content.decode()
+    assert "est effective" not in again and "courriel" not in again
+    assert "Inscription effective" in again and keller.name in again

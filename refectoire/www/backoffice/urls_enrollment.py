@@ -15,6 +15,7 @@ urlpatterns = [
     path(
         "changements-de-rythme/<uuid:change_uuid>/", views.rhythm_change_decide, name="rhythm_change_decide"
     ),
+    path("garde-alternee/a-completer/", views.custody_to_complete, name="custody_to_complete"),
     path("garde-alternee/<uuid:link_uuid>/", views.custody_weeks, name="custody_weeks"),
     path("absences/", absences.absence_list, name="absence_list"),
     path("absences/nouvelle/", absences.absence_record, name="absence_record"),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from refectoire.billing import services as billing_services
-from refectoire.billing.enums import InvoiceKind, RunState
+from refectoire.billing.enums import InvoiceKind, InvoiceState, RunState
 from refectoire.billing.exports import (
     invoices_csv,
     pes_ormc,
@@ -23,7 +23,7 @@ from refectoire.billing.exports import (
 )
 from refectoire.billing.models import BillingPeriod, BillingRun, Invoice
 from refectoire.billing.pdf import invoice_pdf
-from refectoire.billing.selectors import invoice_detail_context
+from refectoire.billing.selectors import invoice_detail_context, run_issue_summary
 from refectoire.billing.tasks import billing_run_task
 from refectoire.households.models import Household
 from refectoire.payments import services as payment_services
@@ -100,7 +100,9 @@ def run_detail(request, period_uuid):
             "totals": billing_services.run_totals(period),
             "invoices": invoices.select_related(
                 "household", "adult_registration__user", "adult_registration__school"
-            ).order_by("number", "household__reference", "adult_registration_id")[:200],
+            )
+            .prefetch_related("household__guardians")
+            .order_by("number", "household__reference", "adult_registration_id")[:200],
             "refresh": bool(run and run.state == RunState.COMPUTING),
             "states": RunState,
         },
@@ -130,10 +132,20 @@ def run_start(request, period_uuid):
 
 
 @manager_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def run_issue(request, period_uuid):
+    """« Émettre les factures »: a confirmation page with the counts and totals, then the issue."""
     period = get_object_or_404(BillingPeriod.objects.for_caisse(request.caisse), uuid=period_uuid)
     run = get_object_or_404(BillingRun, period=period)
+    if run.state != RunState.DRAFT:
+        messages.error(request, _("Seule une facturation calculée (brouillon) peut être émise."))
+        return redirect("backoffice:billing_run", period_uuid=period.uuid)
+    if request.method == "GET" or request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "backoffice/billing/run_issue_confirm.html",
+            {"period": period, "run": run, "summary": run_issue_summary(run)},
+        )
     try:
         billing_services.billing_run_issue(run=run, actor=request.user)
     except ValidationError as error:
@@ -214,6 +226,7 @@ def invoice_search(request):
         Invoice.objects.for_caisse(request.caisse)
         .issued()
         .select_related("household", "adult_registration__user")
+        .prefetch_related("household__guardians")
     )
     if form.is_valid() and form.cleaned_data["q"]:
         q = form.cleaned_data["q"].strip()
@@ -351,6 +364,9 @@ def household_account(request, household_uuid):
             "household": household,
             "balance": payment_services.household_balance(household=household),
             "invoices": Invoice.objects.filter(household=household).issued().order_by("-number"),
+            "drafts": Invoice.objects.filter(household=household, state=InvoiceState.DRAFT).select_related(
+                "period"
+            ),
             "payments": Payment.objects.filter(household=household).order_by("-paid_on", "-pk"),
             "refund_form": RefundForm(initial={"paid_on": timezone.localdate()}),
         },
@@ -384,6 +400,7 @@ def _past_due(request):
         Invoice.objects.for_caisse(request.caisse)
         .past_due(timezone.localdate())
         .select_related("household", "adult_registration__user")
+        .prefetch_related("household__guardians")
         .order_by("due_date", "number")
     )
 

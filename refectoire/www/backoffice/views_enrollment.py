@@ -57,8 +57,10 @@ class EnrollmentFilterForm(forms.Form):
 
 def _filtered(request):
     form = EnrollmentFilterForm(request.GET or None, caisse=request.caisse)
-    enrollments = Enrollment.objects.for_caisse(request.caisse).select_related(
-        "household", "child", "school", "school_year"
+    enrollments = (
+        Enrollment.objects.for_caisse(request.caisse)
+        .select_related("household", "child", "school", "school_year")
+        .prefetch_related("household__guardians")
     )
     if form.is_valid():
         data = form.cleaned_data
@@ -267,11 +269,13 @@ def custody_weeks(request, link_uuid):
         messages.success(request, _("Le calendrier de garde a été enregistré."))
         return redirect("backoffice:custody_weeks", link_uuid=link.uuid)
     current = dict(CustodyWeek.objects.filter(link=link).values_list("monday", "household_id"))
+    without_payer = set(selectors.custody_link_weeks_without_payer(link=link))
     rows = []
     for monday in mondays:
         holder = current.get(monday)
         rows.append(
             {
+                "without_payer": monday in without_payer,
                 "monday": monday,
                 "name": f"w{monday:%Y%m%d}",
                 "week": monday.isocalendar().week,
@@ -291,6 +295,27 @@ def custody_weeks(request, link_uuid):
             "year": year,
             "household_a": households["a"],
             "household_b": households["b"],
+            "without_payer_count": len(without_payer),
+        },
+    )
+
+
+@agent_required
+def custody_to_complete(request):
+    """Shared custody by calendar to complete: enrollments waiting for their custody calendar (no
+    meal planned, nothing billed) and calendars that leave weeks to no household."""
+    waiting, gaps = selectors.custody_calendars_to_complete(caisse=request.caisse)
+    links = {}
+    for link in ChildLink.objects.filter(
+        caisse=request.caisse, child_a_id__in=[e.child_id for e in waiting]
+    ) | ChildLink.objects.filter(caisse=request.caisse, child_b_id__in=[e.child_id for e in waiting]):
+        links[link.child_a_id] = links[link.child_b_id] = link
+    return render(
+        request,
+        "backoffice/enrollment/custody_to_complete.html",
+        {
+            "waiting": [{"enrollment": e, "link": links.get(e.child_id)} for e in waiting],
+            "gaps": gaps,
         },
     )
 
@@ -455,7 +480,13 @@ def enrollment_queues(request) -> list[dict]:
         enrollment__caisse=request.caisse, state=RhythmChangeState.PENDING
     ).count()
     absences = Absence.objects.for_caisse(request.caisse).filter(state=AbsenceState.PENDING).count()
+    waiting, gaps = selectors.custody_calendars_to_complete(caisse=request.caisse)
     return [
+        {
+            "label": _("Gardes alternées à compléter (calendrier de garde)"),
+            "count": len(waiting) + len(gaps),
+            "url": reverse("backoffice:custody_to_complete"),
+        },
         {
             "label": _("Changements de rythme à valider"),
             "count": pending,

@@ -51,7 +51,11 @@ def absence_list(request):
     if "state" not in data:
         data["state"] = AbsenceState.PENDING
     form = AbsenceFilterForm(data, caisse=request.caisse)
-    absences = Absence.objects.for_caisse(request.caisse).select_related("child", "household", "reason")
+    absences = (
+        Absence.objects.for_caisse(request.caisse)
+        .select_related("child", "household", "reason")
+        .prefetch_related("household__guardians")
+    )
     if form.is_valid():
         filters = form.cleaned_data
         if filters["state"]:

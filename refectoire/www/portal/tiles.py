@@ -121,3 +121,47 @@ def dashboard_tiles(caisse, household=None) -> list[Tile]:
         else:
             result.append(tile)
     return result
+
+
+def adult_meal_tiles(caisse, user) -> list[Tile]:
+    """« Restauration adulte » of a person registered to eat at a canteen (school staff): their
+    registration and their invoices. Empty for a person with no registration in `caisse`."""
+    from refectoire.adultmeals.enums import RegistrationState
+    from refectoire.adultmeals.models import AdultRegistration
+    from refectoire.billing.models import Invoice
+
+    registration = (
+        AdultRegistration.objects.for_user(user, caisse)
+        .exclude(state=RegistrationState.CANCELLED)
+        .order_by("-created_at")
+        .first()
+    )
+    if registration is None:
+        return []
+    unpaid = Invoice.objects.for_adult(user, caisse).unpaid().count()
+    url = reverse("portal:adult_meals")
+    return [
+        Tile(
+            "restauration-adulte",
+            _("Restauration adulte"),
+            _("Votre inscription à la cantine de %(school)s") % {"school": registration.school.name},
+            url,
+            detail=registration.get_state_display(),
+        ),
+        Tile(
+            "factures-adulte",
+            _("Mes factures de repas"),
+            _("Vos factures de restauration adulte et leur paiement"),
+            url + "#factures",
+            detail=ngettext("%(count)s facture non réglée", "%(count)s factures non réglées", unpaid)
+            % {"count": unpaid}
+            if unpaid
+            else _("Aucune facture non réglée"),
+        ),
+        Tile(
+            "messages",
+            _("Messages"),
+            _("Vos échanges avec la Caisse"),
+            reverse("portal:conversation_list"),
+        ),
+    ]

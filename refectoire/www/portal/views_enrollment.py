@@ -72,6 +72,7 @@ def enrollment_list(request):
         (e.child_id, e.school_year_id): e
         for e in Enrollment.objects.for_household(household).select_related("school", "school_year")
     }
+    waiting = selectors.custody_calendar_waiting(enrollments.values())
     lines = []
     for year in years:
         for child in household.children.all():
@@ -80,6 +81,7 @@ def enrollment_list(request):
                     "child": child,
                     "year": year,
                     "enrollment": enrollments.get((child.pk, year.pk)),
+                    "awaits_calendar": getattr(enrollments.get((child.pk, year.pk)), "pk", None) in waiting,
                     "campaign_open": _campaign_open(year, today),
                 }
             )
@@ -133,11 +135,14 @@ def enrollment_form(request, child_uuid, year_uuid):
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for name, errors in error.message_dict.items():
+                    name = "shared_custody" if name == "custody" else name
                     form.add_error(name if name in form.fields else None, errors)
             else:
                 form.add_error(None, error.messages)
         else:
-            _send_confirmation(request, enrollment)
+            waiting = selectors.awaits_custody_calendar(enrollment)
+            sent = _send_confirmation(request, enrollment, waiting=waiting)
+            messages.success(request, _confirmation_message(enrollment, waiting=waiting, sent=sent))
             return redirect("portal:enrollment_done", enrollment_uuid=enrollment.uuid)
     return render(
         request,
@@ -146,22 +151,43 @@ def enrollment_form(request, child_uuid, year_uuid):
     )
 
 
-def _send_confirmation(request, enrollment):
+def _confirmation_message(enrollment, *, waiting: bool, sent: bool) -> str:
+    """What the parent reads once, on the page the form leads to."""
+    if waiting:
+        text = _(
+            "L'inscription de %(child)s est enregistrée, mais elle n'est pas encore effective : la Caisse "
+            "des écoles doit d'abord saisir votre calendrier de garde."
+        )
+    else:
+        text = _("L'inscription de %(child)s à la restauration scolaire est effective.")
+    text = text % {"child": enrollment.child.first_name}
+    if sent:
+        text += " " + _("Un courriel de confirmation vous a été envoyé.")
+    return text
+
+
+def _send_confirmation(request, enrollment, *, waiting: bool = False) -> bool:
     email = request.user.email
     if not email:
-        return
+        return False
     subject = _("Inscription à la restauration scolaire %(year)s : %(child)s") % {
         "year": enrollment.school_year.label,
         "child": enrollment.child.first_name,
     }
     body = _(
-        "Bonjour,\n\nL'inscription de %(child)s à la restauration scolaire pour %(year)s est effective.\n"
+        "Bonjour,\n\nL'inscription de %(child)s à la restauration scolaire pour %(year)s %(status)s\n"
         "Établissement : %(school)s\nJours de présence : %(days)s\nGarde : %(custody)s\nÀ partir du : %(start)s\n\n"
         "Pensez à demander votre tarif dégressif pour l'année scolaire %(year)s.\n"
         "Planning de l'enfant : %(url)s\n\n%(caisse)s"
     ) % {
         "child": enrollment.child.full_name,
         "year": enrollment.school_year.label,
+        "status": _(
+            "est enregistrée. Elle sera effective quand la Caisse des écoles aura saisi votre calendrier "
+            "de garde : d'ici là, aucun repas n'est prévu ni facturé sur votre compte."
+        )
+        if waiting
+        else _("est effective."),
         "school": enrollment.school.name,
         "days": weekday_names(enrollment.weekdays),
         "custody": enrollment.get_custody_display(),
@@ -170,6 +196,7 @@ def _send_confirmation(request, enrollment):
         "caisse": request.caisse.name,
     }
     transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    return True
 
 
 def weekday_names(digits: str) -> str:
@@ -186,6 +213,7 @@ def enrollment_done(request, enrollment_uuid):
         "portal/enrollment/done.html",
         {
             "enrollment": enrollment,
+            "awaits_calendar": selectors.awaits_custody_calendar(enrollment),
             "weekday_names": weekday_names(enrollment.weekdays),
             "pending_change": enrollment.rhythm_changes.filter(state=RhythmChangeState.PENDING).first(),
             "changes": enrollment.rhythm_changes.exclude(state=RhythmChangeState.PENDING),
@@ -251,6 +279,7 @@ def planning(request, enrollment_uuid):
             "previous_month": previous_month.strftime("%Y-%m") if previous_month else "",
             "next_month": next_month.strftime("%Y-%m") if next_month else "",
             "feed_url": request.build_absolute_uri(_feed_path(request, enrollment)),
+            "awaits_calendar": selectors.awaits_custody_calendar(enrollment),
             "statuses": DayStatus,
         },
     )

@@ -1,7 +1,7 @@
 from django import template
 
 from refectoire.households.selectors import household_for_user
-from refectoire.www.portal.tiles import dashboard_tiles
+from refectoire.www.portal.tiles import adult_meal_tiles, dashboard_tiles
 
 register = template.Library()
 
@@ -14,4 +14,7 @@ def family_dashboard(context):
     tiles = (
         dashboard_tiles(request.caisse, household) if household is not None and household.is_validated else []
     )
-    return {"household": household, "tiles": tiles}
+    # A person registered for adult meals only (school staff) sees those first; the family
+    # block then only invites them to declare a family, should they have one.
+    adult_tiles = [] if tiles else adult_meal_tiles(request.caisse, request.user)
+    return {"household": household, "tiles": tiles, "adult_tiles": adult_tiles}
