@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from refectoire.enrollment.enums import Custody, EnrollmentState, RhythmChangeState
 from refectoire.enrollment.models import Enrollment
-from refectoire.enrollment.services import enrollment_create
+from refectoire.enrollment.services import enrollment_create, rhythm_change_request
 from refectoire.households.enums import HouseholdState
 from tests.enrollment.conftest import pdf_bytes
 from tests.enrollment.factories import family
@@ -246,3 +246,15 @@ def test_a_parent_of_cde11_finds_nothing_through_cde19(
     assert (
         client.get(curl(cde19, "portal:enrollment_done", enrollment_uuid=enrollment.uuid)).status_code == 404
     )
+
+
+def test_a_waiting_rhythm_change_names_the_days(client, curl, cde11, parent_a, current_year, keller):
+    household, (child,) = family(cde11, parent_a)
+    enrollment = enrollment_create(
+        household=household, child=child, school=keller, school_year=current_year, weekdays="12345"
+    )
+    rhythm_change_request(enrollment=enrollment, weekdays="12")
+    client.force_login(parent_a)
+    page = client.get(curl(cde11, "portal:enrollment_done", enrollment_uuid=enrollment.uuid)).content.decode()
+    assert "Changement de rythme (Lundi, Mardi) en attente de validation" in page
+    assert "(12)" not in page

@@ -181,7 +181,7 @@ def enrollment_detail(request, enrollment_uuid):
             "events": enrollment.events.select_related("actor"),
             "history": enrollment.history.all()[:50],
             "changes": enrollment.rhythm_changes.all(),
-            "weekday_names": ", ".join(str(WEEKDAY_NAMES[int(d)]) for d in enrollment.weekdays),
+            "weekday_names": enrollment.get_weekdays_display(),
         },
     )
 
