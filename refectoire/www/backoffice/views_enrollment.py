@@ -45,7 +45,7 @@ class EnrollmentFilterForm(forms.Form):
     custody = forms.ChoiceField(
         label=gettext_lazy("Garde"), choices=[("", gettext_lazy("Toutes"))] + Custody.choices, required=False
     )
-    q = forms.CharField(label=gettext_lazy("Nom de l'enfant ou référence"), required=False)
+    q = forms.CharField(max_length=100, label=gettext_lazy("Nom de l'enfant ou référence"), required=False)
 
     def __init__(self, *args, caisse, **kwargs):
         super().__init__(*args, **kwargs)
