@@ -61,13 +61,15 @@ def shown_fields(model) -> list[str]:
 
 
 def version_changes(record) -> list[tuple[str, str]]:
-    """(field's name, new value) for what a historical record changed; every field for a creation."""
+    """(field's name, new value) for what a historical record changed; every filled field for a creation."""
     instance = record.instance
     names = shown_fields(type(instance))
     previous = record.prev_record if record.history_type == "~" else None
     if previous is not None:
         changed = {change.field for change in record.diff_against(previous).changes}
         names = [name for name in names if name in changed]
-    return [
+    shown = [
         (str(instance._meta.get_field(name).verbose_name), field_display(instance, name)) for name in names
     ]
+    # a creation says what was filled in; a change also says what was emptied
+    return [(name, value) for name, value in shown if previous is not None or value != "—"]

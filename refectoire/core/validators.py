@@ -49,7 +49,9 @@ def check_free_texts(**texts) -> None:
 
 
 # Letters (any alphabet, with accents), separated by a space, a hyphen, an apostrophe or a period.
-NAME_RE = re.compile(r"[^\W\d_]+(?:(?:[ \-'’.]|, )+[^\W\d_]+)*\.?")
+# (Accents typed as combining marks, U+0300 to U+036F, are letters too.)
+LETTERS = r"(?:[^\W\d_]|[\u0300-\u036f])+"
+NAME_RE = re.compile(rf"{LETTERS}(?:(?:[ \-'’.]|, )+{LETTERS})*\.?")
 
 
 def validate_person_name(value: str) -> None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from refectoire.accounts.enums import Civility
+from refectoire.core.display import value_display
 from refectoire.core.models import PostalAddressMixin, TimeStampedModel
 from refectoire.core.validators import (
     validate_adult_birth_date,
@@ -281,6 +282,7 @@ class HouseholdChange(TimeStampedModel):
             if value in ("", None, False):
                 continue
             field = model._meta.get_field(name)
-            shown = dict(field.choices).get(value, value) if field.choices else value
+            typed = field.to_python(value)  # dates are kept as ISO strings in `data`
+            shown = dict(field.choices).get(typed, typed) if field.choices else value_display(typed)
             items.append((str(field.verbose_name).capitalize(), "Oui" if value is True else str(shown)))
         return items

@@ -79,7 +79,7 @@ def test_a_name_is_letters_of_a_bounded_length(cde11, parent_a, name):
 
 
 @pytest.mark.parametrize(
-    "name", ["Élodie", "Jean-Baptiste", "N'Diaye", "Le Gall", "Zoë", "Ñuñez", "St. John"]
+    "name", ["Élodie", "Cle\u0301ment", "Jean-Baptiste", "N'Diaye", "Le Gall", "Zoë", "Ñuñez", "St. John"]
 )
 def test_real_names_are_accepted(name):
     validate_person_name(name)

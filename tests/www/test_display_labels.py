@@ -43,3 +43,19 @@ def test_the_crawl_checks_find_codes_iso_dates_and_html_titles():
     assert iso_dates("du 2031-01-01 au 02/01/2031, rentrée 2026-2027") == ["2031-01-01"]
     assert title_problems("Ma famille — Caisse") == []
     assert title_problems('Ma famille<section class="fr-mb-4w">Historique')
+
+
+def test_a_member_addition_shows_its_birth_date_the_french_way():
+    from refectoire.households.enums import ChangeKind
+    from refectoire.households.models import HouseholdChange
+
+    change = HouseholdChange(
+        kind=ChangeKind.ADD_CHILD,
+        data={"first_name": "Robin", "last_name": "L", "birth_date": "2021-02-03", "sex": "m"},
+    )
+    assert change.data_items == [
+        ("Prénom", "Robin"),
+        ("Nom d'usage", "L"),
+        ("Date de naissance", "03/02/2021"),
+        ("Sexe", "Garçon"),
+    ]
