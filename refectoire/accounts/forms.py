@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from refectoire.accounts.enums import Civility
-from refectoire.accounts.validators import normalize_phone, validate_postcode
+from refectoire.accounts.validators import validate_postcode
+from refectoire.core.validators import normalize_phone
 
 
 class DateInput(forms.DateInput):

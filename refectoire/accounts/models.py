@@ -5,6 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from refectoire.accounts.enums import Civility
 from refectoire.core.models import PostalAddressMixin
+from refectoire.core.validators import validate_phone
 
 
 class User(PostalAddressMixin, AbstractUser):
@@ -24,7 +25,9 @@ class User(PostalAddressMixin, AbstractUser):
     postcode = models.CharField(_("code postal"), max_length=10, blank=True)
     city = models.CharField(_("ville"), max_length=100, blank=True)
     country = models.CharField(_("pays"), max_length=100, blank=True, default="France")
-    mobile_phone = models.CharField(_("téléphone portable"), max_length=20, blank=True)
+    mobile_phone = models.CharField(
+        _("téléphone portable"), max_length=20, blank=True, validators=[validate_phone]
+    )
     signup_caisse = models.ForeignKey(
         "caisses.Caisse",
         verbose_name=_("Caisse d'inscription"),

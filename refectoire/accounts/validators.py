@@ -27,23 +27,6 @@ class CharacterClassesValidator:
         return _("Au moins 8 caractères, une minuscule, une majuscule et un chiffre.")
 
 
-PHONE_RE = re.compile(r"^(?:\+33|0033|0)([1-9])(\d{8})$")
-
-
-def normalize_phone(value: str) -> str:
-    """A French phone number as `06 12 34 56 78`; other international numbers kept as typed."""
-    compact = re.sub(r"[\s.\-()]", "", value or "")
-    if not compact:
-        return ""
-    match = PHONE_RE.match(compact)
-    if match:
-        digits = "0" + match.group(1) + match.group(2)
-        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
-    if re.fullmatch(r"\+\d{8,15}", compact):
-        return compact
-    raise ValidationError(_("Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78."))
-
-
 def validate_postcode(value: str) -> None:
     if not re.fullmatch(r"\d{5}", value or ""):
         raise ValidationError(_("Le code postal doit comporter 5 chiffres."))

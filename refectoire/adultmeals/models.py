@@ -132,4 +132,4 @@ class AdultExtraMeal(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.registration} — {self.day} : {self.count}"
+        return f"{self.registration} — {self.day:%d/%m/%Y} : {self.count}"

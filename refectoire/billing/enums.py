@@ -21,6 +21,18 @@ class InvoiceState(models.TextChoices):
     CANCELLED = "cancelled", _("annulée")
 
 
+class InvoiceAction(models.TextChoices):
+    """What an invoice's history row records (payments write theirs from refectoire.payments)."""
+
+    ISSUED = "issued", _("Facture émise")
+    CREDIT_NOTE_ISSUED = "credit_note_issued", _("Avoir émis")
+    CREDITED = "credited", _("Avoir appliqué")
+    CANCELLED = "cancelled", _("Facture annulée")
+    REMINDED = "reminded", _("Relance envoyée")
+    PAYMENT = "payment", _("Paiement enregistré")
+    PAYMENT_CANCELLED = "payment_cancelled", _("Paiement annulé")
+
+
 class LineKind(models.TextChoices):
     MEALS = "meals", _("repas")
     CREDIT = "credit", _("avoir")

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from refectoire.billing.enums import (
     PORTAL_STATE_LABELS,
+    InvoiceAction,
     InvoiceKind,
     InvoiceState,
     LineKind,
@@ -376,7 +377,7 @@ class InvoiceEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     from_state = models.CharField(max_length=20, choices=InvoiceState.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=InvoiceState.choices, blank=True)
-    action = models.CharField(_("action"), max_length=50)
+    action = models.CharField(_("action"), max_length=50, choices=InvoiceAction.choices)
     message = models.TextField(_("message"), blank=True)
 
     class Meta:

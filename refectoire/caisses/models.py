@@ -9,6 +9,12 @@ from simple_history.models import HistoricalRecords
 from refectoire.caisses import accounting
 from refectoire.caisses.enums import AgentRoleKind, SchoolZone
 from refectoire.core.models import TimeStampedModel
+from refectoire.core.validators import (
+    EDITORIAL_TEXT_MAX,
+    FREE_TEXT_MAX,
+    validate_editorial_text,
+    validate_free_text,
+)
 
 slug_validator = RegexValidator(r"^[a-z0-9][a-z0-9-]{1,30}$", _("Lettres minuscules, chiffres et tirets."))
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Une couleur au format #RRGGBB."))
@@ -36,9 +42,18 @@ class Caisse(TimeStampedModel):
     )
     contact_email = models.EmailField(_("courriel de contact"))
     contact_phone = models.CharField(_("téléphone de contact"), max_length=30, blank=True)
-    postal_address = models.TextField(_("adresse postale"), blank=True)
-    welcome_text = models.TextField(_("texte d'accueil"), blank=True)
-    cgu_text = models.TextField(_("conditions générales d'utilisation"), blank=True)
+    postal_address = models.TextField(
+        _("adresse postale"), blank=True, max_length=FREE_TEXT_MAX, validators=[validate_free_text]
+    )
+    welcome_text = models.TextField(
+        _("texte d'accueil"), blank=True, max_length=FREE_TEXT_MAX, validators=[validate_free_text]
+    )
+    cgu_text = models.TextField(
+        _("conditions générales d'utilisation"),
+        blank=True,
+        max_length=EDITORIAL_TEXT_MAX,
+        validators=[validate_editorial_text],
+    )
     cgu_updated_at = models.DateTimeField(_("CGU mises à jour le"), null=True, blank=True)
     school_zone = models.CharField(
         _("zone de vacances scolaires"), max_length=1, choices=SchoolZone.choices, default=SchoolZone.C

@@ -14,6 +14,17 @@ class EnrollmentState(models.TextChoices):
     CANCELLED = "cancelled", _("Désinscrit")
 
 
+class EnrollmentAction(models.TextChoices):
+    """What an enrollment's history row records."""
+
+    CREATE = "create", _("Inscription")
+    CANCEL = "cancel", _("Désinscription")
+    CUSTODY_CHANGE = "custody_change", _("Changement de garde")
+    RHYTHM_REQUEST = "rhythm_request", _("Changement de rythme demandé")
+    RHYTHM_VALIDATED = "rhythm_validated", _("Changement de rythme validé")
+    RHYTHM_REJECTED = "rhythm_rejected", _("Changement de rythme refusé")
+
+
 class RhythmChangeState(models.TextChoices):
     PENDING = "pending", _("En attente de validation")
     VALIDATED = "validated", _("Validé")
@@ -63,3 +74,8 @@ WEEKDAY_NAMES = {
     6: _("Samedi"),
     7: _("Dimanche"),
 }
+
+
+def weekday_names(digits: str) -> str:
+    """« Lundi, Mardi, Jeudi, Vendredi » for the stored weekdays « 1245 »."""
+    return ", ".join(str(WEEKDAY_NAMES[int(digit)]) for digit in str(digits) if digit in "1234567")

@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from refectoire.core.models import TimeStampedModel
-from refectoire.enrollment.enums import AbsenceState, Custody, EnrollmentState, RhythmChangeState
+from refectoire.enrollment.enums import (
+    AbsenceState,
+    Custody,
+    EnrollmentAction,
+    EnrollmentState,
+    RhythmChangeState,
+    weekday_names,
+)
 from refectoire.schools.models import weekdays_validator
 
 
@@ -94,6 +101,9 @@ class Enrollment(TimeStampedModel):
     def title(self) -> str:
         return _("Inscription scolaire rentrée %(year)s") % {"year": self.school_year.label}
 
+    def get_weekdays_display(self) -> str:
+        return weekday_names(self.weekdays)
+
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("Le dernier jour doit suivre le premier.")})
@@ -107,7 +117,7 @@ class EnrollmentEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     from_state = models.CharField(max_length=20, choices=EnrollmentState.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=EnrollmentState.choices, blank=True)
-    action = models.CharField(_("action"), max_length=50)
+    action = models.CharField(_("action"), max_length=50, choices=EnrollmentAction.choices)
     message = models.TextField(_("message"), blank=True)
 
     class Meta:
@@ -145,7 +155,10 @@ class RhythmChange(TimeStampedModel):
         verbose_name_plural = _("changements de rythme")
 
     def __str__(self):
-        return f"{self.enrollment}: {self.weekdays}"
+        return f"{self.enrollment} : {self.get_weekdays_display()}"
+
+    def get_weekdays_display(self) -> str:
+        return weekday_names(self.weekdays)
 
 
 class ChildLink(TimeStampedModel):
@@ -182,7 +195,7 @@ class CustodyWeek(models.Model):
         constraints = [models.UniqueConstraint(fields=["link", "monday"], name="custody_week_one_household")]
 
     def __str__(self):
-        return f"{self.monday}: {self.household_id}"
+        return f"{self.monday:%d/%m/%Y} : {self.household_id}"
 
 
 class AbsenceRules(TimeStampedModel):
@@ -324,7 +337,7 @@ class Absence(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.child}: {self.first_day} → {self.last_day}"
+        return f"{self.child} : {self.first_day:%d/%m/%Y} → {self.last_day:%d/%m/%Y}"
 
     @property
     def state_label(self) -> str:
@@ -370,4 +383,4 @@ class Attendance(TimeStampedModel):
         constraints = [models.UniqueConstraint(fields=["enrollment", "day"], name="attendance_one_per_day")]
 
     def __str__(self):
-        return f"{self.enrollment} {self.day}: {self.present}"
+        return f"{self.enrollment} {self.day:%d/%m/%Y} : {self.present}"

@@ -17,6 +17,7 @@ from refectoire.enrollment.enums import (
     DayStatus,
     EnrollmentState,
     RhythmChangeState,
+    weekday_names,
 )
 from refectoire.enrollment.models import (
     Absence,
@@ -384,7 +385,7 @@ def rhythm_change_request(*, enrollment, weekdays, requested_by=None, reason="")
     change = RhythmChange.objects.create(
         enrollment=enrollment, weekdays=weekdays, requested_by=requested_by, reason=reason
     )
-    _log(enrollment, actor=requested_by, action="rhythm_request", message=weekdays)
+    _log(enrollment, actor=requested_by, action="rhythm_request", message=weekday_names(weekdays))
     return change
 
 

@@ -3,13 +3,22 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from refectoire.accounts.enums import Civility
+from refectoire.core.display import value_display
 from refectoire.core.models import PostalAddressMixin, TimeStampedModel
+from refectoire.core.validators import (
+    validate_adult_birth_date,
+    validate_child_birth_date,
+    validate_free_text,
+    validate_person_name,
+    validate_phone,
+)
 from refectoire.households.enums import (
     BenefitsRegime,
     ChangeKind,
@@ -98,9 +107,11 @@ class Household(TimeStampedModel):
 
 class PersonFields(models.Model):
     civility = models.CharField(_("civilité"), max_length=3, choices=Civility.choices, blank=True)
-    last_name = models.CharField(_("nom d'usage"), max_length=150)
-    birth_name = models.CharField(_("nom de famille"), max_length=150, blank=True)
-    first_name = models.CharField(_("prénom"), max_length=150)
+    last_name = models.CharField(_("nom d'usage"), max_length=150, validators=[validate_person_name])
+    birth_name = models.CharField(
+        _("nom de famille"), max_length=150, blank=True, validators=[validate_person_name]
+    )
+    first_name = models.CharField(_("prénom"), max_length=150, validators=[validate_person_name])
     birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
 
     class Meta:
@@ -109,6 +120,21 @@ class PersonFields(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name.upper()}".strip()
+
+    # Who the birth date is of: a school child or an adult representative.
+    birth_date_validator = staticmethod(validate_adult_birth_date)
+
+    def clean(self):
+        super().clean()
+        # A date typed now is checked; one already stored is kept (a child grows older than the bounds).
+        if not self.birth_date:
+            return
+        if self.pk and type(self).objects.filter(pk=self.pk, birth_date=self.birth_date).exists():
+            return
+        try:
+            self.birth_date_validator(self.birth_date)
+        except ValidationError as error:
+            raise ValidationError({"birth_date": error.messages}) from error
 
 
 class Guardian(PostalAddressMixin, PersonFields, TimeStampedModel):
@@ -132,8 +158,12 @@ class Guardian(PostalAddressMixin, PersonFields, TimeStampedModel):
     postcode = models.CharField(_("code postal"), max_length=10, blank=True)
     city = models.CharField(_("ville"), max_length=100, blank=True)
     country = models.CharField(_("pays"), max_length=100, blank=True, default="France")
-    home_phone = models.CharField(_("téléphone domicile"), max_length=20, blank=True)
-    mobile_phone = models.CharField(_("téléphone portable"), max_length=20, blank=True)
+    home_phone = models.CharField(
+        _("téléphone domicile"), max_length=20, blank=True, validators=[validate_phone]
+    )
+    mobile_phone = models.CharField(
+        _("téléphone portable"), max_length=20, blank=True, validators=[validate_phone]
+    )
     email = models.EmailField(_("courriel"), blank=True)
     benefits_member = models.BooleanField(_("membre allocataire"), default=False)
     benefits_regime = models.CharField(
@@ -175,6 +205,8 @@ class Child(PersonFields, TimeStampedModel):
     reference = models.CharField(_("référence de l'enfant"), max_length=50, blank=True)
     sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices, blank=True)
 
+    birth_date_validator = staticmethod(validate_child_birth_date)
+
     history = HistoricalRecords()
 
     class Meta:
@@ -201,7 +233,7 @@ class HouseholdEvent(models.Model):
     from_state = models.CharField(max_length=20, choices=HouseholdState.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=HouseholdState.choices, blank=True)
     action = models.CharField(_("action"), max_length=50, choices=HouseholdAction.choices)
-    message = models.TextField(_("message"), blank=True)
+    message = models.TextField(_("message"), blank=True, validators=[validate_free_text])
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -241,7 +273,7 @@ class HouseholdChange(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
-    reason = models.TextField(_("motif"), blank=True)
+    reason = models.TextField(_("motif"), blank=True, validators=[validate_free_text])
 
     history = HistoricalRecords()
     objects = HouseholdChangeQuerySet.as_manager()
@@ -267,6 +299,7 @@ class HouseholdChange(TimeStampedModel):
             if value in ("", None, False):
                 continue
             field = model._meta.get_field(name)
-            shown = dict(field.choices).get(value, value) if field.choices else value
+            typed = field.to_python(value)  # dates are kept as ISO strings in `data`
+            shown = dict(field.choices).get(typed, typed) if field.choices else value_display(typed)
             items.append((str(field.verbose_name).capitalize(), "Oui" if value is True else str(shown)))
         return items

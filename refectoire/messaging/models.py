@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from refectoire.core.models import TimeStampedModel
+from refectoire.core.validators import FREE_TEXT_MAX, validate_free_text
 
 
 class NewsItemQuerySet(models.QuerySet):
@@ -31,7 +32,7 @@ class NewsItem(TimeStampedModel):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     caisse = models.ForeignKey("caisses.Caisse", on_delete=models.CASCADE, related_name="news")
     title = models.CharField(_("titre"), max_length=200)
-    body = models.TextField(_("texte"))
+    body = models.TextField(_("texte"), max_length=FREE_TEXT_MAX, validators=[validate_free_text])
     publish_date = models.DateField(_("date de publication"), default=timezone.localdate)
     end_date = models.DateField(_("fin de publication"), null=True, blank=True)
     pinned = models.BooleanField(_("épinglée"), default=False, help_text=_("Toujours en tête de liste."))
@@ -115,7 +116,7 @@ class Message(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     author = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
     from_agent = models.BooleanField(default=False)
-    body = models.TextField(_("message"))
+    body = models.TextField(_("message"), max_length=FREE_TEXT_MAX, validators=[validate_free_text])
     attachments = models.ManyToManyField("documents.Document", blank=True, related_name="messages")
 
     class Meta:
@@ -134,7 +135,10 @@ class FaqEntry(TimeStampedModel):
     caisse = models.ForeignKey("caisses.Caisse", on_delete=models.CASCADE, related_name="faq_entries")
     question = models.CharField(_("question"), max_length=300)
     answer = models.TextField(
-        _("réponse"), help_text=_("Texte brut : une ligne vide sépare deux paragraphes.")
+        _("réponse"),
+        max_length=FREE_TEXT_MAX,
+        validators=[validate_free_text],
+        help_text=_("Texte brut : une ligne vide sépare deux paragraphes."),
     )
     position = models.PositiveIntegerField(_("ordre"), default=0)
 

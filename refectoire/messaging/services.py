@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refectoire.core.validators import check_free_texts
 from refectoire.messaging.models import Conversation, FaqEntry, Message, NewsItem
 
 
@@ -37,6 +38,7 @@ def conversation_start(*, household, subject, body, author, by_agent: bool, atta
     """ "Contacter la Caisse" (a parent), or an agent writing to a household."""
     if not subject.strip() or not body.strip():
         raise ValidationError(_("L'objet et le message sont obligatoires."))
+    check_free_texts(body=body)
     now = timezone.now()
     conversation = Conversation.objects.create(
         caisse=household.caisse,
@@ -58,6 +60,7 @@ def conversation_start(*, household, subject, body, author, by_agent: bool, atta
 def conversation_reply(*, conversation, body, author, by_agent: bool, attachments=()) -> Message:
     if not body.strip():
         raise ValidationError(_("Le message est vide."))
+    check_free_texts(body=body)
     _check_documents(conversation.household, attachments)
     message = Message.objects.create(conversation=conversation, author=author, from_agent=by_agent, body=body)
     message.attachments.set(attachments)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from refectoire.core.models import TimeStampedModel
+from refectoire.core.validators import validate_free_text
 from refectoire.requests.enums import EventKind, FollowUpKind, RequestKind, RequestState
 
 # The allowed transitions of every request: (from, to) -> who may make it.
@@ -121,7 +122,7 @@ class RequestEvent(models.Model):
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     from_state = models.CharField(max_length=20, choices=RequestState.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=RequestState.choices, blank=True)
-    message = models.TextField(_("message"), blank=True)
+    message = models.TextField(_("message"), blank=True, validators=[validate_free_text])
     attachments = models.ManyToManyField("documents.Document", blank=True, related_name="request_events")
 
     class Meta:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refectoire.core.validators import check_free_texts
 from refectoire.documents.services import documents_schedule_retention
 from refectoire.requests import rules
 from refectoire.requests.enums import EventKind, FollowUpKind, RequestKind, RequestState
@@ -45,6 +46,7 @@ def _check_owner(request, household):
 
 
 def _log(request, *, actor, by_agent, kind, message="", from_state="", to_state="", attachments=()):
+    check_free_texts(message=message)
     event = RequestEvent.objects.create(
         request=request,
         actor=actor,
@@ -106,6 +108,7 @@ def request_create(
     for child in children:
         if child.household_id != household.pk:
             raise ValueError("child of another household")
+    check_free_texts(**data)
     _check_documents(household, attachments)
     request = Request.objects.create(
         caisse=household.caisse, household=household, kind=kind, data=data, created_by=created_by

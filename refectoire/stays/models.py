@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from refectoire.core.models import TimeStampedModel
+from refectoire.core.validators import FREE_TEXT_MAX, validate_free_text, validate_phone
 from refectoire.stays.enums import ACTIVE_CHOICE_STATES, ChoiceState, RequiredDocument, SchoolLevel
 
 BRACKETS = range(1, 11)
@@ -33,7 +34,9 @@ class HolidayStay(TimeStampedModel):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="holiday_stays")
     title = models.CharField(_("titre"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, max_length=FREE_TEXT_MAX, validators=[validate_free_text]
+    )
     place = models.CharField(_("lieu"), max_length=200)
     start_date = models.DateField(_("premier jour"))
     end_date = models.DateField(_("dernier jour"))
@@ -219,9 +222,13 @@ class StayProfile(TimeStampedModel):
     child = models.OneToOneField("households.Child", on_delete=models.CASCADE, related_name="stay_profile")
     school_level = models.CharField(_("niveau scolaire"), max_length=3, choices=SchoolLevel.choices)
     emergency_contact_1_name = models.CharField(_("personne à prévenir en cas d'urgence"), max_length=200)
-    emergency_contact_1_phone = models.CharField(_("son téléphone"), max_length=20)
+    emergency_contact_1_phone = models.CharField(
+        _("son téléphone"), max_length=20, validators=[validate_phone]
+    )
     emergency_contact_2_name = models.CharField(_("deuxième personne à prévenir"), max_length=200, blank=True)
-    emergency_contact_2_phone = models.CharField(_("son téléphone"), max_length=20, blank=True)
+    emergency_contact_2_phone = models.CharField(
+        _("son téléphone"), max_length=20, blank=True, validators=[validate_phone]
+    )
 
     history = HistoricalRecords()
 
@@ -376,7 +383,7 @@ class StayChoiceEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     from_state = models.CharField(max_length=20, choices=ChoiceState.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=ChoiceState.choices)
-    message = models.TextField(_("motif"), blank=True)
+    message = models.TextField(_("motif"), blank=True, validators=[validate_free_text])
 
     class Meta:
         ordering = ["created_at", "pk"]

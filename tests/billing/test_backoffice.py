@@ -71,7 +71,7 @@ def test_an_agent_records_a_partial_cheque_and_cancels_it(client, curl, cde11, a
     assert invoice.amount_due == Decimal("42.00")
     assert (payment.state, payment.cancel_reason) == ("cancelled", "Chèque sans provision")
     page = client.get(curl(cde11, "backoffice:billing_invoice", invoice_uuid=invoice.uuid)).content.decode()
-    assert "payment_cancelled" in page and "Chèque sans provision" in page
+    assert "Paiement annulé" in page and "payment_cancelled" not in page and "Chèque sans provision" in page
 
 
 def test_an_overpayment_can_be_refunded_but_not_more(client, curl, cde11, agent_cde11):

@@ -4,7 +4,8 @@ The demo data is loaded (`seed_demo`), each persona logs in through the real log
 links of its pages are followed breadth-first (GET only, same site, same Caisse). On every page:
 status 200, axe-core without a serious or critical violation, no horizontal scroll at 360 px (the
 `check_page` helper), one `<main>` landmark, one `<h1>`, and a `<title>` that no other screen of
-the persona shares. Parents, school staff and visitors are crawled on a 360 px phone (axe runs
+the persona shares, as plain text; no internal code (an enum's stored value) and no ISO date in the
+visible text (tests/browser/visible_text.py). Parents, school staff and visitors are crawled on a 360 px phone (axe runs
 there), agents on a desktop screen. Every problem of every persona is gathered and reported at once.
 
 `CRAWL_VERBOSE=1` prints each page as it is visited, with the time spent.
@@ -26,6 +27,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE_VIEWPORT
+from tests.browser.visible_text import text_problems, title_problems
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -169,11 +171,17 @@ def inspect(page, response, check_page):
         problems.append(f"texte coupé : {found['clipped']}")
     if not found["title"]:
         problems.append("pas de <title>")
+    problems += label_problems(page, found["title"])
     try:
         check_page(page)
     except AssertionError as error:
         problems.append(str(error).split("\n")[0].removeprefix(page.url + ": "))
     return problems, found["title"], found["links"]
+
+
+def label_problems(page, title):
+    """Internal codes and ISO dates in the visible text, HTML in the <title> (issue 12, items 8, 9)."""
+    return title_problems(title) + text_problems(page.evaluate("document.body.innerText"))
 
 
 def links_to_follow(hrefs, base, slug):

@@ -48,7 +48,23 @@ def test_the_detail_shows_the_history(client, curl, cde11, agent_cde11, enrolled
     page = client.get(
         curl(cde11, "backoffice:enrollment_detail", enrollment_uuid=enrolled.uuid)
     ).content.decode()
-    assert "Historique" in page and "create" in page
+    assert "Historique" in page and "<td>Inscription</td>" in page and "<td>create</td>" not in page
+    assert "jours de présence : Lundi, Mardi, Jeudi, Vendredi" in page
+    assert "garde : Garde complète" in page and "état : Inscrit" in page
+    assert "1245" not in page and "· full ·" not in page and "· active" not in page
+
+
+def test_the_history_names_what_a_version_changed(client, curl, cde11, agent_cde11, enrolled):
+    rhythm_change_request(enrollment=enrolled, weekdays="14")
+    enrolled.custody = Custody.CALENDAR
+    enrolled.save()
+    client.force_login(agent_cde11)
+    page = client.get(
+        curl(cde11, "backoffice:enrollment_detail", enrollment_uuid=enrolled.uuid)
+    ).content.decode()
+    assert "Changement de rythme demandé" in page and "<td>Lundi, Jeudi</td>" in page
+    assert "Fiche : Modifié</td><td>garde : Calendrier de garde</td>" in page
+    assert "calendar" not in page.split("Historique", 1)[1]
 
 
 def test_an_agent_validates_a_rhythm_change_for_the_next_billing_period(

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from refectoire.enrollment.enums import Custody, EnrollmentState, RhythmChangeState
 from refectoire.enrollment.models import Enrollment
-from refectoire.enrollment.services import enrollment_create
+from refectoire.enrollment.services import enrollment_create, rhythm_change_request
 from refectoire.households.enums import HouseholdState
 from tests.enrollment.conftest import pdf_bytes
 from tests.enrollment.factories import family
@@ -262,3 +262,15 @@ def test_the_enrollment_confirmation_shows_once_then_the_page_states_the_enrollm
     again = client.get(response["Location"]).content.decode()
     assert "est effective" not in again and "courriel" not in again
     assert "Inscription effective" in again and keller.name in again
+
+
+def test_a_waiting_rhythm_change_names_the_days(client, curl, cde11, parent_a, current_year, keller):
+    household, (child,) = family(cde11, parent_a)
+    enrollment = enrollment_create(
+        household=household, child=child, school=keller, school_year=current_year, weekdays="12345"
+    )
+    rhythm_change_request(enrollment=enrollment, weekdays="12")
+    client.force_login(parent_a)
+    page = client.get(curl(cde11, "portal:enrollment_done", enrollment_uuid=enrollment.uuid)).content.decode()
+    assert "Changement de rythme (Lundi, Mardi) en attente de validation" in page
+    assert "(12)" not in page

@@ -341,3 +341,12 @@ def test_the_child_form_is_titled_by_the_child_it_edits(client, cde11, parent_a,
     add = client.get(curl(cde11, "portal:household_child_add")).content.decode()
     assert f"<title>{child.full_name} — Mon entourage — {cde11.name}</title>" in edit
     assert f"<title>Ajouter un enfant — {cde11.name}</title>" in add
+
+
+def test_the_family_page_title_is_plain_text(client, cde11, parent_a, curl):
+    household = household_for(parent_a, cde11, state=HouseholdState.VALIDATED)
+    household.events.create(action="validated", to_state="validated")
+    client.force_login(parent_a)
+    page = client.get(curl(cde11, "portal:family")).content.decode()
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title == "Ma famille — Caisse des écoles Paris 11e", title

@@ -167,7 +167,7 @@ def test_a_request_to_complete_is_sent_again_with_its_values_kept(
     services.tariff_request_ask_complement(request=request, agent=agent_cde11, message="Avis 2025 attendu.")
     url = curl(year.caisse, "portal:tariff_complete", request_uuid=request.uuid)
     page = client.get(url).content.decode()
-    assert "Avis 2025 attendu." in page and 'value="3200.00"' in page
+    assert "Avis 2025 attendu." in page and 'value="3200,00"' in page
     response = client.post(url, {**FORM, "monthly_resources": "2900", "action": "send"})
     assert response.status_code == 302
     request.refresh_from_db()

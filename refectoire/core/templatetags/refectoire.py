@@ -1,6 +1,8 @@
 from django import forms, template
 from django.template.loader import render_to_string
 
+from refectoire.core import display
+
 register = template.Library()
 
 
@@ -52,3 +54,9 @@ def initials(person) -> str:
     first = (getattr(person, "first_name", "") or "")[:1]
     last = (getattr(person, "last_name", "") or "")[:1]
     return (first + last).upper()
+
+
+@register.filter
+def version_changes(record) -> str:
+    """What a django-simple-history version changed, « jours de présence : lundi, mardi · … »."""
+    return " · ".join(f"{name} : {value}" for name, value in display.version_changes(record))

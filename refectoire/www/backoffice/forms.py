@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from refectoire.accounts.forms import DateInput
 from refectoire.caisses.accounting import ACCOUNTING_FIELDS
 from refectoire.caisses.models import Caisse
+from refectoire.core.validators import EDITORIAL_TEXT_MAX
 from refectoire.messaging.models import NewsItem
 
 
@@ -62,6 +63,7 @@ class CaisseProfileForm(forms.ModelForm):
 
 class CguForm(forms.Form):
     cgu_text = forms.CharField(
+        max_length=EDITORIAL_TEXT_MAX,
         label=_("Conditions générales d'utilisation"),
         widget=forms.Textarea(attrs={"rows": 20}),
         help_text=_("Texte brut : une ligne vide sépare deux paragraphes."),

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from refectoire.core.validators import FREE_TEXT_MAX
 from refectoire.documents.forms import CheckedFileField
 from refectoire.documents.models import RetentionPolicy
 from refectoire.households.models import Household
@@ -58,6 +59,7 @@ class QueueFilterForm(forms.Form):
 
 class DecisionForm(forms.Form):
     message = forms.CharField(
+        max_length=FREE_TEXT_MAX,
         label=_("Message à la famille"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -83,7 +85,9 @@ class HouseholdChoiceField(forms.ModelChoiceField):
 class AgentConversationForm(forms.Form):
     household = HouseholdChoiceField(label=_("Foyer"), queryset=None, to_field_name="uuid")
     subject = forms.CharField(label=_("Objet"), max_length=200)
-    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}))
+    body = forms.CharField(
+        max_length=FREE_TEXT_MAX, label=_("Message"), widget=forms.Textarea(attrs={"rows": 6})
+    )
     attachment = CheckedFileField(label=_("Pièce jointe"), required=False)
 
     def __init__(self, *args, caisse, **kwargs):
@@ -92,7 +96,9 @@ class AgentConversationForm(forms.Form):
 
 
 class AgentReplyForm(forms.Form):
-    body = forms.CharField(label=_("Réponse"), widget=forms.Textarea(attrs={"rows": 5}))
+    body = forms.CharField(
+        max_length=FREE_TEXT_MAX, label=_("Réponse"), widget=forms.Textarea(attrs={"rows": 5})
+    )
     attachment = CheckedFileField(label=_("Pièce jointe"), required=False)
 
 

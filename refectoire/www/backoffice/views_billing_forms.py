@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from refectoire.accounts.forms import DateInput
 from refectoire.billing.models import BillingPeriod
+from refectoire.core.validators import FREE_TEXT_MAX
 from refectoire.payments.enums import MANUAL_METHODS, PaymentMethod
 from refectoire.payments.models import PayfipSettings
 from refectoire.schools.models import SchoolYear
@@ -54,11 +55,15 @@ class ManualPaymentForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=FREE_TEXT_MAX, label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CreditNoteForm(forms.Form):
-    reason = forms.CharField(label=_("Motif de l'avoir"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=FREE_TEXT_MAX, label=_("Motif de l'avoir"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     line_label = forms.CharField(label=_("Libellé de la ligne"), max_length=200)
     amount = forms.DecimalField(
         label=_("Montant (€)"), max_digits=10, decimal_places=2, min_value=Decimal("0.01")

@@ -45,7 +45,7 @@ class EnrollmentFilterForm(forms.Form):
     custody = forms.ChoiceField(
         label=gettext_lazy("Garde"), choices=[("", gettext_lazy("Toutes"))] + Custody.choices, required=False
     )
-    q = forms.CharField(label=gettext_lazy("Nom de l'enfant ou référence"), required=False)
+    q = forms.CharField(max_length=100, label=gettext_lazy("Nom de l'enfant ou référence"), required=False)
 
     def __init__(self, *args, caisse, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,7 +183,7 @@ def enrollment_detail(request, enrollment_uuid):
             "events": enrollment.events.select_related("actor"),
             "history": enrollment.history.all()[:50],
             "changes": enrollment.rhythm_changes.all(),
-            "weekday_names": ", ".join(str(WEEKDAY_NAMES[int(d)]) for d in enrollment.weekdays),
+            "weekday_names": enrollment.get_weekdays_display(),
         },
     )
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from refectoire.accounts.forms import DateInput
+from refectoire.core.validators import FREE_TEXT_MAX
 from refectoire.enrollment import selectors, services
 from refectoire.enrollment.enums import AbsenceState, EnrollmentState
 from refectoire.enrollment.models import Absence, AbsenceReason, Enrollment
@@ -36,7 +37,7 @@ class AbsenceFilterForm(forms.Form):
     )
     start = forms.DateField(label=gettext_lazy("Du"), widget=DateInput, required=False)
     end = forms.DateField(label=gettext_lazy("Au"), widget=DateInput, required=False)
-    q = forms.CharField(label=gettext_lazy("Nom de l'enfant ou référence"), required=False)
+    q = forms.CharField(max_length=100, label=gettext_lazy("Nom de l'enfant ou référence"), required=False)
 
     def __init__(self, *args, caisse, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,6 +86,7 @@ def absence_list(request):
 
 class DecisionForm(forms.Form):
     message = forms.CharField(
+        max_length=FREE_TEXT_MAX,
         label=gettext_lazy("Motif de la décision"),
         help_text=gettext_lazy("Obligatoire pour un refus ; envoyé aux responsables par courriel."),
         required=False,
@@ -244,7 +246,7 @@ class RulesForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    uuid = forms.CharField(required=False, widget=forms.HiddenInput)
+    uuid = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
     label = forms.CharField(label=gettext_lazy("Motif"), max_length=100, required=False)
     auto_accept = forms.BooleanField(
         label=gettext_lazy("Accepté automatiquement si le délai est respecté"), required=False

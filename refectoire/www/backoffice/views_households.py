@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from refectoire.core.validators import FREE_TEXT_MAX
 from refectoire.documents.models import Document
 from refectoire.households import selectors, services
 from refectoire.households.enums import GuardianRole, HouseholdState
@@ -37,23 +38,31 @@ class QueueFilterForm(forms.Form):
     until = forms.DateField(
         label=gettext_lazy("Envoyé jusqu'au"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    name = forms.CharField(label=gettext_lazy("Nom"), required=False)
+    name = forms.CharField(max_length=100, label=gettext_lazy("Nom"), required=False)
 
 
 class MessageForm(forms.Form):
     message = forms.CharField(
-        label=gettext_lazy("Message à la famille"), widget=forms.Textarea(attrs={"rows": 3})
+        max_length=FREE_TEXT_MAX,
+        label=gettext_lazy("Message à la famille"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Motif du refus"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        max_length=FREE_TEXT_MAX,
+        label=gettext_lazy("Motif du refus"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Fichier CSV (UTF-8, séparateur « ; »)"))
     dry_run = forms.BooleanField(label=gettext_lazy("Vérifier seulement (essai à blanc)"), required=False)
-    year = forms.CharField(label=gettext_lazy("Année scolaire (colonnes d'inscription)"), required=False)
+    year = forms.CharField(
+        max_length=100, label=gettext_lazy("Année scolaire (colonnes d'inscription)"), required=False
+    )
 
 
 def home_queue(request) -> list[dict]:

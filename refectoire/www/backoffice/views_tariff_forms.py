@@ -122,6 +122,7 @@ class GridForm(forms.Form):
 
 class PricingSettingsForm(forms.ModelForm):
     api_particulier_token = forms.CharField(
+        max_length=2000,
         label=_("Jeton d'API Particulier"),
         required=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from refectoire.accounts.forms import DateInput
+from refectoire.core.validators import FREE_TEXT_MAX
 from refectoire.documents.checks import PDF_ONLY
 from refectoire.documents.forms import CheckedFileField
 from refectoire.enrollment.enums import WEEKDAY_NAMES, Custody
@@ -134,7 +135,10 @@ class EnrollmentForm(forms.Form):
 class RhythmChangeForm(forms.Form):
     weekdays = WeekdaysField(label=_("Les nouveaux jours de présence de votre enfant"))
     reason = forms.CharField(
-        label=_("Motif (facultatif)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=FREE_TEXT_MAX,
+        label=_("Motif (facultatif)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, school, **kwargs):

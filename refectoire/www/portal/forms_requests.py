@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from refectoire.accounts.forms import DateInput
+from refectoire.core.validators import FREE_TEXT_MAX
 from refectoire.documents.checks import PDF_OR_IMAGE
 from refectoire.documents.forms import CheckedFileField
 from refectoire.documents.models import Document
@@ -42,6 +43,7 @@ class HouseholdForm(forms.Form):
 
 class CorrectionForm(HouseholdForm):
     text = forms.CharField(
+        max_length=FREE_TEXT_MAX,
         label=_("Quelle erreur faut-il corriger ?"),
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Dans votre inscription ou votre foyer : dites ce qui est faux et ce qui est juste."),
@@ -97,7 +99,12 @@ class SituationForm(HouseholdForm):
         allowed=PDF_OR_IMAGE,
         help_text=_("Le jugement ou la convention qui fixe les semaines de chacun. PDF, 10 Mo au plus."),
     )
-    details = forms.CharField(label=_("Précisions"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    details = forms.CharField(
+        max_length=FREE_TEXT_MAX,
+        label=_("Précisions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     attachment = CheckedFileField(
         label=_("Justificatif"),
         required=False,
@@ -275,16 +282,24 @@ class RadiationForm(HouseholdForm):
 
 
 class CompleteForm(HouseholdForm):
-    message = forms.CharField(label=_("Votre réponse à la Caisse"), widget=forms.Textarea(attrs={"rows": 4}))
+    message = forms.CharField(
+        max_length=FREE_TEXT_MAX,
+        label=_("Votre réponse à la Caisse"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     attachment = CheckedFileField(label=_("Pièce jointe"), required=False)
 
 
 class ConversationForm(HouseholdForm):
     subject = forms.CharField(label=_("Objet"), max_length=200)
-    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}))
+    body = forms.CharField(
+        max_length=FREE_TEXT_MAX, label=_("Message"), widget=forms.Textarea(attrs={"rows": 6})
+    )
     attachment = CheckedFileField(label=_("Pièce jointe"), required=False)
 
 
 class ReplyForm(HouseholdForm):
-    body = forms.CharField(label=_("Votre message"), widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        max_length=FREE_TEXT_MAX, label=_("Votre message"), widget=forms.Textarea(attrs={"rows": 4})
+    )
     attachment = CheckedFileField(label=_("Pièce jointe"), required=False)

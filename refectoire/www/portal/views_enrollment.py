@@ -19,7 +19,13 @@ from refectoire.documents.checks import PDF_ONLY
 from refectoire.documents.enums import DocumentKind
 from refectoire.documents.services import document_store
 from refectoire.enrollment import selectors, services
-from refectoire.enrollment.enums import MEAL_STATUSES, DayStatus, EnrollmentState, RhythmChangeState
+from refectoire.enrollment.enums import (
+    MEAL_STATUSES,
+    DayStatus,
+    EnrollmentState,
+    RhythmChangeState,
+    weekday_names,
+)
 from refectoire.enrollment.models import Enrollment
 from refectoire.households.models import Household
 from refectoire.schools.models import SchoolYear
@@ -197,12 +203,6 @@ def _send_confirmation(request, enrollment, *, waiting: bool = False) -> bool:
     }
     transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
     return True
-
-
-def weekday_names(digits: str) -> str:
-    from refectoire.enrollment.enums import WEEKDAY_NAMES
-
-    return ", ".join(str(WEEKDAY_NAMES[int(d)]) for d in digits)
 
 
 @login_required

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from refectoire.pricing.enums import IncomeSource
@@ -28,6 +28,12 @@ class EurosField(forms.DecimalField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
         super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        """A stored quotient shows as « 888,90 », the way it is typed."""
+        if isinstance(value, Decimal):
+            return formats.number_format(value, decimal_pos=self.decimal_places, use_l10n=True)
+        return value
 
     def to_python(self, value):
         if isinstance(value, str):
