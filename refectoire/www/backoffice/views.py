@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -42,11 +43,18 @@ def home_queues(request) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def caisse_profile(request):
     caisse = request.caisse
-    form = CaisseProfileForm(request.POST or None, instance=caisse)
+    form = CaisseProfileForm(request.POST or None, request.FILES or None, instance=caisse)
     if request.method == "POST" and form.is_valid():
-        caisse_services.caisse_update_profile(caisse=caisse, **form.cleaned_data)
-        messages.success(request, _("Le profil de la Caisse a été enregistré."))
-        return redirect("backoffice:caisse_profile")
+        fields = dict(form.cleaned_data)
+        try:
+            caisse_services.caisse_update_profile(
+                caisse=caisse, logo=fields.pop("logo"), remove_logo=fields.pop("remove_logo", False), **fields
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Le profil de la Caisse a été enregistré."))
+            return redirect("backoffice:caisse_profile")
     return render(request, "backoffice/caisse_profile.html", {"form": form})
 
 
