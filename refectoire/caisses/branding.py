@@ -2,9 +2,13 @@
 
 import io
 import re
+from pathlib import Path
 
 from refectoire.caisses.models import Caisse
 
+FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts" / "atkinson-hyperlegible"
+BOLD_FONT = FONTS / "atkinson-hyperlegible-latin-700-normal.woff2"
+REGULAR_FONT = FONTS / "atkinson-hyperlegible-latin-400-normal.woff2"
 FAVICON_SIZE = 180  # also the « apple-touch-icon » size; browsers scale it down for a tab
 LOGO_CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg"}
 
@@ -36,7 +40,7 @@ def favicon_png(caisse: Caisse) -> bytes:
         icon = Image.new("RGBA", (size, size), caisse.accent_colour)
         text = favicon_text(caisse)
         draw = ImageDraw.Draw(icon)
-        font = ImageFont.load_default(size=size * (0.62 if len(text) < 3 else 0.5))
+        font = ImageFont.truetype(str(BOLD_FONT), size=round(size * (0.62 if len(text) < 3 else 0.46)))
         draw.text((size / 2, size / 2), text, fill="#ffffff", font=font, anchor="mm")
     output = io.BytesIO()
     icon.convert("RGB").save(output, format="PNG", optimize=True)
