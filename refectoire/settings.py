@@ -296,8 +296,8 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": envstr("MEDIA_ROOT", str(VAR_DIR / "private")), "base_url": None},
     },
-    # Compressed, not hashed: a manifest storage rewrites url() inside the DSFR stylesheets, whose
-    # <link integrity="sha384-..."> then no longer matches and the browser refuses the whole DSFR look.
+    # Compressed, not hashed (the DSFR stylesheets, once loaded with integrity="sha384-...", are now
+    # served processed without it: see docs/design.md; hashing is possible but not yet chosen).
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

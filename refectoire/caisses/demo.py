@@ -165,7 +165,9 @@ def seed(*, stdout):
             caisse.cgu_updated_at = timezone.now()
             caisse.save()
         if spec.get("demo_logo") and not caisse.logo:
-            caisse_update_profile(caisse=caisse, logo=demo_logo(*spec["demo_logo"], colour=caisse.accent_colour))
+            caisse_update_profile(
+                caisse=caisse, logo=demo_logo(*spec["demo_logo"], colour=caisse.accent_colour)
+            )
         caisses[caisse.slug] = caisse
         for rank, (title, body, pinned) in enumerate(spec["news"]):
             NewsItem.objects.get_or_create(
