@@ -34,7 +34,8 @@ def dsfr_dist() -> Path:
 
 def _blocks(css: str):
     """Top-level items of a stylesheet: (prelude, body) for a block, (statement, None) otherwise."""
-    start = index = 0
+    start = depth = index = 0
+    body_start = None
     quote = None
     length = len(css)
     while index < length:
@@ -49,26 +50,17 @@ def _blocks(css: str):
         elif css.startswith("/*", index):
             end = css.find("*/", index + 2)
             index = length if end < 0 else end + 1
-        elif char == ";":
-            yield css[start : index + 1], None
-            start = index + 1
         elif char == "{":
-            body_start, depth = index + 1, 1
-            while depth:
-                index += 1
-                char = css[index]
-                if quote:
-                    if char == "\\":
-                        index += 1
-                    elif char == quote:
-                        quote = None
-                elif char in "\"'":
-                    quote = char
-                elif char == "{":
-                    depth += 1
-                elif char == "}":
-                    depth -= 1
-            yield css[start : body_start - 1], css[body_start:index]
+            depth += 1
+            if depth == 1:
+                body_start = index + 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                yield css[start : body_start - 1], css[body_start:index]
+                start = index + 1
+        elif char == ";" and depth == 0:
+            yield css[start : index + 1], None
             start = index + 1
         index += 1
     if css[start:].strip():
@@ -131,8 +123,9 @@ def strip_state_identity_css(css: str) -> str:
 
 
 def strip_state_identity_js(js: str) -> str:
-    # The scripts only name the fonts: a console style and the list of fonts whose loading they watch.
-    js = js.replace("font-family:Marianne", f"font-family:{FONT_FAMILY}")
+    # The scripts only name the fonts: a console style (inside a "..." string, hence the single quotes)
+    # and the list of fonts whose loading they watch.
+    js = js.replace("font-family:Marianne", "font-family:'Atkinson Hyperlegible'")
     js = js.replace('["Marianne","Spectral"]', '["Atkinson Hyperlegible"]')
     js = _rename_palette(js)
     _check_clean(js)
