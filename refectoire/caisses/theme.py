@@ -78,7 +78,8 @@ def validate_primary_colour(colour: str) -> None:
 def palette(colour: str) -> dict[str, str]:
     """The DSFR tokens that carry the Caisse's colour, as CSS custom properties."""
     hover, active = mix(colour, "#000000", 0.2), mix(colour, "#000000", 0.35)
-    tokens = {"--refectoire-primary": colour}
+    # --caisse-accent: the name the stylesheets used before the theme; kept for templates that use it.
+    tokens = {"--refectoire-primary": colour, "--caisse-accent": colour}
     for kind in ("action-high", "active"):
         tokens[f"--background-{kind}-blue-france"] = colour
         tokens[f"--background-{kind}-blue-france-hover"] = hover

@@ -51,7 +51,7 @@ def test_the_palette_puts_the_colour_on_the_dsfr_action_tokens():
     tokens = palette("#6a1b9a")
     assert tokens["--background-action-high-blue-france"] == "#6a1b9a"
     assert tokens["--text-action-high-blue-france"] == "#6a1b9a"
-    assert tokens["--refectoire-primary"] == "#6a1b9a"
+    assert tokens["--refectoire-primary"] == tokens["--caisse-accent"] == "#6a1b9a"
     # Hover is darker, tints are lighter than the colour.
     assert contrast_ratio(tokens["--background-action-high-blue-france-hover"], "#ffffff") > contrast_ratio(
         "#6a1b9a", "#ffffff"
