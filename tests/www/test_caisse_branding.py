@@ -122,6 +122,10 @@ def test_a_colour_too_light_is_refused_with_the_contrast_message_next_to_the_fie
     assert "Cette couleur n&#x27;est pas assez contrastée" in content
     assert 'id="id_accent_colour-desc-error"' in content
     assert 'value="Nom tapé"' in content
+    # The page around the form still wears the saved colour and name, not what was refused.
+    assert "--background-action-high-blue-france:#ffd700" not in content
+    assert "--background-action-high-blue-france:#25527a;" in content
+    assert "Accueil — Nom tapé" not in content
     cde11.refresh_from_db()
     assert cde11.accent_colour != "#ffd700"
 

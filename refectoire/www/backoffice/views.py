@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from refectoire.caisses import services as caisse_services
+from refectoire.caisses.models import Caisse
 from refectoire.messaging import services as messaging_services
 from refectoire.messaging.models import NewsItem
 from refectoire.www.backoffice.access import agent_required, manager_required
@@ -42,7 +43,9 @@ def home_queues(request) -> list[dict]:
 @manager_required
 @require_http_methods(["GET", "POST"])
 def caisse_profile(request):
-    caisse = request.caisse
+    # Another instance than request.caisse: the form writes what was typed on its instance, and the
+    # page around it (name, colour, logo) must show the Caisse as saved until the profile is valid.
+    caisse = Caisse.objects.get(pk=request.caisse.pk)
     form = CaisseProfileForm(request.POST or None, request.FILES or None, instance=caisse)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
