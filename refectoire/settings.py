@@ -1,5 +1,6 @@
 """Réfectoire settings: everything is read from the environment (see the table in README.md)."""
 
+import importlib.util
 from pathlib import Path
 
 import dj_database_url
@@ -31,7 +32,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",
-    "dsfr",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "refectoire.caisses.context_processors.caisse",
+                "refectoire.caisses.context_processors.theme",
             ],
         },
     },
@@ -296,15 +297,21 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(envstr("STATIC_ROOT", str(VAR_DIR / "static")))
-STATICFILES_DIRS = [BASE_DIR / "refectoire" / "static"]
+# The DSFR's components come from the django-dsfr package, but not as an installed app: its static
+# files carry the State's identity (Marianne font, logos). Its stylesheets and scripts are served
+# processed from refectoire/static/dsfr/ (manage.py vendor_dsfr), and only its icons as they are.
+STATICFILES_DIRS = [
+    BASE_DIR / "refectoire" / "static",
+    ("dsfr/dist/icons", str(Path(importlib.util.find_spec("dsfr").origin).parent / "static/dsfr/dist/icons")),
+]
 STORAGES = {
     # Uploads are private: stored outside the static files, served only by permission-checked views.
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": envstr("MEDIA_ROOT", str(VAR_DIR / "private")), "base_url": None},
     },
-    # Compressed, not hashed: a manifest storage rewrites url() inside the DSFR stylesheets, whose
-    # <link integrity="sha384-..."> then no longer matches and the browser refuses the whole DSFR look.
+    # Compressed, not hashed (the DSFR stylesheets, once loaded with integrity="sha384-...", are now
+    # served processed without it: see docs/design.md; hashing is possible but not yet chosen).
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

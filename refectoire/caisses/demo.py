@@ -1,13 +1,17 @@
 """Demo: the two Caisses of the guides, their managers, agents and a few parents."""
 
 import datetime
+import io
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from refectoire.caisses.branding import BOLD_FONT, REGULAR_FONT
 from refectoire.caisses.enums import AgentRoleKind
 from refectoire.caisses.models import AgentRole, Caisse
+from refectoire.caisses.services import caisse_update_profile
 from refectoire.messaging.models import NewsItem
 
 DEMO_PASSWORD = "Cantine2026"
@@ -87,6 +91,8 @@ CAISSES = [
         "name": "Caisse des écoles du 19e arrondissement",
         "logo_text": "Caisse des écoles\ndu 19e arrondissement",
         "accent_colour": "#00695c",
+        # The 19e shows a Caisse with its own logo; the 11e, the name standing in for it.
+        "demo_logo": ("Caisse des écoles", "Paris 19e"),
         "contact_email": "contact@cde19.fr",
         "contact_phone": "01 44 52 29 29",
         "postal_address": "5-7 place Armand Carrel, 75019 Paris",
@@ -153,11 +159,31 @@ PEOPLE = [
 ]
 
 
+def demo_logo(first_line: str, second_line: str, *, colour: str) -> ContentFile:
+    """A made-up logo (PNG): a plate in a rounded square, and the Caisse's name."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (640, 200), "#ffffff")
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((10, 10, 190, 190), radius=36, fill=colour)
+    draw.ellipse((45, 45, 155, 155), outline="#ffffff", width=10)
+    draw.ellipse((75, 75, 125, 125), outline="#ffffff", width=6)
+    draw.text((220, 52), first_line, fill="#161616", font=ImageFont.truetype(str(REGULAR_FONT), size=48))
+    draw.text((220, 108), second_line, fill=colour, font=ImageFont.truetype(str(BOLD_FONT), size=48))
+    output = io.BytesIO()
+    image.save(output, format="PNG")
+    return ContentFile(output.getvalue(), name="logo.png")
+
+
 def seed(*, stdout):
     today = timezone.localdate()
     caisses = {}
     for spec in CAISSES:
-        fields = {key: value for key, value in spec.items() if key not in {"slug", "news", "accounting"}}
+        fields = {
+            key: value
+            for key, value in spec.items()
+            if key not in {"slug", "news", "accounting", "demo_logo"}
+        }
         caisse, created = Caisse.objects.get_or_create(slug=spec["slug"], defaults=fields)
         if not caisse.siret:
             for name, value in spec["accounting"].items():
@@ -167,6 +193,10 @@ def seed(*, stdout):
             caisse.cgu_text = CGU.format(name=caisse.name, email=caisse.contact_email)
             caisse.cgu_updated_at = timezone.now()
             caisse.save()
+        if spec.get("demo_logo") and not caisse.logo:
+            caisse_update_profile(
+                caisse=caisse, logo=demo_logo(*spec["demo_logo"], colour=caisse.accent_colour)
+            )
         caisses[caisse.slug] = caisse
         for rank, (title, body, pinned) in enumerate(spec["news"]):
             NewsItem.objects.get_or_create(

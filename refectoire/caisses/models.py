@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from refectoire.caisses import accounting
 from refectoire.caisses.enums import AgentRoleKind, SchoolZone
+from refectoire.caisses.theme import DEFAULT_PRIMARY, validate_primary_colour
 from refectoire.core.models import TimeStampedModel
 from refectoire.core.validators import (
     EDITORIAL_TEXT_MAX,
@@ -23,6 +24,11 @@ colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Une couleur au format
 RESERVED_SLUGS = {"admin", "static", "dev", "media", "api", "health"}
 
 
+def logo_path(caisse, filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"caisses/{caisse.uuid}/logo-{uuid.uuid4().hex[:12]}.{extension}"
+
+
 class CaisseQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -35,10 +41,25 @@ class Caisse(TimeStampedModel):
     slug = models.SlugField(_("identifiant dans l'adresse"), unique=True, validators=[slug_validator])
     name = models.CharField(_("nom"), max_length=200)
     logo_text = models.CharField(
-        _("texte du logo"), max_length=200, help_text=_("Deux ou trois lignes, séparées par des retours.")
+        _("nom affiché sans logo"),
+        max_length=200,
+        help_text=_(
+            "Le nom de la Caisse en tête des pages tant qu'aucun logo n'est envoyé : deux ou trois lignes, "
+            "séparées par des retours."
+        ),
     )
+    # The Caisse's own logo (PNG or JPEG, checked by documents/checks.py), kept in the private storage
+    # and served by public:logo; without it, logo_text stands in its place.
+    logo = models.FileField(_("logo"), upload_to=logo_path, blank=True, max_length=200)
     accent_colour = models.CharField(
-        _("couleur d'accent"), max_length=7, default="#000091", validators=[colour_validator]
+        _("couleur principale"),
+        max_length=7,
+        default=DEFAULT_PRIMARY,
+        validators=[colour_validator, validate_primary_colour],
+        help_text=_(
+            "Couleur des boutons, liens et titres. Elle doit rester lisible sur le fond blanc des pages : "
+            "un contraste d'au moins 4,5 pour 1 est vérifié à l'enregistrement."
+        ),
     )
     contact_email = models.EmailField(_("courriel de contact"))
     contact_phone = models.CharField(_("téléphone de contact"), max_length=30, blank=True)

@@ -9,6 +9,25 @@ from refectoire.messaging.models import NewsItem
 
 
 class CaisseProfileForm(forms.ModelForm):
+    # Checked by its content in caisses.services.caisse_update_profile (documents/checks.py).
+    logo = forms.FileField(
+        label=_("Logo de la Caisse"),
+        required=False,
+        help_text=_(
+            "PNG ou JPEG, 1 Mo au plus, sur fond clair ; il sert aussi d'icône d'onglet. Sans logo, le nom "
+            "ci-dessous s'affiche à sa place."
+        ),
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Retirer le logo actuel"), required=False)
+
+    field_order = ["name", "logo", "remove_logo", "logo_text", "accent_colour"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.logo:
+            del self.fields["remove_logo"]
+
     # Wider than the 14 digits so that a SIRET typed with spaces is accepted, then cleaned.
     siret = forms.CharField(
         label=_("SIRET"),

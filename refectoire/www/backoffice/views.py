@@ -1,9 +1,11 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from refectoire.caisses import services as caisse_services
+from refectoire.caisses.models import Caisse
 from refectoire.messaging import services as messaging_services
 from refectoire.messaging.models import NewsItem
 from refectoire.www.backoffice.access import agent_required, manager_required
@@ -41,12 +43,21 @@ def home_queues(request) -> list[dict]:
 @manager_required
 @require_http_methods(["GET", "POST"])
 def caisse_profile(request):
-    caisse = request.caisse
-    form = CaisseProfileForm(request.POST or None, instance=caisse)
+    # Another instance than request.caisse: the form writes what was typed on its instance, and the
+    # page around it (name, colour, logo) must show the Caisse as saved until the profile is valid.
+    caisse = Caisse.objects.get(pk=request.caisse.pk)
+    form = CaisseProfileForm(request.POST or None, request.FILES or None, instance=caisse)
     if request.method == "POST" and form.is_valid():
-        caisse_services.caisse_update_profile(caisse=caisse, **form.cleaned_data)
-        messages.success(request, _("Le profil de la Caisse a été enregistré."))
-        return redirect("backoffice:caisse_profile")
+        fields = dict(form.cleaned_data)
+        try:
+            caisse_services.caisse_update_profile(
+                caisse=caisse, logo=fields.pop("logo"), remove_logo=fields.pop("remove_logo", False), **fields
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Le profil de la Caisse a été enregistré."))
+            return redirect("backoffice:caisse_profile")
     return render(request, "backoffice/caisse_profile.html", {"form": form})
 
 
