@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "refectoire.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "refectoire.caisses.middleware.CaisseMiddleware",
+    "refectoire.www.middleware.BadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
