@@ -2,6 +2,7 @@ import datetime
 import logging
 import os
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,8 +36,7 @@ def document_store(
         pages=checked.pages,
         uploaded_by=uploaded_by,
     )
-    uploaded_file.seek(0)
-    document.file.save(f"upload.{checked.extension}", uploaded_file, save=False)
+    document.file.save(f"upload.{checked.extension}", ContentFile(checked.content), save=False)
     try:
         document.save()
     except Exception:

@@ -6,15 +6,15 @@ from django.core.exceptions import BadRequest
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.utils.datastructures import ImmutableList
 
+from refectoire.documents.checks import UNUSABLE_FILE_NAME
 from refectoire.www import errors
-
-# A file name Django's sanitizer would drop (`..`, `.`, nothing printable) arrives under this
-# name, so that the form refuses it with a message instead of saving the request without its
-# attachment. It holds a character the sanitizer strips from every real name: no upload forges it.
-UNUSABLE_FILE_NAME = "\n.."
 
 
 class _MultiPartParser(MultiPartParser):
+    """A file name Django's sanitizer would drop (`..`, `.`, nothing printable) arrives under
+    UNUSABLE_FILE_NAME, so that the form refuses it with a message instead of saving the request
+    without its attachment."""
+
     def sanitize_file_name(self, file_name):
         return super().sanitize_file_name(file_name) or UNUSABLE_FILE_NAME
 
