@@ -42,6 +42,7 @@ class CheckedFile:
     pages: int
     extension: str
     content: bytes  # what is stored: a PDF as sent, an image re-encoded
+    peak_kilobytes: int = 0  # the peak memory of the check (bench/uploads.py reports it)
 
 
 def _messages() -> dict:
@@ -127,20 +128,21 @@ def _inspect(uploaded, allowed, max_size) -> CheckedFile:
         if not data.startswith(b"%PDF-"):
             # A PDF header hidden after other content: a polyglot file, refused.
             raise ValidationError(_("Ce fichier n'est pas un PDF valide."), code="polyglot")
-        _facts, content = _probe(data, pdf=True)
+        facts, content = _probe(data, pdf=True)
         return CheckedFile(
             content_type=FileType.PDF.value,
             size=size,
             sha256=hashlib.sha256(data).hexdigest(),
-            pages=_facts["pages"],
+            pages=facts["pages"],
             extension="pdf",
             content=data,
+            peak_kilobytes=facts.get("peak_kb", 0),
         )
     kind = {b"\xff\xd8\xff": FileType.JPEG, b"\x89PNG\r\n\x1a\n": FileType.PNG}
     content_type = next((value for magic, value in kind.items() if data.startswith(magic)), None)
     if content_type is None or content_type not in allowed:
         raise _refuse_type(allowed)
-    _facts, content = _probe(data, pdf=False)
+    facts, content = _probe(data, pdf=False)
     return CheckedFile(
         content_type=content_type.value,
         size=len(content),
@@ -148,6 +150,7 @@ def _inspect(uploaded, allowed, max_size) -> CheckedFile:
         pages=1,
         extension="jpg" if content_type == FileType.JPEG else "png",
         content=content,
+        peak_kilobytes=facts.get("peak_kb", 0),
     )
 
 
