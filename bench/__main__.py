@@ -10,6 +10,7 @@ import sys
 BENCHMARKS = {
     "households": "bench.households",
     "billing": "bench.billing",
+    "uploads": "bench.uploads",
 }
 
 

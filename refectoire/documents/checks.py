@@ -45,7 +45,7 @@ class CheckedFile:
     peak_kilobytes: int = 0  # the peak memory of the check (bench/uploads.py reports it)
 
 
-def _messages() -> dict:
+def _messages(max_pixels: int) -> dict:
     too_complex = _(
         "Ce PDF est trop grand ou trop complexe pour être vérifié : imprimez-le en PDF ou "
         "scannez-le, puis envoyez cette version."
@@ -65,18 +65,20 @@ def _messages() -> dict:
             "Cette image est trop grande (%(max)d millions de pixels au plus) : réduisez-la puis "
             "envoyez-la à nouveau."
         )
-        % {"max": probe.MAX_JPEG_PIXELS // 1_000_000},
+        % {"max": max_pixels // 1_000_000},
         "broken_image": _("Cette image est endommagée ou illisible."),
     }
 
 
-def _refusal(code: str) -> ValidationError:
-    return ValidationError(_messages()[code], code=code)
+def _refusal(code: str, max_pixels: int = probe.MAX_JPEG_PIXELS) -> ValidationError:
+    return ValidationError(_messages(max_pixels)[code], code=code)
 
 
 def _probe(data: bytes, *, pdf: bool) -> tuple[dict, bytes]:
     """Run the parsers on `data` in a bounded child process; its answer, or a refusal."""
     over_budget = "too_complex" if pdf else "image_too_large"
+    png = data.startswith(b"\x89PNG")
+    max_pixels = probe.MAX_IMAGE_PIXELS if png else probe.MAX_JPEG_PIXELS
     try:
         result = subprocess.run(
             [sys.executable, "-m", "refectoire.documents.probe"],
@@ -87,15 +89,15 @@ def _probe(data: bytes, *, pdf: bool) -> tuple[dict, bytes]:
             check=False,
         )
     except subprocess.TimeoutExpired as error:
-        raise _refusal(over_budget) from error
+        raise _refusal(over_budget, max_pixels) from error
     if result.returncode != 0:
         # Stopped by the kernel (CPU or memory limit) or out of memory: over its budget.
         logger.info("upload check stopped (%s): %s", result.returncode, result.stderr[-300:])
-        raise _refusal(over_budget)
+        raise _refusal(over_budget, max_pixels)
     header, _newline, content = result.stdout.partition(b"\n")
     facts = json.loads(header)
     if "refused" in facts:
-        raise _refusal(facts["refused"])
+        raise _refusal(facts["refused"], max_pixels)
     return facts, content
 
 

@@ -149,7 +149,8 @@ def enrollment_create(
     # Two submits of one form at once: the second waits for the first, then finds its enrollment.
     Household.objects.select_for_update().filter(pk=household.pk).first()
     already = ValidationError(
-        _("%(child)s est déjà inscrit pour %(year)s.") % {"child": child.first_name, "year": school_year.label},
+        _("%(child)s est déjà inscrit pour %(year)s.")
+        % {"child": child.first_name, "year": school_year.label},
         code="already_enrolled",
     )
     if Enrollment.objects.filter(household=household, child=child, school_year=school_year).exists():

@@ -25,9 +25,10 @@ ACTIVE = (
     "imprimez-le en PDF puis envoyez cette version."
 )
 BROKEN_PDF = "Ce PDF est endommagé ou illisible."
-TOO_LARGE_IMAGE = (
+TOO_LARGE_JPEG = (
     "Cette image est trop grande (52 millions de pixels au plus) : réduisez-la puis envoyez-la à nouveau."
 )
+TOO_LARGE_PNG = TOO_LARGE_JPEG.replace("52", "13")
 POLYGLOT = "Ce fichier contient autre chose qu'un document PDF ou une image : il est refusé."
 
 REFUSED = {
@@ -40,11 +41,11 @@ REFUSED = {
     "pdf_launch": (hostile.pdf_launch, ACTIVE),
     "pdf_embedded_exe": (hostile.pdf_embedded_exe, ACTIVE),
     "pdf_zip_polyglot": (hostile.pdf_zip_polyglot, POLYGLOT),
-    "png_13300_rgba": (lambda: hostile.png_of_zeros(13_300, 13_300), TOO_LARGE_IMAGE),
-    "png_20000": (lambda: hostile.png_of_zeros(20_000, 20_000, colour_type=2), TOO_LARGE_IMAGE),
+    "png_13300_rgba": (lambda: hostile.png_of_zeros(13_300, 13_300), TOO_LARGE_PNG),
+    "png_20000": (lambda: hostile.png_of_zeros(20_000, 20_000, colour_type=2), TOO_LARGE_PNG),
     "png_with_html": (hostile.png_with_html, POLYGLOT),
     "jpeg_with_zip": (hostile.jpeg_with_zip, POLYGLOT),
-    "jpeg_claiming_12000_square": (hostile.jpeg_claiming, TOO_LARGE_IMAGE),
+    "jpeg_claiming_12000_square": (hostile.jpeg_claiming, TOO_LARGE_JPEG),
     "jpeg_claiming_7000_square": (
         lambda: hostile.jpeg_claiming(7000, 7000),
         "Cette image est endommagée ou illisible.",
