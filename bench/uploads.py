@@ -10,9 +10,7 @@ import os
 import random
 import resource
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 RUNS = 3
 
@@ -136,19 +134,9 @@ def measure(data: bytes) -> tuple[float, float, int, str]:
 
 
 def run() -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="refectoire-bench-"))
-    os.environ.update(
-        {
-            "REFECTOIRE_TESTING": "1",
-            "REFECTOIRE_VAR_DIR": str(workdir),
-            "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
-            "CACHE_URL": "locmem://",
-            "DJANGO_SETTINGS_MODULE": "refectoire.settings",
-        }
-    )
-    import django
+    from bench.machine import django_setup
 
-    django.setup()
+    django_setup()
     from django.utils import timezone, translation
 
     from bench.machine import describe, write_section
