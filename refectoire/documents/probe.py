@@ -63,13 +63,22 @@ def _ends_cleanly(data: bytes) -> bool:
 
 
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF")
-_XREF_AT = re.compile(rb"\s*(xref\b|\d+\s+\d+\s+obj\b)")
+# A cross-reference table, or the object of a cross-reference stream.
+_XREF_NEAR = re.compile(rb"(?<!start)xref\b|\d+\s+\d+\s+obj\s*<<[^>]{0,200}/Type\s*/XRef")
+XREF_SLACK = 64
 
 
 def _xref_found(data: bytes) -> bool:
-    """The last `startxref` points at a cross-reference table or stream."""
+    """The last `startxref` points at (or within a few bytes of) a cross-reference table or stream.
+
+    Writers that count line ends wrongly are a few bytes off, which pypdf corrects cheaply; a
+    pointer elsewhere makes pypdf rebuild the table by reading every object (seconds for 10 MB).
+    """
     found = list(_STARTXREF.finditer(data, max(0, len(data) - 2048)))
-    return bool(found) and _XREF_AT.match(data, int(found[-1].group(1))) is not None
+    if not found:
+        return False
+    offset = int(found[-1].group(1))
+    return _XREF_NEAR.search(data, max(0, offset - XREF_SLACK), offset + XREF_SLACK + 300) is not None
 
 
 def check_pdf(data: bytes) -> dict:

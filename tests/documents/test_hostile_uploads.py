@@ -155,9 +155,18 @@ def test_a_download_is_named_by_the_kind_and_date_never_by_the_upload(
     assert response.status_code == 200
     day = timezone.localdate(document.created_at).strftime("%d-%m-%Y")
     assert response["Content-Disposition"] == f'inline; filename="certificat-medical-{day}.pdf"'
+    response.close()
 
 
 def test_a_large_phone_jpeg_is_kept_at_half_size():
     checked = inspect_upload(SimpleUploadedFile("photo.jpg", hostile.jpeg_photo(8000, 6000)))
     with Image.open(io.BytesIO(checked.content)) as image:
         assert image.size == (4000, 3000)
+
+
+def test_a_pdf_whose_xref_pointer_is_a_few_bytes_off_is_accepted():
+    sent = hostile.pdf_plain(2)
+    end = sent.rindex(b"startxref\n") + len(b"startxref\n")
+    pointer = int(sent[end:].split(b"\n", 1)[0])
+    shifted = sent[:end] + b"%d\n%%%%EOF\n" % (pointer + 7)
+    assert inspect_upload(SimpleUploadedFile("a.pdf", shifted)).pages == 2
