@@ -12,6 +12,7 @@ BENCHMARKS = {
     "billing": "bench.billing",
     "load": "bench.load",
     "pg_restart": "bench.pg_restart",
+    "uploads": "bench.uploads",
 }
 
 

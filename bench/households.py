@@ -5,10 +5,8 @@ database, then imports it again (which must change nothing), and writes both tim
 """
 
 import datetime
-import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -93,19 +91,9 @@ def _n(number: int) -> str:
 
 
 def run() -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="refectoire-bench-"))
-    os.environ.update(
-        {
-            "REFECTOIRE_TESTING": "1",
-            "REFECTOIRE_VAR_DIR": str(workdir),
-            "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
-            "CACHE_URL": "locmem://",
-            "DJANGO_SETTINGS_MODULE": "refectoire.settings",
-        }
-    )
-    import django
+    from bench.machine import django_setup
 
-    django.setup()
+    workdir = django_setup()
     from django.core.management import call_command
 
     from bench.machine import describe, write_section

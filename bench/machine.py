@@ -11,6 +11,26 @@ INTRO = (
 )
 
 
+def django_setup() -> Path:
+    """Django on a fresh SQLite database in a temporary directory (returned), as in the tests."""
+    import tempfile
+
+    workdir = Path(tempfile.mkdtemp(prefix="refectoire-bench-"))
+    os.environ.update(
+        {
+            "REFECTOIRE_TESTING": "1",
+            "REFECTOIRE_VAR_DIR": str(workdir),
+            "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
+            "CACHE_URL": "locmem://",
+            "DJANGO_SETTINGS_MODULE": "refectoire.settings",
+        }
+    )
+    import django
+
+    django.setup()
+    return workdir
+
+
 def describe() -> str:
     cpu = platform.processor() or platform.machine()
     try:

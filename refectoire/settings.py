@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "refectoire.core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "refectoire.caisses.middleware.CaisseMiddleware",
+    "refectoire.www.middleware.BadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -190,7 +191,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Identifiers are stored in capitals (G4V-RNG6P) and found whatever the case typed.
 ACCOUNT_PRESERVE_USERNAME_CASING = True
 ACCOUNT_RATE_LIMITS = {
-    # 5 failed attempts for one identifier, then a pause of 15 minutes.
+    # 5 failed attempts for one account (its identifier and its e-mail together), then a pause
+    # of 15 minutes; per client address (see ALLAUTH_TRUSTED_PROXY_COUNT behind a proxy).
+    "login": "30/m/ip",
     "login_failed": "20/m/ip,5/15m/key",
     "confirm_email": "3/15m/key",
     "reset_password": "20/m/ip,5/15m/key",
@@ -332,7 +335,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
 SECURE_REDIRECT_EXEMPT = [r"^health/"]  # load balancers probe over plain HTTP
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", False) else None
+BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# The client's address for the limits on logins: behind the proxy every request comes from the
+# proxy, so the address is read from X-Forwarded-For, as many proxies from the right as trusted
+# (or from one header the proxy sets, such as X-Real-IP). Never trust it without a proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("ALLAUTH_TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = envstr("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", "") or None
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if SECURE_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True

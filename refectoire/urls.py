@@ -15,3 +15,6 @@ urlpatterns = [
     path("dev/outbox/", public_views.outbox, name="dev_outbox"),
     path("dev/outbox/<int:pk>/", public_views.outbox_detail, name="dev_outbox_detail"),
 ]
+
+handler400 = "refectoire.www.errors.bad_request"
+handler500 = "refectoire.www.errors.server_error"

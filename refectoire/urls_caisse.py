@@ -16,3 +16,6 @@ urlpatterns = [
     path("mon-espace/", include("refectoire.www.portal.urls")),
     path("agent/", include("refectoire.www.backoffice.urls")),
 ]
+
+handler400 = "refectoire.www.errors.bad_request"
+handler500 = "refectoire.www.errors.server_error"

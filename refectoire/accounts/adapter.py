@@ -7,6 +7,8 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.sites.shortcuts import get_current_site
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -55,6 +57,28 @@ class AccountAdapter(DefaultAccountAdapter):
         "username_password_mismatch": WRONG_CREDENTIALS,
         "email_password_mismatch": WRONG_CREDENTIALS,
     }
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """The failed logins of one account count together, whether typed as identifier or e-mail.
+
+        allauth keys them by the text typed, which gave an account 5 attempts per identifier and
+        5 more per e-mail. An unknown login keeps its own key.
+        """
+        from allauth.account.models import EmailAddress
+
+        from refectoire.accounts.models import User
+
+        login = (credentials.get("email") or credentials.get("username") or "").strip()
+        if login:
+            users = User.objects.filter(Q(username__iexact=login) | Q(email__iexact=login))
+            pk = users.values_list("pk", flat=True).first()
+            if pk is None:
+                pk = (
+                    EmailAddress.objects.filter(email__iexact=login).values_list("user_id", flat=True).first()
+                )
+            if pk is not None:
+                return f"{get_current_site(request).domain}:account:{pk}"
+        return super()._get_login_attempts_cache_key(request, **credentials)
 
     def is_open_for_signup(self, request):
         # Accounts are created from a Caisse's portal, after its CGU.

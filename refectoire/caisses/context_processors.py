@@ -4,10 +4,11 @@ import re
 def caisse(request):
     current = getattr(request, "caisse", None)
     role = None
-    if current is not None and request.user.is_authenticated:
+    user = getattr(request, "user", None)  # absent on a page of error raised before authentication
+    if current is not None and user is not None and user.is_authenticated:
         from refectoire.caisses.selectors import agent_role_for
 
-        role = agent_role_for(request.user, current)
+        role = agent_role_for(user, current)
     return {"caisse": current, "agent_role": role}
 
 

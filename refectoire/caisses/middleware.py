@@ -22,7 +22,7 @@ class CaisseMiddleware:
         base = request.META.get("SCRIPT_NAME", "").rstrip("/") + "/"
         set_script_prefix(base)
         segment, _, rest = request.path_info.lstrip("/").partition("/")
-        if segment and segment not in RESERVED_SLUGS:
+        if segment and segment not in RESERVED_SLUGS and "\x00" not in segment:
             caisse = Caisse.objects.active().filter(slug=segment).first()
             if caisse is not None:
                 if not rest and not request.path_info.endswith("/"):

@@ -1,21 +1,37 @@
 """What an uploaded file really is, judged by its content, never by its name or the browser's word.
 
-`inspect_upload` returns the checked facts or raises a ValidationError in French.
+`inspect_upload` returns the checked facts, and the bytes to store, or raises a ValidationError in
+French. The parsers (pypdf, Pillow) run in a child process (documents/probe.py) whose memory and
+CPU time the kernel bounds: a bomb costs that child a few seconds at most, never the web worker.
+Every way the check can fail is a refusal with a message, never a 500.
 """
 
 import hashlib
-import io
+import json
+import logging
+import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from refectoire.documents import probe
 from refectoire.documents.enums import FileType
 
+logger = logging.getLogger(__name__)
+
 MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-MAX_PDF_PAGES = 50
+MAX_PDF_PAGES = probe.MAX_PDF_PAGES
+# Wall-clock limit of one check (the child also has a CPU limit of probe.CPU_SECONDS).
+CHECK_TIMEOUT_SECONDS = 10
 PDF_ONLY = frozenset({FileType.PDF})
 PDF_OR_IMAGE = frozenset({FileType.PDF, FileType.JPEG, FileType.PNG})
+# A file whose name Django's parser would have dropped (see www/middleware.py). It holds a
+# character the parser strips from every real name: no upload can forge it.
+UNUSABLE_FILE_NAME = "\n.."
+_PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -25,70 +41,79 @@ class CheckedFile:
     sha256: str
     pages: int
     extension: str
+    content: bytes  # what is stored: a PDF as sent, an image re-encoded
+    peak_kilobytes: int = 0  # the peak memory of the check (bench/uploads.py reports it)
 
 
-def _read(uploaded) -> bytes:
-    uploaded.seek(0)
-    data = uploaded.read()
-    uploaded.seek(0)
-    return data
-
-
-def _check_pdf(data: bytes) -> int:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    if b"%PDF-" not in data[:1024]:
-        raise ValidationError(_("Ce fichier n'est pas un PDF valide."), code="not_pdf")
-    if not data[:8].startswith(b"%PDF-"):
-        # A PDF header hidden after other content: a polyglot file, refused.
-        raise ValidationError(_("Ce fichier n'est pas un PDF valide."), code="polyglot")
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            raise ValidationError(
-                _("Ce PDF est protégé par un mot de passe : envoyez une version sans protection."),
-                code="encrypted",
-            )
-        pages = len(reader.pages)
-        for page in reader.pages[:MAX_PDF_PAGES]:
-            page.mediabox  # noqa: B018  (reading each page proves the file is whole)
-    except ValidationError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, IndexError, AttributeError) as error:
-        raise ValidationError(_("Ce PDF est endommagé ou illisible."), code="broken_pdf") from error
-    if pages == 0:
-        raise ValidationError(_("Ce PDF ne contient aucune page."), code="empty_pdf")
-    if pages > MAX_PDF_PAGES:
-        raise ValidationError(
-            _("Ce PDF a trop de pages (%(max)d au plus).") % {"max": MAX_PDF_PAGES}, code="too_many_pages"
+def _messages(max_pixels: int) -> dict:
+    too_complex = _(
+        "Ce PDF est trop grand ou trop complexe pour être vérifié : imprimez-le en PDF ou "
+        "scannez-le, puis envoyez cette version."
+    )
+    return {
+        "polyglot": _("Ce fichier contient autre chose qu'un document PDF ou une image : il est refusé."),
+        "active_content": _(
+            "Ce PDF contient du contenu actif (JavaScript, lancement de programme ou fichier joint) : "
+            "imprimez-le en PDF puis envoyez cette version."
+        ),
+        "encrypted": _("Ce PDF est protégé par un mot de passe : envoyez une version sans protection."),
+        "too_complex": too_complex,
+        "empty_pdf": _("Ce PDF ne contient aucune page."),
+        "too_many_pages": _("Ce PDF a trop de pages (%(max)d au plus).") % {"max": MAX_PDF_PAGES},
+        "broken_pdf": _("Ce PDF est endommagé ou illisible."),
+        "image_too_large": _(
+            "Cette image est trop grande (%(max)d millions de pixels au plus) : réduisez-la puis "
+            "envoyez-la à nouveau."
         )
-    return pages
+        % {"max": max_pixels // 1_000_000},
+        "broken_image": _("Cette image est endommagée ou illisible."),
+    }
 
 
-def _check_image(data: bytes) -> str:
-    from PIL import Image, UnidentifiedImageError
+def _refusal(code: str, max_pixels: int = probe.MAX_JPEG_PIXELS) -> ValidationError:
+    return ValidationError(_messages(max_pixels)[code], code=code)
 
+
+def _probe(data: bytes, *, pdf: bool) -> tuple[dict, bytes]:
+    """Run the parsers on `data` in a bounded child process; its answer, or a refusal."""
+    over_budget = "too_complex" if pdf else "image_too_large"
+    png = data.startswith(b"\x89PNG")
+    max_pixels = probe.MAX_IMAGE_PIXELS if png else probe.MAX_JPEG_PIXELS
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            kind = image.format
-            image.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        raise ValidationError(_("Cette image est endommagée ou illisible."), code="broken_image") from error
-    if kind == "JPEG":
-        return FileType.JPEG
-    if kind == "PNG":
-        return FileType.PNG
-    raise ValidationError(_("Seules les images JPEG et PNG sont acceptées."), code="image_type")
+        result = subprocess.run(
+            [sys.executable, "-m", "refectoire.documents.probe"],
+            input=data,
+            capture_output=True,
+            timeout=CHECK_TIMEOUT_SECONDS,
+            cwd=_PROJECT_ROOT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise _refusal(over_budget, max_pixels) from error
+    if result.returncode != 0:
+        # Stopped by the kernel (CPU or memory limit) or out of memory: over its budget.
+        logger.info("upload check stopped (%s): %s", result.returncode, result.stderr[-300:])
+        raise _refusal(over_budget, max_pixels)
+    header, _newline, content = result.stdout.partition(b"\n")
+    facts = json.loads(header)
+    if "refused" in facts:
+        raise _refusal(facts["refused"], max_pixels)
+    return facts, content
 
 
-def _accepted_label(allowed) -> str:
-    return ", ".join(FileType(kind).label for kind in sorted(allowed, key=list(FileType).index))
+def _refuse_type(allowed) -> ValidationError:
+    labels = ", ".join(FileType(kind).label for kind in sorted(allowed, key=list(FileType).index))
+    return ValidationError(_("Format refusé : %(types)s seulement.") % {"types": labels}, code="type")
 
 
-def inspect_upload(uploaded, *, allowed=PDF_OR_IMAGE, max_size: int = MAX_UPLOAD_SIZE) -> CheckedFile:
+def _inspect(uploaded, allowed, max_size) -> CheckedFile:
+    if uploaded.name == UNUSABLE_FILE_NAME:
+        raise ValidationError(
+            _(
+                "Le nom de ce fichier n'est pas valide : renommez-le (par exemple « document.pdf »), puis envoyez-le."
+            ),
+            code="file_name",
+        )
     size = uploaded.size
     if not size:
         raise ValidationError(_("Le fichier est vide."), code="empty")
@@ -96,29 +121,59 @@ def inspect_upload(uploaded, *, allowed=PDF_OR_IMAGE, max_size: int = MAX_UPLOAD
         raise ValidationError(
             _("Le fichier dépasse %(max)d Mo.") % {"max": max_size // (1024 * 1024)}, code="too_large"
         )
-    data = _read(uploaded)
-    if data.startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
+    uploaded.seek(0)
+    data = uploaded.read()
+    uploaded.seek(0)
+    if b"%PDF-" in data[:1024]:
         if FileType.PDF not in allowed:
-            raise ValidationError(
-                _("Format refusé : %(types)s seulement.") % {"types": _accepted_label(allowed)}
-            )
-        pages = _check_pdf(data)
-        content_type, extension = FileType.PDF, "pdf"
-    elif data.startswith(b"\xff\xd8\xff") or data.startswith(b"\x89PNG\r\n\x1a\n"):
-        content_type = _check_image(data)
-        if content_type not in allowed:
-            raise ValidationError(
-                _("Format refusé : %(types)s seulement.") % {"types": _accepted_label(allowed)}
-            )
-        pages, extension = 1, "jpg" if content_type == FileType.JPEG else "png"
-    else:
-        raise ValidationError(
-            _("Format refusé : %(types)s seulement.") % {"types": _accepted_label(allowed)}, code="type"
+            raise _refuse_type(allowed)
+        if not data.startswith(b"%PDF-"):
+            # A PDF header hidden after other content: a polyglot file, refused.
+            raise ValidationError(_("Ce fichier n'est pas un PDF valide."), code="polyglot")
+        facts, content = _probe(data, pdf=True)
+        return CheckedFile(
+            content_type=FileType.PDF.value,
+            size=size,
+            sha256=hashlib.sha256(data).hexdigest(),
+            pages=facts["pages"],
+            extension="pdf",
+            content=data,
+            peak_kilobytes=facts.get("peak_kb", 0),
         )
+    kind = {b"\xff\xd8\xff": FileType.JPEG, b"\x89PNG\r\n\x1a\n": FileType.PNG}
+    content_type = next((value for magic, value in kind.items() if data.startswith(magic)), None)
+    if content_type is None or content_type not in allowed:
+        raise _refuse_type(allowed)
+    facts, content = _probe(data, pdf=False)
     return CheckedFile(
-        content_type=str(content_type),
-        size=size,
-        sha256=hashlib.sha256(data).hexdigest(),
-        pages=pages,
-        extension=extension,
+        content_type=content_type.value,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        pages=1,
+        extension="jpg" if content_type == FileType.JPEG else "png",
+        content=content,
+        peak_kilobytes=facts.get("peak_kb", 0),
     )
+
+
+def inspect_upload(uploaded, *, allowed=PDF_OR_IMAGE, max_size: int = MAX_UPLOAD_SIZE) -> CheckedFile:
+    """The checked facts of `uploaded`; a ValidationError in French for whatever is refused.
+
+    A form's field and the service storing the file both call it: the answer is kept on the
+    upload, so that the file is checked once.
+    """
+    cached = getattr(uploaded, "_refectoire_checked", None)
+    if cached is not None and cached[0] == (frozenset(allowed), max_size):
+        return cached[1]
+    try:
+        checked = _inspect(uploaded, allowed, max_size)
+    except ValidationError:
+        raise
+    except Exception as error:  # a check that fails is a refusal, never a 500
+        logger.exception("upload check failed")
+        raise ValidationError(
+            _("Ce fichier n'a pas pu être vérifié : envoyez-le à nouveau, ou dans un autre format."),
+            code="unchecked",
+        ) from error
+    uploaded._refectoire_checked = ((frozenset(allowed), max_size), checked)
+    return checked

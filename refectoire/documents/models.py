@@ -2,11 +2,15 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from refectoire.core.models import TimeStampedModel
 from refectoire.documents.enums import DocumentKind
+
+DOWNLOAD_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
 def private_path(instance, filename):
@@ -57,6 +61,16 @@ class Document(TimeStampedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.original_name}"
+
+    @property
+    def download_name(self) -> str:
+        """The name a download gets: its kind and date (« certificat-medical-06-12-2026.pdf »).
+
+        Never the uploaded name, which may lie about the content (« facture.pdf.exe »).
+        """
+        extension = DOWNLOAD_EXTENSIONS.get(self.content_type, "bin")
+        day = timezone.localdate(self.created_at) if self.created_at else timezone.localdate()
+        return f"{slugify(self.get_kind_display())}-{day:%d-%m-%Y}.{extension}"
 
     @property
     def is_inline(self) -> bool:

@@ -2,7 +2,8 @@ import datetime
 import logging
 import os
 
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
 from refectoire.documents.checks import PDF_OR_IMAGE, inspect_upload
@@ -12,16 +13,65 @@ from refectoire.documents.selectors import retention_days
 logger = logging.getLogger(__name__)
 
 
+class _WrittenFile:
+    """A file written inside a transaction; called on commit, it is forgotten (kept for good)."""
+
+    def __init__(self, storage, name: str, written: list):
+        self.storage, self.name, self.written = storage, name, written
+
+    def __call__(self):
+        if self in self.written:
+            self.written.remove(self)
+
+
+def _written_files(using: str) -> list:
+    """Files written in the open transactions of this thread's connection, not yet committed."""
+    connection = transaction.get_connection(using)
+    if not hasattr(connection, "refectoire_written_files"):
+        connection.refectoire_written_files = []
+    return connection.refectoire_written_files
+
+
+def files_remove_rolled_back(using: str = DEFAULT_DB_ALIAS, **_signal) -> int:
+    """Delete the files whose transaction was rolled back; return how many.
+
+    A file is written inside the transaction that saves its Document, with an on-commit callback
+    that forgets it once committed. A rollback (of the transaction or of its savepoint) discards
+    that callback: a file whose callback is neither run nor pending is an orphan. Run at the end
+    of every request and task, and by each store, so that a rollback leaves no file behind.
+    """
+    written = _written_files(using)
+    if not written:
+        return 0
+    pending = {id(callback) for _sids, callback, _robust in transaction.get_connection(using).run_on_commit}
+    orphans = [entry for entry in written if id(entry) not in pending]
+    for entry in orphans:
+        written.remove(entry)
+        entry.storage.delete(entry.name)
+    return len(orphans)
+
+
+def file_save_in_transaction(*, field_file, name: str, content: bytes, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Write `content` to `field_file` so that a rollback of the current transaction removes it."""
+    field_file.save(name, ContentFile(content), save=False)
+    written = _written_files(using)
+    entry = _WrittenFile(field_file.storage, field_file.name, written)
+    written.append(entry)
+    transaction.on_commit(entry, using=using)
+
+
 @transaction.atomic
 def document_store(
     *, caisse, household, uploaded_file, kind, uploaded_by=None, allowed=PDF_OR_IMAGE
 ) -> Document:
     """Check `uploaded_file` by its content, then store it privately as a Document of `household`.
 
-    Raises ValidationError (in French) and stores nothing when the file is refused.
+    Raises ValidationError (in French) and stores nothing when the file is refused; a rollback of
+    the caller's transaction removes the file too (files_remove_rolled_back).
     """
     if household is not None and household.caisse_id != caisse.pk:
         raise ValueError("household of another Caisse")
+    files_remove_rolled_back()
     checked = inspect_upload(uploaded_file, allowed=allowed)
     name = os.path.basename(uploaded_file.name or "document")[:200]
     document = Document(
@@ -35,13 +85,10 @@ def document_store(
         pages=checked.pages,
         uploaded_by=uploaded_by,
     )
-    uploaded_file.seek(0)
-    document.file.save(f"upload.{checked.extension}", uploaded_file, save=False)
-    try:
-        document.save()
-    except Exception:
-        document.file.delete(save=False)
-        raise
+    file_save_in_transaction(
+        field_file=document.file, name=f"upload.{checked.extension}", content=checked.content
+    )
+    document.save()
     return document
 
 

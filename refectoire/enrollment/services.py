@@ -4,7 +4,7 @@ rhythm changes, absences, attendance."""
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from refectoire.enrollment.models import (
 )
 from refectoire.enrollment.notifications import notify_absence_decision
 from refectoire.households.enums import GuardianRole
+from refectoire.households.models import Household
 from refectoire.schools.models import School
 
 # Custodies of the same child in its two households that never give one day to both.
@@ -164,11 +165,15 @@ def enrollment_create(
     check_weekdays(school=school, weekdays=weekdays)
     if custody not in Custody.values:
         raise ValidationError({"custody": _("Garde : complète, semaines paires, impaires ou calendrier.")})
+    # Two submits of one form at once: the second waits for the first, then finds its enrollment.
+    Household.objects.select_for_update().filter(pk=household.pk).first()
+    already = ValidationError(
+        _("%(child)s est déjà inscrit pour %(year)s.")
+        % {"child": child.first_name, "year": school_year.label},
+        code="already_enrolled",
+    )
     if Enrollment.objects.filter(household=household, child=child, school_year=school_year).exists():
-        raise ValidationError(
-            _("%(child)s est déjà inscrit pour %(year)s.")
-            % {"child": child.first_name, "year": school_year.label}
-        )
+        raise already
     check_shared_custody_household(household=household, custody=custody)
     if custody != Custody.FULL:
         _check_custody_against_other(child=child, school_year=school_year, custody=custody)
@@ -189,7 +194,12 @@ def enrollment_create(
         created_by=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
     )
     enrollment.full_clean(exclude=["created_by", "custody_document"])
-    enrollment.save()
+    try:
+        with transaction.atomic():
+            enrollment.save()
+    except IntegrityError as error:
+        # Where the row lock cannot serialise (SQLite's snapshot), the constraint still holds.
+        raise already from error
     _log(enrollment, actor=actor, action="create", to_state=EnrollmentState.ACTIVE)
     return enrollment
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from refectoire.documents.checks import PDF_OR_IMAGE, inspect_upload
 from refectoire.documents.enums import FileType
-from refectoire.documents.services import document_store
+from refectoire.documents.services import document_store, file_save_in_transaction
 from refectoire.stays.enums import CHOICE_TRANSITIONS, PLACE_STATES, ChoiceState, RequiredDocument
 from refectoire.stays.models import (
     HolidayStay,
@@ -85,13 +85,10 @@ def stay_photo_add(*, stay: HolidayStay, uploaded_file, caption: str) -> StayPho
     """A photo of the stay, checked by content (JPEG or PNG only)."""
     checked = inspect_upload(uploaded_file, allowed=IMAGES_ONLY)
     photo = StayPhoto(stay=stay, content_type=checked.content_type, caption=caption)
-    uploaded_file.seek(0)
-    photo.file.save(f"photo.{checked.extension}", uploaded_file, save=False)
-    try:
-        photo.save()
-    except Exception:
-        photo.file.delete(save=False)
-        raise
+    file_save_in_transaction(
+        field_file=photo.file, name=f"photo.{checked.extension}", content=checked.content
+    )
+    photo.save()
     return photo
 
 

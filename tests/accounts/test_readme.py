@@ -33,3 +33,10 @@ def test_the_readme_starts_with_the_two_commands_and_shows_the_welcome_page():
     assert "(docs/screenshots/welcome.png)" in readme
     assert (settings.BASE_DIR / "docs" / "screenshots" / "welcome.png").stat().st_size > 10_000
     assert "(docs/deploy.md)" in readme
+
+
+def test_the_readme_names_files_of_fakes_that_exist():
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    named = set(re.findall(r"`(tests/[\w/]*fake\w*(?:\.py)?/?)`", readme))
+    assert "tests/payments/fake_payfip.py" in named
+    assert all((settings.BASE_DIR / path).exists() for path in named)

@@ -139,6 +139,10 @@ def enrollment_form(request, child_uuid, year_uuid):
                     actor=request.user,
                 )
         except ValidationError as error:
+            existing = Enrollment.objects.filter(household=household, child=child, school_year=year).first()
+            if existing:
+                # The same form sent twice (a double click): the answer is the enrollment made.
+                return redirect("portal:enrollment_done", enrollment_uuid=existing.uuid)
             if hasattr(error, "error_dict"):
                 for name, errors in error.message_dict.items():
                     name = "shared_custody" if name == "custody" else name
