@@ -94,6 +94,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "refectoire.caisses.context_processors.caisse",
             ],
+            # `{{ amount|euros }}` everywhere without a load: one money formatter.
+            "builtins": ["refectoire.core.templatetags.money"],
         },
     },
 ]

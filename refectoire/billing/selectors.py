@@ -7,6 +7,7 @@ from datetime import date
 
 from refectoire.billing.enums import InvoiceKind
 from refectoire.billing.models import Invoice
+from refectoire.core.money import format_euros
 
 
 def line_reason(line) -> str:
@@ -19,7 +20,7 @@ def line_reason(line) -> str:
         return ""
     parts = [f"tarif {line.bracket_number}"]
     if line.family_quotient is not None:
-        parts.append(f"quotient familial {line.family_quotient} €")
+        parts.append(f"quotient familial {format_euros(line.family_quotient)}")
     if line.decision_id:
         parts.append(f"décision n° {line.decision_id}")
     return " — ".join(parts)

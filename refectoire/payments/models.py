@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from refectoire.core.models import TimeStampedModel
+from refectoire.core.money import format_euros
 from refectoire.payments.enums import OperationState, PayfipBackend, PayfipMode, PaymentMethod, PaymentState
 
 
@@ -186,7 +187,7 @@ class Payment(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_method_display()} {self.amount} €"
+        return f"{self.get_method_display()} {format_euros(self.amount)}"
 
     @property
     def allocated(self) -> Decimal:

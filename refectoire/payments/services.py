@@ -9,12 +9,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from refectoire.billing.enums import InvoiceKind, InvoiceState
 from refectoire.billing.models import Invoice, InvoiceEvent
+from refectoire.core.money import format_euros, money_sum
 from refectoire.payments.enums import (
     FINAL_OPERATION_STATES,
     MANUAL_METHODS,
@@ -77,8 +77,8 @@ def _allocate(*, payment: Payment, shares: list[tuple[Invoice, Decimal]]) -> Dec
             from_state=invoice.state,
             to_state=invoice.state,
             action="payment",
-            message=_("%(method)s : %(amount)s €")
-            % {"method": payment.get_method_display(), "amount": amount},
+            message=_("%(method)s : %(amount)s")
+            % {"method": payment.get_method_display(), "amount": format_euros(amount)},
         )
         left -= amount
     PaymentAllocation.objects.bulk_create(rows)
@@ -156,7 +156,9 @@ def payfip_operation_start(
         raise ValidationError(_("Une adresse électronique valide est nécessaire pour payer en ligne."))
     amount = sum((invoice.amount_due for invoice in locked), Decimal("0.00"))
     if amount < 1:
-        raise ValidationError(_("PayFIP n'accepte pas de paiement de moins de 1 €."))
+        raise ValidationError(
+            _("PayFIP n'accepte pas de paiement de moins de %(minimum)s.") % {"minimum": format_euros(1)}
+        )
     refdet = _refdet(locked)
     client = PayfipClient(payfip, return_url=return_url, notify_url=notify_url)
     idop, url = client.create(
@@ -183,7 +185,11 @@ def payfip_operation_start(
         ]
     )
     PaymentLog.objects.create(
-        caisse=caisse, actor=user, operation=operation, action="started", message=f"{refdet} {amount} €"
+        caisse=caisse,
+        actor=user,
+        operation=operation,
+        action="started",
+        message=f"{refdet} {format_euros(amount)}",
     )
     return operation, url
 
@@ -402,11 +408,9 @@ def payment_cancel(*, payment: Payment, reason: str, actor=None) -> Payment:
 def household_balance(*, household) -> dict:
     """What the household owes (positive) or is owed (negative, an overpayment to refund)."""
     invoices = Invoice.objects.filter(household=household, kind=InvoiceKind.INVOICE).issued()
-    billed = invoices.aggregate(total=Sum("total"))["total"] or Decimal("0.00")
-    credited = invoices.aggregate(total=Sum("amount_credited"))["total"] or Decimal("0.00")
-    paid = Payment.objects.filter(household=household).recorded().aggregate(total=Sum("amount"))[
-        "total"
-    ] or Decimal("0.00")
+    billed = money_sum(invoices, "total")
+    credited = money_sum(invoices, "amount_credited")
+    paid = money_sum(Payment.objects.filter(household=household).recorded(), "amount")
     balance = billed - credited - paid
     due = sum((invoice.amount_due for invoice in invoices.unpaid()), Decimal("0.00"))
     return {
@@ -432,7 +436,10 @@ def refund_record(
         raise ValidationError({"amount": _("Le montant doit être positif.")})
     if amount > overpaid:
         raise ValidationError(
-            {"amount": _("Le foyer n'a que %(overpaid)s € de trop-perçu.") % {"overpaid": overpaid}}
+            {
+                "amount": _("Le foyer n'a que %(overpaid)s de trop-perçu.")
+                % {"overpaid": format_euros(overpaid)}
+            }
         )
     if method not in MANUAL_METHODS:
         raise ValidationError({"method": _("Mode de paiement inconnu.")})

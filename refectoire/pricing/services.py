@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refectoire.core.money import format_euros
 from refectoire.documents.checks import PDF_OR_IMAGE
 from refectoire.documents.enums import DocumentKind
 from refectoire.documents.services import document_store
@@ -29,7 +30,7 @@ from refectoire.pricing.models import (
     validate_brackets,
 )
 from refectoire.pricing.quotient import bracket_for_qf, compute_family_quotient
-from refectoire.pricing.selectors import current_grids, format_euros, parts_rule_for
+from refectoire.pricing.selectors import current_grids, parts_rule_for
 
 
 class GridFrozen(ValidationError):

@@ -63,7 +63,7 @@ def test_the_adult_sees_their_registrations_and_invoices_on_restauration_adulte(
     page = client.get(curl(cde11, "portal:adult_meals")).content.decode()
     assert "École Keller" in page
     assert "Restauration 40950 - Mars / Avril 2027" in page
-    assert "45.00 €" in page or "45,00 €" in page
+    assert "45.00 €" in page or "45,00\xa0€" in page
     assert "à payer" in page
     assert curl(cde11, "portal:invoice_pay", invoice_uuid=staff_invoice.uuid) in page
     assert curl(cde11, "portal:invoice_pdf", invoice_uuid=staff_invoice.uuid) in page
@@ -126,7 +126,7 @@ def test_the_adult_invoice_detail_and_pdf_name_the_adult_not_a_household(
         "Restauration adulte — École Keller",
         "Restauration 40950 - Mars / Avril 2027",
         "prix du repas adulte",
-        "45,00 €",
+        "45,00\xa0€",
     ):
         assert expected in text, expected
 
