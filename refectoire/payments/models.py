@@ -162,6 +162,8 @@ class Payment(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     cancel_reason = models.TextField(_("motif d'annulation"), blank=True)
+    # The one-time token of the form that recorded it: the same form sent again records nothing.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     history = HistoricalRecords()
     objects = PaymentQuerySet.as_manager()

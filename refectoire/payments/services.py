@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from refectoire.billing.enums import InvoiceKind, InvoiceState
@@ -77,8 +78,10 @@ def _allocate(*, payment: Payment, shares: list[tuple[Invoice, Decimal]]) -> Dec
             from_state=invoice.state,
             to_state=invoice.state,
             action="payment",
-            message=_("%(method)s : %(amount)s")
-            % {"method": payment.get_method_display(), "amount": format_euros(amount)},
+            message=_payment_words(payment)
+            if amount == payment.amount
+            else _("%(payment)s, dont %(amount)s pour cette facture")
+            % {"payment": _payment_words(payment), "amount": format_euros(amount)},
         )
         left -= amount
     PaymentAllocation.objects.bulk_create(rows)
@@ -318,6 +321,31 @@ def payfip_check_pending(*, older_than: datetime.timedelta = datetime.timedelta(
 # Manual payments and refunds -------------------------------------------------------------
 
 
+def _check_paid_on(paid_on, today=None) -> datetime.date:
+    """A payment (or a refund) is recorded once it has happened: never at a future date."""
+    today = today or timezone.localdate()
+    if paid_on is None:
+        raise ValidationError({"paid_on": _("Indiquez la date du paiement.")})
+    if isinstance(paid_on, str):
+        paid_on = datetime.date.fromisoformat(paid_on)
+    if paid_on > today:
+        raise ValidationError(
+            {
+                "paid_on": _("La date du paiement ne peut pas être dans le futur (aujourd'hui : %(today)s).")
+                % {"today": today.strftime("%d/%m/%Y")}
+            }
+        )
+    return paid_on
+
+
+def _lock_payer(household, adult_registration) -> None:
+    """Serialise the manual payments of one payer (the duplicate check reads, then writes)."""
+    if household is not None:
+        type(household).objects.select_for_update().filter(pk=household.pk).first()
+    else:
+        type(adult_registration).objects.select_for_update().filter(pk=adult_registration.pk).first()
+
+
 @transaction.atomic
 def payment_record(
     *,
@@ -330,10 +358,17 @@ def payment_record(
     reference: str = "",
     invoices=None,
     actor=None,
+    form_token=None,
+    confirm_overpayment: bool = False,
+    confirm_duplicate: bool = False,
+    today=None,
 ) -> Payment:
     """A payment received at the counter, settling the given invoices (else the oldest unpaid).
 
     The payer is a household, or an adult for the invoices of their adult meals (`adult_registration`).
+    Refused: a date in the future; more than what is due (an overpayment) or the same payer, mode,
+    reference and amount as a payment already recorded, unless confirmed; a `form_token` already
+    used (the same form sent twice records once: code « already_recorded »).
     """
     if (household is None) == (adult_registration is None):
         raise ValueError("a payment is a household's or an adult's")
@@ -343,6 +378,16 @@ def payment_record(
         raise ValidationError({"amount": _("Le montant doit être positif.")})
     if (household or adult_registration).caisse_id != caisse.pk:
         raise ValidationError(_("Foyer inconnu."))
+    paid_on = _check_paid_on(paid_on, today)
+    reference = (reference or "").strip()
+    _lock_payer(household, adult_registration)
+    if form_token is not None and Payment.objects.filter(form_token=form_token).exists():
+        raise ValidationError(
+            _(
+                "Ce paiement est déjà enregistré : le même formulaire envoyé deux fois ne l'enregistre qu'une fois."
+            ),
+            code="already_recorded",
+        )
     if invoices:
         targets = invoices
     elif household is not None:
@@ -358,19 +403,96 @@ def payment_record(
         )
         .order_by("issued_at", "number")
     )
-    payment = Payment.objects.create(
-        caisse=caisse,
-        household=household,
-        adult_registration=adult_registration,
-        method=method,
-        amount=amount,
-        paid_on=paid_on,
-        reference=reference,
-        recorded_by=actor,
+    due = sum((invoice.amount_due for invoice in locked), Decimal("0.00"))
+    if amount > due and not confirm_overpayment:
+        raise ValidationError(
+            {
+                "amount": ValidationError(
+                    _(
+                        "Ce paiement de %(amount)s dépasse ce qui reste à payer (%(due)s) : il créera un "
+                        "trop-perçu de %(over)s en faveur du payeur, à rembourser ou à déduire plus tard. "
+                        "Vérifiez le montant, ou confirmez ce trop-perçu."
+                    )
+                    % {
+                        "amount": format_euros(amount),
+                        "due": format_euros(due),
+                        "over": format_euros(amount - due),
+                    },
+                    code="overpayment",
+                )
+            }
+        )
+    same = (
+        Payment.objects.filter(
+            household=household,
+            adult_registration=adult_registration,
+            method=method,
+            reference=reference,
+            amount=amount,
+            is_refund=False,
+        )
+        .recorded()
+        .order_by("-created_at")
+        .first()
     )
-    _allocate(payment=payment, shares=[(invoice, invoice.amount_due) for invoice in locked])
-    PaymentLog.objects.create(caisse=caisse, actor=actor, payment=payment, action="recorded")
+    if same is not None and not confirm_duplicate:
+        raise ValidationError(
+            {
+                "reference": ValidationError(
+                    _(
+                        "Un paiement identique est déjà enregistré pour ce payeur : %(method)s%(reference)s de "
+                        "%(amount)s, le %(paid_on)s. Vérifiez qu'il ne s'agit pas du même, ou confirmez ce "
+                        "second paiement."
+                    )
+                    % {
+                        "method": same.get_method_display(),
+                        "reference": f" {same.reference}" if same.reference else "",
+                        "amount": format_euros(same.amount),
+                        "paid_on": same.paid_on.strftime("%d/%m/%Y"),
+                    },
+                    code="duplicate",
+                )
+            }
+        )
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                caisse=caisse,
+                household=household,
+                adult_registration=adult_registration,
+                method=method,
+                amount=amount,
+                paid_on=paid_on,
+                reference=reference,
+                recorded_by=actor,
+                form_token=form_token,
+            )
+    except IntegrityError as error:  # the same form sent twice at once: the other one recorded it
+        raise ValidationError(
+            _(
+                "Ce paiement est déjà enregistré : le même formulaire envoyé deux fois ne l'enregistre qu'une fois."
+            ),
+            code="already_recorded",
+        ) from error
+    left = _allocate(payment=payment, shares=[(invoice, invoice.amount_due) for invoice in locked])
+    message = _("%(payment)s reçu le %(paid_on)s") % {
+        "payment": _payment_words(payment),
+        "paid_on": payment.paid_on.strftime("%d/%m/%Y"),
+    }
+    if left > 0:
+        message += _(", dont %(over)s de trop-perçu (confirmé)") % {"over": format_euros(left)}
+    PaymentLog.objects.create(caisse=caisse, actor=actor, payment=payment, action="recorded", message=message)
     return payment
+
+
+def _payment_words(payment: Payment) -> str:
+    """« Chèque 1234567 de 500,00 € »: what a person reads of a payment in a history."""
+    reference = f" {payment.reference}" if payment.reference else ""
+    return _("%(method)s%(reference)s de %(amount)s") % {
+        "method": capfirst(payment.get_method_display()),
+        "reference": reference,
+        "amount": format_euros(payment.amount),
+    }
 
 
 @transaction.atomic
@@ -443,6 +565,7 @@ def refund_record(
         )
     if method not in MANUAL_METHODS:
         raise ValidationError({"method": _("Mode de paiement inconnu.")})
+    paid_on = _check_paid_on(paid_on)
     payment = Payment.objects.create(
         caisse=caisse,
         household=household,

@@ -2,6 +2,7 @@
 reminders, credit notes, PDF and exports; and nobody else sees it."""
 
 import datetime
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -165,7 +166,13 @@ def test_agents_record_a_counter_payment_of_an_adult_invoice(client, curl, cde11
     client.force_login(agent_cde11)
     response = client.post(
         curl(cde11, "backoffice:billing_payment_create", invoice_uuid=staff_invoice.uuid),
-        {"method": "cheque", "amount": "45.00", "paid_on": "2027-04-05", "reference": "CHQ 1"},
+        {
+            "method": "cheque",
+            "amount": "45.00",
+            "paid_on": "2026-11-05",
+            "reference": "CHQ 1",
+            "form_token": str(uuid.uuid4()),
+        },
     )
     assert response.status_code == 302
     payment = Payment.objects.get()

@@ -61,7 +61,7 @@ def test_the_pdf_shows_caisse_household_lines_total_payments_and_payfip_referenc
         household=invoice.household,
         method="cheque",
         amount=Decimal("10.00"),
-        paid_on="2027-04-03",
+        paid_on="2026-11-03",
         reference="CHQ 1234567",
         invoices=[invoice],
     )

@@ -212,7 +212,7 @@ def test_a_partial_manual_payment_reduces_what_is_paid_online(
         household=household,
         method="cheque",
         amount=Decimal("12.00"),
-        paid_on=datetime.date(2027, 4, 3),
+        paid_on=datetime.date(2026, 11, 3),
         reference="CHQ 1234567",
         actor=agent_cde11,
     )

@@ -269,7 +269,14 @@ def payment_create(request, invoice_uuid):
                 **form.cleaned_data,
             )
         except ValidationError as error:
+            codes = {e.code for e in (error.error_list if not hasattr(error, "error_dict") else [])} | {
+                e.code for errors in getattr(error, "error_dict", {}).values() for e in errors
+            }
+            if "already_recorded" in codes:  # « Retour » then sent again: recorded once, say so
+                messages.info(request, error.messages[0])
+                return redirect("backoffice:billing_invoice", invoice_uuid=invoice.uuid)
             _form_error(form, error)
+            form.ask_confirmations(codes)
         else:
             messages.success(request, _("Le paiement est enregistré."))
             return redirect("backoffice:billing_invoice", invoice_uuid=invoice.uuid)
