@@ -38,6 +38,9 @@ logger = logging.getLogger(__name__)
 
 # An idop lives 15 minutes; PayFIP keeps answering P5 ("in progress") for up to 2 hours.
 OPERATION_LIFETIME = datetime.timedelta(minutes=120)
+# Once the idop can no longer be paid (15 minutes, and a margin), an attempt still "in progress"
+# is an abandoned one: after asking PayFIP, a new payment may start, or an agent close it.
+RETRY_DELAY = datetime.timedelta(minutes=20)
 
 
 def payfip_settings_for(caisse) -> PayfipSettings | None:
@@ -97,8 +100,80 @@ def _refdet(invoices: list[Invoice]) -> str:
     return f"{invoices[0].number}G{len(invoices)}"
 
 
+def pending_attempt(invoice_ids) -> PayfipOperation | None:
+    """The online payment in progress for one of these invoices, if any (the latest)."""
+    return (
+        PayfipOperation.objects.pending()
+        .filter(shares__invoice_id__in=list(invoice_ids))
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def retry_from(operation: PayfipOperation) -> datetime.datetime:
+    """When a parent may start a new payment if this one does not end (the idop has expired)."""
+    return operation.created_at + RETRY_DELAY
+
+
+def answer_awaited_until(operation: PayfipOperation) -> datetime.datetime:
+    """Until when PayFIP may still give the result of this attempt."""
+    return operation.created_at + OPERATION_LIFETIME
+
+
+def _hour(moment: datetime.datetime) -> str:
+    local = timezone.localtime(moment)
+    return _("%(day)s à %(hour)s") % {"day": local.strftime("%d/%m/%Y"), "hour": local.strftime("%Hh%M")}
+
+
+def payfip_operation_close(*, operation: PayfipOperation, actor=None, now=None) -> PayfipOperation:
+    """Close an online payment attempt left « en cours » (the parent left PayFIP's page).
+
+    PayFIP is asked first, outside any transaction: paid, refused or cancelled, its answer is
+    recorded as always (exactly once). Still without a result once the idop has expired, the
+    attempt is closed (expired) with who closed it, so that a new payment can start; its
+    invoices are never paid twice, since a closed attempt is never recorded afterwards.
+    """
+    now = now or timezone.now()
+    if operation.state != OperationState.PENDING:
+        return operation
+    if now < retry_from(operation):
+        raise ValidationError(
+            _("Ce paiement en ligne vient de commencer : il peut être clos à partir du %(when)s.")
+            % {"when": _hour(retry_from(operation))}
+        )
+    operation = payfip_operation_settle(idop=operation.idop, source="close") or operation
+    with transaction.atomic():
+        locked = PayfipOperation.objects.select_for_update().get(pk=operation.pk)
+        if locked.state != OperationState.PENDING:
+            return locked
+        locked.state = OperationState.EXPIRED
+        locked.settled_at = now
+        locked.bank_status = "abandonné : sans réponse de PayFIP après l'expiration de l'idop"
+        locked.save()
+        PaymentLog.objects.create(
+            caisse=locked.caisse,
+            actor=actor,
+            operation=locked,
+            action="closed",
+            message=_("Paiement en ligne resté en cours, clos le %(when)s.") % {"when": _hour(now)},
+        )
+        return locked
+
+
+def payfip_operation_start(*, invoices: list[Invoice], now=None, **kwargs) -> tuple[PayfipOperation, str]:
+    """Start an online payment (see `_payfip_operation_start`); an attempt left « en cours »
+    on these invoices past the retry delay is first checked with PayFIP and closed."""
+    now = now or timezone.now()
+    for _attempt in range(3):
+        stale = pending_attempt([invoice.pk for invoice in invoices])
+        if stale is None or now < retry_from(stale):
+            break
+        payfip_operation_close(operation=stale, now=now)
+    return _payfip_operation_start(invoices=invoices, now=now, **kwargs)
+
+
 @transaction.atomic
-def payfip_operation_start(
+def _payfip_operation_start(
     *,
     caisse,
     household=None,
@@ -147,12 +222,14 @@ def payfip_operation_start(
                 _("Le paiement en ligne est disponible à partir du %(when)s.")
                 % {"when": timezone.localtime(invoice.payment_opens_at).strftime("%d/%m/%Y à %Hh%M")}
             )
-    # Settle what has been left pending too long before refusing for "paiement en cours".
-    if pending_invoice_ids([invoice.pk for invoice in locked]):
+    pending = pending_attempt([invoice.pk for invoice in locked])
+    if pending is not None:
         raise ValidationError(
             _(
-                "Un paiement est en cours pour cette facture : attendez la réponse de PayFIP avant de payer à nouveau."
+                "Un paiement est en cours pour cette facture : nous attendons la réponse de PayFIP. Si vous avez "
+                "quitté la page de PayFIP, vous pourrez payer à nouveau à partir du %(when)s."
             )
+            % {"when": _hour(retry_from(pending))}
         )
     email = (user.email or "").strip()
     if not 6 <= len(email) <= 80:
