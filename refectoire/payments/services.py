@@ -415,6 +415,15 @@ def _check_paid_on(paid_on, today=None) -> datetime.date:
     return paid_on
 
 
+def _already_recorded() -> ValidationError:
+    return ValidationError(
+        _(
+            "Ce paiement est déjà enregistré : le même formulaire envoyé deux fois ne l'enregistre qu'une fois."
+        ),
+        code="already_recorded",
+    )
+
+
 def _lock_payer(household, adult_registration) -> None:
     """Serialise the manual payments of one payer (the duplicate check reads, then writes)."""
     if household is not None:
@@ -459,12 +468,7 @@ def payment_record(
     reference = (reference or "").strip()
     _lock_payer(household, adult_registration)
     if form_token is not None and Payment.objects.filter(form_token=form_token).exists():
-        raise ValidationError(
-            _(
-                "Ce paiement est déjà enregistré : le même formulaire envoyé deux fois ne l'enregistre qu'une fois."
-            ),
-            code="already_recorded",
-        )
+        raise _already_recorded()
     if invoices:
         targets = invoices
     elif household is not None:
@@ -545,12 +549,7 @@ def payment_record(
                 form_token=form_token,
             )
     except IntegrityError as error:  # the same form sent twice at once: the other one recorded it
-        raise ValidationError(
-            _(
-                "Ce paiement est déjà enregistré : le même formulaire envoyé deux fois ne l'enregistre qu'une fois."
-            ),
-            code="already_recorded",
-        ) from error
+        raise _already_recorded() from error
     left = _allocate(payment=payment, shares=[(invoice, invoice.amount_due) for invoice in locked])
     message = _("%(payment)s reçu le %(paid_on)s") % {
         "payment": _payment_words(payment),
