@@ -97,6 +97,8 @@ TEMPLATES = [
                 "refectoire.caisses.context_processors.caisse",
                 "refectoire.caisses.context_processors.theme",
             ],
+            # `{{ amount|euros }}` everywhere without a load: one money formatter.
+            "builtins": ["refectoire.core.templatetags.money"],
         },
     },
 ]

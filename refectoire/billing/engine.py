@@ -11,9 +11,9 @@ import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-CENT = Decimal("0.01")
+from refectoire.core.money import round_money
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,6 @@ class LineDraft:
     @property
     def is_credit(self) -> bool:
         return self.credit_id is not None
-
-
-def round_money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def check_coverage(spans) -> None:

@@ -30,9 +30,10 @@ def load_brackets(*, caisse, start: date, end: date, household_ids) -> dict[int,
 def load_unused_credits(*, caisse, household_ids) -> dict[int, list[Credit]]:
     """household_id → its credits (refunds for illness) not yet used by an issued invoice, oldest first.
 
-    A credit lists the meals given back (`days`); each is priced at the household's bracket in
-    force that day (one call of the pricing selector for the whole chunk), unless the credit
-    already carries an amount.
+    A credit lists the meals given back (`days`); each gives back what was invoiced for it: the
+    unit price of the issued invoice line that billed that child on that day, never the bracket
+    in force today. A day no issued invoice billed yet is priced at the household's bracket of
+    that day (the price its invoice would carry). A credit that carries an amount keeps it.
     """
     try:
         from refectoire.requests.models import Credit as CreditModel
@@ -48,29 +49,60 @@ def load_unused_credits(*, caisse, household_ids) -> dict[int, list[Credit]]:
     if not rows:
         return {}
     to_price = [row for row in rows if row.amount is None and row.days]
-    spans = {}
+    invoiced, spans = {}, {}
     if to_price:
-        days = [date.fromisoformat(day) for row in to_price for day in row.days]
-        spans = load_brackets(
-            caisse=caisse,
-            start=min(days),
-            end=max(days),
-            household_ids=sorted({row.household_id for row in to_price}),
-        )
+        invoiced = invoiced_unit_prices(children=[(row.household_id, row.child_id) for row in to_price])
+        unbilled = [
+            date.fromisoformat(day)
+            for row in to_price
+            for day in row.days
+            if (row.household_id, row.child_id, day) not in invoiced
+        ]
+        if unbilled:
+            spans = load_brackets(
+                caisse=caisse,
+                start=min(unbilled),
+                end=max(unbilled),
+                household_ids=sorted({row.household_id for row in to_price}),
+            )
     credits: dict[int, list[Credit]] = {}
     for row in rows:
         amount = row.amount
         if amount is None:
             amount = Decimal("0.00")
-            for day in (date.fromisoformat(value) for value in row.days):
-                span = next(
-                    (s for s in spans.get(row.household_id, []) if s.first_day <= day <= s.last_day), None
-                )
-                if span is not None:
-                    amount += span.unit_price
+            for value in row.days:
+                price = invoiced.get((row.household_id, row.child_id, value))
+                if price is None:
+                    day = date.fromisoformat(value)
+                    span = next(
+                        (s for s in spans.get(row.household_id, []) if s.first_day <= day <= s.last_day), None
+                    )
+                    price = span.unit_price if span is not None else Decimal("0.00")
+                amount += price
         label = f"Remboursement : {row.meal_count} repas de {row.child.first_name}"
         credits.setdefault(row.household_id, []).append(Credit(id=row.pk, amount=amount, label=label))
     return credits
+
+
+def invoiced_unit_prices(*, children) -> dict[tuple[int, int, str], Decimal]:
+    """(household_id, child_id, ISO day) → the unit price an issued invoice billed that meal at."""
+    from refectoire.billing.enums import InvoiceKind, InvoiceState, LineKind
+    from refectoire.billing.models import InvoiceLine
+
+    pairs = set(children)
+    lines = InvoiceLine.objects.filter(
+        kind=LineKind.MEALS,
+        invoice__kind=InvoiceKind.INVOICE,
+        invoice__state=InvoiceState.ISSUED,
+        invoice__household_id__in={household for household, _child in pairs},
+        child_id__in={child for _household, child in pairs},
+    ).values_list("invoice__household_id", "child_id", "unit_price", "days")
+    prices = {}
+    for household_id, child_id, unit_price, days in lines:
+        if (household_id, child_id) in pairs:
+            for day in days:
+                prices[(household_id, child_id, day)] = unit_price
+    return prices
 
 
 def mark_credits_used(*, lines) -> None:

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from refectoire.billing.enums import InvoiceKind, InvoiceState
 from refectoire.billing.models import Invoice, InvoiceLine
+from refectoire.core.money import format_euros
 from refectoire.households.models import Guardian
 
 
@@ -23,7 +24,7 @@ def line_reason(line) -> str:
         return ""
     parts = [f"tarif {line.bracket_number}"]
     if line.family_quotient is not None:
-        parts.append(f"quotient familial {line.family_quotient} €")
+        parts.append(f"quotient familial {format_euros(line.family_quotient)}")
     if line.decision_id:
         parts.append(f"décision n° {line.decision_id}")
     return " — ".join(parts)

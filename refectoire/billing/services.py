@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,7 @@ from refectoire.billing.models import (
     InvoiceEvent,
     InvoiceLine,
 )
+from refectoire.core.money import format_euros, money_sum
 
 logger = logging.getLogger(__name__)
 
@@ -384,10 +385,8 @@ def _issue(*, run: BillingRun, actor=None) -> BillingRun:
 
 def run_totals(period) -> dict:
     """Number of invoices and total of a period (drafts or issued)."""
-    row = Invoice.objects.filter(
-        period=period, kind=InvoiceKind.INVOICE, credited_invoice__isnull=True
-    ).aggregate(count=Count("pk"), total=Sum("total"))
-    return {"count": row["count"] or 0, "total": row["total"] or Decimal("0.00")}
+    invoices = Invoice.objects.filter(period=period, kind=InvoiceKind.INVOICE, credited_invoice__isnull=True)
+    return {"count": invoices.count(), "total": money_sum(invoices, "total")}
 
 
 # Credit notes ----------------------------------------------------------------------------
@@ -410,8 +409,8 @@ def credit_note_create(
     if amount > invoice.total - invoice.amount_credited:
         raise ValidationError(
             {
-                "amount": _("L'avoir dépasse ce qui reste de la facture (%(rest)s €).")
-                % {"rest": invoice.total - invoice.amount_credited}
+                "amount": _("L'avoir dépasse ce qui reste de la facture (%(rest)s).")
+                % {"rest": format_euros(invoice.total - invoice.amount_credited)}
             }
         )
     number = reserve_numbers(caisse=invoice.caisse, count=1)
@@ -446,8 +445,8 @@ def credit_note_create(
             from_state=invoice.state,
             to_state=invoice.state,
             action="credited",
-            message=_("Avoir %(number)s de %(amount)s € : %(reason)s")
-            % {"number": number, "amount": amount, "reason": reason},
+            message=_("Avoir %(number)s de %(amount)s : %(reason)s")
+            % {"number": number, "amount": format_euros(amount), "reason": reason},
         )
     ]
     if invoice.amount_credited == invoice.total:

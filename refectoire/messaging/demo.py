@@ -46,7 +46,7 @@ FAQ = {
         ),
         (
             "Je n'ai pas demandé de tarif : combien vais-je payer ?",
-            "Sans tarif calculé, le tarif 10 s'applique (7,00 € par repas). Faites votre demande de tarif avec "
+            "Sans tarif calculé, le tarif 10 s'applique (7,00\xa0€ par repas). Faites votre demande de tarif avec "
             "votre justificatif de ressources pour bénéficier du tarif correspondant à votre quotient familial.",
         ),
         (

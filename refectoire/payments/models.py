@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from refectoire.core.models import TimeStampedModel
+from refectoire.core.money import format_euros
 from refectoire.payments.enums import OperationState, PayfipBackend, PayfipMode, PaymentMethod, PaymentState
 
 
@@ -161,6 +162,8 @@ class Payment(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     cancel_reason = models.TextField(_("motif d'annulation"), blank=True)
+    # The one-time token of the form that recorded it: the same form sent again records nothing.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     history = HistoricalRecords()
     objects = PaymentQuerySet.as_manager()
@@ -186,7 +189,7 @@ class Payment(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_method_display()} {self.amount} €"
+        return f"{self.get_method_display()} {format_euros(self.amount)}"
 
     @property
     def allocated(self) -> Decimal:

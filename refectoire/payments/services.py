@@ -9,12 +9,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from refectoire.billing.enums import InvoiceKind, InvoiceState
 from refectoire.billing.models import Invoice, InvoiceEvent
+from refectoire.core.money import format_euros, money_sum
 from refectoire.payments.enums import (
     FINAL_OPERATION_STATES,
     MANUAL_METHODS,
@@ -37,6 +38,9 @@ logger = logging.getLogger(__name__)
 
 # An idop lives 15 minutes; PayFIP keeps answering P5 ("in progress") for up to 2 hours.
 OPERATION_LIFETIME = datetime.timedelta(minutes=120)
+# Once the idop can no longer be paid (15 minutes, and a margin), an attempt still "in progress"
+# is an abandoned one: after asking PayFIP, a new payment may start, or an agent close it.
+RETRY_DELAY = datetime.timedelta(minutes=20)
 
 
 def payfip_settings_for(caisse) -> PayfipSettings | None:
@@ -77,8 +81,10 @@ def _allocate(*, payment: Payment, shares: list[tuple[Invoice, Decimal]]) -> Dec
             from_state=invoice.state,
             to_state=invoice.state,
             action="payment",
-            message=_("%(method)s : %(amount)s €")
-            % {"method": payment.get_method_display(), "amount": amount},
+            message=_payment_words(payment)
+            if amount == payment.amount
+            else _("%(payment)s, dont %(amount)s pour cette facture")
+            % {"payment": _payment_words(payment), "amount": format_euros(amount)},
         )
         left -= amount
     PaymentAllocation.objects.bulk_create(rows)
@@ -94,8 +100,80 @@ def _refdet(invoices: list[Invoice]) -> str:
     return f"{invoices[0].number}G{len(invoices)}"
 
 
+def pending_attempt(invoice_ids) -> PayfipOperation | None:
+    """The online payment in progress for one of these invoices, if any (the latest)."""
+    return (
+        PayfipOperation.objects.pending()
+        .filter(shares__invoice_id__in=list(invoice_ids))
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def retry_from(operation: PayfipOperation) -> datetime.datetime:
+    """When a parent may start a new payment if this one does not end (the idop has expired)."""
+    return operation.created_at + RETRY_DELAY
+
+
+def answer_awaited_until(operation: PayfipOperation) -> datetime.datetime:
+    """Until when PayFIP may still give the result of this attempt."""
+    return operation.created_at + OPERATION_LIFETIME
+
+
+def _hour(moment: datetime.datetime) -> str:
+    local = timezone.localtime(moment)
+    return _("%(day)s à %(hour)s") % {"day": local.strftime("%d/%m/%Y"), "hour": local.strftime("%Hh%M")}
+
+
+def payfip_operation_close(*, operation: PayfipOperation, actor=None, now=None) -> PayfipOperation:
+    """Close an online payment attempt left « en cours » (the parent left PayFIP's page).
+
+    PayFIP is asked first, outside any transaction: paid, refused or cancelled, its answer is
+    recorded as always (exactly once). Still without a result once the idop has expired, the
+    attempt is closed (expired) with who closed it, so that a new payment can start; its
+    invoices are never paid twice, since a closed attempt is never recorded afterwards.
+    """
+    now = now or timezone.now()
+    if operation.state != OperationState.PENDING:
+        return operation
+    if now < retry_from(operation):
+        raise ValidationError(
+            _("Ce paiement en ligne vient de commencer : il peut être clos à partir du %(when)s.")
+            % {"when": _hour(retry_from(operation))}
+        )
+    operation = payfip_operation_settle(idop=operation.idop, source="close") or operation
+    with transaction.atomic():
+        locked = PayfipOperation.objects.select_for_update().get(pk=operation.pk)
+        if locked.state != OperationState.PENDING:
+            return locked
+        locked.state = OperationState.EXPIRED
+        locked.settled_at = now
+        locked.bank_status = "abandonné : sans réponse de PayFIP après l'expiration de l'idop"
+        locked.save()
+        PaymentLog.objects.create(
+            caisse=locked.caisse,
+            actor=actor,
+            operation=locked,
+            action="closed",
+            message=_("Paiement en ligne resté en cours, clos le %(when)s.") % {"when": _hour(now)},
+        )
+        return locked
+
+
+def payfip_operation_start(*, invoices: list[Invoice], now=None, **kwargs) -> tuple[PayfipOperation, str]:
+    """Start an online payment (see `_payfip_operation_start`); an attempt left « en cours »
+    on these invoices past the retry delay is first checked with PayFIP and closed."""
+    now = now or timezone.now()
+    for _attempt in range(3):
+        stale = pending_attempt([invoice.pk for invoice in invoices])
+        if stale is None or now < retry_from(stale):
+            break
+        payfip_operation_close(operation=stale, now=now)
+    return _payfip_operation_start(invoices=invoices, now=now, **kwargs)
+
+
 @transaction.atomic
-def payfip_operation_start(
+def _payfip_operation_start(
     *,
     caisse,
     household=None,
@@ -144,19 +222,23 @@ def payfip_operation_start(
                 _("Le paiement en ligne est disponible à partir du %(when)s.")
                 % {"when": timezone.localtime(invoice.payment_opens_at).strftime("%d/%m/%Y à %Hh%M")}
             )
-    # Settle what has been left pending too long before refusing for "paiement en cours".
-    if pending_invoice_ids([invoice.pk for invoice in locked]):
+    pending = pending_attempt([invoice.pk for invoice in locked])
+    if pending is not None:
         raise ValidationError(
             _(
-                "Un paiement est en cours pour cette facture : attendez la réponse de PayFIP avant de payer à nouveau."
+                "Un paiement est en cours pour cette facture : nous attendons la réponse de PayFIP. Si vous avez "
+                "quitté la page de PayFIP, vous pourrez payer à nouveau à partir du %(when)s."
             )
+            % {"when": _hour(retry_from(pending))}
         )
     email = (user.email or "").strip()
     if not 6 <= len(email) <= 80:
         raise ValidationError(_("Une adresse électronique valide est nécessaire pour payer en ligne."))
     amount = sum((invoice.amount_due for invoice in locked), Decimal("0.00"))
     if amount < 1:
-        raise ValidationError(_("PayFIP n'accepte pas de paiement de moins de 1 €."))
+        raise ValidationError(
+            _("PayFIP n'accepte pas de paiement de moins de %(minimum)s.") % {"minimum": format_euros(1)}
+        )
     refdet = _refdet(locked)
     client = PayfipClient(payfip, return_url=return_url, notify_url=notify_url)
     idop, url = client.create(
@@ -183,7 +265,11 @@ def payfip_operation_start(
         ]
     )
     PaymentLog.objects.create(
-        caisse=caisse, actor=user, operation=operation, action="started", message=f"{refdet} {amount} €"
+        caisse=caisse,
+        actor=user,
+        operation=operation,
+        action="started",
+        message=f"{refdet} {format_euros(amount)}",
     )
     return operation, url
 
@@ -312,6 +398,40 @@ def payfip_check_pending(*, older_than: datetime.timedelta = datetime.timedelta(
 # Manual payments and refunds -------------------------------------------------------------
 
 
+def _check_paid_on(paid_on, today=None) -> datetime.date:
+    """A payment (or a refund) is recorded once it has happened: never at a future date."""
+    today = today or timezone.localdate()
+    if paid_on is None:
+        raise ValidationError({"paid_on": _("Indiquez la date du paiement.")})
+    if isinstance(paid_on, str):
+        paid_on = datetime.date.fromisoformat(paid_on)
+    if paid_on > today:
+        raise ValidationError(
+            {
+                "paid_on": _("La date du paiement ne peut pas être dans le futur (aujourd'hui : %(today)s).")
+                % {"today": today.strftime("%d/%m/%Y")}
+            }
+        )
+    return paid_on
+
+
+def _already_recorded() -> ValidationError:
+    return ValidationError(
+        _(
+            "Ce paiement est déjà enregistré : le même formulaire envoyé deux fois ne l'enregistre qu'une fois."
+        ),
+        code="already_recorded",
+    )
+
+
+def _lock_payer(household, adult_registration) -> None:
+    """Serialise the manual payments of one payer (the duplicate check reads, then writes)."""
+    if household is not None:
+        type(household).objects.select_for_update().filter(pk=household.pk).first()
+    else:
+        type(adult_registration).objects.select_for_update().filter(pk=adult_registration.pk).first()
+
+
 @transaction.atomic
 def payment_record(
     *,
@@ -324,10 +444,17 @@ def payment_record(
     reference: str = "",
     invoices=None,
     actor=None,
+    form_token=None,
+    confirm_overpayment: bool = False,
+    confirm_duplicate: bool = False,
+    today=None,
 ) -> Payment:
     """A payment received at the counter, settling the given invoices (else the oldest unpaid).
 
     The payer is a household, or an adult for the invoices of their adult meals (`adult_registration`).
+    Refused: a date in the future; more than what is due (an overpayment) or the same payer, mode,
+    reference and amount as a payment already recorded, unless confirmed; a `form_token` already
+    used (the same form sent twice records once: code « already_recorded »).
     """
     if (household is None) == (adult_registration is None):
         raise ValueError("a payment is a household's or an adult's")
@@ -337,6 +464,11 @@ def payment_record(
         raise ValidationError({"amount": _("Le montant doit être positif.")})
     if (household or adult_registration).caisse_id != caisse.pk:
         raise ValidationError(_("Foyer inconnu."))
+    paid_on = _check_paid_on(paid_on, today)
+    reference = (reference or "").strip()
+    _lock_payer(household, adult_registration)
+    if form_token is not None and Payment.objects.filter(form_token=form_token).exists():
+        raise _already_recorded()
     if invoices:
         targets = invoices
     elif household is not None:
@@ -352,19 +484,91 @@ def payment_record(
         )
         .order_by("issued_at", "number")
     )
-    payment = Payment.objects.create(
-        caisse=caisse,
-        household=household,
-        adult_registration=adult_registration,
-        method=method,
-        amount=amount,
-        paid_on=paid_on,
-        reference=reference,
-        recorded_by=actor,
+    due = sum((invoice.amount_due for invoice in locked), Decimal("0.00"))
+    if amount > due and not confirm_overpayment:
+        raise ValidationError(
+            {
+                "amount": ValidationError(
+                    _(
+                        "Ce paiement de %(amount)s dépasse ce qui reste à payer (%(due)s) : il créera un "
+                        "trop-perçu de %(over)s en faveur du payeur, à rembourser ou à déduire plus tard. "
+                        "Vérifiez le montant, ou confirmez ce trop-perçu."
+                    )
+                    % {
+                        "amount": format_euros(amount),
+                        "due": format_euros(due),
+                        "over": format_euros(amount - due),
+                    },
+                    code="overpayment",
+                )
+            }
+        )
+    same = (
+        Payment.objects.filter(
+            household=household,
+            adult_registration=adult_registration,
+            method=method,
+            reference=reference,
+            amount=amount,
+            is_refund=False,
+        )
+        .recorded()
+        .order_by("-created_at")
+        .first()
     )
-    _allocate(payment=payment, shares=[(invoice, invoice.amount_due) for invoice in locked])
-    PaymentLog.objects.create(caisse=caisse, actor=actor, payment=payment, action="recorded")
+    if same is not None and not confirm_duplicate:
+        raise ValidationError(
+            {
+                "reference": ValidationError(
+                    _(
+                        "Un paiement identique est déjà enregistré pour ce payeur : %(method)s%(reference)s de "
+                        "%(amount)s, le %(paid_on)s. Vérifiez qu'il ne s'agit pas du même, ou confirmez ce "
+                        "second paiement."
+                    )
+                    % {
+                        "method": same.get_method_display(),
+                        "reference": f" {same.reference}" if same.reference else "",
+                        "amount": format_euros(same.amount),
+                        "paid_on": same.paid_on.strftime("%d/%m/%Y"),
+                    },
+                    code="duplicate",
+                )
+            }
+        )
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                caisse=caisse,
+                household=household,
+                adult_registration=adult_registration,
+                method=method,
+                amount=amount,
+                paid_on=paid_on,
+                reference=reference,
+                recorded_by=actor,
+                form_token=form_token,
+            )
+    except IntegrityError as error:  # the same form sent twice at once: the other one recorded it
+        raise _already_recorded() from error
+    left = _allocate(payment=payment, shares=[(invoice, invoice.amount_due) for invoice in locked])
+    message = _("%(payment)s reçu le %(paid_on)s") % {
+        "payment": _payment_words(payment),
+        "paid_on": payment.paid_on.strftime("%d/%m/%Y"),
+    }
+    if left > 0:
+        message += _(", dont %(over)s de trop-perçu (confirmé)") % {"over": format_euros(left)}
+    PaymentLog.objects.create(caisse=caisse, actor=actor, payment=payment, action="recorded", message=message)
     return payment
+
+
+def _payment_words(payment: Payment) -> str:
+    """« Chèque 1234567 de 500,00 € »: what a person reads of a payment in a history."""
+    reference = f" {payment.reference}" if payment.reference else ""
+    return _("%(method)s%(reference)s de %(amount)s") % {
+        "method": capfirst(payment.get_method_display()),
+        "reference": reference,
+        "amount": format_euros(payment.amount),
+    }
 
 
 @transaction.atomic
@@ -402,11 +606,9 @@ def payment_cancel(*, payment: Payment, reason: str, actor=None) -> Payment:
 def household_balance(*, household) -> dict:
     """What the household owes (positive) or is owed (negative, an overpayment to refund)."""
     invoices = Invoice.objects.filter(household=household, kind=InvoiceKind.INVOICE).issued()
-    billed = invoices.aggregate(total=Sum("total"))["total"] or Decimal("0.00")
-    credited = invoices.aggregate(total=Sum("amount_credited"))["total"] or Decimal("0.00")
-    paid = Payment.objects.filter(household=household).recorded().aggregate(total=Sum("amount"))[
-        "total"
-    ] or Decimal("0.00")
+    billed = money_sum(invoices, "total")
+    credited = money_sum(invoices, "amount_credited")
+    paid = money_sum(Payment.objects.filter(household=household).recorded(), "amount")
     balance = billed - credited - paid
     due = sum((invoice.amount_due for invoice in invoices.unpaid()), Decimal("0.00"))
     return {
@@ -432,10 +634,14 @@ def refund_record(
         raise ValidationError({"amount": _("Le montant doit être positif.")})
     if amount > overpaid:
         raise ValidationError(
-            {"amount": _("Le foyer n'a que %(overpaid)s € de trop-perçu.") % {"overpaid": overpaid}}
+            {
+                "amount": _("Le foyer n'a que %(overpaid)s de trop-perçu.")
+                % {"overpaid": format_euros(overpaid)}
+            }
         )
     if method not in MANUAL_METHODS:
         raise ValidationError({"method": _("Mode de paiement inconnu.")})
+    paid_on = _check_paid_on(paid_on)
     payment = Payment.objects.create(
         caisse=caisse,
         household=household,

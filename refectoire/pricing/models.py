@@ -207,7 +207,7 @@ def validate_brackets(brackets) -> None:
             )
             break
     if brackets[0].qf_min != 0:
-        errors.append(_("Le tarif 1 doit commencer à 0 €."))
+        errors.append(_("Le tarif 1 doit commencer à 0,00\xa0€."))
     for previous, bracket in zip(brackets, brackets[1:], strict=False):
         if previous.qf_max is None or bracket.qf_min != previous.qf_max + 1:
             errors.append(

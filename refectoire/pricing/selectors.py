@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from django.db.models import Prefetch
 
+from refectoire.core.money import format_euros
 from refectoire.pricing.enums import DecisionSource
 from refectoire.pricing.models import PricingSettings, TariffBracket, TariffDecision, TariffGrid
 from refectoire.pricing.quotient import CAF_PARTS_RULE, PartsRule
@@ -32,12 +33,6 @@ class BracketInForce:
     family_quotient: Decimal | None
     decision_id: int | None
     reason: str
-
-
-def format_euros(amount: Decimal) -> str:
-    """812.5 → "812,50 €"; 1066.67 → "1 066,67 €"."""
-    whole, cents = f"{amount:,.2f}".split(".")
-    return f"{whole.replace(',', ' ')},{cents} €"
 
 
 def decision_reason(*, bracket_number: int, family_quotient, decided_on, source) -> str:

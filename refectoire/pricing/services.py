@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refectoire.core.money import format_euros
 from refectoire.documents.checks import PDF_OR_IMAGE
 from refectoire.documents.enums import DocumentKind
 from refectoire.documents.services import document_store
@@ -29,7 +30,7 @@ from refectoire.pricing.models import (
     validate_brackets,
 )
 from refectoire.pricing.quotient import bracket_for_qf, compute_family_quotient
-from refectoire.pricing.selectors import current_grids, format_euros, parts_rule_for
+from refectoire.pricing.selectors import current_grids, parts_rule_for
 
 
 class GridFrozen(ValidationError):
@@ -190,6 +191,17 @@ def tariff_decision_record(
                 % {"year": school_year}
             }
         )
+    first_open_day = first_day_not_invoiced(caisse_id=household.caisse_id, start=start_date)
+    if first_open_day is not None:
+        raise ValidationError(
+            {
+                "start_date": _(
+                    "Des jours à partir du %(day)s sont déjà facturés : une facture émise ne change pas. "
+                    "La date d'effet est au plus tôt le %(first)s."
+                )
+                % {"day": start_date.strftime("%d/%m/%Y"), "first": first_open_day.strftime("%d/%m/%Y")}
+            }
+        )
     decision = TariffDecision(
         caisse_id=household.caisse_id,
         household=household,
@@ -335,34 +347,48 @@ def tariff_request_estimate(*, caisse, school_year, declaration: Declaration) ->
     return estimate_for(grid=grid, family_quotient=qf)
 
 
+def first_day_not_invoiced(*, caisse_id, start: datetime.date) -> datetime.date | None:
+    """None when `start` is not invoiced yet; else the day after the last issued period from `start`.
+
+    An issued billing period's invoices never change: a tariff decision (whatever creates it)
+    cannot start on one of its days.
+    """
+    from refectoire.billing.enums import RunState
+    from refectoire.billing.models import BillingPeriod
+
+    invoiced_until = (
+        BillingPeriod.objects.for_caisse(caisse_id)
+        .filter(run__state=RunState.ISSUED, end_date__gte=start)
+        .aggregate(last=Max("end_date"))["last"]
+    )
+    if invoiced_until is None:
+        return None
+    return invoiced_until + datetime.timedelta(days=1)
+
+
 def earliest_start_date(*, request) -> datetime.date:
     """No retroactivity: a decision starts at the earliest on the first day of the billing period
     in which the request was sent (and never before the school year).
 
     A request opened by a change of resources applies from the day of the change, the earlier
-    decision staying in force until then, but never on days already invoiced: an issued
-    invoice does not change, so the new tariff starts after the last issued period at the earliest.
+    decision staying in force until then. Never on days already invoiced: an issued invoice does
+    not change, so the new tariff starts after the last issued period at the earliest.
     """
-    from refectoire.billing.enums import RunState
     from refectoire.billing.models import BillingPeriod
 
     if request.effective_date is not None:
         start = request.effective_date
-        invoiced_until = (
+    else:
+        sent_on = timezone.localdate(request.sent_at)
+        period = (
             BillingPeriod.objects.for_caisse(request.caisse_id)
-            .filter(run__state=RunState.ISSUED, end_date__gte=start)
-            .aggregate(last=Max("end_date"))["last"]
+            .containing(sent_on)
+            .order_by("start_date")
+            .first()
         )
-        if invoiced_until is not None:
-            start = invoiced_until + datetime.timedelta(days=1)
-        return max(start, request.school_year.first_day)
-
-    sent_on = timezone.localdate(request.sent_at)
-    period = (
-        BillingPeriod.objects.for_caisse(request.caisse_id).containing(sent_on).order_by("start_date").first()
-    )
-    start = period.start_date if period else sent_on
-    return max(start, request.school_year.first_day)
+        start = period.start_date if period else sent_on
+    start = max(start, request.school_year.first_day)
+    return first_day_not_invoiced(caisse_id=request.caisse_id, start=start) or start
 
 
 def _log(request, *, actor, from_state, action, message=""):

@@ -1,11 +1,15 @@
 """Demo: a few requests and a conversation for the demo families, when the households exist."""
 
 import datetime
+import io
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from refectoire.caisses.models import AgentRole
+from refectoire.documents.enums import DocumentKind
+from refectoire.documents.services import document_store
 from refectoire.households.models import Household
 from refectoire.messaging.models import Conversation
 from refectoire.messaging.services import conversation_reply, conversation_start
@@ -24,6 +28,17 @@ def _household(username, slug):
 def _agent(slug):
     role = AgentRole.objects.filter(caisse__slug=slug, is_active=True).select_related("user").first()
     return role.user if role else None
+
+
+def _blank_pdf() -> bytes:
+    """The demo's medical certificate: a blank page (a refund is sent with its certificate)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def seed(*, stdout):
@@ -52,16 +67,26 @@ def seed(*, stdout):
     if child is not None and not rules.illness_refund_errors(
         child=child, household=household, first=first, last=last, sent_on=today
     ):
+        certificate = document_store(
+            caisse=household.caisse,
+            household=household,
+            uploaded_file=SimpleUploadedFile(
+                "certificat-medical.pdf", _blank_pdf(), content_type="application/pdf"
+            ),
+            kind=DocumentKind.MEDICAL_CERTIFICATE,
+            uploaded_by=user,
+        )
         services.request_create(
             household=household,
             kind=RequestKind.ILLNESS_REFUND,
             data={
                 "first_day": first.isoformat(),
                 "last_day": last.isoformat(),
-                "visa_by_school": True,
+                "visa_by_school": True,  # the head of the school confirms it to the Caisse
             },
             created_by=user,
             children=[child],
+            attachments=[certificate],
         )
     if not Conversation.objects.filter(household=household).exists():
         conversation = conversation_start(

@@ -5,8 +5,41 @@ import datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from refectoire.documents.enums import DocumentKind
+
 MIN_CONSECUTIVE_CANTEEN_DAYS = 3
 REFUND_DELAY_DAYS = 30
+
+
+def illness_refund_document_errors(*, has_certificate: bool, has_visa: bool, visa_by_school: bool) -> dict:
+    """The documents of a refund for illness: the medical certificate, and the school's visa
+    (attached, or to be confirmed by the head of the school). Field → sentence, empty when complete."""
+    errors = {}
+    if not has_certificate:
+        errors["attachment"] = _("Le certificat médical est obligatoire.")
+    if not has_visa and not visa_by_school:
+        errors["visa"] = _("Joignez le visa du responsable de l'établissement ou cochez la case.")
+    return errors
+
+
+def illness_refund_attachment_errors(*, attachments, visa_by_school: bool) -> list[str]:
+    """The same rule read on the documents attached to a request (a visa is no certificate)."""
+    kinds = [document.kind for document in attachments]
+    return list(
+        illness_refund_document_errors(
+            has_certificate=any(kind != DocumentKind.SCHOOL_VISA for kind in kinds),
+            has_visa=DocumentKind.SCHOOL_VISA in kinds,
+            visa_by_school=bool(visa_by_school),
+        ).values()
+    )
+
+
+def radiation_document_errors(*, has_certificate: bool) -> list[str]:
+    return [] if has_certificate else [_("Le certificat de radiation est obligatoire.")]
+
+
+def resources_document_errors(*, has_proof: bool) -> list[str]:
+    return [] if has_proof else [_("Joignez le justificatif de vos nouvelles ressources.")]
 
 
 def _fr(day: datetime.date) -> str:

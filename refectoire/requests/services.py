@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from refectoire.core.validators import check_free_texts
 from refectoire.documents.services import documents_schedule_retention
 from refectoire.requests import rules
-from refectoire.requests.enums import EventKind, FollowUpKind, RequestKind, RequestState
+from refectoire.requests.enums import EventKind, FollowUpKind, RequestKind, RequestState, SituationChange
 from refectoire.requests.models import AGENT, CLOSED_STATES, PARENT, Credit, FollowUp, Request, RequestEvent
 from refectoire.requests.notifications import notify_request_decision
 from refectoire.requests.situation import situation_apply
@@ -26,9 +26,12 @@ def request_errors(request: Request, *, on: datetime.date | None = None) -> list
     """The rules of its kind that `request` breaks, checked when it is sent."""
     on = on or timezone.localdate()
     data = request.data
+    attachments = list(request.attachments.all())
     if request.kind == RequestKind.ILLNESS_REFUND:
         child = request.children.get()
-        return rules.illness_refund_errors(
+        return rules.illness_refund_attachment_errors(
+            attachments=attachments, visa_by_school=data.get("visa_by_school")
+        ) + rules.illness_refund_errors(
             child=child,
             household=request.household,
             first=_day(data["first_day"]),
@@ -36,7 +39,11 @@ def request_errors(request: Request, *, on: datetime.date | None = None) -> list
             sent_on=on,
         )
     if request.kind == RequestKind.RADIATION:
-        return rules.radiation_errors(children=request.children.all(), last_day=_day(data["last_day"]))
+        return rules.radiation_document_errors(has_certificate=bool(attachments)) + rules.radiation_errors(
+            children=request.children.all(), last_day=_day(data["last_day"])
+        )
+    if request.kind == RequestKind.SITUATION and data.get("change") == SituationChange.RESOURCES:
+        return rules.resources_document_errors(has_proof=bool(attachments))
     return []
 
 

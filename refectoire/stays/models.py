@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from refectoire.core.models import TimeStampedModel
+from refectoire.core.money import format_euros
 from refectoire.core.validators import FREE_TEXT_MAX, validate_free_text, validate_phone
 from refectoire.stays.enums import ACTIVE_CHOICE_STATES, ChoiceState, RequiredDocument, SchoolLevel
 
@@ -192,7 +193,7 @@ class StayPrice(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.stay} — tranche {self.bracket_number} : {self.price} €"
+        return f"{self.stay} — tranche {self.bracket_number} : {format_euros(self.price)}"
 
 
 def stay_photo_path(instance, filename):

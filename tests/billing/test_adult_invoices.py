@@ -3,6 +3,7 @@ reminders, credit notes, PDF and exports; and nobody else sees it."""
 
 import datetime
 import html
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -64,7 +65,7 @@ def test_the_adult_sees_their_registrations_and_invoices_on_restauration_adulte(
     page = client.get(curl(cde11, "portal:adult_meals")).content.decode()
     assert "École Keller" in page
     assert "Restauration 40950 - Mars / Avril 2027" in page
-    assert "45.00 €" in page or "45,00 €" in page
+    assert "45.00 €" in page or "45,00\xa0€" in page
     assert "à payer" in page
     assert curl(cde11, "portal:invoice_pay", invoice_uuid=staff_invoice.uuid) in page
     assert curl(cde11, "portal:invoice_pdf", invoice_uuid=staff_invoice.uuid) in page
@@ -127,7 +128,7 @@ def test_the_adult_invoice_detail_and_pdf_name_the_adult_not_a_household(
         "Restauration adulte — École Keller",
         "Restauration 40950 - Mars / Avril 2027",
         "prix du repas adulte",
-        "45,00 €",
+        "45,00\xa0€",
     ):
         assert expected in text, expected
 
@@ -166,7 +167,13 @@ def test_agents_record_a_counter_payment_of_an_adult_invoice(client, curl, cde11
     client.force_login(agent_cde11)
     response = client.post(
         curl(cde11, "backoffice:billing_payment_create", invoice_uuid=staff_invoice.uuid),
-        {"method": "cheque", "amount": "45.00", "paid_on": "2027-04-05", "reference": "CHQ 1"},
+        {
+            "method": "cheque",
+            "amount": "45.00",
+            "paid_on": "2026-11-05",
+            "reference": "CHQ 1",
+            "form_token": str(uuid.uuid4()),
+        },
     )
     assert response.status_code == 302
     payment = Payment.objects.get()

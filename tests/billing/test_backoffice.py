@@ -1,5 +1,6 @@
 import datetime
 import html
+import uuid
 from decimal import Decimal
 
 from django.core import mail
@@ -54,7 +55,13 @@ def test_an_agent_records_a_partial_cheque_and_cancels_it(client, curl, cde11, a
     client.force_login(agent_cde11)
     response = client.post(
         curl(cde11, "backoffice:billing_payment_create", invoice_uuid=invoice.uuid),
-        {"method": "cheque", "amount": "12.00", "paid_on": "2027-04-03", "reference": "CHQ 1234567"},
+        {
+            "method": "cheque",
+            "amount": "12.00",
+            "paid_on": "2026-11-03",
+            "reference": "CHQ 1234567",
+            "form_token": str(uuid.uuid4()),
+        },
     )
     assert response.status_code == 302
     invoice.refresh_from_db()
@@ -79,11 +86,17 @@ def test_an_overpayment_can_be_refunded_but_not_more(client, curl, cde11, agent_
     client.force_login(agent_cde11)
     client.post(
         curl(cde11, "backoffice:billing_payment_create", invoice_uuid=invoice.uuid),
-        {"method": "cash", "amount": "15.00", "paid_on": "2027-04-03"},
+        {
+            "method": "cash",
+            "amount": "15.00",
+            "paid_on": "2026-11-03",
+            "confirm_overpayment": "on",
+            "form_token": str(uuid.uuid4()),
+        },
     )
     url = curl(cde11, "backoffice:billing_refund", household_uuid=invoice.household.uuid)
-    client.post(url, {"method": "transfer", "amount": "6.00", "paid_on": "2027-04-10"})
-    client.post(url, {"method": "transfer", "amount": "5.00", "paid_on": "2027-04-10"})
+    client.post(url, {"method": "transfer", "amount": "6.00", "paid_on": "2026-11-10"})
+    client.post(url, {"method": "transfer", "amount": "5.00", "paid_on": "2026-11-10"})
     refund = Payment.objects.get(is_refund=True)
     assert refund.amount == Decimal("-5.00")
 

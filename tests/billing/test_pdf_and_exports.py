@@ -56,7 +56,7 @@ def test_the_pdf_shows_caisse_household_lines_total_payments_and_payfip_referenc
         household=invoice.household,
         method="cheque",
         amount=Decimal("10.00"),
-        paid_on="2027-04-03",
+        paid_on="2026-11-03",
         reference="CHQ 1234567",
         invoices=[invoice],
     )
@@ -69,11 +69,11 @@ def test_the_pdf_shows_caisse_household_lines_total_payments_and_payfip_referenc
         "Restauration 40945 - Mars / Avril 2027",
         "tarif 4 — quotient familial 1100 €",
         "Remboursement maladie",
-        "-3,50 €",
+        "-3,50\xa0€",
         "Total",
-        "42,00 €",
+        "42,00\xa0€",
         "chèque (CHQ 1234567)",
-        "Reste à payer : 32,00 €",
+        "Reste à payer : 32,00\xa0€",
         "référence PayFIP : 40945",
         "Jours facturés : 01/03",
     ):
@@ -106,4 +106,4 @@ def test_a_credit_note_has_its_pdf(cde11):
     text = pdf_text(invoice_pdf(note))
     assert f"Avoir {note.number} - Mars / Avril 2027" in text
     assert "Avoir sur la facture 40945 — motif : Grève du 12/03" in text
-    assert "Repas non servi" in text and "-3,50 €" in text
+    assert "Repas non servi" in text and "-3,50\xa0€" in text

@@ -80,7 +80,7 @@ def test_a_partly_paid_invoice_says_what_is_left_and_a_credit_note_reads_avoir(
     )
     client.force_login(parent_a)
     page = client.get(curl(cde11, "portal:invoice_list")).content.decode()
-    assert 'Facture non réglée</span><br><span class="fr-text--sm">reste à payer : 30,00 €</span>' in page
+    assert 'Facture non réglée</span><br><span class="fr-text--sm">reste à payer : 30,00\xa0€</span>' in page
     assert f"{note.title}</a></td>" in page and ">Avoir</span>" in page
 
 
@@ -111,7 +111,7 @@ def test_the_detail_and_the_pay_page_read_as_the_guide_before_the_opening_hour(
     pay = client.get(curl(cde11, "portal:invoice_pay", invoice_uuid=invoice.uuid)).content.decode()
     assert "<h1>Payer ma facture en ligne</h1>" in pay
     assert '<h2 class="fr-h4">Restauration 40945 - Mars / Avril 2024</h2>' in pay
-    assert "Facture non réglée : 42,00 €" in pay
+    assert "Facture non réglée : 42,00\xa0€" in pay
     assert opening in pay
     assert "<button" not in pay.split("<main", 1)[-1].split("Retour à la facture")[0]
 
@@ -152,11 +152,11 @@ def test_factures_signposts_the_adult_invoices_without_mixing_them_with_the_hous
     page = client.get(curl(cde11, "portal:invoice_list")).content.decode()
     assert "Vos factures de restauration adulte" in page
     assert "Vous avez 1 facture de restauration adulte" in page
-    assert "1 facture non réglée : 45,00 €." in page
+    assert "1 facture non réglée : 45,00\xa0€." in page
     assert f'href="{curl(cde11, "portal:adult_meals")}">Voir mes factures de restauration adulte</a>' in page
     # The household's table and balance are the household's alone.
     assert adult_invoice.title not in page
-    assert "Reste à payer : 42,00 €" in page
+    assert "Reste à payer : 42,00\xa0€" in page
 
 
 def test_a_paid_adult_invoice_still_shows_the_link_and_no_amount(client, curl, cde11, staff_parent):

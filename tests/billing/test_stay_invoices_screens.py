@@ -23,11 +23,11 @@ def test_the_stay_invoice_is_in_the_parents_invoices_with_its_line(client, curl,
     choice, invoice = invoiced
     client.force_login(parent_a)
     page = client.get(curl(cde11, "portal:invoice_list")).content.decode()
-    assert invoice.title in page and "300,00 €" in page and "Facture non réglée" in page
+    assert invoice.title in page and "300,00\xa0€" in page and "Facture non réglée" in page
     detail = client.get(curl(cde11, "portal:invoice_detail", invoice_uuid=invoice.uuid)).content.decode()
     assert f"séjour « {choice.stay.title} »" in detail
     assert "premier jour du séjour (15/02/2027)" in detail
-    assert "Reste à payer : 300,00 €" in detail
+    assert "Reste à payer : 300,00\xa0€" in detail
     pdf = client.get(curl(cde11, "portal:invoice_pdf", invoice_uuid=invoice.uuid))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 
@@ -83,7 +83,7 @@ def test_the_participants_list_shows_invoiced_and_paid(client, curl, cde11, agen
     client.force_login(agent_cde11)
     url = curl(cde11, "backoffice:stay_detail", stay_uuid=stay.uuid) + "?liste=retenus"
     html = client.get(url).content.decode()
-    assert f"n° {invoice.number}" in html and "facturé 300,00 €" in html and "à payer" in html
+    assert f"n° {invoice.number}" in html and "facturé 300,00\xa0€" in html and "à payer" in html
     assert "à facturer" in html
     assert curl(cde11, "backoffice:billing_invoice", invoice_uuid=invoice.uuid) in html
     invoice.amount_paid = invoice.total

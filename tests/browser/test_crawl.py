@@ -176,12 +176,29 @@ def inspect(page, response, check_page):
         check_page(page)
     except AssertionError as error:
         problems.append(str(error).split("\n")[0].removeprefix(page.url + ": "))
+    problems += amount_problems(page.locator("body").inner_text())
     return problems, found["title"], found["links"]
 
 
 def label_problems(page, title):
     """Internal codes and ISO dates in the visible text, HTML in the <title> (issue 12, items 8, 9)."""
     return title_problems(title) + text_problems(page.evaluate("document.body.innerText"))
+
+
+# An amount as written on a page: digits (grouped by any space), maybe decimals, then €.
+AMOUNT = re.compile(r"(?<![\d,.])(\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?)(\s?)€")
+# As a French reader expects it, from the one money formatter: « 2 035,30 € », non-breaking spaces.
+FRENCH_AMOUNT = re.compile(r"\d{1,3}(?:\u00a0\d{3})*,\d{2}")
+
+
+def amount_problems(text: str) -> list[str]:
+    """Each amount of the text not written « 2 035,30 € » (float noise, one decimal, a dot...)."""
+    wrong = []
+    for match in AMOUNT.finditer(text):
+        number, space = match.groups()
+        if not FRENCH_AMOUNT.fullmatch(number) or space != "\u00a0":
+            wrong.append(f"« {match.group(0).strip()} »")
+    return [f"montant mal écrit : {', '.join(dict.fromkeys(wrong))}"] if wrong else []
 
 
 def links_to_follow(hrefs, base, slug):

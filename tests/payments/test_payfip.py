@@ -67,7 +67,7 @@ def test_a_paid_notification_is_verified_with_payfip_and_recorded(
     assert invoice.amount_due == 0
     assert invoice.payable_state_label() == "payée"
     response = client.get(curl(cde11, "portal:payment_return") + f"?idop={idop}")
-    assert "Votre paiement de 42,00 € est enregistré" in response.content.decode()
+    assert "Votre paiement de 42,00\xa0€ est enregistré" in response.content.decode()
     assert Payment.objects.count() == 1
 
 
@@ -212,7 +212,7 @@ def test_a_partial_manual_payment_reduces_what_is_paid_online(
         household=household,
         method="cheque",
         amount=Decimal("12.00"),
-        paid_on=datetime.date(2027, 4, 3),
+        paid_on=datetime.date(2026, 11, 3),
         reference="CHQ 1234567",
         actor=agent_cde11,
     )

@@ -48,6 +48,6 @@ def test_the_adult_pays_their_invoice_online_and_the_payment_is_theirs(
     assert PayfipOperation.objects.get().state == OperationState.PAID
     page = client.get(curl(cde11, "portal:payment_return") + f"?idop={sent['idOp']}")
     assert page.status_code == 200
-    assert "Votre paiement de 45,00 € est enregistré" in page.content.decode()
+    assert "Votre paiement de 45,00\xa0€ est enregistré" in page.content.decode()
     client.force_login(UserFactory())
     assert client.get(curl(cde11, "portal:payment_return") + f"?idop={sent['idOp']}").status_code == 404

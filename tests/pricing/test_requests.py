@@ -182,13 +182,13 @@ def test_deciding_logs_mails_the_parent_and_sets_the_bracket_in_force(
     assert request.state == TariffRequestState.DECIDED
     assert [e.action for e in request.events.all()] == ["submit", "decide"]
     assert len(mail.outbox) == 1
-    assert "tarif 4" in mail.outbox[0].body and "2,28 €" in mail.outbox[0].body
+    assert "tarif 4" in mail.outbox[0].body and "2,28\xa0€" in mail.outbox[0].body
     assert mail.outbox[0].to == [parent_a.email]
     span = bracket_in_force(household=household, day=D(2026, 9, 15))
     assert (span.bracket_number, span.unit_price) == (4, Decimal("2.28"))
     assert (
         tariff_tile(household=household, school_year=year).text
-        == "Tarif 4 : 2,28 € par repas à partir du 10/09/2026."
+        == "Tarif 4 : 2,28\xa0€ par repas à partir du 10/09/2026."
     )
 
 
@@ -231,10 +231,10 @@ def test_refusing_applies_the_highest_bracket(
             request=request, agent=agent_cde11, message="Justificatif de 2019."
         )
     assert (decision.bracket_number, decision.source) == (10, DecisionSource.REFUSAL)
-    assert "7,00 €" in mail.outbox[-1].body and "Justificatif de 2019." in mail.outbox[-1].body
+    assert "7,00\xa0€" in mail.outbox[-1].body and "Justificatif de 2019." in mail.outbox[-1].body
     assert (
         tariff_tile(household=household, school_year=year).text
-        == "Demande refusée : tarif 10 (7,00 € par repas)."
+        == "Demande refusée : tarif 10 (7,00\xa0€ par repas)."
     )
 
 
@@ -257,7 +257,7 @@ def test_an_unvalidated_household_cannot_ask(household, year, parent_a):
 def test_the_tile_without_request_says_tarif_10_applies(household, year):
     tile = tariff_tile(household=household, school_year=year)
     assert tile.title == "Tarif 2026-2027"
-    assert "tarif 10 (7,00 € par repas)" in tile.text
+    assert "tarif 10 (7,00\xa0€ par repas)" in tile.text
 
 
 def test_the_families_import_records_a_decision_from_the_first_day(household, year):

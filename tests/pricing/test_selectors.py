@@ -52,7 +52,7 @@ def test_the_decided_bracket_applies_from_its_start_date(cde11, grid):
     assert (before.bracket_number, before.unit_price) == (10, Decimal("7.00"))
     assert (after.bracket_number, after.unit_price, after.decision_id) == (4, Decimal("2.28"), decision.pk)
     assert after.family_quotient == Decimal("812.00")
-    assert after.reason == "tarif 4 : quotient familial 812,00 € (décision du 12/09/2026)"
+    assert after.reason == "tarif 4 : quotient familial 812,00\xa0€ (décision du 12/09/2026)"
 
 
 def test_spans_are_consecutive_and_cover_the_period(cde11, grid):

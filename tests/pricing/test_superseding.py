@@ -220,8 +220,8 @@ def test_a_change_of_resources_never_reprices_days_already_invoiced(household, y
         start_date=D(2026, 11, 1),
         end_date=D(2026, 12, 31),
     )
+    decided(household, year, parent_a, agent_cde11, bracket=4)  # before the period was invoiced
     BillingRun.objects.create(caisse=household.caisse, period=period, state=RunState.ISSUED)
-    decided(household, year, parent_a, agent_cde11, bracket=4)
     new = services.tariff_request_open_for_resources_change(
         household=household, school_year=year, effective_date=D(2026, 12, 1), opened_by=agent_cde11
     )

@@ -51,7 +51,7 @@ def test_last_years_tile_reads_the_decided_bracket_price_and_dates(household, ye
     )
     tile = tariff_tile(household=household, school_year=last, past=True)
     assert tile.title == "Tarif 2025-2026"
-    assert tile.text == "Tarif 3 : 1,62 € par repas du 01/09/2025 au 03/07/2026."
+    assert tile.text == "Tarif 3 : 1,62\xa0€ par repas du 01/09/2025 au 03/07/2026."
     assert tile.state_label == "Aucune demande"  # an imported decision, no request
     assert tile.url == f"/cde11/mon-espace/tarif/{last.uuid}/"
 
@@ -70,8 +70,8 @@ def test_a_decision_changed_in_the_year_gives_each_span(household, years):
     )
     text = tariff_tile(household=household, school_year=last, past=True).text
     assert text == (
-        "Tarif 5 : 3,62 € par repas du 01/09/2025 au 04/01/2026 ; "
-        "Tarif 2 : 0,85 € par repas du 05/01/2026 au 03/07/2026."
+        "Tarif 5 : 3,62\xa0€ par repas du 01/09/2025 au 04/01/2026 ; "
+        "Tarif 2 : 0,85\xa0€ par repas du 05/01/2026 au 03/07/2026."
     )
 
 
@@ -79,7 +79,7 @@ def test_without_decision_last_years_tile_reads_the_highest_bracket(household, y
     last, _current = years
     tile = tariff_tile(household=household, school_year=last, past=True)
     assert tile.text == (
-        "Tarif 10 : 7,00 € par repas du 01/09/2025 au 03/07/2026 (aucun justificatif de ressources)."
+        "Tarif 10 : 7,00\xa0€ par repas du 01/09/2025 au 03/07/2026 (aucun justificatif de ressources)."
     )
 
 

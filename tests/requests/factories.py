@@ -119,3 +119,12 @@ def enroll(child, *, start=None, end=None):
         end_date=end,
     )
     return year
+
+
+def stored_document(household, kind="medical_certificate", name="certificat.pdf"):
+    """A document the household has sent (checked and stored as the portal stores it)."""
+    from refectoire.documents.services import document_store
+
+    return document_store(
+        caisse=household.caisse, household=household, uploaded_file=pdf_upload(name), kind=kind
+    )

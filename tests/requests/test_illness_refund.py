@@ -10,7 +10,7 @@ from django.utils import timezone
 from refectoire.requests import rules, services
 from refectoire.requests.enums import RequestKind, RequestState
 from refectoire.requests.models import Credit
-from tests.requests.factories import enroll, last_school_week, pdf_upload
+from tests.requests.factories import enroll, last_school_week, pdf_upload, stored_document
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,7 @@ def send_refund(household, user, first, last):
         data={"first_day": first.isoformat(), "last_day": last.isoformat(), "visa_by_school": True},
         created_by=user,
         children=[household.children.get()],
+        attachments=[stored_document(household)],
     )
 
 

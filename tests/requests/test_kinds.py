@@ -9,7 +9,7 @@ from django.utils import timezone
 from refectoire.requests import services
 from refectoire.requests.enums import FollowUpKind, RequestKind, RequestState
 from refectoire.requests.models import FollowUp
-from tests.requests.factories import ChildFactory, enroll, pdf_upload
+from tests.requests.factories import ChildFactory, enroll, pdf_upload, stored_document
 
 pytestmark = pytest.mark.django_db
 
@@ -144,6 +144,7 @@ def test_a_radiation_date_before_the_enrollment_is_refused(household_a, parent_a
             created_by=parent_a,
             data={"last_day": (today - datetime.timedelta(days=60)).isoformat()},
             children=list(household_a.children.all()),
+            attachments=[stored_document(household_a, "radiation_certificate")],
         )
     assert "ne peut pas précéder le début de son inscription" in error.value.messages[0]
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from refectoire.requests import services
 from refectoire.requests.enums import RequestKind, RequestState
 from refectoire.requests.models import Credit
-from tests.requests.factories import enroll, last_school_week
+from tests.requests.factories import enroll, last_school_week, stored_document
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +30,7 @@ def send(household, user, first, last):
         data={"first_day": first.isoformat(), "last_day": last.isoformat(), "visa_by_school": True},
         created_by=user,
         children=[household.children.get()],
+        attachments=[stored_document(household)],
     )
 
 

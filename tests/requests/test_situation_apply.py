@@ -24,7 +24,7 @@ from refectoire.requests.enums import FollowUpKind, RequestKind, RequestState
 from refectoire.requests.models import FollowUp
 from refectoire.requests.situation import OTHER_PARENT_NEXT_STEP
 from tests.factories import PASSWORD, UserFactory
-from tests.requests.factories import GuardianFactory, enroll, pdf_upload
+from tests.requests.factories import GuardianFactory, enroll, pdf_upload, stored_document
 
 pytestmark = pytest.mark.django_db
 
@@ -266,6 +266,7 @@ def test_a_change_of_resources_without_earlier_request_opens_the_years_request(
         kind=RequestKind.SITUATION,
         created_by=parent_a,
         data={"change": "resources", "effective_date": timezone.localdate().isoformat()},
+        attachments=[stored_document(household_a, "income_proof")],
     )
     services.request_accept(request=demand, caisse=cde11, actor=agent_cde11)
     new = TariffRequest.objects.get(household=household_a)
@@ -284,6 +285,7 @@ def test_a_change_of_resources_outside_any_school_year_is_not_accepted(
         kind=RequestKind.SITUATION,
         created_by=parent_a,
         data={"change": "resources", "effective_date": "2099-01-04"},
+        attachments=[stored_document(household_a, "income_proof")],
     )
     with pytest.raises(ValidationError) as error:
         services.request_accept(request=demand, caisse=cde11, actor=agent_cde11)

@@ -3,6 +3,7 @@ import io
 import pytest
 
 from refectoire.caisses import demo as caisses_demo
+from refectoire.core.money import format_euros
 from refectoire.stays import demo
 from refectoire.stays.models import HolidayStay, StayPrice
 
@@ -43,8 +44,7 @@ def test_the_demo_has_a_confirmed_place_invoiced_for_leo_of_p19_inesm():
     invoice = choice.invoice
     assert invoice.period is None and invoice.number is not None and invoice.amount_due == invoice.total > 0
     assert invoice.lines.get().kind == "stay"
-    whole, cents = f"{invoice.total:.2f}".split(".")
-    assert f"facture {invoice.number} de {whole},{cents} €." in out.getvalue()  # French-style amount
+    assert f"facture {invoice.number} de {format_euros(invoice.total)}." in out.getvalue()
 
 
 def test_the_demo_stay_was_allocated_with_its_seed_so_the_back_office_does_not_offer_it_again(client):

@@ -99,7 +99,7 @@ def test_the_stay_page_shows_prices_photos_and_who_can_go(client, curl, cde11, f
     photo = stay_photo_add(stay=stay, uploaded_file=png_upload(), caption="Le chalet")
     client.force_login(parent_a)
     page = client.get(curl(cde11, "portal:stay_detail", stay_uuid=stay.uuid)).content.decode()
-    assert "Tarif 10" in page and "300,00 €" in page
+    assert "Tarif 10" in page and "300,00\xa0€" in page
     assert "peut partir" in page
     response = client.get(curl(cde11, "portal:stay_photo", photo_uuid=photo.uuid))
     assert response["Content-Type"] == "image/png"

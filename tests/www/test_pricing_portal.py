@@ -153,7 +153,7 @@ def test_the_tile_page_shows_the_decision(client, curl, year, household, parent_
     )
     page = client.get(curl(year.caisse, "portal:tariff", year_uuid=year.uuid)).content.decode()
     assert "Décidée" in page
-    assert "Tarif 4 : 2,28 € par repas" in page
+    assert "Tarif 4 : 2,28\xa0€ par repas" in page
     index = client.get(curl(year.caisse, "portal:tariff_index")).content.decode()
     assert "Tarif 2026-2027" in index and "Tarif 4" in index
 
@@ -225,7 +225,7 @@ def test_the_caf_quotient_is_fetched_shown_and_confirmed(client, curl, year, hou
     response = client.post(curl(year.caisse, "portal:tariff_caf", year_uuid=year.uuid), IDENTITY)
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "1\xa0250,00 €" in page or "1 250,00 €" in page
+    assert "1\xa0250,00\xa0€" in page
     assert "09/2026" in page and "ELIE" in page and "Ces informations sont correctes" in page
     client.post(response["Location"], {"answer": "yes"})
     request = TariffRequest.objects.get()
@@ -365,10 +365,10 @@ def test_the_dashboard_shows_last_years_and_this_years_tariff_tiles_side_by_side
         ], name
         page = response.content.decode()
         assert "Tarif 2025-2026" in page and "Tarif 2026-2027" in page
-        assert "Tarif 4 : 2,28 € par repas du 01/09/2025 au 03/07/2026." in page
+        assert "Tarif 4 : 2,28\xa0€ par repas du 01/09/2025 au 03/07/2026." in page
         assert "Demande de tarif dégressif 2026-2027 à faire" in page
     past = client.get(curl(cde11, "portal:tariff", year_uuid=last.uuid)).content.decode()
-    assert "Tarif 4 : 2,28 € par repas du 01/09/2025 au 03/07/2026." in past
+    assert "Tarif 4 : 2,28\xa0€ par repas du 01/09/2025 au 03/07/2026." in past
     assert "Demande de tarif dégressif 2025-2026" not in past  # the year is over: nothing to ask
 
 
@@ -380,5 +380,5 @@ def test_another_familys_past_tariff_is_not_shown(client, curl, cde11, year, hou
     household_of(parent_b, cde11, children=1)
     client.force_login(parent_b)
     page = client.get(curl(cde11, "portal:dashboard")).content.decode()
-    assert "Tarif 2025-2026" in page and "Tarif 4 : 2,28 €" not in page
-    assert "Tarif 10 : 7,00 € par repas du 01/09/2025 au 03/07/2026" in page
+    assert "Tarif 2025-2026" in page and "Tarif 4 : 2,28\xa0€" not in page
+    assert "Tarif 10 : 7,00\xa0€ par repas du 01/09/2025 au 03/07/2026" in page

@@ -38,7 +38,7 @@ def test_the_simulator_gives_the_quotient_the_bracket_and_the_price(client, curl
     page = simulate(client, curl, cde11, monthly_resources="3 200,00").content.decode()
     assert "Tarif 5" in page
     assert "1\xa0066,67" in page or "1 066,67" in page
-    assert "3,62 €" in page
+    assert "3,62\xa0€" in page
     assert "Tarif 5 (votre tarif)" in page  # the household's line of the grid is highlighted
     assert page.count('aria-current="true"') == 1
 
@@ -54,8 +54,8 @@ def test_the_simulator_of_one_caisse_shows_its_own_grid(client, curl, cde11, cde
     grid = paris_grid(cde19)
     grid.brackets.filter(number=5).update(unit_price=Decimal("3.99"))
     paris_grid(cde11)
-    assert "3,99 €" in simulate(client, curl, cde19, monthly_resources="3200").content.decode()
-    assert "3,99 €" not in simulate(client, curl, cde11, monthly_resources="3200").content.decode()
+    assert "3,99\xa0€" in simulate(client, curl, cde19, monthly_resources="3200").content.decode()
+    assert "3,99\xa0€" not in simulate(client, curl, cde11, monthly_resources="3200").content.decode()
 
 
 def test_the_portal_simulator_needs_an_account(client, curl, cde11, parent_a):

@@ -46,4 +46,10 @@ urlpatterns = [
     path("facturation/impayes/relancer/", views.unpaid_remind, name="billing_unpaid_remind"),
     path("facturation/impayes/export.csv", views.unpaid_csv_view, name="billing_unpaid_csv"),
     path("facturation/payfip/", views.payfip_settings, name="billing_payfip"),
+    path("facturation/paiements-en-ligne-en-cours/", views.payfip_attempts, name="billing_payfip_attempts"),
+    path(
+        "facturation/paiements-en-ligne-en-cours/<uuid:operation_uuid>/clore/",
+        views.payfip_attempt_close,
+        name="billing_payfip_attempt_close",
+    ),
 ]

@@ -27,7 +27,7 @@ from refectoire.billing.selectors import invoice_detail_context, run_issue_summa
 from refectoire.billing.tasks import billing_run_task
 from refectoire.households.models import Household
 from refectoire.payments import services as payment_services
-from refectoire.payments.models import PayfipSettings, Payment
+from refectoire.payments.models import PayfipOperation, PayfipSettings, Payment
 from refectoire.www.backoffice.access import agent_required, manager_required
 from refectoire.www.backoffice.views_billing_forms import (
     BillingPeriodForm,
@@ -302,7 +302,14 @@ def payment_create(request, invoice_uuid):
                 **form.cleaned_data,
             )
         except ValidationError as error:
+            codes = {e.code for e in (error.error_list if not hasattr(error, "error_dict") else [])} | {
+                e.code for errors in getattr(error, "error_dict", {}).values() for e in errors
+            }
+            if "already_recorded" in codes:  # « Retour » then sent again: recorded once, say so
+                messages.info(request, error.messages[0])
+                return redirect("backoffice:billing_invoice", invoice_uuid=invoice.uuid)
             _form_error(form, error)
+            form.ask_confirmations(codes)
         else:
             messages.success(request, _("Le paiement est enregistré."))
             return redirect("backoffice:billing_invoice", invoice_uuid=invoice.uuid)
@@ -430,6 +437,41 @@ def unpaid_csv_view(request):
     response = HttpResponse(unpaid_csv(invoices=_past_due(request)), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="impayes-{request.caisse.slug}.csv"'
     return response
+
+
+# Online payments left « en cours » -------------------------------------------------------
+
+
+@agent_required
+def payfip_attempts(request):
+    """The online payments still waiting for PayFIP's answer; those past the delay can be closed."""
+    now = timezone.now()
+    attempts = [
+        {"operation": operation, "closable": now >= payment_services.retry_from(operation)}
+        for operation in PayfipOperation.objects.filter(caisse=request.caisse)
+        .pending()
+        .select_related("household", "adult_registration__user")
+        .prefetch_related("invoices")
+        .order_by("created_at")
+    ]
+    return render(request, "backoffice/billing/payfip_attempts.html", {"attempts": attempts})
+
+
+@agent_required
+@require_POST
+def payfip_attempt_close(request, operation_uuid):
+    operation = get_object_or_404(PayfipOperation.objects.filter(caisse=request.caisse), uuid=operation_uuid)
+    try:
+        operation = payment_services.payfip_operation_close(operation=operation, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Paiement en ligne %(refdet)s : %(state)s.")
+            % {"refdet": operation.refdet, "state": operation.get_state_display()},
+        )
+    return redirect("backoffice:billing_payfip_attempts")
 
 
 # PayFIP settings -------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Forms of the back office's billing screens."""
 
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -41,6 +42,12 @@ METHOD_CHOICES = [(method.value, method.label) for method in PaymentMethod if me
 
 
 class ManualPaymentForm(forms.Form):
+    """A payment at the counter; its rules (date, overpayment, duplicate, once) are payment_record's.
+
+    The confirmations stay hidden until the service asks for one (`ask_confirmations`); the
+    one-time `form_token` makes a second sending of the same form record nothing.
+    """
+
     method = forms.ChoiceField(label=_("Mode de paiement"), choices=METHOD_CHOICES)
     amount = forms.DecimalField(
         label=_("Montant (€)"), max_digits=10, decimal_places=2, min_value=Decimal("0.01")
@@ -52,6 +59,35 @@ class ManualPaymentForm(forms.Form):
         required=False,
         help_text=_("Numéro de chèque, de CESU, de virement…"),
     )
+    confirm_overpayment = forms.BooleanField(
+        label=_("Je confirme ce montant : il dépasse ce qui reste à payer et crée un trop-perçu."),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    confirm_duplicate = forms.BooleanField(
+        label=_("Je confirme qu'il s'agit d'un second paiement, distinct de celui déjà enregistré."),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    form_token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Ce formulaire a expiré : rechargez la page et saisissez à nouveau.")},
+    )
+
+    CONFIRMATIONS = {"overpayment": "confirm_overpayment", "duplicate": "confirm_duplicate"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("form_token", uuid.uuid4())
+        for name in self.CONFIRMATIONS.values():
+            if self.data.get(name) in {"on", "true", "True", "1"}:
+                self.fields[name].widget = forms.CheckboxInput()  # asked before: it stays in view
+
+    def ask_confirmations(self, codes) -> None:
+        """Show the checkbox of each confirmation the service asked for."""
+        for code in codes:
+            if code in self.CONFIRMATIONS:
+                self.fields[self.CONFIRMATIONS[code]].widget = forms.CheckboxInput()
 
 
 class CancelForm(forms.Form):

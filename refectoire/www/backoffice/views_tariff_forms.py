@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from refectoire.accounts.forms import DateInput
+from refectoire.core.money import format_euros
 from refectoire.pricing.enums import IncomeSource, TariffRequestState
 from refectoire.pricing.models import PricingSettings
 from refectoire.www.public.views_simulator import EurosField
@@ -45,8 +46,7 @@ class DecideForm(forms.Form):
     def __init__(self, *args, grid, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bracket_number"].choices = [
-            (b.number, f"Tarif {b.number} — {b.unit_price:.2f} €".replace(".", ","))
-            for b in grid.ordered_brackets()
+            (b.number, f"Tarif {b.number} — {format_euros(b.unit_price)}") for b in grid.ordered_brackets()
         ]
 
 

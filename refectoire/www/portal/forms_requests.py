@@ -171,8 +171,11 @@ class SituationForm(HouseholdForm):
             cleaned.get(name) for name in ("mobile_phone", "home_phone", "email")
         ):
             self.add_error("mobile_phone", _("Indiquez au moins un nouveau téléphone ou courriel."))
-        if change == SituationChange.RESOURCES and not (cleaned.get("attachment") or cleaned.get("reused")):
-            self.add_error("attachment", _("Joignez le justificatif de vos nouvelles ressources."))
+        if change == SituationChange.RESOURCES:
+            for error in rules.resources_document_errors(
+                has_proof=bool(cleaned.get("attachment") or cleaned.get("reused"))
+            ):
+                self.add_error("attachment", error)
         if change == SituationChange.SEPARATION:
             if self.has_co_guardian and not cleaned.get("leaving_guardian"):
                 self.add_error("leaving_guardian", _("Indiquez le co-représentant qui quitte le foyer."))
@@ -225,10 +228,12 @@ class IllnessRefundForm(HouseholdForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("attachment") and not cleaned.get("reused"):
-            self.add_error("attachment", _("Le certificat médical est obligatoire."))
-        if not cleaned.get("visa") and not cleaned.get("visa_by_school"):
-            self.add_error("visa", _("Joignez le visa du responsable de l'établissement ou cochez la case."))
+        for name, error in rules.illness_refund_document_errors(
+            has_certificate=bool(cleaned.get("attachment") or cleaned.get("reused")),
+            has_visa=bool(cleaned.get("visa")),
+            visa_by_school=bool(cleaned.get("visa_by_school")),
+        ).items():
+            self.add_error(name, error)
         child, first, last = cleaned.get("child"), cleaned.get("first_day"), cleaned.get("last_day")
         if child and first and last:
             for error in rules.illness_refund_errors(
@@ -262,8 +267,10 @@ class RadiationForm(HouseholdForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("attachment") and not cleaned.get("reused"):
-            self.add_error("attachment", _("Le certificat de radiation est obligatoire."))
+        for error in rules.radiation_document_errors(
+            has_certificate=bool(cleaned.get("attachment") or cleaned.get("reused"))
+        ):
+            self.add_error("attachment", error)
         if cleaned.get("children_field") and cleaned.get("last_day"):
             for error in rules.radiation_errors(
                 children=cleaned["children_field"], last_day=cleaned["last_day"]

@@ -20,10 +20,12 @@ from refectoire.payments import payfip as payfip_client
 from refectoire.payments.enums import OperationState, PayfipBackend
 from refectoire.payments.models import PayfipOperation
 from refectoire.payments.services import (
+    answer_awaited_until,
     payfip_operation_settle,
     payfip_operation_start,
     payfip_settings_for,
-    pending_invoice_ids,
+    pending_attempt,
+    retry_from,
 )
 
 logger = logging.getLogger(__name__)
@@ -77,7 +79,7 @@ def invoice_pay(request, invoice_uuid):
         ),
         uuid=invoice_uuid,
     )
-    pending = bool(pending_invoice_ids([invoice.pk]))
+    attempt = pending_attempt([invoice.pk])
     payfip = payfip_settings_for(request.caisse)
     if request.method == "POST":
         try:
@@ -96,7 +98,10 @@ def invoice_pay(request, invoice_uuid):
         {
             "invoice": invoice,
             "payment_open": invoice.payment_is_open(),
-            "payment_pending": pending,
+            "attempt": attempt,
+            "awaited_until": timezone.localtime(answer_awaited_until(attempt)) if attempt else None,
+            "retry_from": timezone.localtime(retry_from(attempt)) if attempt else None,
+            "payment_pending": attempt is not None and timezone.now() < retry_from(attempt),
             "online_payment": payfip is not None,
             "opens_at": timezone.localtime(invoice.payment_opens_at) if invoice.payment_opens_at else None,
         },

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from refectoire.billing.locks import billing_period_lock
 from refectoire.billing.management.commands._common import caisse_and_period
 from refectoire.billing.services import DEFAULT_CHUNK_SIZE, billing_run_compute, billing_run_issue, run_totals
+from refectoire.core.money import format_euros
 
 
 class Command(BaseCommand):
@@ -34,7 +35,9 @@ class Command(BaseCommand):
     def _run(self, caisse, period, issue, chunk_size, progress):
         run = billing_run_compute(caisse=caisse, period=period, chunk_size=chunk_size, progress=progress)
         totals = run_totals(period)
-        self.stdout.write(f"{period.label} : {totals['count']} facture(s), {totals['total']} € (brouillon)")
+        self.stdout.write(
+            f"{period.label} : {totals['count']} facture(s), {format_euros(totals['total'])} (brouillon)"
+        )
         if issue:
             billing_run_issue(run=run)
             self.stdout.write(self.style.SUCCESS(f"{totals['count']} facture(s) émise(s)."))
