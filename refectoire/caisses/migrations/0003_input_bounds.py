@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('caisses', '0001_initial'),
+        ('caisses', '0002_pes_accounting_identifiers'),
     ]
 
     operations = [

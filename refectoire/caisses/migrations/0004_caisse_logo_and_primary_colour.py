@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('caisses', '0001_initial'),
+        ('caisses', '0003_input_bounds'),
     ]
 
     operations = [
