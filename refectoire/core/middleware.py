@@ -1,3 +1,4 @@
+import re
 import sys
 from urllib.parse import urlsplit
 
@@ -6,6 +7,9 @@ from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import get_template
+from django.utils.safestring import mark_safe
+
+from refectoire.caisses.theme import DEFAULT_PRIMARY, palette_css
 
 
 def _origin(url: str) -> str:
@@ -73,9 +77,13 @@ class DatabaseUnavailableMiddleware:
 
     def unavailable(self, request):
         caisse = getattr(request, "caisse", None)
+        # No request: no context processor reads the database; the theme's colours are worked out here.
+        colour = caisse.accent_colour if caisse is not None else None
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour or ""):
+            colour = DEFAULT_PRIMARY
         body = get_template("503.html").render(
-            {"caisse": caisse}
-        )  # no request: no context processor reads the database
+            {"caisse": caisse, "theme_colour": colour, "theme_css": mark_safe(palette_css(colour))}  # noqa: S308 (hex only)
+        )
         response = HttpResponse(body, status=503)
         response["Retry-After"] = "30"
         response["Cache-Control"] = "no-store"

@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.utils import timezone
 
 from refectoire.billing.enums import InvoiceKind, InvoiceState, LineKind
 from refectoire.billing.models import Invoice, InvoiceCounter, InvoiceEvent
@@ -105,7 +106,9 @@ def test_the_invoice_is_the_households_own_document_numbered_in_the_caisse_seque
     assert invoice.label == "Séjour Classe de neige — Inès"
     assert invoice.title == "Facture 40950 - Séjour Classe de neige — Inès"
     assert invoice.payment_opens_at is None and invoice.payment_is_open()
-    assert invoice.due_date == stay_due_date(stay=choice.stay, issued_on=invoice.issued_at.date())
+    assert invoice.due_date == stay_due_date(
+        stay=choice.stay, issued_on=timezone.localdate(invoice.issued_at)
+    )
     assert InvoiceCounter.objects.get(caisse=cde19).next_number == 40951
     (event,) = InvoiceEvent.objects.filter(invoice=invoice)
     assert (event.action, event.from_state, event.to_state) == ("issued", "draft", "issued")

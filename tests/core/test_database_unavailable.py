@@ -34,7 +34,7 @@ def test_the_503_page_wears_the_caisse_s_look_when_the_caisse_was_read(client, c
     client.raise_request_exception = False
     page = assert_french_503(client.post("/cde11/perdue/"))
     assert f"— {cde11.name}</title>" in page
-    assert cde11.accent_colour in page
+    assert cde11.accent_colour in page and "dsfr/dist/dsfr/dsfr.min.css" in page
 
 
 def test_a_database_that_does_not_answer_at_all_gives_the_503_page(client, db, down_urls, monkeypatch):
