@@ -4,6 +4,7 @@ import datetime
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from refectoire.documents.enums import DocumentKind
 
@@ -40,6 +41,39 @@ def radiation_document_errors(*, has_certificate: bool) -> list[str]:
 
 def resources_document_errors(*, has_proof: bool) -> list[str]:
     return [] if has_proof else [_("Joignez le justificatif de vos nouvelles ressources.")]
+
+
+# The fields each change of situation needs (the portal form shows the same rule next to each field).
+SITUATION_REQUIRED = {
+    "address": ("street_name", "postcode", "city"),
+    "separation": ("effective_date",),
+    "resources": ("effective_date",),
+}
+REQUIRED_FOR_CHANGE = _l("Ce champ est obligatoire pour ce changement.")
+ONE_CONTACT = _l("Indiquez au moins un nouveau téléphone ou courriel.")
+LEAVING_GUARDIAN = _l("Indiquez le co-représentant qui quitte le foyer.")
+CUSTODY_CALENDAR = _l("Joignez le calendrier de garde : vous avez choisi une garde selon un calendrier.")
+
+
+def situation_errors(
+    *, data: dict, has_co_guardian: bool, has_custody_calendar: bool, has_proof: bool
+) -> dict:
+    """A change of situation's rules: field → sentence, empty when the change is complete."""
+    change = data.get("change")
+    errors = {
+        name: str(REQUIRED_FOR_CHANGE) for name in SITUATION_REQUIRED.get(change, ()) if not data.get(name)
+    }
+    if change == "contact" and not any(data.get(name) for name in ("mobile_phone", "home_phone", "email")):
+        errors["mobile_phone"] = str(ONE_CONTACT)
+    if change == "resources":
+        for error in resources_document_errors(has_proof=has_proof):
+            errors["attachment"] = error
+    if change == "separation":
+        if has_co_guardian and not data.get("leaving_guardian"):
+            errors["leaving_guardian"] = str(LEAVING_GUARDIAN)
+        if "calendar" in (data.get("custody") or {}).values() and not has_custody_calendar:
+            errors["custody_calendar"] = str(CUSTODY_CALENDAR)
+    return errors
 
 
 def _fr(day: datetime.date) -> str:

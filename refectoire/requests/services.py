@@ -8,9 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from refectoire.core.validators import check_free_texts
+from refectoire.documents.enums import DocumentKind
 from refectoire.documents.services import documents_schedule_retention
+from refectoire.households.enums import GuardianRole
 from refectoire.requests import rules
-from refectoire.requests.enums import EventKind, FollowUpKind, RequestKind, RequestState, SituationChange
+from refectoire.requests.enums import EventKind, FollowUpKind, RequestKind, RequestState
 from refectoire.requests.models import AGENT, CLOSED_STATES, PARENT, Credit, FollowUp, Request, RequestEvent
 from refectoire.requests.notifications import notify_request_decision
 from refectoire.requests.situation import situation_apply
@@ -42,8 +44,17 @@ def request_errors(request: Request, *, on: datetime.date | None = None) -> list
         return rules.radiation_document_errors(has_certificate=bool(attachments)) + rules.radiation_errors(
             children=request.children.all(), last_day=_day(data["last_day"])
         )
-    if request.kind == RequestKind.SITUATION and data.get("change") == SituationChange.RESOURCES:
-        return rules.resources_document_errors(has_proof=bool(attachments))
+    if request.kind == RequestKind.SITUATION:
+        household = request.household
+        kinds = {document.kind for document in attachments}
+        return list(
+            rules.situation_errors(
+                data=data,
+                has_co_guardian=household.guardians.filter(role=GuardianRole.CO_GUARDIAN).exists(),
+                has_custody_calendar=DocumentKind.CUSTODY_CALENDAR in kinds,
+                has_proof=bool(kinds - {DocumentKind.CUSTODY_CALENDAR}),
+            ).values()
+        )
     return []
 
 

@@ -105,3 +105,50 @@ def test_a_change_of_resources_without_its_proof_is_refused_by_the_service(house
         )
     assert error.value.messages == ["Joignez le justificatif de vos nouvelles ressources."]
     assert not Request.objects.exists()
+
+
+def situation(household, user, data, attachments=()):
+    return services.request_create(
+        household=household,
+        kind=RequestKind.SITUATION,
+        data=data,
+        created_by=user,
+        children=[],
+        attachments=list(attachments),
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"change": "address", "street_name": "rue Oberkampf", "city": "Paris"},
+            "obligatoire pour ce changement",
+        ),
+        ({"change": "contact"}, "Indiquez au moins un nouveau téléphone ou courriel."),
+        ({"change": "resources"}, "obligatoire pour ce changement"),
+        ({"change": "resources", "effective_date": "2026-11-01"}, "Joignez le justificatif de vos nouvelles"),
+    ],
+)
+def test_a_change_of_situation_the_form_would_refuse_is_refused_by_the_service(
+    household_a, parent_a, data, message
+):
+    with pytest.raises(ValidationError) as error:
+        situation(household_a, parent_a, data)
+    assert any(message in text for text in error.value.messages)
+    assert not Request.objects.exists()
+
+
+def test_a_separation_with_custody_by_calendar_needs_the_calendar_in_the_service(household_a, parent_a):
+    child = household_a.children.get()
+    data = {"change": "separation", "effective_date": "2026-11-01", "custody": {str(child.uuid): "calendar"}}
+    with pytest.raises(ValidationError) as error:
+        situation(household_a, parent_a, data)
+    assert "Joignez le calendrier de garde" in " ".join(error.value.messages)
+    calendar = stored_document(household_a, "custody_calendar", "calendrier.pdf")
+    assert situation(household_a, parent_a, data, attachments=[calendar]).state == RequestState.SUBMITTED
+
+
+def test_a_complete_change_of_contact_is_sent(household_a, parent_a):
+    demand = situation(household_a, parent_a, {"change": "contact", "email": "nouveau@example.fr"})
+    assert demand.state == RequestState.SUBMITTED

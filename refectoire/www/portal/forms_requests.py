@@ -152,39 +152,23 @@ class SituationForm(HouseholdForm):
             for legend, names in groups
         ]
 
-    REQUIRED = {
-        SituationChange.ADDRESS: ["street_name", "postcode", "city"],
-        SituationChange.CONTACT: [],
-        SituationChange.SEPARATION: ["effective_date"],
-        SituationChange.RESOURCES: ["effective_date"],
-    }
-
     def clean(self):
         cleaned = super().clean()
-        change = cleaned.get("change")
-        if not change:
+        if not cleaned.get("change"):
             return cleaned
-        for name in self.REQUIRED[change]:
-            if not cleaned.get(name):
-                self.add_error(name, _("Ce champ est obligatoire pour ce changement."))
-        if change == SituationChange.CONTACT and not any(
-            cleaned.get(name) for name in ("mobile_phone", "home_phone", "email")
-        ):
-            self.add_error("mobile_phone", _("Indiquez au moins un nouveau téléphone ou courriel."))
-        if change == SituationChange.RESOURCES:
-            for error in rules.resources_document_errors(
-                has_proof=bool(cleaned.get("attachment") or cleaned.get("reused"))
-            ):
-                self.add_error("attachment", error)
-        if change == SituationChange.SEPARATION:
-            if self.has_co_guardian and not cleaned.get("leaving_guardian"):
-                self.add_error("leaving_guardian", _("Indiquez le co-représentant qui quitte le foyer."))
-            calendar = any(cleaned.get(name) == "calendar" for name, _child in self.custody_names)
-            if calendar and not cleaned.get("custody_calendar"):
-                self.add_error(
-                    "custody_calendar",
-                    _("Joignez le calendrier de garde : vous avez choisi une garde selon un calendrier."),
-                )
+        # The service's rules (requests.rules.situation_errors), shown next to each field.
+        data = {
+            **cleaned,
+            "custody": {str(child.uuid): cleaned.get(name) for name, child in self.custody_names},
+        }
+        errors = rules.situation_errors(
+            data=data,
+            has_co_guardian=self.has_co_guardian,
+            has_custody_calendar=bool(cleaned.get("custody_calendar")),
+            has_proof=bool(cleaned.get("attachment") or cleaned.get("reused")),
+        )
+        for name, error in errors.items():
+            self.add_error(name, error)
         return cleaned
 
     def data_json(self):
