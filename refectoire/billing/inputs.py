@@ -135,10 +135,10 @@ def mark_credits_used(*, lines) -> None:
 def freeze_grids(*, caisse, period) -> None:
     """Ask pricing to freeze the grids used by the issued invoices of `period` (if it offers it)."""
     try:
-        from refectoire.pricing import services as pricing_services
+        from refectoire.pricing import grids as pricing_grids
     except ImportError:
         return
-    freeze = getattr(pricing_services, "tariff_grids_freeze", None)
+    freeze = getattr(pricing_grids, "tariff_grids_freeze", None)
     if freeze is not None:
         freeze(caisse=caisse, start=period.start_date, end=period.end_date)
 

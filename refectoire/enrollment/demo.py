@@ -6,10 +6,10 @@ odd weeks at Patrick's). Inès Moreau asked to change Léo's weekdays: waiting f
 import datetime
 
 from refectoire.caisses.models import Caisse
+from refectoire.enrollment.absences import absence_rules_ensure
 from refectoire.enrollment.enums import Custody
 from refectoire.enrollment.models import Enrollment, RhythmChange
 from refectoire.enrollment.services import (
-    absence_rules_ensure,
     child_link_create,
     custody_weeks_set,
     enrollment_create,

@@ -11,7 +11,7 @@ from pypdf import PdfWriter
 
 from refectoire.caisses.models import Caisse
 from refectoire.households.models import Household
-from refectoire.pricing import services
+from refectoire.pricing import grids, quotient, services
 from refectoire.pricing.enums import IncomeSource
 from refectoire.pricing.grids import PARIS_ADULT_MEAL_PRICE, PARIS_BRACKETS, PARIS_EXCEPTIONAL_MEAL_PRICE
 from refectoire.pricing.models import PricingSettings, TariffGrid, TariffRequest
@@ -32,7 +32,7 @@ def seed(*, stdout):
                 caisse=caisse, label=label, defaults={"first_day": first_day, "last_day": last_day}
             )
             if not TariffGrid.objects.filter(caisse=caisse, school_year=year).exists():
-                services.tariff_grid_create(
+                grids.tariff_grid_create(
                     caisse=caisse,
                     school_year=year,
                     brackets=PARIS_BRACKETS,
@@ -65,7 +65,7 @@ def _waiting_request(stdout):
         household=household,
         school_year=year,
         user=user,
-        declaration=services.Declaration(
+        declaration=quotient.Declaration(
             income_source=IncomeSource.CAF_ATTESTATION,
             single_parent=True,
             children_count=1,

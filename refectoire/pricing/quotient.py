@@ -9,6 +9,11 @@ The number of parts follows the Caisse's rule (`PartsRule`), data a manager can 
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from refectoire.pricing.enums import IncomeSource
+
 CENT = Decimal("0.01")
 
 
@@ -115,3 +120,91 @@ def bracket_for_qf(grid, qf):
     if floor < brackets[0].qf_min:
         return brackets[0]
     return brackets[-1]
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """What the parent declares in the tariff request (the figures of the proof)."""
+
+    income_source: str
+    single_parent: bool = False
+    children_count: int = 1
+    disabled_children_count: int = 0
+    declared_qf: Decimal | None = None
+    benefits_number: str = ""
+    reference_tax_income: Decimal | None = None
+    fiscal_parts: Decimal | None = None
+    monthly_resources: Decimal | None = None
+    monthly_benefits: Decimal | None = None
+    api_qf: Decimal | None = None
+
+    FIELDS = (
+        "income_source",
+        "single_parent",
+        "children_count",
+        "disabled_children_count",
+        "declared_qf",
+        "benefits_number",
+        "reference_tax_income",
+        "fiscal_parts",
+        "monthly_resources",
+        "monthly_benefits",
+    )
+
+    @classmethod
+    def of_request(cls, request) -> "Declaration":
+        return cls(**{name: getattr(request, name) for name in cls.FIELDS}, api_qf=request.api_qf)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    family_quotient: Decimal
+    bracket_number: int
+    unit_price: Decimal
+
+
+def declaration_family_quotient(declaration: Declaration, *, rule) -> Decimal:
+    """The QF of a declaration, by the one computation (`compute_family_quotient`)."""
+    source = declaration.income_source
+    if source == IncomeSource.CAF_ATTESTATION:
+        if declaration.declared_qf is None:
+            raise ValidationError({"declared_qf": _("Indiquez le quotient familial de l'attestation.")})
+        return Decimal(declaration.declared_qf).quantize(Decimal("0.01"))
+    if source == IncomeSource.API_PARTICULIER:
+        if declaration.api_qf is None:
+            raise ValidationError(_("Le quotient familial de la CAF manque."))
+        return Decimal(declaration.api_qf).quantize(Decimal("0.01"))
+    if source == IncomeSource.TAX_NOTICE:
+        errors = {}
+        if declaration.reference_tax_income is None:
+            errors["reference_tax_income"] = _("Indiquez le revenu fiscal de référence.")
+        if not declaration.fiscal_parts:
+            errors["fiscal_parts"] = _("Indiquez le nombre de parts fiscales.")
+        if errors:
+            raise ValidationError(errors)
+        return compute_family_quotient(
+            reference_tax_income=declaration.reference_tax_income, fiscal_parts=declaration.fiscal_parts
+        )
+    if source == IncomeSource.MONTHLY_RESOURCES:
+        if declaration.monthly_resources is None:
+            raise ValidationError({"monthly_resources": _("Indiquez les ressources mensuelles du foyer.")})
+        if declaration.disabled_children_count > declaration.children_count:
+            raise ValidationError(
+                {"disabled_children_count": _("Il ne peut y avoir plus d'enfants handicapés que d'enfants.")}
+            )
+        return compute_family_quotient(
+            monthly_resources=declaration.monthly_resources,
+            monthly_benefits=declaration.monthly_benefits or Decimal("0"),
+            rule=rule,
+            single_parent=declaration.single_parent,
+            children=declaration.children_count,
+            disabled_children=declaration.disabled_children_count,
+        )
+    raise ValidationError({"income_source": _("Choisissez un justificatif.")})
+
+
+def estimate_for(*, grid, family_quotient) -> Estimate:
+    bracket = bracket_for_qf(grid, family_quotient)
+    return Estimate(
+        family_quotient=family_quotient, bracket_number=bracket.number, unit_price=bracket.unit_price
+    )

@@ -1,11 +1,11 @@
-"""Use cases of the pricing app: grids, tariff requests and decisions.
+"""Use cases of the pricing app: tariff decisions and the tariff request's lifecycle (grid
+administration: `refectoire.pricing.grids`; the family quotient: `refectoire.pricing.quotient`).
 
 Each function takes keyword-only arguments, validates before writing, writes in one
 transaction and returns what it made. E-mails leave after commit.
 """
 
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -22,139 +22,12 @@ from refectoire.documents.services import document_store
 from refectoire.pricing.enums import DecisionSource, IncomeSource, TariffRequestReason, TariffRequestState
 from refectoire.pricing.models import (
     PricingSettings,
-    TariffBracket,
     TariffDecision,
-    TariffGrid,
     TariffRequest,
     TariffRequestEvent,
-    validate_brackets,
 )
-from refectoire.pricing.quotient import bracket_for_qf, compute_family_quotient
+from refectoire.pricing.quotient import Declaration, Estimate, declaration_family_quotient, estimate_for
 from refectoire.pricing.selectors import current_grids, parts_rule_for
-
-
-class GridFrozen(ValidationError):
-    pass
-
-
-def _frozen_error():
-    return GridFrozen(
-        _("Cette grille a servi à une facture : elle ne peut plus être modifiée. Créez une nouvelle version.")
-    )
-
-
-# --- grids -------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def tariff_grid_create(
-    *, caisse, school_year, brackets, adult_meal_price, exceptional_meal_price, copied_from=None
-) -> TariffGrid:
-    """A new grid for `school_year`: version 1, or the next version if the year already has one.
-
-    `brackets` is a list of (number, qf_min, qf_max or None, unit_price).
-    """
-    if school_year.caisse_id != caisse.pk:
-        raise ValueError("school year of another Caisse")
-    lines = [
-        TariffBracket(number=number, qf_min=qf_min, qf_max=qf_max, unit_price=Decimal(price))
-        for number, qf_min, qf_max, price in brackets
-    ]
-    validate_brackets(lines)
-    last = (
-        TariffGrid.objects.select_for_update()
-        .filter(caisse=caisse, school_year=school_year)
-        .order_by("-version")
-        .first()
-    )
-    grid = TariffGrid(
-        caisse=caisse,
-        school_year=school_year,
-        version=(last.version + 1) if last else 1,
-        adult_meal_price=Decimal(adult_meal_price),
-        exceptional_meal_price=Decimal(exceptional_meal_price),
-        copied_from=copied_from,
-    )
-    grid.full_clean()
-    grid.save()
-    for line in lines:
-        line.grid = grid
-        line.full_clean()
-        line.save()
-    return grid
-
-
-@transaction.atomic
-def tariff_grid_update(*, grid, brackets, adult_meal_price, exceptional_meal_price) -> TariffGrid:
-    """Change a grid that no invoice used yet. `brackets` as for `tariff_grid_create`."""
-    grid = TariffGrid.objects.select_for_update().get(pk=grid.pk)
-    if grid.is_frozen:
-        raise _frozen_error()
-    lines = [
-        TariffBracket(grid=grid, number=number, qf_min=qf_min, qf_max=qf_max, unit_price=Decimal(price))
-        for number, qf_min, qf_max, price in brackets
-    ]
-    validate_brackets(lines)
-    grid.adult_meal_price = Decimal(adult_meal_price)
-    grid.exceptional_meal_price = Decimal(exceptional_meal_price)
-    grid.full_clean()
-    grid.save()
-    existing = {bracket.number: bracket for bracket in grid.brackets.all()}
-    for line in lines:
-        bracket = existing.pop(line.number, None)
-        if bracket is None:
-            line.full_clean()
-            line.save()
-            continue
-        if (bracket.qf_min, bracket.qf_max, bracket.unit_price) != (
-            line.qf_min,
-            line.qf_max,
-            line.unit_price,
-        ):
-            bracket.qf_min, bracket.qf_max, bracket.unit_price = line.qf_min, line.qf_max, line.unit_price
-            bracket.full_clean()
-            bracket.save()
-    for bracket in existing.values():
-        bracket.delete()
-    return grid
-
-
-@transaction.atomic
-def tariff_grid_copy(*, grid, school_year) -> TariffGrid:
-    """A new version of `grid` for `school_year` (the next year, or the same year once frozen)."""
-    return tariff_grid_create(
-        caisse=grid.caisse,
-        school_year=school_year,
-        brackets=[(b.number, b.qf_min, b.qf_max, b.unit_price) for b in grid.ordered_brackets()],
-        adult_meal_price=grid.adult_meal_price,
-        exceptional_meal_price=grid.exceptional_meal_price,
-        copied_from=grid,
-    )
-
-
-@transaction.atomic
-def tariff_grid_freeze(*, grid) -> TariffGrid:
-    """Billing calls this when an invoice uses `grid`: from then on it can no longer change.
-
-    Calling it again changes nothing.
-    """
-    locked = TariffGrid.objects.select_for_update().get(pk=grid.pk)
-    if locked.frozen_at is None:
-        locked.frozen_at = timezone.now()
-        locked.save(update_fields=["frozen_at", "updated_at"])
-    grid.frozen_at = locked.frozen_at
-    return grid
-
-
-@transaction.atomic
-def tariff_grids_freeze(*, caisse, start: datetime.date, end: datetime.date) -> list[TariffGrid]:
-    """Freeze the grids in force on any day of [start, end] (billing calls this for a period)."""
-    from refectoire.pricing.selectors import _year_ranges
-
-    years = [year for year, _lo, _hi in _year_ranges(caisse, start, end)]
-    grids = current_grids(caisse=caisse, school_years=years)
-    return [tariff_grid_freeze(grid=grid) for grid in grids.values()]
-
 
 # --- decisions ---------------------------------------------------------------------------------
 
@@ -248,94 +121,6 @@ def tariff_decide_from_import(*, household, school_year, bracket, family_quotien
 
 
 # --- tariff requests ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Declaration:
-    """What the parent declares in the tariff request (the figures of the proof)."""
-
-    income_source: str
-    single_parent: bool = False
-    children_count: int = 1
-    disabled_children_count: int = 0
-    declared_qf: Decimal | None = None
-    benefits_number: str = ""
-    reference_tax_income: Decimal | None = None
-    fiscal_parts: Decimal | None = None
-    monthly_resources: Decimal | None = None
-    monthly_benefits: Decimal | None = None
-    api_qf: Decimal | None = None
-
-    FIELDS = (
-        "income_source",
-        "single_parent",
-        "children_count",
-        "disabled_children_count",
-        "declared_qf",
-        "benefits_number",
-        "reference_tax_income",
-        "fiscal_parts",
-        "monthly_resources",
-        "monthly_benefits",
-    )
-
-    @classmethod
-    def of_request(cls, request) -> "Declaration":
-        return cls(**{name: getattr(request, name) for name in cls.FIELDS}, api_qf=request.api_qf)
-
-
-@dataclass(frozen=True)
-class Estimate:
-    family_quotient: Decimal
-    bracket_number: int
-    unit_price: Decimal
-
-
-def declaration_family_quotient(declaration: Declaration, *, rule) -> Decimal:
-    """The QF of a declaration, by the one computation (`compute_family_quotient`)."""
-    source = declaration.income_source
-    if source == IncomeSource.CAF_ATTESTATION:
-        if declaration.declared_qf is None:
-            raise ValidationError({"declared_qf": _("Indiquez le quotient familial de l'attestation.")})
-        return Decimal(declaration.declared_qf).quantize(Decimal("0.01"))
-    if source == IncomeSource.API_PARTICULIER:
-        if declaration.api_qf is None:
-            raise ValidationError(_("Le quotient familial de la CAF manque."))
-        return Decimal(declaration.api_qf).quantize(Decimal("0.01"))
-    if source == IncomeSource.TAX_NOTICE:
-        errors = {}
-        if declaration.reference_tax_income is None:
-            errors["reference_tax_income"] = _("Indiquez le revenu fiscal de référence.")
-        if not declaration.fiscal_parts:
-            errors["fiscal_parts"] = _("Indiquez le nombre de parts fiscales.")
-        if errors:
-            raise ValidationError(errors)
-        return compute_family_quotient(
-            reference_tax_income=declaration.reference_tax_income, fiscal_parts=declaration.fiscal_parts
-        )
-    if source == IncomeSource.MONTHLY_RESOURCES:
-        if declaration.monthly_resources is None:
-            raise ValidationError({"monthly_resources": _("Indiquez les ressources mensuelles du foyer.")})
-        if declaration.disabled_children_count > declaration.children_count:
-            raise ValidationError(
-                {"disabled_children_count": _("Il ne peut y avoir plus d'enfants handicapés que d'enfants.")}
-            )
-        return compute_family_quotient(
-            monthly_resources=declaration.monthly_resources,
-            monthly_benefits=declaration.monthly_benefits or Decimal("0"),
-            rule=rule,
-            single_parent=declaration.single_parent,
-            children=declaration.children_count,
-            disabled_children=declaration.disabled_children_count,
-        )
-    raise ValidationError({"income_source": _("Choisissez un justificatif.")})
-
-
-def estimate_for(*, grid, family_quotient) -> Estimate:
-    bracket = bracket_for_qf(grid, family_quotient)
-    return Estimate(
-        family_quotient=family_quotient, bracket_number=bracket.number, unit_price=bracket.unit_price
-    )
 
 
 def tariff_request_estimate(*, caisse, school_year, declaration: Declaration) -> Estimate:

@@ -27,10 +27,11 @@ def test_a_parent_declares_an_absence_from_the_planning_on_a_phone(
 ):
     from django.utils import timezone
 
+    from refectoire.enrollment.absences import absence_rules_ensure
     from refectoire.enrollment.enums import AbsenceState, DayStatus
     from refectoire.enrollment.models import Absence
     from refectoire.enrollment.selectors import day_statuses
-    from refectoire.enrollment.services import absence_rules_ensure, enrollment_create
+    from refectoire.enrollment.services import enrollment_create
     from tests.enrollment.conftest import open_school_year
     from tests.enrollment.factories import family
     from tests.schools.factories import SchoolFactory

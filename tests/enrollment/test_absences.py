@@ -8,10 +8,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from refectoire.enrollment.enums import AbsenceState, Custody, DayStatus
-from refectoire.enrollment.models import AbsenceReason
-from refectoire.enrollment.selectors import day_status, meal_days, notice_deadline
-from refectoire.enrollment.services import (
+from refectoire.enrollment.absences import (
     absence_accept,
     absence_cancel,
     absence_create,
@@ -20,10 +17,11 @@ from refectoire.enrollment.services import (
     absence_refuse,
     absence_rules_ensure,
     absence_rules_update,
-    child_link_create,
-    enrollment_cancel,
-    enrollment_create,
 )
+from refectoire.enrollment.enums import AbsenceState, Custody, DayStatus
+from refectoire.enrollment.models import AbsenceReason
+from refectoire.enrollment.selectors import day_status, meal_days, notice_deadline
+from refectoire.enrollment.services import child_link_create, enrollment_cancel, enrollment_create
 from tests.enrollment.factories import family
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,10 @@ import datetime
 import pytest
 from django.core import mail
 
+from refectoire.enrollment.absences import absence_create, absence_rules_ensure
 from refectoire.enrollment.enums import AbsenceState
 from refectoire.enrollment.models import Absence, AbsenceReason, AbsenceRules
-from refectoire.enrollment.services import absence_create, absence_rules_ensure, enrollment_create
+from refectoire.enrollment.services import enrollment_create
 from tests.enrollment.factories import family
 from tests.schools.factories import SchoolFactory
 

@@ -5,14 +5,14 @@ import pytest
 
 from refectoire.billing.models import BillingRun, Invoice
 from refectoire.billing.services import billing_run_compute, billing_run_issue
-from refectoire.enrollment.enums import AbsenceState
-from refectoire.enrollment.selectors import invoiced_days, meal_days
-from refectoire.enrollment.services import (
+from refectoire.enrollment.absences import (
     absence_accept,
     absence_create,
     absence_refuse,
     absence_rules_ensure,
 )
+from refectoire.enrollment.enums import AbsenceState
+from refectoire.enrollment.selectors import invoiced_days, meal_days
 from refectoire.requests.rules import canteen_days
 from tests.billing.runs import D, billing_setup, enrolled_family, invoice_lines, naive_lines
 

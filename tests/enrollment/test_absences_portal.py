@@ -6,15 +6,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from refectoire.enrollment.absences import absence_create, absence_rules_ensure, absence_rules_update
 from refectoire.enrollment.enums import AbsenceState, DayStatus
 from refectoire.enrollment.models import Absence, AbsenceReason
 from refectoire.enrollment.selectors import day_statuses
-from refectoire.enrollment.services import (
-    absence_create,
-    absence_rules_ensure,
-    absence_rules_update,
-    enrollment_create,
-)
+from refectoire.enrollment.services import enrollment_create
 from tests.enrollment.conftest import open_school_year
 from tests.enrollment.factories import family
 

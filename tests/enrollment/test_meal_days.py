@@ -5,10 +5,10 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from refectoire.enrollment.absences import absence_create
 from refectoire.enrollment.enums import AbsenceState, Custody, DayStatus
 from refectoire.enrollment.selectors import day_status, day_statuses, expected_meals, meal_days
 from refectoire.enrollment.services import (
-    absence_create,
     child_link_create,
     custody_weeks_set,
     enrollment_cancel,

@@ -6,7 +6,7 @@ import factory
 
 from refectoire.households.enums import GuardianRole, HouseholdState
 from refectoire.households.models import Child, Guardian, Household
-from refectoire.pricing import services
+from refectoire.pricing import grids
 from refectoire.pricing.grids import PARIS_ADULT_MEAL_PRICE, PARIS_BRACKETS, PARIS_EXCEPTIONAL_MEAL_PRICE
 from refectoire.schools.models import SchoolYear
 from tests.factories import CaisseFactory
@@ -27,7 +27,7 @@ def school_year(caisse, label="2026-2027"):
 
 def paris_grid(caisse, label="2026-2027"):
     """The Paris grid of the reference for `caisse` and the school year `label`."""
-    return services.tariff_grid_create(
+    return grids.tariff_grid_create(
         caisse=caisse,
         school_year=school_year(caisse, label),
         brackets=PARIS_BRACKETS,

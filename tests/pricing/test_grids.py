@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from refectoire.pricing import services
+from refectoire.pricing import grids
 from refectoire.pricing.grids import PARIS_BRACKETS
 from tests.pricing.factories import paris_grid, school_year
 
@@ -18,7 +18,7 @@ def lines(grid, changes=None):
 
 def test_a_grid_not_used_yet_can_be_changed(cde11):
     grid = paris_grid(cde11)
-    services.tariff_grid_update(
+    grids.tariff_grid_update(
         grid=grid,
         brackets=lines(grid, {10: Decimal("7.20")}),
         adult_meal_price="8",
@@ -29,10 +29,10 @@ def test_a_grid_not_used_yet_can_be_changed(cde11):
 
 def test_a_grid_is_frozen_once_used_by_an_invoice(cde11):
     grid = paris_grid(cde11)
-    services.tariff_grid_freeze(grid=grid)
+    grids.tariff_grid_freeze(grid=grid)
     assert grid.is_frozen
     with pytest.raises(ValidationError, match="ne peut plus être modifiée"):
-        services.tariff_grid_update(
+        grids.tariff_grid_update(
             grid=grid,
             brackets=lines(grid, {10: Decimal("7.20")}),
             adult_meal_price="8",
@@ -44,16 +44,14 @@ def test_a_grid_is_frozen_once_used_by_an_invoice(cde11):
 
 def test_freezing_twice_keeps_the_first_date(cde11):
     grid = paris_grid(cde11)
-    first = services.tariff_grid_freeze(grid=grid).frozen_at
-    assert services.tariff_grid_freeze(grid=grid).frozen_at == first
+    first = grids.tariff_grid_freeze(grid=grid).frozen_at
+    assert grids.tariff_grid_freeze(grid=grid).frozen_at == first
 
 
 def test_billing_freezes_the_grids_of_a_period(cde11):
     grid = paris_grid(cde11)
     older = paris_grid(cde11, "2025-2026")
-    services.tariff_grids_freeze(
-        caisse=cde11, start=datetime.date(2026, 9, 1), end=datetime.date(2026, 10, 31)
-    )
+    grids.tariff_grids_freeze(caisse=cde11, start=datetime.date(2026, 9, 1), end=datetime.date(2026, 10, 31))
     grid.refresh_from_db()
     older.refresh_from_db()
     assert grid.is_frozen and not older.is_frozen
@@ -61,8 +59,8 @@ def test_billing_freezes_the_grids_of_a_period(cde11):
 
 def test_a_new_version_is_made_for_the_next_year(cde11):
     grid = paris_grid(cde11, "2025-2026")
-    services.tariff_grid_freeze(grid=grid)
-    copy = services.tariff_grid_copy(grid=grid, school_year=school_year(cde11, "2026-2027"))
+    grids.tariff_grid_freeze(grid=grid)
+    copy = grids.tariff_grid_copy(grid=grid, school_year=school_year(cde11, "2026-2027"))
     assert (copy.version, copy.is_frozen, copy.copied_from) == (1, False, grid)
     assert lines(copy) == lines(grid)
 
@@ -78,7 +76,7 @@ def test_a_new_version_is_made_for_the_next_year(cde11):
 )
 def test_a_grid_with_gaps_or_overlaps_is_refused(cde11, brackets, message):
     with pytest.raises(ValidationError, match=message):
-        services.tariff_grid_create(
+        grids.tariff_grid_create(
             caisse=cde11,
             school_year=school_year(cde11),
             brackets=brackets,

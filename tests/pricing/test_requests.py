@@ -12,8 +12,8 @@ from refectoire.documents.models import Document
 from refectoire.pricing import services
 from refectoire.pricing.enums import DecisionSource, IncomeSource, TariffRequestState
 from refectoire.pricing.models import TariffRequest
+from refectoire.pricing.quotient import Declaration
 from refectoire.pricing.selectors import bracket_in_force, tariff_tile
-from refectoire.pricing.services import Declaration
 from tests.pricing.factories import household_of, paris_grid, upload
 
 D = datetime.date

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from refectoire.pricing import services
+from refectoire.pricing import grids, services
 from refectoire.pricing.enums import DecisionSource
 from refectoire.pricing.selectors import BracketInForce, bracket_in_force, brackets_in_force
 from tests.pricing.factories import HouseholdFactory, paris_grid, school_year
@@ -125,9 +125,9 @@ def test_the_whole_caisse_is_priced_in_a_few_queries(cde11, grid):
 
 
 def test_the_highest_version_of_the_grid_is_in_force(cde11, grid):
-    services.tariff_grid_freeze(grid=grid)
-    new = services.tariff_grid_copy(grid=grid, school_year=grid.school_year)
-    services.tariff_grid_update(
+    grids.tariff_grid_freeze(grid=grid)
+    new = grids.tariff_grid_copy(grid=grid, school_year=grid.school_year)
+    grids.tariff_grid_update(
         grid=new,
         brackets=[
             (b.number, b.qf_min, b.qf_max, b.unit_price + Decimal("0.10")) for b in new.ordered_brackets()

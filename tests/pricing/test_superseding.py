@@ -12,8 +12,8 @@ from django.utils import timezone
 from refectoire.pricing import services
 from refectoire.pricing.enums import IncomeSource, TariffRequestReason, TariffRequestState
 from refectoire.pricing.models import TariffRequest
+from refectoire.pricing.quotient import Declaration
 from refectoire.pricing.selectors import bracket_in_force, tariff_tile
-from refectoire.pricing.services import Declaration
 from tests.factories import UserFactory
 from tests.pricing.factories import household_of, paris_grid, upload
 

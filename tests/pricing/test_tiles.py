@@ -7,8 +7,8 @@ import pytest
 
 from refectoire.pricing import services
 from refectoire.pricing.enums import DecisionSource, IncomeSource
+from refectoire.pricing.quotient import Declaration
 from refectoire.pricing.selectors import dashboard_tariff_years, tariff_tile
-from refectoire.pricing.services import Declaration
 from tests.pricing.factories import household_of, paris_grid, school_year, upload
 
 D = datetime.date

@@ -14,6 +14,7 @@ from refectoire.enrollment.models import Enrollment
 from refectoire.enrollment.selectors import meal_days
 from refectoire.households.enums import ChangeState, GuardianRole, HouseholdAction
 from refectoire.households.models import Guardian, Household, HouseholdChange
+from refectoire.pricing import grids, quotient
 from refectoire.pricing import services as pricing
 from refectoire.pricing.enums import IncomeSource, TariffRequestReason, TariffRequestState
 from refectoire.pricing.grids import PARIS_ADULT_MEAL_PRICE, PARIS_BRACKETS, PARIS_EXCEPTIONAL_MEAL_PRICE
@@ -200,7 +201,7 @@ def test_a_child_kept_full_time_keeps_its_enrollment(household_a, parent_a, co_g
 @pytest.fixture
 def year_with_grid(household_a):
     year = enroll(household_a.children.get())
-    pricing.tariff_grid_create(
+    grids.tariff_grid_create(
         caisse=household_a.caisse,
         school_year=year,
         brackets=PARIS_BRACKETS,
@@ -217,7 +218,7 @@ def test_a_change_of_resources_opens_a_superseding_tariff_request_to_complete(
         household=household_a,
         school_year=year_with_grid,
         user=parent_a,
-        declaration=pricing.Declaration(
+        declaration=quotient.Declaration(
             income_source=IncomeSource.CAF_ATTESTATION, declared_qf=Decimal("812")
         ),
         proofs=[pdf_upload()],

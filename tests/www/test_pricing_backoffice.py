@@ -7,10 +7,10 @@ import pytest
 from django.core import mail
 
 from refectoire.billing.models import BillingPeriod
-from refectoire.pricing import services
+from refectoire.pricing import grids, services
 from refectoire.pricing.enums import IncomeSource, TariffRequestState
 from refectoire.pricing.models import PricingSettings, TariffDecision, TariffGrid, TariffRequest
-from refectoire.pricing.services import Declaration
+from refectoire.pricing.quotient import Declaration
 from tests.pricing.factories import HouseholdFactory, household_of, paris_grid, png_bytes, school_year, upload
 
 pytestmark = pytest.mark.django_db
@@ -188,7 +188,7 @@ def test_a_manager_edits_a_grid_until_it_is_frozen(client, curl, cde11, manager_
     assert client.post(url, data).status_code == 302
     grid.refresh_from_db()
     assert (grid.adult_meal_price, grid.highest_bracket.unit_price) == (Decimal("7.80"), Decimal("7.10"))
-    services.tariff_grid_freeze(grid=grid)
+    grids.tariff_grid_freeze(grid=grid)
     data["price_10"] = "9,00"
     page = client.post(url, data).content.decode()
     assert "ne peut plus être modifiée" in page
@@ -211,7 +211,7 @@ def test_a_gap_in_the_grid_is_refused(client, curl, cde11, manager_cde11, year):
 
 def test_a_manager_makes_the_grid_of_the_next_year(client, curl, cde11, manager_cde11, year):
     older = paris_grid(cde11, "2025-2026")
-    services.tariff_grid_freeze(grid=older)
+    grids.tariff_grid_freeze(grid=older)
     nxt = school_year(cde11, "2026-2027")
     TariffGrid.objects.filter(school_year=nxt).delete()
     client.force_login(manager_cde11)

@@ -10,7 +10,7 @@ from refectoire.documents.models import Document
 from refectoire.pricing import services
 from refectoire.pricing.enums import IncomeSource, TariffRequestState
 from refectoire.pricing.models import PricingSettings, TariffRequest
-from refectoire.pricing.services import Declaration
+from refectoire.pricing.quotient import Declaration
 from tests.pricing.factories import household_of, paris_grid, pdf_bytes, png_bytes, upload
 from tests.pricing.fake_api_particulier import FakeApiParticulier
 

@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from refectoire.pricing.enums import IncomeSource
-from refectoire.pricing.services import Declaration, tariff_request_estimate
+from refectoire.pricing.quotient import Declaration
+from refectoire.pricing.services import tariff_request_estimate
 from tests.pricing.factories import paris_grid
 
 pytestmark = pytest.mark.django_db

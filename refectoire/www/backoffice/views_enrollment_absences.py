@@ -19,7 +19,8 @@ from django.views.decorators.http import require_http_methods
 
 from refectoire.accounts.forms import DateInput
 from refectoire.core.validators import FREE_TEXT_MAX
-from refectoire.enrollment import selectors, services
+from refectoire.enrollment import absences as absence_services
+from refectoire.enrollment import selectors
 from refectoire.enrollment.enums import AbsenceState, EnrollmentState
 from refectoire.enrollment.models import Absence, AbsenceReason, Enrollment
 from refectoire.schools.models import School
@@ -106,12 +107,12 @@ def absence_detail(request, absence_uuid):
         message = form.cleaned_data["message"]
         try:
             if request.POST.get("decision") == "accept":
-                services.absence_accept(absence=absence, actor=request.user, message=message)
+                absence_services.absence_accept(absence=absence, actor=request.user, message=message)
                 messages.success(
                     request, _("Absence acceptée : les responsables sont prévenus par courriel.")
                 )
             else:
-                services.absence_refuse(absence=absence, actor=request.user, message=message)
+                absence_services.absence_refuse(absence=absence, actor=request.user, message=message)
                 messages.success(request, _("Absence refusée : les responsables sont prévenus par courriel."))
         except ValidationError as error:
             for name, errors in getattr(error, "message_dict", {None: error.messages}).items():
@@ -197,7 +198,7 @@ class GroupAbsenceForm(forms.Form):
 def absence_record(request):
     """Record an absence for children of a school (a class's school trip): choose the school and the
     days, then tick the children; each gets an accepted absence."""
-    services.absence_rules_ensure(caisse=request.caisse)
+    absence_services.absence_rules_ensure(caisse=request.caisse)
     form = GroupAbsenceForm(request.POST or None, caisse=request.caisse)
     candidates = False
     if request.method == "POST" and form.is_valid():
@@ -207,7 +208,7 @@ def absence_record(request):
             if not data["enrollments"]:
                 form.add_error("enrollments", _("Cochez au moins un enfant."))
             else:
-                made, skipped = services.absence_create_for_group(
+                made, skipped = absence_services.absence_create_for_group(
                     caisse=request.caisse,
                     enrollments=list(data["enrollments"]),
                     first_day=data["first_day"],
@@ -266,7 +267,7 @@ ReasonFormSet = formset_factory(ReasonForm, extra=1)
 def absence_rules(request):
     """The manager's rules of the absences: the notice and the reasons (with those accepted at once)."""
     caisse = request.caisse
-    rules = services.absence_rules_ensure(caisse=caisse)
+    rules = absence_services.absence_rules_ensure(caisse=caisse)
     reasons = {str(r.uuid): r for r in AbsenceReason.objects.for_caisse(caisse)}
     rules_form = RulesForm(
         request.POST or None, initial={"notice_days": rules.notice_days, "notice_time": rules.notice_time}
@@ -289,7 +290,9 @@ def absence_rules(request):
     if request.method == "POST" and rules_form.is_valid() and formset.is_valid():
         try:
             with transaction.atomic():
-                services.absence_rules_update(caisse=caisse, actor=request.user, **rules_form.cleaned_data)
+                absence_services.absence_rules_update(
+                    caisse=caisse, actor=request.user, **rules_form.cleaned_data
+                )
                 for data in formset.cleaned_data:
                     reason = reasons.get(data.get("uuid") or "")
                     if not data.get("label"):
@@ -300,7 +303,7 @@ def absence_rules(request):
                                 )
                             )
                         continue
-                    services.absence_reason_save(
+                    absence_services.absence_reason_save(
                         caisse=caisse,
                         reason=reason,
                         label=data["label"],

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from refectoire.households.models import Household
-from refectoire.pricing import services
+from refectoire.pricing import grids, quotient, services
 from refectoire.pricing.enums import TariffRequestState
 from refectoire.pricing.grids import PARIS_ADULT_MEAL_PRICE, PARIS_BRACKETS, PARIS_EXCEPTIONAL_MEAL_PRICE
 from refectoire.pricing.models import TariffDecision, TariffGrid, TariffRequest
@@ -94,7 +94,7 @@ def _detail(request, tariff_request, *, decide_form=None, complement_form=None, 
     grid = grid_for_year(tariff_request.school_year)
     if grid is None:
         raise Http404
-    declaration = services.Declaration.of_request(tariff_request)
+    declaration = quotient.Declaration.of_request(tariff_request)
     try:
         estimate = services.tariff_request_estimate(
             caisse=request.caisse, school_year=tariff_request.school_year, declaration=declaration
@@ -332,7 +332,7 @@ def tariff_grid_edit(request, grid_uuid):
     form = GridForm(request.POST or None, grid=grid)
     if request.method == "POST" and not grid.is_frozen and form.is_valid():
         try:
-            services.tariff_grid_update(
+            grids.tariff_grid_update(
                 grid=grid,
                 brackets=form.brackets(),
                 adult_meal_price=form.cleaned_data["adult_meal_price"],
@@ -355,7 +355,7 @@ def tariff_grid_copy(request, grid_uuid):
     if not form.is_valid():
         messages.error(request, _("Choisissez l'année scolaire de la nouvelle grille."))
         return redirect("backoffice:tariff_grids")
-    copy = services.tariff_grid_copy(grid=grid, school_year=form.cleaned_data["year"])
+    copy = grids.tariff_grid_copy(grid=grid, school_year=form.cleaned_data["year"])
     messages.success(
         request,
         _("La grille %(year)s (version %(v)d) a été créée : vérifiez-la.")
@@ -372,7 +372,7 @@ def tariff_grid_create(request):
     if not form.is_valid():
         messages.error(request, _("Choisissez l'année scolaire de la nouvelle grille."))
         return redirect("backoffice:tariff_grids")
-    grid = services.tariff_grid_create(
+    grid = grids.tariff_grid_create(
         caisse=request.caisse,
         school_year=form.cleaned_data["year"],
         brackets=PARIS_BRACKETS,

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from refectoire.enrollment import selectors, services
+from refectoire.enrollment import absences as absence_services
+from refectoire.enrollment import selectors
 from refectoire.enrollment.enums import AbsenceState, EnrollmentState
 from refectoire.enrollment.models import Absence, Enrollment
 from refectoire.www.portal.forms_enrollment import AbsenceForm
@@ -45,7 +46,7 @@ def absence_create(request):
     """ "Signaler une absence": a first submit shows the meal days covered, whether the notice is
     kept and what will follow; "Confirmer" declares it."""
     household = _validated_household(request)
-    rules = services.absence_rules_ensure(caisse=request.caisse)
+    rules = absence_services.absence_rules_ensure(caisse=request.caisse)
     enrollments = _current_enrollments(household)
     notice = selectors.notice_rule_text(rules)
     initial = {}
@@ -65,7 +66,7 @@ def absence_create(request):
         enrollment = data["enrollment"]
         try:
             if request.POST.get("confirm") == "1":
-                absence = services.absence_declare(
+                absence = absence_services.absence_declare(
                     household=household,
                     child=enrollment.child,
                     first_day=data["first_day"],
@@ -85,7 +86,7 @@ def absence_create(request):
                             )
                         }
                     )
-                days = services.absence_meal_days(
+                days = absence_services.absence_meal_days(
                     household=household,
                     child=enrollment.child,
                     first_day=data["first_day"],
@@ -163,7 +164,7 @@ def absence_cancel(request, absence_uuid):
     household = _validated_household(request)
     absence = get_object_or_404(Absence.objects.for_household(household), uuid=absence_uuid)
     try:
-        services.absence_cancel(absence=absence, actor=request.user)
+        absence_services.absence_cancel(absence=absence, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

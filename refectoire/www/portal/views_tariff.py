@@ -14,10 +14,10 @@ from refectoire.households.models import Household
 from refectoire.pricing import api_particulier
 from refectoire.pricing.enums import IncomeSource, TariffRequestState
 from refectoire.pricing.models import PricingSettings, TariffRequest
+from refectoire.pricing.quotient import Declaration
 from refectoire.pricing.selectors import grid_for_year, tariff_tile, tariff_years_open
 from refectoire.pricing.services import (
     WITHDRAWABLE,
-    Declaration,
     tariff_request_complete,
     tariff_request_estimate,
     tariff_request_submit,

@@ -14,8 +14,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from refectoire.pricing.enums import IncomeSource
+from refectoire.pricing.quotient import Declaration
 from refectoire.pricing.selectors import current_grids, tariff_years_open
-from refectoire.pricing.services import Declaration, tariff_request_estimate
+from refectoire.pricing.services import tariff_request_estimate
 
 
 class EurosField(forms.DecimalField):
