@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from refectoire.core.lifecycle import ADULT, AGENT
+
 
 class AdultRole(models.TextChoices):
     TEACHER = "teacher", _("Enseignant(e)")
@@ -26,16 +28,17 @@ class RegistrationState(models.TextChoices):
 
 # A validated registration ends on a last day (`ends_on`, billed up to it); one still waiting for
 # validation is cancelled by the adult (never billed).
-REGISTRATION_TRANSITIONS = {
+# from -> {to: who}: an agent validates or rejects; the adult (or an agent) ends or cancels.
+REGISTRATION_LIFECYCLE = {
     RegistrationState.SUBMITTED: {
-        RegistrationState.VALIDATED,
-        RegistrationState.REJECTED,
-        RegistrationState.CANCELLED,
+        RegistrationState.VALIDATED: {AGENT},
+        RegistrationState.REJECTED: {AGENT},
+        RegistrationState.CANCELLED: {ADULT, AGENT},
     },
-    RegistrationState.VALIDATED: {RegistrationState.ENDED},
-    RegistrationState.REJECTED: set(),
-    RegistrationState.ENDED: set(),
-    RegistrationState.CANCELLED: set(),
+    RegistrationState.VALIDATED: {RegistrationState.ENDED: {ADULT, AGENT}},
+    RegistrationState.REJECTED: {},
+    RegistrationState.ENDED: {},
+    RegistrationState.CANCELLED: {},
 }
 ACTIVE_REGISTRATION_STATES = [RegistrationState.SUBMITTED, RegistrationState.VALIDATED]
 WEEKDAY_LABELS = {"1": _("lundi"), "2": _("mardi"), "3": _("mercredi"), "4": _("jeudi"), "5": _("vendredi")}

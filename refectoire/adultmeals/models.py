@@ -11,11 +11,13 @@ from simple_history.models import HistoricalRecords
 
 from refectoire.adultmeals.enums import (
     ACTIVE_REGISTRATION_STATES,
+    REGISTRATION_LIFECYCLE,
     WEEKDAY_LABELS,
     AdultRole,
     Employer,
     RegistrationState,
 )
+from refectoire.core.lifecycle import Lifecycle, TransitionEvent, register
 from refectoire.core.models import TimeStampedModel
 from refectoire.schools.models import weekdays_validator
 
@@ -94,10 +96,8 @@ class AdultRegistration(TimeStampedModel):
         )
 
 
-class AdultRegistrationEvent(models.Model):
+class AdultRegistrationEvent(TransitionEvent):
     registration = models.ForeignKey(AdultRegistration, on_delete=models.CASCADE, related_name="events")
-    created_at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     from_state = models.CharField(max_length=20, choices=RegistrationState.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=RegistrationState.choices)
     message = models.TextField(_("motif"), blank=True)
@@ -133,3 +133,15 @@ class AdultExtraMeal(TimeStampedModel):
 
     def __str__(self):
         return f"{self.registration} — {self.day:%d/%m/%Y} : {self.count}"
+
+
+register(
+    AdultRegistration,
+    Lifecycle(
+        states=RegistrationState,
+        table=REGISTRATION_LIFECYCLE,
+        event_model=AdultRegistrationEvent,
+        event_field="registration",
+        refused=_("Cette inscription ne peut plus changer d'état ainsi."),
+    ),
+)

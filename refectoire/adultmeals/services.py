@@ -7,20 +7,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from refectoire.adultmeals.enums import REGISTRATION_TRANSITIONS, Employer, RegistrationState
+from refectoire.adultmeals.enums import Employer, RegistrationState
 from refectoire.adultmeals.models import AdultExtraMeal, AdultRegistration, AdultRegistrationEvent
-
-
-def _transition(registration, to_state, *, actor, message=""):
-    from_state = registration.state
-    if to_state not in REGISTRATION_TRANSITIONS[RegistrationState(from_state)]:
-        raise ValidationError(_("Cette inscription ne peut plus changer d'état ainsi."))
-    registration.state = to_state
-    registration.save()
-    AdultRegistrationEvent.objects.create(
-        registration=registration, actor=actor, from_state=from_state, to_state=to_state, message=message
-    )
-    return registration
+from refectoire.core.lifecycle import ADULT, AGENT, can_move, transition
 
 
 def _lock(registration) -> None:
@@ -80,8 +69,8 @@ def adult_registration_submit(
 def adult_registration_validate(*, registration, actor) -> AdultRegistration:
     _lock(registration)
     registration.decided_at, registration.decided_by = timezone.now(), actor
-    return _transition(
-        registration, RegistrationState.VALIDATED, actor=actor, message=_("Inscription validée.")
+    return transition(
+        registration, RegistrationState.VALIDATED, actor=actor, by=AGENT, message=_("Inscription validée.")
     )
 
 
@@ -95,7 +84,7 @@ def adult_registration_reject(*, registration, actor, reason: str) -> AdultRegis
         actor,
         reason,
     )
-    return _transition(registration, RegistrationState.REJECTED, actor=actor, message=reason)
+    return transition(registration, RegistrationState.REJECTED, actor=actor, by=AGENT, message=reason)
 
 
 def _invoiced_until(registration) -> datetime.date | None:
@@ -124,7 +113,7 @@ def adult_registration_end(
     _lock(registration)
     by_adult = actor is not None and actor.pk == registration.user_id
     reason = reason.strip()
-    if registration.state != RegistrationState.VALIDATED:
+    if not can_move(registration, RegistrationState.ENDED):
         raise ValidationError(_("Seule une inscription validée peut prendre fin."))
     if last_day < registration.starts_on:
         raise ValidationError(
@@ -154,7 +143,9 @@ def adult_registration_end(
     message = _("Fin de l'inscription : dernier jour le %(day)s.") % {"day": last_day.strftime("%d/%m/%Y")}
     if reason:
         message = f"{message} {reason}"
-    _transition(registration, RegistrationState.ENDED, actor=actor, message=message)
+    transition(
+        registration, RegistrationState.ENDED, actor=actor, by=ADULT if by_adult else AGENT, message=message
+    )
     if not by_adult:
         transaction.on_commit(lambda: _ended_by_agent_email(registration, reason))
     return registration
@@ -190,12 +181,13 @@ def _ended_by_agent_email(registration, reason: str) -> None:
 def adult_registration_cancel(*, registration, actor, reason: str = "") -> AdultRegistration:
     """The adult cancels a registration still waiting for validation (nothing was billed)."""
     _lock(registration)
-    if registration.state != RegistrationState.SUBMITTED:
+    if not can_move(registration, RegistrationState.CANCELLED):
         raise ValidationError(_("Seule une inscription en attente de validation peut être annulée."))
     message = _("Inscription annulée.")
     if reason.strip():
         message = f"{message} {reason.strip()}"
-    return _transition(registration, RegistrationState.CANCELLED, actor=actor, message=message)
+    by = ADULT if actor is not None and actor.pk == registration.user_id else AGENT
+    return transition(registration, RegistrationState.CANCELLED, actor=actor, by=by, message=message)
 
 
 @transaction.atomic

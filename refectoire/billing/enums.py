@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from refectoire.core.lifecycle import AGENT, SYSTEM
+
 
 class RunState(models.TextChoices):
     COMPUTING = "computing", _("calcul en cours")
@@ -63,8 +65,10 @@ PORTAL_STATE_LABELS = {
 }
 
 
-INVOICE_TRANSITIONS = {
-    InvoiceState.DRAFT: {InvoiceState.ISSUED},
-    InvoiceState.ISSUED: {InvoiceState.CANCELLED},
-    InvoiceState.CANCELLED: set(),
+# The invoice's lifecycle (from -> {to: who}): issued by a run an agent starts (or by the system for
+# a stay's place); cancelled by a credit note for its whole amount.
+INVOICE_LIFECYCLE = {
+    InvoiceState.DRAFT: {InvoiceState.ISSUED: {AGENT, SYSTEM}},
+    InvoiceState.ISSUED: {InvoiceState.CANCELLED: {AGENT, SYSTEM}},
+    InvoiceState.CANCELLED: {},
 }

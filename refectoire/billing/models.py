@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from refectoire.billing.enums import (
+    INVOICE_LIFECYCLE,
     PORTAL_STATE_LABELS,
     InvoiceAction,
     InvoiceKind,
@@ -17,6 +18,7 @@ from refectoire.billing.enums import (
     PayableState,
     RunState,
 )
+from refectoire.core.lifecycle import Lifecycle, TransitionEvent, register
 from refectoire.core.models import TimeStampedModel
 
 
@@ -369,16 +371,13 @@ class InvoiceLine(models.Model):
         return self.label
 
 
-class InvoiceEvent(models.Model):
+class InvoiceEvent(TransitionEvent):
     """One row per transition of an invoice: who, when, what and why."""
 
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="events")
-    created_at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     from_state = models.CharField(max_length=20, choices=InvoiceState.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=InvoiceState.choices, blank=True)
     action = models.CharField(_("action"), max_length=50, choices=InvoiceAction.choices)
-    message = models.TextField(_("message"), blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -387,3 +386,15 @@ class InvoiceEvent(models.Model):
 
     def __str__(self):
         return f"{self.invoice} — {self.action}"
+
+
+register(
+    Invoice,
+    Lifecycle(
+        states=InvoiceState,
+        table=INVOICE_LIFECYCLE,
+        event_model=InvoiceEvent,
+        event_field="invoice",
+        refused=_("Cette facture ne peut pas passer dans cet état."),
+    ),
+)

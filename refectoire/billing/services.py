@@ -17,7 +17,7 @@ from refectoire.adultmeals.models import AdultRegistration
 from refectoire.billing import inputs
 from refectoire.billing.adults import adult_registration_ids_to_bill, billing_run_compute_adults
 from refectoire.billing.engine import Credit, LineDraft, compute_lines, invoice_total, round_money
-from refectoire.billing.enums import INVOICE_TRANSITIONS, InvoiceKind, InvoiceState, LineKind, RunState
+from refectoire.billing.enums import InvoiceKind, InvoiceState, LineKind, RunState
 from refectoire.billing.locks import billing_period_lock
 from refectoire.billing.models import (
     BillingPeriod,
@@ -27,6 +27,7 @@ from refectoire.billing.models import (
     InvoiceEvent,
     InvoiceLine,
 )
+from refectoire.core.lifecycle import AGENT, SYSTEM, transition, transition_many
 from refectoire.core.money import format_euros, money_sum
 
 logger = logging.getLogger(__name__)
@@ -60,19 +61,11 @@ def billing_period_save(*, caisse, period=None, **fields) -> BillingPeriod:
 # The run ---------------------------------------------------------------------------------
 
 
-def _transition(invoice, to_state, *, actor=None, action, message=""):
-    if to_state not in INVOICE_TRANSITIONS[InvoiceState(invoice.state)]:
-        raise ValidationError(_("Cette facture ne peut pas passer dans cet état."))
-    event = InvoiceEvent(
-        invoice=invoice,
-        actor=actor,
-        from_state=invoice.state,
-        to_state=to_state,
-        action=action,
-        message=message,
-    )
-    invoice.state = to_state
-    return event
+def _transition(invoice, to_state, *, actor=None, by=None, action, message="", **fields):
+    """Move one invoice (core `transition()`): saved, with its event row; `by` defaults to the agent
+    who acts, or the system when nobody does (a task)."""
+    by = by or (AGENT if actor is not None else SYSTEM)
+    return transition(invoice, to_state, actor=actor, by=by, action=action, message=message, **fields)
 
 
 def billing_run_prepare(*, caisse, period) -> BillingRun:
@@ -348,17 +341,19 @@ def _issue(*, run: BillingRun, actor=None) -> BillingRun:
     )
     now = timezone.now()
     first = reserve_numbers(caisse=run.caisse, count=len(drafts)) if drafts else 0
-    events = []
     for offset, invoice in enumerate(drafts):
-        events.append(_transition(invoice, InvoiceState.ISSUED, actor=actor, action="issued"))
         invoice.number = first + offset
         invoice.issued_at = now
         invoice.due_date = period.due_date
         invoice.payment_opens_at = period.payment_opens_at
-    Invoice.objects.bulk_update(
-        drafts, ["state", "number", "issued_at", "due_date", "payment_opens_at"], batch_size=1000
+    transition_many(
+        drafts,
+        InvoiceState.ISSUED,
+        actor=actor,
+        by=AGENT if actor is not None else SYSTEM,
+        action="issued",
+        update_fields=["number", "issued_at", "due_date", "payment_opens_at"],
     )
-    InvoiceEvent.objects.bulk_create(events, batch_size=2000)
     uuids = {invoice.pk: invoice.uuid for invoice in drafts}
     credit_lines = InvoiceLine.objects.filter(invoice__in=list(uuids), credit_id__isnull=False).values_list(
         "credit_id", "invoice_id", "amount"
@@ -438,23 +433,26 @@ def credit_note_create(
         invoice=note, actor=actor, to_state=InvoiceState.ISSUED, action="credit_note_issued", message=reason
     )
     invoice.amount_credited += amount
-    events = [
-        InvoiceEvent(
-            invoice=invoice,
-            actor=actor,
-            from_state=invoice.state,
-            to_state=invoice.state,
-            action="credited",
-            message=_("Avoir %(number)s de %(amount)s : %(reason)s")
-            % {"number": number, "amount": format_euros(amount), "reason": reason},
-        )
-    ]
+    InvoiceEvent.objects.create(
+        invoice=invoice,
+        actor=actor,
+        from_state=invoice.state,
+        to_state=invoice.state,
+        action="credited",
+        message=_("Avoir %(number)s de %(amount)s : %(reason)s")
+        % {"number": number, "amount": format_euros(amount), "reason": reason},
+    )
     if invoice.amount_credited == invoice.total:
-        events.append(
-            _transition(invoice, InvoiceState.CANCELLED, actor=actor, action="cancelled", message=reason)
+        _transition(
+            invoice,
+            InvoiceState.CANCELLED,
+            actor=actor,
+            action="cancelled",
+            message=reason,
+            update_fields=["amount_credited"],
         )
-    invoice.save(update_fields=["amount_credited", "state", "updated_at"])
-    InvoiceEvent.objects.bulk_create(events)
+    else:
+        invoice.save(update_fields=["amount_credited", "updated_at"])
     return note
 
 

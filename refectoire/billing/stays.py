@@ -23,6 +23,7 @@ from refectoire.billing.engine import round_money
 from refectoire.billing.enums import InvoiceKind, InvoiceState, LineKind
 from refectoire.billing.models import Invoice, InvoiceLine
 from refectoire.billing.services import _transition, credit_note_create, reserve_numbers
+from refectoire.core.lifecycle import SYSTEM
 
 logger = logging.getLogger(__name__)
 
@@ -138,18 +139,16 @@ def stay_invoice_issue(*, choice, actor=None, now=None) -> Invoice | None:
         due_date=stay_due_date(stay=stay, issued_on=issued_on),
         payment_opens_at=None,
     )
-    event = _transition(
+    _transition(
         invoice,
         InvoiceState.ISSUED,
         actor=actor,
+        by=SYSTEM,
         action="issued",
         message=_("Place confirmée au séjour « %(stay)s ».") % {"stay": stay.title},
+        number=number,
+        issued_at=now,
     )
-    invoice.number = number
-    invoice.issued_at = now
-    invoice.save()
-    event.invoice = invoice
-    event.save()
     InvoiceLine.objects.create(
         invoice=invoice,
         position=0,

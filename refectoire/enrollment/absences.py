@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from refectoire.enrollment.enums import ABSENCE_TRANSITIONS, AbsenceState, DayStatus
+from refectoire.core.lifecycle import AGENT, PARENT, SYSTEM, transition
+from refectoire.enrollment.enums import AbsenceState, DayStatus
 from refectoire.enrollment.models import Absence, AbsenceEvent, AbsenceReason, AbsenceRules
 from refectoire.enrollment.notifications import notify_absence_decision
 
@@ -194,17 +195,15 @@ def absence_declare(
     absence.save()
     _absence_log(absence, actor=actor, action="declared", to_state=AbsenceState.PENDING)
     if kept and reason.auto_accept:
-        absence.state = AbsenceState.ACCEPTED
-        absence.auto_accepted = True
-        absence.decided_at = now
-        absence.save()
-        _absence_log(
+        transition(
             absence,
+            AbsenceState.ACCEPTED,
             actor=None,
+            by=SYSTEM,
             action="auto_accepted",
-            from_state=AbsenceState.PENDING,
-            to_state=AbsenceState.ACCEPTED,
             message=_("Délai de prévenance respecté, motif « %(reason)s ».") % {"reason": reason.label},
+            auto_accepted=True,
+            decided_at=now,
         )
     return absence
 
@@ -285,28 +284,19 @@ def absence_create_for_group(
     return made, skipped
 
 
-def _absence_transition(absence, to_state, *, actor, action, message=""):
-    absence = Absence.objects.select_for_update().get(pk=absence.pk)
-    if to_state not in ABSENCE_TRANSITIONS[AbsenceState(absence.state)]:
-        raise ValidationError(
-            _("Cette absence est « %(state)s » : elle ne peut plus changer ainsi.")
-            % {"state": absence.get_state_display()}
-        )
-    from_state = absence.state
-    absence.state = to_state
-    absence.save()
-    _absence_log(
-        absence, actor=actor, action=action, from_state=from_state, to_state=to_state, message=message
-    )
-    return absence
-
-
 def _absence_decide(absence, to_state, *, actor, action, message) -> Absence:
-    absence = _absence_transition(absence, to_state, actor=actor, action=action, message=message)
-    absence.decided_by = actor
-    absence.decided_at = timezone.now()
-    absence.decision_message = message.strip()
-    absence.save()
+    absence = Absence.objects.select_for_update().get(pk=absence.pk)
+    transition(
+        absence,
+        to_state,
+        actor=actor,
+        by=AGENT,
+        action=action,
+        message=message,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        decision_message=message.strip(),
+    )
     notify_absence_decision(absence)
     return absence
 
@@ -327,15 +317,16 @@ def absence_refuse(*, absence, actor, message) -> Absence:
 
 
 @transaction.atomic
-def absence_cancel(*, absence, actor, today: datetime.date | None = None, message="") -> Absence:
-    """The parent (or an agent) withdraws an absence that has not started yet: its days are expected
-    again."""
+def absence_cancel(*, absence, actor, today: datetime.date | None = None, message="", by=PARENT) -> Absence:
+    """The parent (or an agent, `by=AGENT`) withdraws an absence that has not started yet: its days
+    are expected again."""
     today = today or timezone.localdate()
     if absence.first_day <= today:
         raise ValidationError(
             _("Cette absence a commencé le %(day)s : elle ne peut plus être annulée.")
             % {"day": _fr(absence.first_day)}
         )
-    return _absence_transition(
-        absence, AbsenceState.CANCELLED, actor=actor, action="cancelled", message=message
+    absence = Absence.objects.select_for_update().get(pk=absence.pk)
+    return transition(
+        absence, AbsenceState.CANCELLED, actor=actor, by=by, action="cancelled", message=message
     )

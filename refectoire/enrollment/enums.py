@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from refectoire.core.lifecycle import AGENT, PARENT, SYSTEM
+
 
 class Custody(models.TextChoices):
     FULL = "full", _("Garde complète")
@@ -38,12 +40,30 @@ class AbsenceState(models.TextChoices):
     CANCELLED = "cancelled", _("Annulée")
 
 
-# The lifecycle of an absence: from → the states it may go to.
-ABSENCE_TRANSITIONS = {
-    AbsenceState.PENDING: {AbsenceState.ACCEPTED, AbsenceState.REFUSED, AbsenceState.CANCELLED},
-    AbsenceState.ACCEPTED: {AbsenceState.CANCELLED},
-    AbsenceState.REFUSED: set(),
-    AbsenceState.CANCELLED: set(),
+# The lifecycles (from -> {to: who}). An enrollment is made active; the parent or an agent cancels it.
+ENROLLMENT_LIFECYCLE = {
+    EnrollmentState.ACTIVE: {EnrollmentState.CANCELLED: {PARENT, AGENT}},
+    EnrollmentState.CANCELLED: {},
+}
+
+# A rhythm change waits for an agent's decision.
+RHYTHM_CHANGE_LIFECYCLE = {
+    RhythmChangeState.PENDING: {RhythmChangeState.VALIDATED: {AGENT}, RhythmChangeState.REJECTED: {AGENT}},
+    RhythmChangeState.VALIDATED: {},
+    RhythmChangeState.REJECTED: {},
+}
+
+# An absence is declared pending (accepted at once when its reason and the notice allow: the system)
+# or recorded accepted by an agent; the parent may cancel it until it starts.
+ABSENCE_LIFECYCLE = {
+    AbsenceState.PENDING: {
+        AbsenceState.ACCEPTED: {AGENT, SYSTEM},
+        AbsenceState.REFUSED: {AGENT},
+        AbsenceState.CANCELLED: {PARENT, AGENT},
+    },
+    AbsenceState.ACCEPTED: {AbsenceState.CANCELLED: {PARENT, AGENT}},
+    AbsenceState.REFUSED: {},
+    AbsenceState.CANCELLED: {},
 }
 
 

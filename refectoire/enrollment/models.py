@@ -13,8 +13,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from refectoire.core.lifecycle import Lifecycle, TransitionEvent, register
 from refectoire.core.models import TimeStampedModel
 from refectoire.enrollment.enums import (
+    ABSENCE_LIFECYCLE,
+    ENROLLMENT_LIFECYCLE,
+    RHYTHM_CHANGE_LIFECYCLE,
     AbsenceState,
     Custody,
     EnrollmentAction,
@@ -109,16 +113,13 @@ class Enrollment(TimeStampedModel):
             raise ValidationError({"end_date": _("Le dernier jour doit suivre le premier.")})
 
 
-class EnrollmentEvent(models.Model):
+class EnrollmentEvent(TransitionEvent):
     """One row per change of an enrollment's lifecycle: who, when, what and why."""
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="events")
-    created_at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     from_state = models.CharField(max_length=20, choices=EnrollmentState.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=EnrollmentState.choices, blank=True)
     action = models.CharField(_("action"), max_length=50, choices=EnrollmentAction.choices)
-    message = models.TextField(_("message"), blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -350,16 +351,13 @@ class Absence(TimeStampedModel):
         return self.reason.label if self.reason_id else ""
 
 
-class AbsenceEvent(models.Model):
+class AbsenceEvent(TransitionEvent):
     """One row per transition of an absence: who, when, what and why."""
 
     absence = models.ForeignKey(Absence, on_delete=models.CASCADE, related_name="events")
-    created_at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     from_state = models.CharField(max_length=20, choices=AbsenceState.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=AbsenceState.choices)
     action = models.CharField(_("action"), max_length=50)
-    message = models.TextField(_("message"), blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -384,3 +382,37 @@ class Attendance(TimeStampedModel):
 
     def __str__(self):
         return f"{self.enrollment} {self.day:%d/%m/%Y} : {self.present}"
+
+
+register(
+    Enrollment,
+    Lifecycle(
+        states=EnrollmentState,
+        table=ENROLLMENT_LIFECYCLE,
+        event_model=EnrollmentEvent,
+        event_field="enrollment",
+        refused=_("Cette inscription est déjà annulée."),
+    ),
+)
+register(
+    RhythmChange,
+    Lifecycle(
+        states=RhythmChangeState,
+        table=RHYTHM_CHANGE_LIFECYCLE,
+        event_model=EnrollmentEvent,
+        event_field="enrollment",
+        refused=_("Ce changement de rythme a déjà été traité."),
+        event_owner="enrollment",
+        records_states=False,
+    ),
+)
+register(
+    Absence,
+    Lifecycle(
+        states=AbsenceState,
+        table=ABSENCE_LIFECYCLE,
+        event_model=AbsenceEvent,
+        event_field="absence",
+        refused=_("Cette absence est « %(state)s » : elle ne peut plus changer ainsi."),
+    ),
+)

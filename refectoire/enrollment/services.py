@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from refectoire.billing.models import BillingPeriod
+from refectoire.core.lifecycle import AGENT, check_move, transition
 from refectoire.enrollment.enums import (
     Custody,
+    EnrollmentAction,
     EnrollmentState,
     RhythmChangeState,
     weekday_names,
@@ -222,27 +224,23 @@ def enrollment_create_from_import(
 
 
 @transaction.atomic
-def enrollment_cancel(*, enrollment, last_day: datetime.date, actor=None, reason="") -> Enrollment:
-    """The child leaves the canteen: no meal after `last_day`."""
-    if enrollment.state == EnrollmentState.CANCELLED:
-        raise ValidationError(_("Cette inscription est déjà annulée."))
+def enrollment_cancel(*, enrollment, last_day: datetime.date, actor=None, reason="", by=AGENT) -> Enrollment:
+    """The child leaves the canteen: no meal after `last_day` (`by`: PARENT from the portal)."""
+    check_move(enrollment, EnrollmentState.CANCELLED, by=by)
     if last_day is None:
         raise ValidationError({"last_day": _("Indiquez le dernier jour de cantine.")})
     if last_day > enrollment.end_date:
         raise ValidationError({"last_day": _("Ce jour est après la fin de l'inscription.")})
-    enrollment.end_date = max(last_day, enrollment.start_date - datetime.timedelta(days=1))
-    enrollment.state = EnrollmentState.CANCELLED
-    enrollment.cancelled_reason = reason
-    enrollment.save()
-    _log(
+    return transition(
         enrollment,
+        EnrollmentState.CANCELLED,
         actor=actor,
-        action="cancel",
+        by=by,
+        action=EnrollmentAction.CANCEL,
         message=reason or _("Dernier jour : %(day)s") % {"day": last_day.strftime("%d/%m/%Y")},
-        from_state=EnrollmentState.ACTIVE,
-        to_state=EnrollmentState.CANCELLED,
+        end_date=max(last_day, enrollment.start_date - datetime.timedelta(days=1)),
+        cancelled_reason=reason,
     )
-    return enrollment
 
 
 @transaction.atomic
@@ -407,41 +405,42 @@ def rhythm_change_apply(
     *, change, actor=None, today: datetime.date | None = None, message=""
 ) -> RhythmChange:
     """Validate a rhythm change: in force from the first day of the next billing period."""
-    if change.state != RhythmChangeState.PENDING:
-        raise ValidationError(_("Ce changement de rythme a déjà été traité."))
+    check_move(change, RhythmChangeState.VALIDATED, by=AGENT)
     today = today or timezone.localdate()
     starts_on = next_period_start(caisse=change.enrollment.caisse, after=today)
     if starts_on is None:
         raise ValidationError(_("Aucune période de facturation à venir : créez-la avant de valider."))
-    change.state = RhythmChangeState.VALIDATED
-    change.starts_on = starts_on
-    change.decided_by = actor
-    change.decided_at = timezone.now()
     change.decision_message = message
-    change.save()
-    _log(
-        change.enrollment,
+    return transition(
+        change,
+        RhythmChangeState.VALIDATED,
         actor=actor,
-        action="rhythm_validated",
+        by=AGENT,
+        action=EnrollmentAction.RHYTHM_VALIDATED,
         message=_("%(weekdays)s à partir du %(day)s")
         % {"weekdays": change.weekdays, "day": starts_on.strftime("%d/%m/%Y")},
+        starts_on=starts_on,
+        decided_by=actor,
+        decided_at=timezone.now(),
     )
-    return change
 
 
 @transaction.atomic
 def rhythm_change_reject(*, change, actor=None, message="") -> RhythmChange:
-    if change.state != RhythmChangeState.PENDING:
-        raise ValidationError(_("Ce changement de rythme a déjà été traité."))
+    check_move(change, RhythmChangeState.REJECTED, by=AGENT)
     if not message.strip():
         raise ValidationError({"message": _("Indiquez le motif du refus.")})
-    change.state = RhythmChangeState.REJECTED
-    change.decided_by = actor
-    change.decided_at = timezone.now()
-    change.decision_message = message
-    change.save()
-    _log(change.enrollment, actor=actor, action="rhythm_rejected", message=message)
-    return change
+    return transition(
+        change,
+        RhythmChangeState.REJECTED,
+        actor=actor,
+        by=AGENT,
+        action=EnrollmentAction.RHYTHM_REJECTED,
+        message=message,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        decision_message=message,
+    )
 
 
 def weekdays_in_force(*, enrollment, day: datetime.date) -> str:

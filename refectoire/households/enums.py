@@ -1,12 +1,27 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from refectoire.core.lifecycle import AGENT, PARENT
+
 
 class HouseholdState(models.TextChoices):
     DRAFT = "draft", _("Brouillon")
     SUBMITTED = "submitted", _("En attente de validation")
     VALIDATED = "validated", _("Validé")
     REJECTED = "rejected", _("Refusé")
+
+
+# The household's lifecycle: from -> {to: who}. A correction asked sends it back to draft.
+HOUSEHOLD_LIFECYCLE = {
+    HouseholdState.DRAFT: {HouseholdState.SUBMITTED: {PARENT}},
+    HouseholdState.SUBMITTED: {
+        HouseholdState.VALIDATED: {AGENT},
+        HouseholdState.DRAFT: {AGENT},
+        HouseholdState.REJECTED: {AGENT},
+    },
+    HouseholdState.VALIDATED: {},
+    HouseholdState.REJECTED: {},
+}
 
 
 class GuardianRole(models.TextChoices):

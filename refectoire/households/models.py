@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from refectoire.accounts.enums import Civility
 from refectoire.core.display import value_display
+from refectoire.core.lifecycle import Lifecycle, TransitionEvent, register
 from refectoire.core.models import PostalAddressMixin, TimeStampedModel
 from refectoire.core.validators import (
     validate_adult_birth_date,
@@ -20,6 +21,7 @@ from refectoire.core.validators import (
     validate_phone,
 )
 from refectoire.households.enums import (
+    HOUSEHOLD_LIFECYCLE,
     BenefitsRegime,
     ChangeKind,
     ChangeState,
@@ -224,12 +226,10 @@ class Child(PersonFields, TimeStampedModel):
         return all(getattr(self, name) for name in self.REQUIRED_FIELDS)
 
 
-class HouseholdEvent(models.Model):
+class HouseholdEvent(TransitionEvent):
     """One row per transition of the household's lifecycle: who, when, what and why."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="events")
-    created_at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     from_state = models.CharField(max_length=20, choices=HouseholdState.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=HouseholdState.choices, blank=True)
     action = models.CharField(_("action"), max_length=50, choices=HouseholdAction.choices)
@@ -303,3 +303,15 @@ class HouseholdChange(TimeStampedModel):
             shown = dict(field.choices).get(typed, typed) if field.choices else value_display(typed)
             items.append((str(field.verbose_name).capitalize(), "Oui" if value is True else str(shown)))
         return items
+
+
+register(
+    Household,
+    Lifecycle(
+        states=HouseholdState,
+        table=HOUSEHOLD_LIFECYCLE,
+        event_model=HouseholdEvent,
+        event_field="household",
+        refused=_("Cette action n'est pas possible pour un foyer « %(state)s »."),
+    ),
+)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refectoire.core.lifecycle import AGENT, PARENT, transition
 from refectoire.households import emails
 from refectoire.households.enums import (
     ChangeKind,
@@ -53,14 +54,6 @@ ADDRESS_FIELDS = (
 )
 CHILD_FIELDS = ("first_name", "last_name", "birth_date", "sex")
 
-# The allowed transitions of the household's lifecycle: (from, action) -> to.
-TRANSITIONS = {
-    (HouseholdState.DRAFT, HouseholdAction.SUBMITTED): HouseholdState.SUBMITTED,
-    (HouseholdState.SUBMITTED, HouseholdAction.VALIDATED): HouseholdState.VALIDATED,
-    (HouseholdState.SUBMITTED, HouseholdAction.CORRECTION_ASKED): HouseholdState.DRAFT,
-    (HouseholdState.SUBMITTED, HouseholdAction.REJECTED): HouseholdState.REJECTED,
-}
-
 # Service key: letters and digits that cannot be mistaken for one another on a printed letter.
 KEY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 KEY_MAX_TRIES = 5
@@ -78,23 +71,13 @@ def _log(household, *, action, actor=None, from_state="", to_state="", message="
     )
 
 
-def _transition(household, *, action, actor, message="") -> Household:
-    target = TRANSITIONS.get((household.state, action))
-    if target is None:
-        raise ValidationError(
-            _("Cette action n'est pas possible pour un foyer « %(state)s ».")
-            % {"state": household.get_state_display()}
-        )
-    previous = household.state
-    household.state = target
-    now = timezone.now()
-    if target == HouseholdState.SUBMITTED:
-        household.submitted_at = now
-    if target == HouseholdState.VALIDATED:
-        household.validated_at = now
-    household.save()
-    _log(household, action=action, actor=actor, from_state=previous, to_state=target, message=message)
-    return household
+def _transition(household, *, to_state, action, actor, by, message="") -> Household:
+    fields = {}
+    if to_state == HouseholdState.SUBMITTED:
+        fields["submitted_at"] = timezone.now()
+    if to_state == HouseholdState.VALIDATED:
+        fields["validated_at"] = timezone.now()
+    return transition(household, to_state, actor=actor, by=by, action=action, message=message, **fields)
 
 
 def _locked(household) -> Household:
@@ -289,7 +272,9 @@ def household_submit(*, household, actor) -> Household:
     missing = household_missing(household)
     if missing:
         raise ValidationError(missing)
-    _transition(household, action=HouseholdAction.SUBMITTED, actor=actor)
+    _transition(
+        household, to_state=HouseholdState.SUBMITTED, action=HouseholdAction.SUBMITTED, actor=actor, by=PARENT
+    )
     transaction.on_commit(lambda: emails.household_received_email(household))
     return household
 
@@ -300,7 +285,9 @@ def household_submit(*, household, actor) -> Household:
 @transaction.atomic
 def household_validate(*, household, agent) -> Household:
     household = _locked(household)
-    _transition(household, action=HouseholdAction.VALIDATED, actor=agent)
+    _transition(
+        household, to_state=HouseholdState.VALIDATED, action=HouseholdAction.VALIDATED, actor=agent, by=AGENT
+    )
     transaction.on_commit(lambda: emails.household_validated_email(household))
     return household
 
@@ -311,7 +298,14 @@ def household_ask_correction(*, household, agent, message: str) -> Household:
     if not message.strip():
         raise ValidationError(_("Écrivez le message à la famille : ce qu'elle doit corriger."))
     household = _locked(household)
-    _transition(household, action=HouseholdAction.CORRECTION_ASKED, actor=agent, message=message.strip())
+    _transition(
+        household,
+        to_state=HouseholdState.DRAFT,
+        action=HouseholdAction.CORRECTION_ASKED,
+        actor=agent,
+        by=AGENT,
+        message=message.strip(),
+    )
     transaction.on_commit(lambda: emails.household_correction_email(household, message.strip()))
     return household
 
@@ -321,7 +315,14 @@ def household_reject(*, household, agent, reason: str) -> Household:
     if not reason.strip():
         raise ValidationError(_("Indiquez le motif du refus."))
     household = _locked(household)
-    _transition(household, action=HouseholdAction.REJECTED, actor=agent, message=reason.strip())
+    _transition(
+        household,
+        to_state=HouseholdState.REJECTED,
+        action=HouseholdAction.REJECTED,
+        actor=agent,
+        by=AGENT,
+        message=reason.strip(),
+    )
     transaction.on_commit(lambda: emails.household_rejected_email(household, reason.strip()))
     return household
 

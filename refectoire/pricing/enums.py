@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from refectoire.core.lifecycle import AGENT, PARENT
+
 
 class TariffRequestState(models.TextChoices):
     SENT = "sent", _("Envoyée")
@@ -9,6 +11,32 @@ class TariffRequestState(models.TextChoices):
     DECIDED = "decided", _("Décidée")
     REFUSED = "refused", _("Refusée")
     CANCELLED = "cancelled", _("Annulée")
+
+
+# The tariff request's lifecycle (from -> {to: who}). A decision can be corrected: a new decision
+# is recorded from its own start date (decided -> decided), a refusal replaced by a decision.
+TARIFF_REQUEST_LIFECYCLE = {
+    TariffRequestState.SENT: {
+        TariffRequestState.IN_REVIEW: {AGENT},
+        TariffRequestState.NEEDS_INFO: {AGENT},
+        TariffRequestState.DECIDED: {AGENT},
+        TariffRequestState.REFUSED: {AGENT},
+        TariffRequestState.CANCELLED: {PARENT},
+    },
+    TariffRequestState.IN_REVIEW: {
+        TariffRequestState.NEEDS_INFO: {AGENT},
+        TariffRequestState.DECIDED: {AGENT},
+        TariffRequestState.REFUSED: {AGENT},
+        TariffRequestState.CANCELLED: {PARENT},
+    },
+    TariffRequestState.NEEDS_INFO: {
+        TariffRequestState.SENT: {PARENT},
+        TariffRequestState.CANCELLED: {PARENT},
+    },
+    TariffRequestState.DECIDED: {TariffRequestState.DECIDED: {AGENT}, TariffRequestState.REFUSED: {AGENT}},
+    TariffRequestState.REFUSED: {TariffRequestState.DECIDED: {AGENT}},
+    TariffRequestState.CANCELLED: {},
+}
 
 
 class TariffRequestReason(models.TextChoices):

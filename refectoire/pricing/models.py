@@ -11,8 +11,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from refectoire.core.lifecycle import Lifecycle, TransitionEvent, can_move, register
 from refectoire.core.models import TimeStampedModel
 from refectoire.pricing.enums import (
+    TARIFF_REQUEST_LIFECYCLE,
     ApiParticulierVersion,
     DecisionSource,
     IncomeSource,
@@ -242,27 +244,6 @@ class TariffRequestQuerySet(models.QuerySet):
 class TariffRequest(TimeStampedModel):
     """ "Demande de tarif dégressif 2026-2027": once per household and school year, for all its children."""
 
-    TRANSITIONS = {
-        TariffRequestState.SENT: {
-            TariffRequestState.IN_REVIEW,
-            TariffRequestState.NEEDS_INFO,
-            TariffRequestState.DECIDED,
-            TariffRequestState.REFUSED,
-            TariffRequestState.CANCELLED,
-        },
-        TariffRequestState.IN_REVIEW: {
-            TariffRequestState.NEEDS_INFO,
-            TariffRequestState.DECIDED,
-            TariffRequestState.REFUSED,
-            TariffRequestState.CANCELLED,
-        },
-        TariffRequestState.NEEDS_INFO: {TariffRequestState.SENT, TariffRequestState.CANCELLED},
-        # A decision can be corrected: a new decision is recorded from its own start date.
-        TariffRequestState.DECIDED: {TariffRequestState.DECIDED, TariffRequestState.REFUSED},
-        TariffRequestState.REFUSED: {TariffRequestState.DECIDED},
-        TariffRequestState.CANCELLED: set(),
-    }
-
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="tariff_requests")
     household = models.ForeignKey(
@@ -377,19 +358,16 @@ class TariffRequest(TimeStampedModel):
         return f"Demande de tarif {self.school_year} — {self.household}"
 
     def can_become(self, state) -> bool:
-        return state in self.TRANSITIONS.get(self.state, set())
+        return can_move(self, state)
 
 
-class TariffRequestEvent(models.Model):
+class TariffRequestEvent(TransitionEvent):
     """One row per transition of a tariff request: who, when, what and why."""
 
     request = models.ForeignKey(TariffRequest, on_delete=models.CASCADE, related_name="events")
-    created_at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     from_state = models.CharField(max_length=20, choices=TariffRequestState.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=TariffRequestState.choices)
     action = models.CharField(_("action"), max_length=50)
-    message = models.TextField(_("message"), blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -448,3 +426,15 @@ class TariffDecision(TimeStampedModel):
 
     def __str__(self):
         return f"Tarif {self.bracket_number} — {self.household} ({self.school_year})"
+
+
+register(
+    TariffRequest,
+    Lifecycle(
+        states=TariffRequestState,
+        table=TARIFF_REQUEST_LIFECYCLE,
+        event_model=TariffRequestEvent,
+        event_field="request",
+        refused=_("Cette demande est « %(state)s » : cette action n'est plus possible."),
+    ),
+)

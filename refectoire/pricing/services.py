@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refectoire.core.lifecycle import AGENT, PARENT, transition
 from refectoire.core.money import format_euros
 from refectoire.documents.checks import PDF_OR_IMAGE
 from refectoire.documents.enums import DocumentKind
@@ -187,16 +188,8 @@ def _log(request, *, actor, from_state, action, message=""):
     )
 
 
-def _transition(request, *, to_state, actor, action, message=""):
-    if not request.can_become(to_state):
-        raise ValidationError(
-            _("Cette demande est « %(state)s » : cette action n'est plus possible.")
-            % {"state": request.get_state_display()}
-        )
-    from_state = request.state
-    request.state = to_state
-    request.save()
-    _log(request, actor=actor, from_state=from_state, action=action, message=message)
+def _transition(request, *, to_state, actor, by, action, message=""):
+    return transition(request, to_state, actor=actor, by=by, action=action, message=message)
 
 
 def _parent_recipients(household) -> list[str]:
@@ -326,7 +319,7 @@ def tariff_request_complete(*, request, user, declaration: Declaration, proofs=(
     request.estimated_bracket = estimate.bracket_number
     request.full_clean()
     _store_proofs(request, proofs=proofs, user=user)
-    _transition(request, to_state=TariffRequestState.SENT, actor=user, action="complete")
+    _transition(request, to_state=TariffRequestState.SENT, by=PARENT, actor=user, action="complete")
     return request
 
 
@@ -350,6 +343,7 @@ def tariff_request_withdraw(*, request, household, user) -> TariffRequest:
     _transition(
         request,
         to_state=TariffRequestState.CANCELLED,
+        by=PARENT,
         actor=user,
         action="withdraw",
         message=_("Demande retirée par la famille."),
@@ -445,7 +439,7 @@ def tariff_request_open_for_resources_change(
 def tariff_request_take(*, request, agent) -> TariffRequest:
     """An agent takes the request in hand: "en cours"."""
     request = TariffRequest.objects.select_for_update().get(pk=request.pk)
-    _transition(request, to_state=TariffRequestState.IN_REVIEW, actor=agent, action="take")
+    _transition(request, to_state=TariffRequestState.IN_REVIEW, by=AGENT, actor=agent, action="take")
     return request
 
 
@@ -490,7 +484,9 @@ def tariff_request_decide(
         else ""
     )
     message = f"tarif {decision.bracket_number}{qf_text}, à partir du {start_date:%d/%m/%Y}"
-    _transition(request, to_state=TariffRequestState.DECIDED, actor=agent, action="decide", message=message)
+    _transition(
+        request, to_state=TariffRequestState.DECIDED, by=AGENT, actor=agent, action="decide", message=message
+    )
     _mail_parents(
         request,
         subject=f"Votre tarif {request.school_year} : tarif {decision.bracket_number}",
@@ -512,7 +508,12 @@ def tariff_request_ask_complement(*, request, agent, message: str) -> TariffRequ
     request = TariffRequest.objects.select_for_update().get(pk=request.pk)
     request.agent_message = message
     _transition(
-        request, to_state=TariffRequestState.NEEDS_INFO, actor=agent, action="ask_complement", message=message
+        request,
+        to_state=TariffRequestState.NEEDS_INFO,
+        by=AGENT,
+        actor=agent,
+        action="ask_complement",
+        message=message,
     )
     _mail_parents(
         request,
@@ -553,6 +554,7 @@ def tariff_request_refuse(*, request, agent, message: str = "") -> TariffDecisio
     _transition(
         request,
         to_state=TariffRequestState.REFUSED,
+        by=AGENT,
         actor=agent,
         action="refuse",
         message=request.agent_message,

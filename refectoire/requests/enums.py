@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from refectoire.core.lifecycle import AGENT, PARENT
+
 
 class RequestKind(models.TextChoices):
     CORRECTION = "correction", _("Demander une correction")
@@ -17,6 +19,33 @@ class RequestState(models.TextChoices):
     ACCEPTED = "accepted", _("Acceptée")
     REFUSED = "refused", _("Refusée")
     CANCELLED = "cancelled", _("Annulée")
+
+
+# The one lifecycle of every request (from -> {to: who}).
+REQUEST_LIFECYCLE = {
+    RequestState.DRAFT: {RequestState.SUBMITTED: {PARENT}, RequestState.CANCELLED: {PARENT}},
+    RequestState.SUBMITTED: {
+        RequestState.IN_PROGRESS: {AGENT},
+        RequestState.INCOMPLETE: {AGENT},
+        RequestState.ACCEPTED: {AGENT},
+        RequestState.REFUSED: {AGENT},
+        RequestState.CANCELLED: {PARENT},
+    },
+    RequestState.IN_PROGRESS: {
+        RequestState.INCOMPLETE: {AGENT},
+        RequestState.ACCEPTED: {AGENT},
+        RequestState.REFUSED: {AGENT},
+        RequestState.CANCELLED: {PARENT},
+    },
+    RequestState.INCOMPLETE: {
+        RequestState.SUBMITTED: {PARENT},
+        RequestState.REFUSED: {AGENT},
+        RequestState.CANCELLED: {PARENT},
+    },
+    RequestState.ACCEPTED: {},
+    RequestState.REFUSED: {},
+    RequestState.CANCELLED: {},
+}
 
 
 class EventKind(models.TextChoices):

@@ -8,28 +8,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from refectoire.core.lifecycle import Lifecycle, TransitionEvent, can_move, register
 from refectoire.core.models import TimeStampedModel
 from refectoire.core.validators import validate_free_text
-from refectoire.requests.enums import EventKind, FollowUpKind, RequestKind, RequestState
+from refectoire.requests.enums import REQUEST_LIFECYCLE, EventKind, FollowUpKind, RequestKind, RequestState
 
-# The allowed transitions of every request: (from, to) -> who may make it.
-PARENT, AGENT = "parent", "agent"
-TRANSITIONS = {
-    (RequestState.DRAFT, RequestState.SUBMITTED): PARENT,
-    (RequestState.DRAFT, RequestState.CANCELLED): PARENT,
-    (RequestState.SUBMITTED, RequestState.IN_PROGRESS): AGENT,
-    (RequestState.SUBMITTED, RequestState.INCOMPLETE): AGENT,
-    (RequestState.SUBMITTED, RequestState.ACCEPTED): AGENT,
-    (RequestState.SUBMITTED, RequestState.REFUSED): AGENT,
-    (RequestState.SUBMITTED, RequestState.CANCELLED): PARENT,
-    (RequestState.IN_PROGRESS, RequestState.INCOMPLETE): AGENT,
-    (RequestState.IN_PROGRESS, RequestState.ACCEPTED): AGENT,
-    (RequestState.IN_PROGRESS, RequestState.REFUSED): AGENT,
-    (RequestState.IN_PROGRESS, RequestState.CANCELLED): PARENT,
-    (RequestState.INCOMPLETE, RequestState.SUBMITTED): PARENT,
-    (RequestState.INCOMPLETE, RequestState.REFUSED): AGENT,
-    (RequestState.INCOMPLETE, RequestState.CANCELLED): PARENT,
-}
 CLOSED_STATES = frozenset({RequestState.ACCEPTED, RequestState.REFUSED, RequestState.CANCELLED})
 OPEN_STATES = frozenset({RequestState.SUBMITTED, RequestState.IN_PROGRESS, RequestState.INCOMPLETE})
 
@@ -109,15 +92,13 @@ class Request(TimeStampedModel):
         return NEXT_STEP[RequestState(self.state)]
 
     def can_move(self, to_state, *, by) -> bool:
-        return TRANSITIONS.get((RequestState(self.state), RequestState(to_state))) == by
+        return can_move(self, to_state, by=by)
 
 
-class RequestEvent(models.Model):
+class RequestEvent(TransitionEvent):
     """One row per transition, message or assignment of a request: who, when, what and why."""
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
-    created_at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     by_agent = models.BooleanField(default=False)
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     from_state = models.CharField(max_length=20, choices=RequestState.choices, blank=True)
@@ -204,3 +185,15 @@ class FollowUp(TimeStampedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.household}"
+
+
+register(
+    Request,
+    Lifecycle(
+        states=RequestState,
+        table=REQUEST_LIFECYCLE,
+        event_model=RequestEvent,
+        event_field="request",
+        refused=_("Cette demande ne peut pas passer de « %(from)s » à « %(to)s »."),
+    ),
+)

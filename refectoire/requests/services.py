@@ -7,13 +7,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refectoire.core.lifecycle import AGENT, PARENT, check_move, transition
 from refectoire.core.validators import check_free_texts
 from refectoire.documents.enums import DocumentKind
 from refectoire.documents.services import documents_schedule_retention
 from refectoire.households.enums import GuardianRole
 from refectoire.requests import rules
 from refectoire.requests.enums import EventKind, FollowUpKind, RequestKind, RequestState
-from refectoire.requests.models import AGENT, CLOSED_STATES, PARENT, Credit, FollowUp, Request, RequestEvent
+from refectoire.requests.models import CLOSED_STATES, Credit, FollowUp, Request, RequestEvent
 from refectoire.requests.notifications import notify_request_decision
 from refectoire.requests.situation import situation_apply
 
@@ -81,27 +82,22 @@ def _log(request, *, actor, by_agent, kind, message="", from_state="", to_state=
 
 def _move(request, to_state, *, actor, by, message=""):
     request = Request.objects.select_for_update().get(pk=request.pk)
-    if not request.can_move(to_state, by=by):
-        raise ValidationError(
-            _("Cette demande ne peut pas passer de « %(from)s » à « %(to)s ».")
-            % {"from": request.get_state_display(), "to": RequestState(to_state).label}
-        )
-    from_state = request.state
-    request.state = to_state
+    check_move(request, to_state, by=by)
+    check_free_texts(message=message)
     now = timezone.now()
+    fields = {}
     if to_state == RequestState.SUBMITTED and not request.submitted_at:
-        request.submitted_at = now
+        fields["submitted_at"] = now
     if to_state in CLOSED_STATES:
-        request.closed_at = now
-    request.save()
-    _log(
+        fields["closed_at"] = now
+    transition(
         request,
+        to_state,
         actor=actor,
-        by_agent=by == AGENT,
-        kind=EventKind.TRANSITION,
+        by=by,
         message=message,
-        from_state=from_state,
-        to_state=to_state,
+        event_fields={"by_agent": by == AGENT, "kind": EventKind.TRANSITION},
+        **fields,
     )
     if to_state in CLOSED_STATES:
         documents_schedule_retention(

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from refectoire.core.lifecycle import AGENT, PARENT, SYSTEM
+
 
 class SchoolLevel(models.TextChoices):
     PS = "PS", _("Petite section")
@@ -24,19 +26,25 @@ class ChoiceState(models.TextChoices):
     CANCELLED = "cancelled", _("Annulée")
 
 
-# The allowed transitions of a choice: from state → states it may go to.
-CHOICE_TRANSITIONS = {
+# The lifecycle of a choice (from -> {to: who}): the allocation (lottery, waiting list, places
+# released, delays passed, other wishes ending) is the system's; an agent refuses; the family
+# confirms; the family or an agent withdraws.
+CHOICE_LIFECYCLE = {
     ChoiceState.SUBMITTED: {
-        ChoiceState.ALLOCATED,
-        ChoiceState.WAITING,
-        ChoiceState.REFUSED,
-        ChoiceState.CANCELLED,
+        ChoiceState.ALLOCATED: {SYSTEM},
+        ChoiceState.WAITING: {SYSTEM},
+        ChoiceState.REFUSED: {AGENT},
+        ChoiceState.CANCELLED: {PARENT, AGENT, SYSTEM},
     },
-    ChoiceState.WAITING: {ChoiceState.ALLOCATED, ChoiceState.REFUSED, ChoiceState.CANCELLED},
-    ChoiceState.ALLOCATED: {ChoiceState.CONFIRMED, ChoiceState.CANCELLED},
-    ChoiceState.CONFIRMED: {ChoiceState.CANCELLED},
-    ChoiceState.REFUSED: set(),
-    ChoiceState.CANCELLED: set(),
+    ChoiceState.WAITING: {
+        ChoiceState.ALLOCATED: {SYSTEM},
+        ChoiceState.REFUSED: {AGENT},
+        ChoiceState.CANCELLED: {PARENT, AGENT, SYSTEM},
+    },
+    ChoiceState.ALLOCATED: {ChoiceState.CONFIRMED: {PARENT}, ChoiceState.CANCELLED: {PARENT, AGENT, SYSTEM}},
+    ChoiceState.CONFIRMED: {ChoiceState.CANCELLED: {PARENT, AGENT, SYSTEM}},
+    ChoiceState.REFUSED: {},
+    ChoiceState.CANCELLED: {},
 }
 
 # States in which a choice is still alive (counts against "one wish per child and stay").

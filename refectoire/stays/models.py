@@ -12,10 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from refectoire.core.lifecycle import Lifecycle, TransitionEvent, register
 from refectoire.core.models import TimeStampedModel
 from refectoire.core.money import format_euros
 from refectoire.core.validators import FREE_TEXT_MAX, validate_free_text, validate_phone
-from refectoire.stays.enums import ACTIVE_CHOICE_STATES, ChoiceState, RequiredDocument, SchoolLevel
+from refectoire.stays.enums import (
+    ACTIVE_CHOICE_STATES,
+    CHOICE_LIFECYCLE,
+    ChoiceState,
+    RequiredDocument,
+    SchoolLevel,
+)
 
 BRACKETS = range(1, 11)
 
@@ -376,12 +383,10 @@ class StayChoice(TimeStampedModel):
         return ahead + 1
 
 
-class StayChoiceEvent(models.Model):
+class StayChoiceEvent(TransitionEvent):
     """One row per transition of a choice: who, when, from, to, why."""
 
     choice = models.ForeignKey(StayChoice, on_delete=models.CASCADE, related_name="events")
-    created_at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     from_state = models.CharField(max_length=20, choices=ChoiceState.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=ChoiceState.choices)
     message = models.TextField(_("motif"), blank=True, validators=[validate_free_text])
@@ -413,3 +418,15 @@ class StayAllocation(TimeStampedModel):
 
     def __str__(self):
         return f"{self.stay} — graine {self.seed}"
+
+
+register(
+    StayChoice,
+    Lifecycle(
+        states=ChoiceState,
+        table=CHOICE_LIFECYCLE,
+        event_model=StayChoiceEvent,
+        event_field="choice",
+        refused=_("Passage impossible de « %(from)s » à « %(to)s »."),
+    ),
+)

@@ -14,10 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refectoire.core.lifecycle import AGENT, PARENT, SYSTEM, can_move, transition
 from refectoire.documents.checks import PDF_OR_IMAGE, inspect_upload
 from refectoire.documents.enums import FileType
 from refectoire.documents.services import document_store, file_save_in_transaction
-from refectoire.stays.enums import CHOICE_TRANSITIONS, PLACE_STATES, ChoiceState, RequiredDocument
+from refectoire.stays.enums import PLACE_STATES, ChoiceState, RequiredDocument
 from refectoire.stays.models import (
     HolidayStay,
     StayAllocation,
@@ -125,19 +126,10 @@ def _log(choice: StayChoice, *, from_state: str, actor=None, message: str = "") 
     )
 
 
-def _transition(choice: StayChoice, to_state: str, *, actor=None, message: str = "", **fields) -> StayChoice:
-    from_state = choice.state
-    if to_state not in CHOICE_TRANSITIONS[ChoiceState(from_state)]:
-        raise ValidationError(
-            _("Passage impossible de « %(from)s » à « %(to)s ».")
-            % {"from": ChoiceState(from_state).label, "to": ChoiceState(to_state).label}
-        )
-    choice.state = to_state
-    for name, value in fields.items():
-        setattr(choice, name, value)
-    choice.save()
-    _log(choice, from_state=from_state, actor=actor, message=message)
-    return choice
+def _transition(
+    choice: StayChoice, to_state: str, *, actor=None, by=SYSTEM, message: str = "", **fields
+) -> StayChoice:
+    return transition(choice, to_state, actor=actor, by=by, message=message, **fields)
 
 
 @transaction.atomic
@@ -267,9 +259,11 @@ def _take_place(choice: StayChoice, *, actor, message: str, now) -> StayChoice:
     return choice
 
 
-def _release(choice: StayChoice, *, actor, message: str, now, to_state=ChoiceState.CANCELLED) -> StayChoice:
+def _release(
+    choice: StayChoice, *, actor, message: str, now, to_state=ChoiceState.CANCELLED, by=SYSTEM
+) -> StayChoice:
     held_a_place = choice.state in PLACE_STATES
-    _transition(choice, to_state, actor=actor, message=message)
+    _transition(choice, to_state, actor=actor, by=by, message=message)
     if choice.invoice_id is not None:
         # An invoiced place goes: a credit note of its invoice, in the same transaction.
         from refectoire.billing.stays import stay_invoice_credit
@@ -301,11 +295,12 @@ def _promote_next(stay: HolidayStay, *, actor, now) -> list[StayChoice]:
 
 
 @transaction.atomic
-def stay_choice_withdraw(*, choice: StayChoice, actor, reason: str = "", now=None) -> StayChoice:
-    """The family (or an agent) withdraws a wish; a place it held goes to the next on the waiting list."""
+def stay_choice_withdraw(*, choice: StayChoice, actor, reason: str = "", now=None, by=PARENT) -> StayChoice:
+    """The family (or an agent, `by=AGENT`) withdraws a wish; a place it held goes to the next on the
+    waiting list."""
     now = now or timezone.now()
     choice = StayChoice.objects.select_for_update().get(pk=choice.pk)
-    return _release(choice, actor=actor, message=reason or _("Désistement."), now=now)
+    return _release(choice, actor=actor, message=reason or _("Désistement."), now=now, by=by)
 
 
 @transaction.atomic
@@ -313,7 +308,7 @@ def stay_choice_refuse(*, choice: StayChoice, actor, reason: str) -> StayChoice:
     if not reason:
         raise ValidationError(_("Indiquez le motif du refus."))
     choice = StayChoice.objects.select_for_update().get(pk=choice.pk)
-    return _transition(choice, ChoiceState.REFUSED, actor=actor, message=reason)
+    return _transition(choice, ChoiceState.REFUSED, actor=actor, by=AGENT, message=reason)
 
 
 @transaction.atomic
@@ -321,11 +316,13 @@ def stay_choice_confirm(*, choice: StayChoice, actor, now=None) -> StayChoice:
     """The family confirms the place within the delay; the application's other wishes end."""
     now = now or timezone.now()
     choice = StayChoice.objects.select_for_update().get(pk=choice.pk)
-    if choice.state != ChoiceState.ALLOCATED:
+    if not can_move(choice, ChoiceState.CONFIRMED, by=PARENT):
         raise ValidationError(_("Seule une place retenue peut être confirmée."))
     if choice.confirm_by and now > choice.confirm_by:
         raise ValidationError(_("Le délai de confirmation est dépassé."))
-    _transition(choice, ChoiceState.CONFIRMED, actor=actor, message=_("Place confirmée par la famille."))
+    _transition(
+        choice, ChoiceState.CONFIRMED, actor=actor, by=PARENT, message=_("Place confirmée par la famille.")
+    )
     others = (
         StayChoice.objects.select_for_update()
         .filter(application_id=choice.application_id)

@@ -5,8 +5,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from refectoire.requests import services
-from refectoire.requests.enums import RequestKind, RequestState
-from refectoire.requests.models import TRANSITIONS
+from refectoire.requests.enums import REQUEST_LIFECYCLE, RequestKind, RequestState
 from tests.requests.factories import pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +46,7 @@ def test_a_closed_request_cannot_move_again(household_a, parent_a, agent_cde11, 
     )
     with pytest.raises(ValidationError):
         services.request_cancel(request=demand, household=household_a, actor=parent_a)
-    assert (RequestState.ACCEPTED, RequestState.CANCELLED) not in TRANSITIONS
+    assert RequestState.CANCELLED not in REQUEST_LIFECYCLE[RequestState.ACCEPTED]
 
 
 def test_a_refusal_needs_a_reason(household_a, parent_a, agent_cde11, cde11):

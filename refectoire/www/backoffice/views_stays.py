@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from refectoire.core.lifecycle import AGENT
 from refectoire.stays import services
 from refectoire.stays.enums import PLACE_STATES, ChoiceState
 from refectoire.stays.models import HolidayStay, StayApplicationDocument, StayChoice
@@ -184,7 +185,7 @@ def stay_choice_cancel(request, choice_uuid):
     else:
         try:
             services.stay_choice_withdraw(
-                choice=choice, actor=request.user, reason=form.cleaned_data["reason"]
+                choice=choice, actor=request.user, reason=form.cleaned_data["reason"], by=AGENT
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

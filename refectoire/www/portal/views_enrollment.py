@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from refectoire.core.lifecycle import PARENT
 from refectoire.documents.checks import PDF_ONLY
 from refectoire.documents.enums import DocumentKind
 from refectoire.documents.services import document_store
@@ -384,6 +385,7 @@ def enrollment_cancel(request, enrollment_uuid):
                 last_day=form.cleaned_data["last_day"],
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
+                by=PARENT,
             )
         except ValidationError as error:
             for name, errors in getattr(error, "message_dict", {None: error.messages}).items():
