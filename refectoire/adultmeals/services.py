@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from refectoire.adultmeals.enums import Employer, RegistrationState
 from refectoire.adultmeals.models import AdultExtraMeal, AdultRegistration, AdultRegistrationEvent
+from refectoire.billing.enums import InvoiceKind, InvoiceState
 from refectoire.core.lifecycle import ADULT, AGENT, can_move, transition
 
 
@@ -89,8 +90,6 @@ def adult_registration_reject(*, registration, actor, reason: str) -> AdultRegis
 
 def _invoiced_until(registration) -> datetime.date | None:
     """The last day of the latest billing period already invoiced to `registration`."""
-    from refectoire.billing.enums import InvoiceKind, InvoiceState
-
     return registration.invoices.filter(
         kind=InvoiceKind.INVOICE,
         state__in=[InvoiceState.ISSUED, InvoiceState.CANCELLED],

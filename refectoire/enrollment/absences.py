@@ -12,6 +12,7 @@ from refectoire.core.lifecycle import AGENT, PARENT, SYSTEM, transition
 from refectoire.enrollment.enums import AbsenceState, DayStatus
 from refectoire.enrollment.models import Absence, AbsenceEvent, AbsenceReason, AbsenceRules
 from refectoire.enrollment.notifications import notify_absence_decision
+from refectoire.enrollment.selectors import day_statuses, notice_deadline
 
 # The reasons a Caisse starts with (Paris-like); the manager edits them in the back office.
 DEFAULT_ABSENCE_REASONS = [
@@ -89,8 +90,6 @@ def absence_meal_days(*, household, child, first_day, last_day, exclude=None) ->
     first, a day outside the child's enrollment in this household, an absence already declared on
     one of the days, or no meal day at all in this household (the other guardian's week, holidays).
     """
-    from refectoire.enrollment.selectors import day_statuses
-
     if first_day is None or last_day is None:
         raise ValidationError(_("Indiquez le premier et le dernier jour."))
     if last_day < first_day:
@@ -161,8 +160,6 @@ def absence_declare(
 ) -> Absence:
     """ "Signaler une absence" (parent): accepted at once when the notice is kept and the reason is
     one the Caisse accepts automatically; otherwise waiting for an agent."""
-    from refectoire.enrollment.selectors import notice_deadline
-
     caisse = household.caisse
     now = now or timezone.now()
     today = timezone.localdate(now)

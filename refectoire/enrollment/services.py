@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from refectoire.billing.models import BillingPeriod
 from refectoire.core.lifecycle import AGENT, check_move, transition
 from refectoire.enrollment.enums import (
+    WEEKDAY_NAMES,
     Custody,
     EnrollmentAction,
     EnrollmentState,
@@ -58,8 +59,6 @@ def check_weekdays(*, school, weekdays: str):
         )
     extra = [d for d in weekdays if d not in school.weekdays or d in "67"]
     if extra:
-        from refectoire.enrollment.enums import WEEKDAY_NAMES
-
         names = ", ".join(str(WEEKDAY_NAMES[int(d)]).lower() for d in extra)
         raise ValidationError(
             {

@@ -10,6 +10,7 @@ from django.db import connection
 from refectoire.billing.enums import InvoiceState, RunState
 from refectoire.billing.models import BillingRun, Invoice, InvoiceCounter
 from refectoire.billing.services import billing_run_issue, credit_note_create
+from refectoire.core.lifecycle import SYSTEM, transition
 from tests.billing.factories import BillingPeriodFactory, GuardianFactory, HouseholdFactory, InvoiceFactory
 
 
@@ -79,6 +80,19 @@ def test_a_credit_note_of_the_whole_invoice_cancels_it(cde11):
     invoice.refresh_from_db()
     assert invoice.state == InvoiceState.CANCELLED
     assert invoice.payable_state_label() == "annulée"
+
+
+def test_a_cancelled_invoice_takes_no_other_credit_note_and_never_moves_again(cde11):
+    invoice = InvoiceFactory(caisse=cde11, issued=True, total=Decimal("14.00"))
+    credit_note_create(invoice=invoice, reason="Erreur", lines=[("Annulation", Decimal("14.00"))])
+    with pytest.raises(ValidationError, match="non annulée"):
+        credit_note_create(invoice=invoice, reason="Encore", lines=[("Annulation", Decimal("1.00"))])
+    invoice.refresh_from_db()
+    with pytest.raises(ValidationError, match="ne peut pas passer dans cet état"):
+        transition(invoice, InvoiceState.ISSUED, actor=None, by=SYSTEM, action="issued")
+    invoice.refresh_from_db()
+    assert invoice.state == InvoiceState.CANCELLED
+    assert list(invoice.events.values_list("action", flat=True)) == ["credited", "cancelled"]
 
 
 def test_a_credit_note_cannot_exceed_the_invoice(cde11):

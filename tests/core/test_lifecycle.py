@@ -2,14 +2,15 @@
 asks, writes exactly one event and returns the saved object.
 
 Each app's service refuses a forbidden move in its own tests (reused, not duplicated here):
-households tests/households/test_lifecycle.py (a draft cannot be validated), enrollments
-tests/enrollment/test_backoffice.py (cancelled twice), rhythm changes tests/enrollment/test_meal_days.py
-(decided twice), absences tests/enrollment/test_absences.py (a refused absence is not accepted),
-tariff requests tests/pricing/test_requests.py (a cancelled request cannot be decided), requests
-tests/requests/test_lifecycle.py (a closed request cannot move again), invoices
-tests/billing/test_issue.py (a cancelled invoice is not issued again), stay choices
-tests/stays/test_allocation.py (a refused choice cannot be confirmed), adult registrations
-tests/adultmeals/test_end.py (only a validated registration ends).
+- households: tests/households/test_lifecycle.py, a draft cannot be validated;
+- enrollments and rhythm changes: tests/enrollment/test_meal_days.py, a cancelled enrollment is not
+  cancelled again, a decided rhythm change is not decided again;
+- absences: tests/enrollment/test_absences.py, an accepted absence is not refused;
+- tariff requests: tests/pricing/test_requests.py, a cancelled request cannot be decided;
+- requests: tests/requests/test_lifecycle.py, a closed request cannot move again;
+- invoices: tests/billing/test_issue.py, a cancelled invoice never moves again;
+- stay choices: tests/stays/test_allocation.py, a refused wish is neither confirmed nor refused again;
+- adult registrations: tests/adultmeals/test_end.py, only a validated registration ends.
 """
 
 import datetime

@@ -14,6 +14,7 @@ from refectoire.enrollment.services import (
     enrollment_cancel,
     enrollment_create,
     rhythm_change_apply,
+    rhythm_change_reject,
     rhythm_change_request,
 )
 from refectoire.schools.enums import CalendarKind
@@ -223,6 +224,23 @@ def test_a_validated_rhythm_change_applies_from_the_next_billing_period(
     assert served[5:] == [D(2026, 11, 2), D(2026, 11, 5)]
 
 
+def test_a_decided_rhythm_change_is_not_decided_again(cde11, enrolled, periods_2026, agent_cde11):
+    _household, _child, enrollment = enrolled
+    change = rhythm_change_request(enrollment=enrollment, weekdays="14")
+    rhythm_change_apply(change=change, actor=agent_cde11, today=D(2026, 9, 20))
+    with pytest.raises(ValidationError, match="déjà été traité"):
+        rhythm_change_reject(change=change, actor=agent_cde11, message="Non.")
+    with pytest.raises(ValidationError, match="déjà été traité"):
+        rhythm_change_apply(change=change, actor=agent_cde11, today=D(2026, 9, 20))
+    change.refresh_from_db()
+    assert change.state == "validated"
+    assert list(enrollment.events.values_list("action", flat=True)) == [
+        "create",
+        "rhythm_request",
+        "rhythm_validated",
+    ]
+
+
 def test_a_pending_rhythm_change_changes_nothing(cde11, enrolled):
     household, child, enrollment = enrolled
     rhythm_change_request(enrollment=enrollment, weekdays="1")
@@ -241,6 +259,9 @@ def test_no_meal_after_the_last_day_of_a_cancelled_enrollment(cde11, enrolled):
         day_status(caisse=cde11, household=household, child=child, day=D(2026, 9, 10))
         == DayStatus.NOT_ENROLLED
     )
+    with pytest.raises(ValidationError, match="déjà annulée"):
+        enrollment_cancel(enrollment=enrollment, last_day=D(2026, 9, 9), reason="Encore")
+    assert enrollment.events.filter(action="cancel").count() == 1
 
 
 def test_no_meal_after_the_school_years_last_day(cde11, enrolled):

@@ -13,6 +13,7 @@ from refectoire.stays.models import StayAllocation, StayChoice
 from refectoire.stays.services import (
     stay_allocate,
     stay_choice_confirm,
+    stay_choice_refuse,
     stay_choice_withdraw,
     stay_places_expire,
     stay_save,
@@ -165,6 +166,18 @@ def test_a_late_confirmation_is_refused(cde19):
     stay_allocate(stay=stay, seed=1)
     with pytest.raises(ValidationError, match="délai"):
         stay_choice_confirm(choice=wish, actor=None, now=timezone.now() + datetime.timedelta(days=30))
+
+
+def test_a_refused_wish_can_neither_be_confirmed_nor_refused_again(cde19, agent_cde19):
+    stay = HolidayStayFactory(caisse=cde19, closed=True, capacity=1)
+    (wish,) = wishes(stay, 1)
+    stay_choice_refuse(choice=wish, actor=agent_cde19, reason="Dossier incomplet.")
+    with pytest.raises(ValidationError, match="Seule une place retenue"):
+        stay_choice_confirm(choice=wish, actor=None)
+    with pytest.raises(ValidationError, match="Passage impossible de « Refusée » à « Refusée »"):
+        stay_choice_refuse(choice=wish, actor=agent_cde19, reason="Encore.")
+    assert states([wish]) == [ChoiceState.REFUSED]
+    assert wish.events.filter(to_state=ChoiceState.REFUSED).count() == 1
 
 
 def test_the_periodic_task_expires_overdue_places(cde19):
