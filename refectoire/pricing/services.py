@@ -188,10 +188,6 @@ def _log(request, *, actor, from_state, action, message=""):
     )
 
 
-def _transition(request, *, to_state, actor, by, action, message=""):
-    return transition(request, to_state, actor=actor, by=by, action=action, message=message)
-
-
 def _parent_recipients(household) -> list[str]:
     emails = []
     for guardian in household.guardians.select_related("user"):
@@ -319,7 +315,7 @@ def tariff_request_complete(*, request, user, declaration: Declaration, proofs=(
     request.estimated_bracket = estimate.bracket_number
     request.full_clean()
     _store_proofs(request, proofs=proofs, user=user)
-    _transition(request, to_state=TariffRequestState.SENT, by=PARENT, actor=user, action="complete")
+    transition(request, TariffRequestState.SENT, by=PARENT, actor=user, action="complete")
     return request
 
 
@@ -340,9 +336,9 @@ def tariff_request_withdraw(*, request, household, user) -> TariffRequest:
             _("Cette demande est « %(state)s » : elle ne peut plus être retirée.")
             % {"state": request.get_state_display()}
         )
-    _transition(
+    transition(
         request,
-        to_state=TariffRequestState.CANCELLED,
+        TariffRequestState.CANCELLED,
         by=PARENT,
         actor=user,
         action="withdraw",
@@ -439,7 +435,7 @@ def tariff_request_open_for_resources_change(
 def tariff_request_take(*, request, agent) -> TariffRequest:
     """An agent takes the request in hand: "en cours"."""
     request = TariffRequest.objects.select_for_update().get(pk=request.pk)
-    _transition(request, to_state=TariffRequestState.IN_REVIEW, by=AGENT, actor=agent, action="take")
+    transition(request, TariffRequestState.IN_REVIEW, by=AGENT, actor=agent, action="take")
     return request
 
 
@@ -484,9 +480,7 @@ def tariff_request_decide(
         else ""
     )
     message = f"tarif {decision.bracket_number}{qf_text}, à partir du {start_date:%d/%m/%Y}"
-    _transition(
-        request, to_state=TariffRequestState.DECIDED, by=AGENT, actor=agent, action="decide", message=message
-    )
+    transition(request, TariffRequestState.DECIDED, by=AGENT, actor=agent, action="decide", message=message)
     _mail_parents(
         request,
         subject=f"Votre tarif {request.school_year} : tarif {decision.bracket_number}",
@@ -507,9 +501,9 @@ def tariff_request_ask_complement(*, request, agent, message: str) -> TariffRequ
         raise ValidationError({"message": _("Indiquez au parent ce qu'il doit compléter.")})
     request = TariffRequest.objects.select_for_update().get(pk=request.pk)
     request.agent_message = message
-    _transition(
+    transition(
         request,
-        to_state=TariffRequestState.NEEDS_INFO,
+        TariffRequestState.NEEDS_INFO,
         by=AGENT,
         actor=agent,
         action="ask_complement",
@@ -551,9 +545,9 @@ def tariff_request_refuse(*, request, agent, message: str = "") -> TariffDecisio
         decided_by=agent,
     )
     request.agent_message = (message or "").strip()
-    _transition(
+    transition(
         request,
-        to_state=TariffRequestState.REFUSED,
+        TariffRequestState.REFUSED,
         by=AGENT,
         actor=agent,
         action="refuse",

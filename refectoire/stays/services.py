@@ -126,12 +126,6 @@ def _log(choice: StayChoice, *, from_state: str, actor=None, message: str = "") 
     )
 
 
-def _transition(
-    choice: StayChoice, to_state: str, *, actor=None, by=SYSTEM, message: str = "", **fields
-) -> StayChoice:
-    return transition(choice, to_state, actor=actor, by=by, message=message, **fields)
-
-
 @transaction.atomic
 def stay_application_submit(
     *, household, child, stays: list[HolidayStay], user, documents: dict | None = None, today=None
@@ -235,10 +229,11 @@ def _notify_place(choice: StayChoice) -> None:
 def _take_place(choice: StayChoice, *, actor, message: str, now) -> StayChoice:
     """Give `choice` a place; the application's worse-ranked wishes end (their places are released)."""
     stay = choice.stay
-    _transition(
+    transition(
         choice,
         ChoiceState.ALLOCATED,
         actor=actor,
+        by=SYSTEM,
         message=message,
         waiting_rank=choice.waiting_rank,
         confirm_by=now + datetime.timedelta(days=stay.confirmation_days),
@@ -263,7 +258,7 @@ def _release(
     choice: StayChoice, *, actor, message: str, now, to_state=ChoiceState.CANCELLED, by=SYSTEM
 ) -> StayChoice:
     held_a_place = choice.state in PLACE_STATES
-    _transition(choice, to_state, actor=actor, by=by, message=message)
+    transition(choice, to_state, actor=actor, by=by, message=message)
     if choice.invoice_id is not None:
         # An invoiced place goes: a credit note of its invoice, in the same transaction.
         from refectoire.billing.stays import stay_invoice_credit
@@ -308,7 +303,7 @@ def stay_choice_refuse(*, choice: StayChoice, actor, reason: str) -> StayChoice:
     if not reason:
         raise ValidationError(_("Indiquez le motif du refus."))
     choice = StayChoice.objects.select_for_update().get(pk=choice.pk)
-    return _transition(choice, ChoiceState.REFUSED, actor=actor, by=AGENT, message=reason)
+    return transition(choice, ChoiceState.REFUSED, actor=actor, by=AGENT, message=reason)
 
 
 @transaction.atomic
@@ -320,7 +315,7 @@ def stay_choice_confirm(*, choice: StayChoice, actor, now=None) -> StayChoice:
         raise ValidationError(_("Seule une place retenue peut être confirmée."))
     if choice.confirm_by and now > choice.confirm_by:
         raise ValidationError(_("Le délai de confirmation est dépassé."))
-    _transition(
+    transition(
         choice, ChoiceState.CONFIRMED, actor=actor, by=PARENT, message=_("Place confirmée par la famille.")
     )
     others = (
@@ -415,10 +410,11 @@ def stay_allocate(*, stay: HolidayStay, seed: int, actor=None, now=None) -> Stay
             lines.append(AllocationLine(child_ref(choice.child), choice.rank, "allocated", None))
         else:
             waiting_rank += 1
-            _transition(
+            transition(
                 choice,
                 ChoiceState.WAITING,
                 actor=actor,
+                by=SYSTEM,
                 message=_("Liste d'attente, rang %(rank)d (graine %(seed)d).")
                 % {"rank": waiting_rank, "seed": seed},
                 waiting_rank=waiting_rank,
