@@ -1,5 +1,6 @@
 """One lifecycle mechanism for every object with a state (household, enrollment, rhythm change,
-absence, tariff request, request, invoice, stay choice, adult registration).
+absence, tariff request, request, invoice, payment, online payment attempt, stay choice, adult
+registration). docs/lifecycles.md lists the tables.
 
 A lifecycle is one table in its app's enums, shaped `from -> {to: who}`: the states an object may
 go to from each state, and who may make each move (`PARENT`, `AGENT`, `SYSTEM`, `ADULT`). A terminal
@@ -60,6 +61,8 @@ class Lifecycle:
     # logged in its enrollment's history), and whether the event's state columns take the move.
     event_owner: str | None = None
     records_states: bool = True
+    # Columns the event copies from the moving object (a payment's log row carries its Caisse).
+    event_copies: tuple[str, ...] = ()
 
     def allowed(self, from_state, to_state, *, by=None) -> bool:
         who = self.table.get(self.states(from_state), {}).get(self.states(to_state))
@@ -110,7 +113,8 @@ def _actor(actor):
 
 
 def _event(lifecycle, obj, from_state, to_state, *, actor, action, message, event_fields):
-    extra = dict(event_fields or {})
+    extra = {name: getattr(obj, name) for name in lifecycle.event_copies}
+    extra.update(event_fields or {})
     if action is not None:
         extra["action"] = action
     if not lifecycle.records_states:

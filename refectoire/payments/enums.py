@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from refectoire.core.lifecycle import AGENT, SYSTEM
+
 
 class PaymentMethod(models.TextChoices):
     PAYFIP = "payfip", _("paiement en ligne (PayFIP)")
@@ -18,6 +20,13 @@ class PaymentState(models.TextChoices):
     CANCELLED = "cancelled", _("annulé")
 
 
+# A payment recorded by hand is cancelled by an agent (an online payment is refunded instead).
+PAYMENT_LIFECYCLE = {
+    PaymentState.RECORDED: {PaymentState.CANCELLED: {AGENT}},
+    PaymentState.CANCELLED: {},
+}
+
+
 class OperationState(models.TextChoices):
     PENDING = "pending", _("paiement en cours")
     PAID = "paid", _("payé")
@@ -26,6 +35,22 @@ class OperationState(models.TextChoices):
     EXPIRED = "expired", _("expiré")
     REJECTED = "rejected", _("refusé : montant ou référence incohérent")
 
+
+# An online payment attempt ends once, by PayFIP's answer or by the application closing it (expired).
+OPERATION_LIFECYCLE = {
+    OperationState.PENDING: {
+        OperationState.PAID: {SYSTEM},
+        OperationState.REFUSED: {SYSTEM},
+        OperationState.CANCELLED: {SYSTEM},
+        OperationState.EXPIRED: {SYSTEM},
+        OperationState.REJECTED: {SYSTEM},
+    },
+    OperationState.PAID: {},
+    OperationState.REFUSED: {},
+    OperationState.CANCELLED: {},
+    OperationState.EXPIRED: {},
+    OperationState.REJECTED: {},
+}
 
 FINAL_OPERATION_STATES = {
     OperationState.PAID,

@@ -8,9 +8,18 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from refectoire.core.lifecycle import Lifecycle, TransitionEvent, register
 from refectoire.core.models import TimeStampedModel
 from refectoire.core.money import format_euros
-from refectoire.payments.enums import OperationState, PayfipBackend, PayfipMode, PaymentMethod, PaymentState
+from refectoire.payments.enums import (
+    OPERATION_LIFECYCLE,
+    PAYMENT_LIFECYCLE,
+    OperationState,
+    PayfipBackend,
+    PayfipMode,
+    PaymentMethod,
+    PaymentState,
+)
 
 
 class PayfipSettings(TimeStampedModel):
@@ -214,21 +223,43 @@ class PaymentAllocation(models.Model):
         return f"{self.payment_id} → {self.invoice_id}: {self.amount}"
 
 
-class PaymentLog(models.Model):
-    """What happened to payments and operations, refused notifications included (who, when, what)."""
+class PaymentLog(TransitionEvent):
+    """What happened to payments and operations, refused notifications included (who, when, what);
+    a move of a payment's or an operation's state also says from which state to which."""
 
     caisse = models.ForeignKey("caisses.Caisse", on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     payment = models.ForeignKey(Payment, on_delete=models.CASCADE, null=True, blank=True, related_name="logs")
     operation = models.ForeignKey(
         PayfipOperation, on_delete=models.CASCADE, null=True, blank=True, related_name="logs"
     )
     action = models.CharField(_("action"), max_length=50)
-    message = models.TextField(_("message"), blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
 
     def __str__(self):
         return self.action
+
+
+register(
+    Payment,
+    Lifecycle(
+        states=PaymentState,
+        table=PAYMENT_LIFECYCLE,
+        event_model=PaymentLog,
+        event_field="payment",
+        refused=_("Ce paiement est déjà annulé."),
+        event_copies=("caisse_id",),
+    ),
+)
+register(
+    PayfipOperation,
+    Lifecycle(
+        states=OperationState,
+        table=OPERATION_LIFECYCLE,
+        event_model=PaymentLog,
+        event_field="operation",
+        refused=_("Ce paiement en ligne est déjà « %(state)s »."),
+        event_copies=("caisse_id",),
+    ),
+)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from refectoire.billing.enums import InvoiceKind, InvoiceState
 from refectoire.billing.models import Invoice, InvoiceEvent
+from refectoire.core.lifecycle import AGENT, SYSTEM, check_move, transition
 from refectoire.core.money import format_euros, money_sum
 from refectoire.payments.enums import (
     FINAL_OPERATION_STATES,
@@ -146,18 +147,16 @@ def payfip_operation_close(*, operation: PayfipOperation, actor=None, now=None) 
         locked = PayfipOperation.objects.select_for_update().get(pk=operation.pk)
         if locked.state != OperationState.PENDING:
             return locked
-        locked.state = OperationState.EXPIRED
-        locked.settled_at = now
-        locked.bank_status = "abandonné : sans réponse de PayFIP après l'expiration de l'idop"
-        locked.save()
-        PaymentLog.objects.create(
-            caisse=locked.caisse,
+        return transition(
+            locked,
+            OperationState.EXPIRED,
             actor=actor,
-            operation=locked,
+            by=SYSTEM,
             action="closed",
             message=_("Paiement en ligne resté en cours, clos le %(when)s.") % {"when": _hour(now)},
+            settled_at=now,
+            bank_status="abandonné : sans réponse de PayFIP après l'expiration de l'idop",
         )
-        return locked
 
 
 def payfip_operation_start(*, invoices: list[Invoice], now=None, **kwargs) -> tuple[PayfipOperation, str]:
@@ -330,16 +329,11 @@ def _record_outcome(*, operation_id: int, outcome, source: str) -> PayfipOperati
         if outcome.refdet != operation.refdet:
             mismatch.append(f"référence {outcome.refdet!r} ≠ {operation.refdet!r}")
         if mismatch:
-            operation.state = OperationState.REJECTED
-            operation.save()
             message = "; ".join(mismatch)
             logger.error("PayFIP: paiement %s refusé (%s)", operation.idop, message)
-            PaymentLog.objects.create(
-                caisse=operation.caisse, operation=operation, action="rejected", message=message
+            return transition(
+                operation, OperationState.REJECTED, actor=None, by=SYSTEM, action="rejected", message=message
             )
-            return operation
-        operation.state = OperationState.PAID
-        operation.save()
         try:
             with transaction.atomic():
                 payment = Payment.objects.create(
@@ -353,7 +347,9 @@ def _record_outcome(*, operation_id: int, outcome, source: str) -> PayfipOperati
                     operation=operation,
                 )
         except IntegrityError:  # already recorded (one payment per operation)
-            return operation
+            return transition(
+                operation, OperationState.PAID, actor=None, by=SYSTEM, action="paid", message=source
+            )
         shares = list(
             operation.shares.select_related("invoice").order_by("invoice__issued_at", "invoice__number")
         )
@@ -362,16 +358,18 @@ def _record_outcome(*, operation_id: int, outcome, source: str) -> PayfipOperati
             for invoice in Invoice.objects.select_for_update().filter(pk__in=[s.invoice_id for s in shares])
         }
         _allocate(payment=payment, shares=[(invoices[s.invoice_id], s.amount) for s in shares])
-        PaymentLog.objects.create(
-            caisse=operation.caisse, payment=payment, operation=operation, action="paid", message=source
+        return transition(
+            operation,
+            OperationState.PAID,
+            actor=None,
+            by=SYSTEM,
+            action="paid",
+            message=source,
+            event_fields={"payment": payment},
         )
-        return operation
-    operation.state = outcome.state
-    operation.save()
-    PaymentLog.objects.create(
-        caisse=operation.caisse, operation=operation, action=str(outcome.state), message=source
+    return transition(
+        operation, outcome.state, actor=None, by=SYSTEM, action=str(outcome.state), message=source
     )
-    return operation
 
 
 def payfip_check_pending(*, older_than: datetime.timedelta = datetime.timedelta(minutes=20)) -> int:
@@ -574,8 +572,7 @@ def _payment_words(payment: Payment) -> str:
 @transaction.atomic
 def payment_cancel(*, payment: Payment, reason: str, actor=None) -> Payment:
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
-    if payment.state != PaymentState.RECORDED:
-        raise ValidationError(_("Ce paiement est déjà annulé."))
+    check_move(payment, PaymentState.CANCELLED, by=AGENT)
     if payment.method == PaymentMethod.PAYFIP:
         raise ValidationError(_("Un paiement en ligne ne s'annule pas ici : faites un remboursement."))
     if not reason.strip():
@@ -592,15 +589,17 @@ def payment_cancel(*, payment: Payment, reason: str, actor=None) -> Payment:
             action="payment_cancelled",
             message=reason,
         )
-    payment.state = PaymentState.CANCELLED
-    payment.cancelled_at = timezone.now()
-    payment.cancelled_by = actor
-    payment.cancel_reason = reason
-    payment.save()
-    PaymentLog.objects.create(
-        caisse=payment.caisse, actor=actor, payment=payment, action="cancelled", message=reason
+    return transition(
+        payment,
+        PaymentState.CANCELLED,
+        actor=actor,
+        by=AGENT,
+        action="cancelled",
+        message=reason,
+        cancelled_at=timezone.now(),
+        cancelled_by=actor,
+        cancel_reason=reason,
     )
-    return payment
 
 
 def household_balance(*, household) -> dict:

@@ -10,7 +10,9 @@ Each app's service refuses a forbidden move in its own tests (reused, not duplic
 - requests: tests/requests/test_lifecycle.py, a closed request cannot move again;
 - invoices: tests/billing/test_issue.py, a cancelled invoice never moves again;
 - stay choices: tests/stays/test_allocation.py, a refused wish is neither confirmed nor refused again;
-- adult registrations: tests/adultmeals/test_end.py, only a validated registration ends.
+- adult registrations: tests/adultmeals/test_end.py, only a validated registration ends;
+- payments: tests/payments/test_manual_payments.py, a cancelled payment is not cancelled again;
+  online payment attempts: tests/payments/test_payfip.py, a settled attempt never changes again.
 """
 
 import datetime
@@ -35,6 +37,7 @@ from refectoire.core.lifecycle import (
 from refectoire.enrollment.models import Absence, Enrollment, RhythmChange
 from refectoire.households.enums import HouseholdAction, HouseholdState
 from refectoire.households.models import Household
+from refectoire.payments.models import PayfipOperation, Payment
 from refectoire.pricing.models import TariffRequest
 from refectoire.requests.models import Request
 from refectoire.stays.models import StayChoice
@@ -51,6 +54,8 @@ EXPECTED = {
     Invoice: "draft",
     StayChoice: "submitted",
     AdultRegistration: "submitted",
+    Payment: "recorded",
+    PayfipOperation: "pending",
 }
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from refectoire.billing.models import InvoiceEvent
 from refectoire.payments.models import Payment, PaymentLog
-from refectoire.payments.services import payment_record, refund_record
+from refectoire.payments.services import payment_cancel, payment_record, refund_record
 from tests.billing.factories import InvoiceFactory
 
 TODAY = datetime.date(2026, 11, 30)
@@ -94,11 +94,22 @@ def test_the_same_payer_mode_reference_and_amount_twice_is_refused_unless_confir
 
 
 def test_a_cancelled_payment_is_no_duplicate(invoice):
-    from refectoire.payments.services import payment_cancel
-
     payment_cancel(payment=record(invoice, amount=Decimal("10.00")), reason="Erreur de saisie")
     record(invoice, amount=Decimal("10.00"))
     assert Payment.objects.recorded().count() == 1
+
+
+def test_a_cancelled_payment_is_not_cancelled_again_and_its_log_says_the_move(invoice):
+    payment = record(invoice, amount=Decimal("10.00"))
+    payment_cancel(payment=payment, reason="Erreur de saisie")
+    with pytest.raises(ValidationError, match="déjà annulé"):
+        payment_cancel(payment=payment, reason="Encore")
+    assert list(
+        PaymentLog.objects.filter(payment=payment).values_list("action", "from_state", "to_state")
+    ) == [
+        ("recorded", "", ""),
+        ("cancelled", "recorded", "cancelled"),
+    ]
 
 
 def test_one_form_token_records_one_payment(invoice):
