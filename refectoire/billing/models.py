@@ -387,3 +387,58 @@ class InvoiceEvent(models.Model):
 
     def __str__(self):
         return f"{self.invoice} — {self.action}"
+
+
+class CreditQuerySet(models.QuerySet):
+    def for_household(self, household):
+        return self.filter(caisse_id=household.caisse_id, household=household)
+
+    def unused(self):
+        return self.filter(used_by_invoice__isnull=True)
+
+
+class Credit(TimeStampedModel):
+    """Meals to give back to a household (refund for illness), deducted from its next invoice.
+
+    An accepted request makes it (`requests.services`); the billing run prices the meals of
+    `days` at what was invoiced for them and, when its invoice is issued, records that invoice
+    in `used_by_invoice`.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="credits")
+    household = models.ForeignKey("households.Household", on_delete=models.PROTECT, related_name="credits")
+    child = models.ForeignKey("households.Child", on_delete=models.PROTECT, related_name="credits")
+    request = models.OneToOneField("requests.Request", on_delete=models.PROTECT, related_name="credit")
+    days = models.JSONField(_("jours remboursés"), default=list)
+    meal_count = models.PositiveIntegerField(_("nombre de repas"))
+    amount = models.DecimalField(_("montant"), max_digits=10, decimal_places=2, null=True, blank=True)
+    # The issued invoice that deducted it (by its UUID, the column's values before it was a key).
+    used_by_invoice = models.ForeignKey(
+        Invoice,
+        on_delete=models.PROTECT,
+        to_field="uuid",
+        related_name="credits_used",
+        verbose_name=_("déduit sur la facture"),
+        null=True,
+        blank=True,
+    )
+    used_at = models.DateTimeField(_("déduit le"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = CreditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("avoir de repas")
+        verbose_name_plural = _("avoirs de repas")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meal_count__gt=0),
+                name="credit_has_meals",
+                violation_error_message=_("Aucun repas."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.child} — {self.meal_count} repas"

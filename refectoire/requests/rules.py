@@ -6,6 +6,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from refectoire.billing.models import Credit
 from refectoire.documents.enums import DocumentKind
 
 MIN_CONSECUTIVE_CANTEEN_DAYS = 3
@@ -109,7 +110,7 @@ def refunded_days(child, household) -> set[datetime.date]:
     """The days of `child` already refunded to `household`: the days of its credits, and the canteen
     days of an accepted refund for illness that has no credit (yet)."""
     from refectoire.requests.enums import RequestKind, RequestState
-    from refectoire.requests.models import Credit, Request
+    from refectoire.requests.models import Request
 
     days = set()
     for credit in Credit.objects.for_household(household).filter(child=child):

@@ -7,13 +7,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refectoire.billing.models import Credit
 from refectoire.core.validators import check_free_texts
 from refectoire.documents.enums import DocumentKind
 from refectoire.documents.services import documents_schedule_retention
 from refectoire.households.enums import GuardianRole
 from refectoire.requests import rules
 from refectoire.requests.enums import EventKind, FollowUpKind, RequestKind, RequestState
-from refectoire.requests.models import AGENT, CLOSED_STATES, PARENT, Credit, FollowUp, Request, RequestEvent
+from refectoire.requests.models import AGENT, CLOSED_STATES, PARENT, FollowUp, Request, RequestEvent
 from refectoire.requests.notifications import notify_request_decision
 from refectoire.requests.situation import situation_apply
 
