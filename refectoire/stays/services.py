@@ -14,8 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from refectoire.documents.checks import PDF_OR_IMAGE, inspect_upload
-from refectoire.documents.enums import FileType
+from refectoire.core.uploads import PDF_OR_IMAGE, FileType, inspect_upload
 from refectoire.documents.services import document_store, file_save_in_transaction
 from refectoire.stays.enums import CHOICE_TRANSITIONS, PLACE_STATES, ChoiceState, RequiredDocument
 from refectoire.stays.invoicing import stay_invoice_credit
