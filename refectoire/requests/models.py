@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from refectoire.core.models import TimeStampedModel
 from refectoire.core.validators import validate_free_text
+from refectoire.households.models import Household
 from refectoire.requests.enums import EventKind, FollowUpKind, RequestKind, RequestState
 
 # The allowed transitions of every request: (from, to) -> who may make it.
@@ -52,8 +53,6 @@ class RequestQuerySet(models.QuerySet):
         return self.filter(caisse_id=household.caisse_id, household=household)
 
     def for_user(self, user, caisse):
-        from refectoire.households.models import Household
-
         return self.filter(caisse=caisse, household__in=Household.objects.for_user(user, caisse))
 
     def visible_to_agents(self):
