@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from refectoire.adultmeals.enums import REGISTRATION_TRANSITIONS, Employer, RegistrationState
 from refectoire.adultmeals.models import AdultExtraMeal, AdultRegistration, AdultRegistrationEvent
+from refectoire.billing.enums import InvoiceKind, InvoiceState
 
 
 def _transition(registration, to_state, *, actor, message=""):
@@ -100,8 +101,6 @@ def adult_registration_reject(*, registration, actor, reason: str) -> AdultRegis
 
 def _invoiced_until(registration) -> datetime.date | None:
     """The last day of the latest billing period already invoiced to `registration`."""
-    from refectoire.billing.enums import InvoiceKind, InvoiceState
-
     return registration.invoices.filter(
         kind=InvoiceKind.INVOICE,
         state__in=[InvoiceState.ISSUED, InvoiceState.CANCELLED],

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -18,6 +19,7 @@ from refectoire.billing.enums import (
     RunState,
 )
 from refectoire.core.models import TimeStampedModel
+from refectoire.households.models import Household
 
 
 class BillingPeriodQuerySet(models.QuerySet):
@@ -159,8 +161,6 @@ class InvoiceQuerySet(models.QuerySet):
     def for_user(self, user, caisse):
         """Issued invoices and credit notes of the households where `user` is a guardian, and of
         the user's own adult meals (restauration adulte)."""
-        from refectoire.households.models import Household
-
         if not user.is_authenticated:
             return self.none()
         households = Household.objects.filter(caisse=caisse, guardians__user=user)
@@ -306,8 +306,6 @@ class Invoice(TimeStampedModel):
         return max(Decimal("0.00"), self.total - self.amount_paid - self.amount_credited)
 
     def payable_state(self, today=None) -> str:
-        from django.utils import timezone
-
         today = today or timezone.localdate()
         if self.state == InvoiceState.DRAFT:
             return PayableState.DRAFT
@@ -330,8 +328,6 @@ class Invoice(TimeStampedModel):
         return str(PORTAL_STATE_LABELS[PayableState(self.payable_state(today))])
 
     def payment_is_open(self, now=None) -> bool:
-        from django.utils import timezone
-
         now = now or timezone.now()
         return self.payment_opens_at is None or self.payment_opens_at <= now
 

@@ -1,5 +1,6 @@
 """Use cases of the household: declare, submit, validate, correct, reject, link by the service key, add a member."""
 
+import datetime
 import secrets
 
 from django.contrib.auth import get_user_model
@@ -457,8 +458,6 @@ def household_change_request(*, household, actor, kind: str, data: dict) -> Hous
 
 
 def _member_from(change):
-    import datetime
-
     data = dict(change.data)
     if data.get("birth_date"):
         data["birth_date"] = datetime.date.fromisoformat(data["birth_date"])
