@@ -44,23 +44,19 @@ def test_credit_rows_and_their_invoice_survive_the_move_to_billing():
         invoice = Invoice.objects.create(
             caisse=caisse, household=household, label="Janvier", total=Decimal("10")
         )
-        used = OldCredit.objects.create(
-            caisse=caisse,
-            household=household,
-            child=child,
-            request=Request.objects.create(caisse=caisse, household=household),
-            days=["2027-01-04"],
-            meal_count=1,
-            amount=Decimal("3.42"),
-            used_by_invoice=invoice.uuid,
-        )
-        unused = OldCredit.objects.create(
-            caisse=caisse,
-            household=household,
-            child=child,
-            request=Request.objects.create(caisse=caisse, household=household),
-            days=["2027-01-05"],
-            meal_count=1,
+        used, unused = (
+            OldCredit.objects.create(
+                caisse=caisse,
+                household=household,
+                child=child,
+                request=Request.objects.create(caisse=caisse, household=household),
+                meal_count=1,
+                **fields,
+            )
+            for fields in (
+                {"days": ["2027-01-04"], "amount": Decimal("3.42"), "used_by_invoice": invoice.uuid},
+                {"days": ["2027-01-05"]},
+            )
         )
     finally:
         new = migrate(AFTER)
