@@ -45,7 +45,7 @@ def _fit(build, limit: int = 10 * 1024 * 1024) -> bytes:
 
 def worst_pdf() -> bytes:
     """10 MB, 50 pages each with an uncompressed image, and objects up to the budget."""
-    from refectoire.documents.probe import MAX_PDF_OBJECTS, MAX_PDF_PAGES
+    from refectoire.core.upload_probe import MAX_PDF_OBJECTS, MAX_PDF_PAGES
     from tests.documents.hostile import _pdf
 
     rng = random.Random(13)
@@ -118,7 +118,7 @@ def measure(data: bytes) -> tuple[float, float, int, str]:
     from django.core.exceptions import ValidationError
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from refectoire.documents.checks import inspect_upload
+    from refectoire.core.uploads import inspect_upload
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
@@ -140,8 +140,8 @@ def run() -> None:
     from django.utils import timezone, translation
 
     from bench.machine import describe, write_section
-    from refectoire.documents.checks import CHECK_TIMEOUT_SECONDS
-    from refectoire.documents.probe import ADDRESS_SPACE, CPU_SECONDS
+    from refectoire.core.upload_probe import ADDRESS_SPACE, CPU_SECONDS
+    from refectoire.core.uploads import CHECK_TIMEOUT_SECONDS
 
     translation.activate("fr")
     accepted = {
@@ -171,7 +171,7 @@ def run() -> None:
     body = (
         "## Vérification des fichiers envoyés (uploads)\n\n"
         "`./dev bench uploads`: each file goes through `inspect_upload` as a form's field does; the "
-        "parsers run in a child process (documents/probe.py) limited to "
+        "parsers run in a child process (core/upload_probe.py) limited to "
         f"{CPU_SECONDS} s of CPU and {ADDRESS_SPACE // 1024 // 1024} Mio of address space, stopped after "
         f"{CHECK_TIMEOUT_SECONDS} s. Worst of {RUNS} runs: wall time of the check (the start of the "
         "child included), CPU time of the child, its peak resident memory (VmHWM). "

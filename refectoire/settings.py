@@ -64,7 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "refectoire.core.middleware.ContentSecurityPolicyMiddleware",
-    "refectoire.core.middleware.DatabaseUnavailableMiddleware",
+    "refectoire.caisses.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "refectoire.caisses.middleware.CaisseMiddleware",
     "refectoire.www.middleware.BadInputMiddleware",
@@ -279,7 +279,7 @@ REFECTOIRE_QUEUE_MAX_WAIT_SECONDS = envint("REFECTOIRE_QUEUE_MAX_WAIT_SECONDS", 
 EMAIL_BACKEND = "refectoire.core.mail.QueuedEmailBackend"
 MAIL_DELIVERY_BACKEND = envstr(
     "REFECTOIRE_MAIL_DELIVERY_BACKEND",
-    "refectoire.core.mail.OutboxEmailBackend" if DEMO else "django.core.mail.backends.smtp.EmailBackend",
+    "refectoire.core.delivery.OutboxEmailBackend" if DEMO else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)

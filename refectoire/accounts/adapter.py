@@ -1,7 +1,9 @@
+import datetime
 import logging
 import secrets
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.core import ratelimit
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -15,7 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from refectoire.accounts.identifiers import generate_username
+from refectoire.accounts.models import User
 from refectoire.accounts.oidc import IDTokenRejected
+from refectoire.accounts.services import cgu_accept
 from refectoire.caisses.selectors import agent_role_for
 
 logger = logging.getLogger(__name__)
@@ -64,10 +68,6 @@ class AccountAdapter(DefaultAccountAdapter):
         allauth keys them by the text typed, which gave an account 5 attempts per identifier and
         5 more per e-mail. An unknown login keeps its own key.
         """
-        from allauth.account.models import EmailAddress
-
-        from refectoire.accounts.models import User
-
         login = (credentials.get("email") or credentials.get("username") or "").strip()
         if login:
             users = User.objects.filter(Q(username__iexact=login) | Q(email__iexact=login))
@@ -99,8 +99,6 @@ class AccountAdapter(DefaultAccountAdapter):
             user.save()
             caisse = getattr(request, "caisse", None)
             if caisse is not None:
-                from refectoire.accounts.services import cgu_accept
-
                 cgu_accept(user=user, caisse=caisse)
         return user
 
@@ -160,8 +158,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user.username = generate_username()
         birthdate = claims.get("birthdate")
         if birthdate:
-            import datetime
-
             try:
                 user.birth_date = datetime.date.fromisoformat(birthdate)
             except ValueError:

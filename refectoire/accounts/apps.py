@@ -7,4 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes"
 
     def ready(self):
+        # reason: signals import models, importable only once the app registry is ready
         from refectoire.accounts import signals  # noqa: F401

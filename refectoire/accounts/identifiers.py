@@ -1,5 +1,7 @@
 import secrets
 
+from refectoire.accounts.models import User
+
 # No 0/O, 1/I/L: an identifier is read on a letter and typed on a phone.
 UNAMBIGUOUS_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -12,8 +14,6 @@ def random_identifier() -> str:
 
 
 def generate_username() -> str:
-    from refectoire.accounts.models import User
-
     while True:
         candidate = random_identifier()
         if not User.objects.filter(username__iexact=candidate).exists():

@@ -1,7 +1,7 @@
-"""The inputs of the billing run, read from the apps that own them (one function each).
+"""The inputs of the billing run, read from the apps below billing (one function each).
 
-enrollment: `meal_days`; pricing: `brackets_in_force`; requests: the credits not yet used;
-adultmeals: the adults' scheduled and off-schedule meals; pricing: `adult_meal_prices`.
+enrollment: `meal_days`; pricing: `brackets_in_force`; billing's own `Credit` rows not yet used.
+What higher apps bill (the adults' meals) reaches the run through `billing.sources`.
 """
 
 from __future__ import annotations
@@ -13,17 +13,19 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from refectoire.billing.engine import Credit
+from refectoire.billing.enums import InvoiceKind, InvoiceState, LineKind
+from refectoire.billing.models import Credit as CreditModel
+from refectoire.billing.models import InvoiceLine
+from refectoire.enrollment.selectors import meal_days
+from refectoire.pricing.grids import tariff_grids_freeze
+from refectoire.pricing.selectors import brackets_in_force
 
 
 def load_meal_days(*, caisse, start: date, end: date, household_ids) -> dict[tuple[int, int], list[date]]:
-    from refectoire.enrollment.selectors import meal_days
-
     return meal_days(caisse=caisse, start=start, end=end, household_ids=household_ids)
 
 
 def load_brackets(*, caisse, start: date, end: date, household_ids) -> dict[int, list]:
-    from refectoire.pricing.selectors import brackets_in_force
-
     return brackets_in_force(caisse=caisse, start=start, end=end, household_ids=household_ids)
 
 
@@ -35,10 +37,6 @@ def load_unused_credits(*, caisse, household_ids) -> dict[int, list[Credit]]:
     in force today. A day no issued invoice billed yet is priced at the household's bracket of
     that day (the price its invoice would carry). A credit that carries an amount keeps it.
     """
-    try:
-        from refectoire.requests.models import Credit as CreditModel
-    except ImportError:  # the requests app has no credits yet
-        return {}
     rows = list(
         CreditModel.objects.filter(
             caisse=caisse, household_id__in=list(household_ids), used_by_invoice__isnull=True
@@ -86,9 +84,6 @@ def load_unused_credits(*, caisse, household_ids) -> dict[int, list[Credit]]:
 
 def invoiced_unit_prices(*, children) -> dict[tuple[int, int, str], Decimal]:
     """(household_id, child_id, ISO day) → the unit price an issued invoice billed that meal at."""
-    from refectoire.billing.enums import InvoiceKind, InvoiceState, LineKind
-    from refectoire.billing.models import InvoiceLine
-
     pairs = set(children)
     lines = InvoiceLine.objects.filter(
         kind=LineKind.MEALS,
@@ -113,19 +108,15 @@ def mark_credits_used(*, lines) -> None:
     lines = list(lines)
     if not lines:
         return
-    try:
-        from refectoire.requests.models import Credit as CreditModel
-    except ImportError:
-        return
     now = timezone.now()
     by_credit = {credit_id: (invoice_uuid, -amount) for credit_id, invoice_uuid, amount in lines}
     rows = list(CreditModel.objects.select_for_update().filter(pk__in=list(by_credit)))
-    if any(row.used_by_invoice is not None for row in rows):
+    if any(row.used_by_invoice_id is not None for row in rows):
         raise ValidationError(
             "Un remboursement de ces brouillons a déjà été déduit d'une autre facture : recalculez les brouillons."
         )
     for row in rows:
-        row.used_by_invoice, amount = by_credit[row.pk]
+        row.used_by_invoice_id, amount = by_credit[row.pk]
         row.used_at = now
         if row.amount is None:
             row.amount = amount
@@ -133,41 +124,5 @@ def mark_credits_used(*, lines) -> None:
 
 
 def freeze_grids(*, caisse, period) -> None:
-    """Ask pricing to freeze the grids used by the issued invoices of `period` (if it offers it)."""
-    try:
-        from refectoire.pricing import grids as pricing_grids
-    except ImportError:
-        return
-    freeze = getattr(pricing_grids, "tariff_grids_freeze", None)
-    if freeze is not None:
-        freeze(caisse=caisse, start=period.start_date, end=period.end_date)
-
-
-def load_adult_registration_ids(*, caisse, start: date, end: date) -> list[int]:
-    """The registrations with meals to bill in [start, end]: billable ones and those with meals off-schedule."""
-    from refectoire.adultmeals.selectors import billable_registrations, registrations_with_extra_meals
-
-    ids = set(billable_registrations(caisse=caisse, start=start, end=end).values_list("pk", flat=True))
-    return sorted(ids | registrations_with_extra_meals(caisse=caisse, start=start, end=end))
-
-
-def load_adult_meals(*, caisse, start: date, end: date, registration_ids):
-    """(scheduled {registration_id: [date]}, off-schedule {registration_id: [(date, count)]},
-    labels {registration_id: school name}) of these registrations."""
-    from refectoire.adultmeals.models import AdultRegistration
-    from refectoire.adultmeals.selectors import extra_meals, scheduled_meal_days
-
-    scheduled = scheduled_meal_days(caisse=caisse, start=start, end=end, registration_ids=registration_ids)
-    extras = extra_meals(caisse=caisse, start=start, end=end, registration_ids=registration_ids)
-    labels = dict(
-        AdultRegistration.objects.filter(caisse=caisse, pk__in=list(registration_ids)).values_list(
-            "pk", "school__name"
-        )
-    )
-    return scheduled, extras, labels
-
-
-def load_adult_prices(*, caisse, start: date, end: date) -> list:
-    from refectoire.pricing.selectors import adult_meal_prices
-
-    return adult_meal_prices(caisse=caisse, start=start, end=end)
+    """Ask pricing to freeze the grids used by the issued invoices of `period`."""
+    tariff_grids_freeze(caisse=caisse, start=period.start_date, end=period.end_date)

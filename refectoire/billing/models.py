@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -20,6 +21,7 @@ from refectoire.billing.enums import (
 )
 from refectoire.core.lifecycle import Lifecycle, TransitionEvent, register
 from refectoire.core.models import TimeStampedModel
+from refectoire.households.models import Household
 
 
 class BillingPeriodQuerySet(models.QuerySet):
@@ -161,8 +163,6 @@ class InvoiceQuerySet(models.QuerySet):
     def for_user(self, user, caisse):
         """Issued invoices and credit notes of the households where `user` is a guardian, and of
         the user's own adult meals (restauration adulte)."""
-        from refectoire.households.models import Household
-
         if not user.is_authenticated:
             return self.none()
         households = Household.objects.filter(caisse=caisse, guardians__user=user)
@@ -308,8 +308,6 @@ class Invoice(TimeStampedModel):
         return max(Decimal("0.00"), self.total - self.amount_paid - self.amount_credited)
 
     def payable_state(self, today=None) -> str:
-        from django.utils import timezone
-
         today = today or timezone.localdate()
         if self.state == InvoiceState.DRAFT:
             return PayableState.DRAFT
@@ -332,8 +330,6 @@ class Invoice(TimeStampedModel):
         return str(PORTAL_STATE_LABELS[PayableState(self.payable_state(today))])
 
     def payment_is_open(self, now=None) -> bool:
-        from django.utils import timezone
-
         now = now or timezone.now()
         return self.payment_opens_at is None or self.payment_opens_at <= now
 
@@ -398,3 +394,58 @@ register(
         refused=_("Cette facture ne peut pas passer dans cet état."),
     ),
 )
+
+
+class CreditQuerySet(models.QuerySet):
+    def for_household(self, household):
+        return self.filter(caisse_id=household.caisse_id, household=household)
+
+    def unused(self):
+        return self.filter(used_by_invoice__isnull=True)
+
+
+class Credit(TimeStampedModel):
+    """Meals to give back to a household (refund for illness), deducted from its next invoice.
+
+    An accepted request makes it (`requests.services`); the billing run prices the meals of
+    `days` at what was invoiced for them and, when its invoice is issued, records that invoice
+    in `used_by_invoice`.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="credits")
+    household = models.ForeignKey("households.Household", on_delete=models.PROTECT, related_name="credits")
+    child = models.ForeignKey("households.Child", on_delete=models.PROTECT, related_name="credits")
+    request = models.OneToOneField("requests.Request", on_delete=models.PROTECT, related_name="credit")
+    days = models.JSONField(_("jours remboursés"), default=list)
+    meal_count = models.PositiveIntegerField(_("nombre de repas"))
+    amount = models.DecimalField(_("montant"), max_digits=10, decimal_places=2, null=True, blank=True)
+    # The issued invoice that deducted it (by its UUID, the column's values before it was a key).
+    used_by_invoice = models.ForeignKey(
+        Invoice,
+        on_delete=models.PROTECT,
+        to_field="uuid",
+        related_name="credits_used",
+        verbose_name=_("déduit sur la facture"),
+        null=True,
+        blank=True,
+    )
+    used_at = models.DateTimeField(_("déduit le"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = CreditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("avoir de repas")
+        verbose_name_plural = _("avoirs de repas")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meal_count__gt=0),
+                name="credit_has_meals",
+                violation_error_message=_("Aucun repas."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.child} — {self.meal_count} repas"

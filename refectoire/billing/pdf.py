@@ -6,7 +6,7 @@ from refectoire.billing.selectors import invoice_detail_context
 
 
 def invoice_pdf(invoice) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # reason: loads native libraries (pango) for PDFs only, not every process
 
     html = render_to_string("billing/invoice_pdf.html", invoice_detail_context(invoice))
     return HTML(string=html).write_pdf()

@@ -84,17 +84,13 @@ def invoice_debtor(invoice: Invoice) -> Debtor:
 
 
 def invoice_detail_context(invoice: Invoice) -> dict:
-    from refectoire.payments.models import PaymentAllocation
-
+    """What an invoice page and its PDF show. The payments that settle it are read through the
+    reverse relation payments adds to Invoice (`allocations`): billing imports nothing of payments."""
     lines = list(invoice.lines.select_related("child").order_by("position"))
     for line in lines:
         line.reason_text = line_reason(line)
         line.billed_days = [date.fromisoformat(day) for day in line.days]
-    allocations = list(
-        PaymentAllocation.objects.filter(invoice=invoice, payment__state="recorded")
-        .select_related("payment")
-        .order_by("payment__paid_on", "pk")
-    )
+    allocations = list(invoice.allocations.recorded())
     household = invoice.household
     registration = invoice.adult_registration
     return {

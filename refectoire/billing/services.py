@@ -13,9 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from refectoire.adultmeals.models import AdultRegistration
 from refectoire.billing import inputs
-from refectoire.billing.adults import adult_registration_ids_to_bill, billing_run_compute_adults
 from refectoire.billing.engine import Credit, LineDraft, compute_lines, invoice_total, round_money
 from refectoire.billing.enums import InvoiceKind, InvoiceState, LineKind, RunState
 from refectoire.billing.locks import billing_period_lock
@@ -27,8 +25,11 @@ from refectoire.billing.models import (
     InvoiceEvent,
     InvoiceLine,
 )
+from refectoire.billing.sources import invoice_sources
+from refectoire.billing.tasks import send_adult_reminder_email, send_invoice_emails, send_reminder_email
 from refectoire.core.lifecycle import AGENT, SYSTEM, transition, transition_many
 from refectoire.core.money import format_euros, money_sum
+from refectoire.households.models import Child, Household
 
 logger = logging.getLogger(__name__)
 
@@ -95,10 +96,12 @@ def billing_run_prepare(*, caisse, period) -> BillingRun:
 
 
 def billing_run_compute(*, caisse, period, chunk_size: int = DEFAULT_CHUNK_SIZE, progress=None) -> BillingRun:
-    """Compute the draft invoices of `period`, household chunk by household chunk, then the adults'.
+    """Compute the draft invoices of `period`, household chunk by household chunk, then the sources'.
 
-    The run's progress (`households_total` / `households_done`) counts both: the households and
-    the adults' registrations (restauration adulte), shown as « dossiers » on the run page.
+    The sources are those registered in `billing.sources` (the adults' registrations of the
+    restauration adulte), in their order. The run's progress (`households_total` /
+    `households_done`) counts both: the households and the sources' files, shown as « dossiers »
+    on the run page.
 
     Each chunk replaces, in one transaction, the drafts of its households: a run killed at any
     point and started again ends with exactly the drafts one uninterrupted run gives (the
@@ -112,8 +115,6 @@ def billing_run_compute(*, caisse, period, chunk_size: int = DEFAULT_CHUNK_SIZE,
 
 
 def _compute(*, caisse, period, chunk_size, progress) -> BillingRun:
-    from refectoire.households.models import Child, Household
-
     run = billing_run_prepare(caisse=caisse, period=period)
     household_ids = list(Household.objects.filter(caisse=caisse).order_by("pk").values_list("pk", flat=True))
     done, total = 0, len(household_ids)
@@ -126,9 +127,9 @@ def _compute(*, caisse, period, chunk_size, progress) -> BillingRun:
             progress(done, total)
 
     try:
-        # The progress counts files (dossiers): the households, then the adults' registrations.
-        adult_ids = adult_registration_ids_to_bill(caisse=caisse, period=period)
-        total += len(adult_ids)
+        # The progress counts files (dossiers): the households, then the sources' (adults' registrations).
+        sources = [(source, source.ids_to_bill(caisse=caisse, period=period)) for source in invoice_sources()]
+        total += sum(len(ids) for _source, ids in sources)
         BillingRun.objects.filter(pk=run.pk).update(households_total=total, households_done=0)
         for chunk in _chunks(household_ids, chunk_size):
             meal_days = inputs.load_meal_days(
@@ -152,9 +153,8 @@ def _compute(*, caisse, period, chunk_size, progress) -> BillingRun:
             )
             _write_chunk(caisse=caisse, period=period, household_ids=chunk, lines=lines, names=names)
             advance(len(chunk))
-        billing_run_compute_adults(
-            caisse=caisse, period=period, chunk_size=chunk_size, registration_ids=adult_ids, on_chunk=advance
-        )
+        for source, ids in sources:
+            source.compute(caisse=caisse, period=period, chunk_size=chunk_size, ids=ids, on_chunk=advance)
     except Exception as error:
         # Only a computation fails: never a run that is (or was meanwhile) issued.
         BillingRun.objects.filter(pk=run.pk, state=RunState.COMPUTING).update(
@@ -366,16 +366,40 @@ def _issue(*, run: BillingRun, actor=None) -> BillingRun:
     run.issued_at = now
     run.issued_by = actor
     run.save()
-    invoice_ids = [invoice.pk for invoice in drafts]
+    invoices_email_on_commit([invoice.pk for invoice in drafts])
+    return run
+
+
+def invoices_email_on_commit(invoice_ids: list[int]) -> None:
+    """Once the current transaction commits, e-mail these issued invoices (by the task worker)."""
+    invoice_ids = list(invoice_ids)
 
     def notify():
-        from refectoire.billing.tasks import send_invoice_emails
-
         for chunk in _chunks(invoice_ids, 200):
             send_invoice_emails.enqueue(chunk)
 
     transaction.on_commit(notify)
-    return run
+
+
+@transaction.atomic
+def invoice_issue(*, invoice: Invoice, actor=None, message: str = "", now=None) -> Invoice:
+    """Issue a new invoice made outside a run (a holiday stay's): numbered, saved, its issue logged.
+
+    `invoice` is unsaved, in draft, with its Caisse, payer, label, total and due date; it takes
+    the next number of the Caisse's sequence. The caller writes its lines in the same
+    transaction, then asks for its e-mail with `invoices_email_on_commit`.
+    """
+    now = now or timezone.now()
+    return _transition(
+        invoice,
+        InvoiceState.ISSUED,
+        actor=actor,
+        by=SYSTEM,
+        action="issued",
+        message=message,
+        number=reserve_numbers(caisse=invoice.caisse, count=1),
+        issued_at=now,
+    )
 
 
 def run_totals(period) -> dict:
@@ -465,11 +489,11 @@ def invoices_send_reminders(*, caisse, actor=None, today=None) -> int:
     today = today or timezone.localdate()
     invoices = list(Invoice.objects.for_caisse(caisse).past_due(today).select_for_update())
     households = sorted({invoice.household_id for invoice in invoices if invoice.household_id})
-    adult_ids = {invoice.adult_registration_id for invoice in invoices if invoice.adult_registration_id}
+    adult_invoices = [invoice.pk for invoice in invoices if invoice.adult_registration_id]
     adults = sorted(
         set(
-            AdultRegistration.objects.filter(pk__in=adult_ids, caisse=caisse).values_list(
-                "user_id", flat=True
+            Invoice.objects.filter(pk__in=adult_invoices, adult_registration__caisse=caisse).values_list(
+                "adult_registration__user_id", flat=True
             )
         )
     )
@@ -491,8 +515,6 @@ def invoices_send_reminders(*, caisse, actor=None, today=None) -> int:
     )
 
     def notify():
-        from refectoire.billing.tasks import send_adult_reminder_email, send_reminder_email
-
         for household_id in households:
             send_reminder_email.enqueue(caisse.pk, household_id)
         for user_id in adults:
@@ -509,6 +531,8 @@ __all__ = [
     "billing_run_issue",
     "billing_run_prepare",
     "credit_note_create",
+    "invoice_issue",
+    "invoices_email_on_commit",
     "invoices_send_reminders",
     "reserve_numbers",
     "run_totals",

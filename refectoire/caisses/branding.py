@@ -27,7 +27,7 @@ def favicon_text(caisse: Caisse) -> str:
 
 def favicon_png(caisse: Caisse) -> bytes:
     """The logo fitted in a white square, or the favicon text in white on the primary colour."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw, ImageFont  # reason: Pillow only when a favicon is drawn
 
     size = FAVICON_SIZE
     if caisse.logo:

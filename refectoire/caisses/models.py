@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from refectoire.caisses import accounting
 from refectoire.caisses.enums import AgentRoleKind, SchoolZone
 from refectoire.caisses.theme import DEFAULT_PRIMARY, validate_primary_colour
+from refectoire.caisses.urls import caisse_reverse
 from refectoire.core.models import TimeStampedModel
 from refectoire.core.validators import (
     EDITORIAL_TEXT_MAX,
@@ -48,7 +50,7 @@ class Caisse(TimeStampedModel):
             "séparées par des retours."
         ),
     )
-    # The Caisse's own logo (PNG or JPEG, checked by documents/checks.py), kept in the private storage
+    # The Caisse's own logo (PNG or JPEG, checked by core/uploads.py), kept in the private storage
     # and served by public:logo; without it, logo_text stands in its place.
     logo = models.FileField(_("logo"), upload_to=logo_path, blank=True, max_length=200)
     accent_colour = models.CharField(
@@ -159,15 +161,11 @@ class Caisse(TimeStampedModel):
         return self.name
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": _("Cet identifiant est réservé.")})
 
     def absolute_url(self, viewname: str, *, args=None, kwargs=None, query: str = "") -> str:
         """The full address of one of this Caisse's pages, for e-mails and PDFs."""
-        from refectoire.caisses.urls import caisse_reverse
-
         return settings.BASE_URL + caisse_reverse(self, viewname, args=args, kwargs=kwargs, query=query)
 
 

@@ -4,8 +4,7 @@ from django.utils import timezone
 
 from refectoire.caisses.accounting import ACCOUNTING_FIELDS
 from refectoire.caisses.models import Caisse
-from refectoire.documents.checks import inspect_upload
-from refectoire.documents.enums import FileType
+from refectoire.core.uploads import FileType, inspect_upload
 
 PROFILE_FIELDS = {
     "name",

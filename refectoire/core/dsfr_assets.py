@@ -27,7 +27,7 @@ VENDORED_FILES = (
 
 
 def dsfr_dist() -> Path:
-    import dsfr
+    import dsfr  # reason: the vendored DSFR package is only needed by the vendor_dsfr command
 
     return Path(dsfr.__file__).resolve().parent / "static" / "dsfr" / "dist"
 

@@ -14,6 +14,9 @@ from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Max, Min
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from refectoire.core.tasks import worker_heartbeat
 
 _migrations_applied = False  # once true for this process's code, it stays true
 
@@ -53,9 +56,6 @@ def check_tasks(now: datetime.datetime | None = None) -> dict:
     """
     if not _uses_database_queue():
         return {"worker": {"ok": True, "queue": "immediate"}, "queue": {"ok": True, "depth": 0}}
-    from django_tasks_db.models import DBTaskResult
-
-    from refectoire.core.tasks import worker_heartbeat
 
     now = now or timezone.now()
     stale_after = settings.REFECTOIRE_WORKER_STALE_SECONDS

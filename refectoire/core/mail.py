@@ -1,59 +1,20 @@
 """Mail goes through the task worker: a request only queues it, the worker delivers it.
 
 `QueuedEmailBackend` is Django's EMAIL_BACKEND: it turns each message into its raw MIME bytes
-and enqueues `deliver_email`; the worker hands them to MAIL_DELIVERY_BACKEND (SMTP in
-production, the outbox table in the demo).
+and enqueues `deliver_email` (core/tasks.py); the worker hands them to MAIL_DELIVERY_BACKEND
+(SMTP in production, the outbox table of core/delivery.py in the demo). Imports run one way:
+mail.py -> tasks.py -> delivery.py.
 """
 
 import base64
-import email
-from email import policy
 
-from django.conf import settings
-from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 
-
-class RawEmail:
-    """The smallest object Django's mail backends accept, built from raw MIME bytes."""
-
-    encoding = "utf-8"
-
-    def __init__(self, *, raw: bytes, from_email: str, recipients: list[str]):
-        self.raw = raw
-        self.from_email = from_email
-        self._recipients = recipients
-        self.parsed = email.message_from_bytes(raw, policy=policy.SMTP)
-
-    def recipients(self):
-        return self._recipients
-
-    def message(self):
-        # Django's SMTP backend sends `message().as_bytes(linesep="\r\n")`: the raw bytes, as queued.
-        return self
-
-    def as_bytes(self, unixfrom=False, linesep="\r\n", **kwargs):
-        raw = self.raw.replace(b"\r\n", b"\n")
-        return raw.replace(b"\n", linesep.encode("ascii"))
-
-    @property
-    def subject(self):
-        return str(self.parsed.get("Subject", ""))
-
-    @property
-    def to(self):
-        return self._recipients
-
-    @property
-    def body(self):
-        part = self.parsed.get_body(preferencelist=("plain", "html"))
-        return part.get_content() if part is not None else ""
+from refectoire.core.tasks import deliver_email
 
 
 class QueuedEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
-        from refectoire.core.tasks import deliver_email
-
         count = 0
         for message in email_messages:
             recipients = message.recipients()
@@ -67,28 +28,3 @@ class QueuedEmailBackend(BaseEmailBackend):
             )
             count += 1
         return count
-
-
-def deliver_raw(*, raw: bytes, from_email: str, recipients: list[str]) -> int:
-    connection = get_connection(settings.MAIL_DELIVERY_BACKEND, fail_silently=False)
-    return connection.send_messages([RawEmail(raw=raw, from_email=from_email, recipients=recipients)])
-
-
-class OutboxEmailBackend(BaseEmailBackend):
-    """Demo delivery: keeps the messages in the database, readable at /dev/outbox/."""
-
-    def send_messages(self, email_messages):
-        from refectoire.core.models import OutboxEmail
-
-        for message in email_messages:
-            raw = message.message().as_bytes()
-            parsed = email.message_from_bytes(raw, policy=policy.default)
-            part = parsed.get_body(preferencelist=("plain", "html"))
-            OutboxEmail.objects.create(
-                subject=str(parsed.get("Subject", "")),
-                from_email=message.from_email,
-                to=", ".join(message.recipients()),
-                body=part.get_content() if part is not None else "",
-                raw=raw,
-            )
-        return len(email_messages)

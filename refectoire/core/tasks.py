@@ -2,7 +2,7 @@ import base64
 
 from django_tasks import task
 
-from refectoire.core.mail import deliver_raw
+from refectoire.core.delivery import deliver_raw
 
 
 @task(queue_name="default", priority=10)

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished
+from django_tasks.signals import task_finished
 
 
 class DocumentsConfig(AppConfig):
@@ -6,9 +8,7 @@ class DocumentsConfig(AppConfig):
     label = "documents"
 
     def ready(self):
-        from django.core.signals import request_finished
-        from django_tasks.signals import task_finished
-
+        # reason: services import models, importable only once the app registry is ready
         from refectoire.documents.services import files_remove_rolled_back
 
         # A file written in a transaction rolled back during the request is removed at its end.

@@ -11,9 +11,3 @@ class DocumentKind(models.TextChoices):
     HEALTH_FORM = "health_form", _("Fiche sanitaire")
     VACCINATION = "vaccination", _("Certificat de vaccination")
     ATTACHMENT = "attachment", _("Pièce jointe")
-
-
-class FileType(models.TextChoices):
-    PDF = "application/pdf", "PDF"
-    JPEG = "image/jpeg", "JPEG"
-    PNG = "image/png", "PNG"

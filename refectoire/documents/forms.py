@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from refectoire.documents.checks import PDF_OR_IMAGE, inspect_upload
+from refectoire.core.uploads import PDF_OR_IMAGE, inspect_upload
 
 
 class CheckedFileField(forms.FileField):

@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
-from refectoire.documents.checks import PDF_OR_IMAGE, inspect_upload
+from refectoire.core.uploads import PDF_OR_IMAGE, inspect_upload
 from refectoire.documents.models import Document, DocumentDeletion, RetentionPolicy
 from refectoire.documents.selectors import retention_days
 
@@ -103,19 +103,16 @@ def retention_policy_set(*, caisse, closed_request_days: int) -> RetentionPolicy
 
 @transaction.atomic
 def documents_schedule_retention(*, documents, caisse, closed_on: datetime.date) -> int:
-    """Documents of a closed request are kept `retention_days` after `closed_on`, then purged.
+    """These documents (of a closed request) are kept `retention_days` after `closed_on`, then purged.
 
-    A document still attached to an open request keeps no end date.
+    The caller leaves out the documents still needed (requests: those attached to an open request),
+    which keep no end date; documents know nothing of requests.
     """
-    from refectoire.requests.models import OPEN_STATES
-
     until = closed_on + datetime.timedelta(days=retention_days(caisse))
     count = 0
     for document in documents:
         if document.caisse_id != caisse.pk:
             raise ValueError("document of another Caisse")
-        if document.requests.filter(state__in=OPEN_STATES).exists():
-            continue
         document.retain_until = max(until, document.retain_until or until)
         document.save(update_fields=["retain_until", "updated_at"])
         count += 1

@@ -3,6 +3,8 @@
 from django.core.mail import send_mail
 from django.utils.translation import gettext as _
 
+from refectoire.households.enums import ChangeState
+
 SIGNATURE = "\n\n{caisse}\n{contact}"
 
 
@@ -75,8 +77,6 @@ def household_rejected_email(household, reason: str) -> None:
 
 
 def change_decided_email(change) -> None:
-    from refectoire.households.enums import ChangeState
-
     if change.state == ChangeState.ACCEPTED:
         subject = _("L'ajout d'un membre a été validé")
         body = _("Bonjour,\n\nLa Caisse des écoles a validé l'ajout de {name} à votre foyer.")

@@ -1,5 +1,6 @@
 """The letters that give each imported family its service key, as one PDF (WeasyPrint)."""
 
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -7,8 +8,7 @@ from refectoire.households.models import Guardian, Household
 
 
 def service_key_letters_pdf(*, caisse, include_used: bool = False) -> tuple[bytes, int]:
-    from django.db.models import Prefetch
-    from weasyprint import HTML
+    from weasyprint import HTML  # reason: loads native libraries (pango) for PDFs only, not every process
 
     households = (
         Household.objects.for_caisse(caisse)

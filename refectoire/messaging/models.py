@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from refectoire.core.models import TimeStampedModel
 from refectoire.core.validators import FREE_TEXT_MAX, validate_free_text
+from refectoire.households.models import Household
 
 
 class NewsItemQuerySet(models.QuerySet):
@@ -67,8 +68,6 @@ class ConversationQuerySet(models.QuerySet):
         return self.filter(caisse=caisse)
 
     def for_user(self, user, caisse):
-        from refectoire.households.models import Household
-
         return self.filter(caisse=caisse, household__in=Household.objects.for_user(user, caisse))
 
     def with_unread(self, *, for_agents: bool):

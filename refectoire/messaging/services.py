@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from refectoire.core.validators import check_free_texts
 from refectoire.messaging.models import Conversation, FaqEntry, Message, NewsItem
+from refectoire.messaging.notifications import notify_household
 
 
 @transaction.atomic
@@ -71,8 +72,6 @@ def conversation_reply(*, conversation, body, author, by_agent: bool, attachment
         conversation.parent_read_at = message.created_at
     conversation.save(update_fields=["last_message_at", "agent_read_at", "parent_read_at", "updated_at"])
     if by_agent:
-        from refectoire.requests.notifications import notify_household
-
         notify_household(
             household=conversation.household,
             subject=_("Nouveau message de la Caisse des écoles"),

@@ -205,12 +205,24 @@ class Payment(TimeStampedModel):
         return sum((a.amount for a in self.allocations.all()), Decimal("0.00"))
 
 
+class PaymentAllocationQuerySet(models.QuerySet):
+    def recorded(self):
+        """The shares of payments recorded (not cancelled), by payment date: what an invoice shows."""
+        return (
+            self.filter(payment__state=PaymentState.RECORDED)
+            .select_related("payment")
+            .order_by("payment__paid_on", "pk")
+        )
+
+
 class PaymentAllocation(models.Model):
     """The share of a payment that settles one invoice."""
 
     payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="allocations")
     invoice = models.ForeignKey("billing.Invoice", on_delete=models.PROTECT, related_name="allocations")
     amount = models.DecimalField(_("montant"), max_digits=10, decimal_places=2)
+
+    objects = PaymentAllocationQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]

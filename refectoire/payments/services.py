@@ -17,6 +17,7 @@ from refectoire.billing.enums import InvoiceKind, InvoiceState
 from refectoire.billing.models import Invoice, InvoiceEvent
 from refectoire.core.lifecycle import AGENT, SYSTEM, check_move, transition
 from refectoire.core.money import format_euros, money_sum
+from refectoire.households.models import Household
 from refectoire.payments.enums import (
     FINAL_OPERATION_STATES,
     MANUAL_METHODS,
@@ -625,8 +626,6 @@ def refund_record(
     *, caisse, household, amount: Decimal, method: str, paid_on, reference: str = "", actor=None
 ) -> Payment:
     """Pay back an overpayment (never more than what the household is owed)."""
-    from refectoire.households.models import Household
-
     Household.objects.select_for_update().filter(pk=household.pk).first()
     overpaid = household_balance(household=household)["overpaid"]
     if amount is None or amount <= 0:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from refectoire.core.lifecycle import AGENT, PARENT, transition
 from refectoire.core.money import format_euros
-from refectoire.documents.checks import PDF_OR_IMAGE
+from refectoire.core.uploads import PDF_OR_IMAGE
 from refectoire.documents.enums import DocumentKind
 from refectoire.documents.services import document_store
 from refectoire.pricing.enums import DecisionSource, IncomeSource, TariffRequestReason, TariffRequestState

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from refectoire.requests.models import Credit, FollowUp, Request, RequestEvent
+from refectoire.requests.models import FollowUp, Request, RequestEvent
 
 
 class RequestEventInline(admin.TabularInline):
@@ -18,13 +18,6 @@ class RequestAdmin(SimpleHistoryAdmin):
     list_filter = ["caisse", "kind", "state"]
     raw_id_fields = ["household", "children", "attachments", "created_by", "assigned_to"]
     inlines = [RequestEventInline]
-
-
-@admin.register(Credit)
-class CreditAdmin(SimpleHistoryAdmin):
-    list_display = ["uuid", "caisse", "household", "child", "meal_count", "amount", "used_by_invoice"]
-    list_filter = ["caisse"]
-    raw_id_fields = ["household", "child", "request"]
 
 
 @admin.register(FollowUp)

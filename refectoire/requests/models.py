@@ -1,16 +1,16 @@
-"""Requests (demandes) of a household and their one lifecycle, credits for illness refunds."""
+"""Requests (demandes) of a household and their one lifecycle (credits for illness refunds are billing's)."""
 
 import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from refectoire.core.lifecycle import Lifecycle, TransitionEvent, can_move, register
 from refectoire.core.models import TimeStampedModel
 from refectoire.core.validators import validate_free_text
+from refectoire.households.models import Household
 from refectoire.requests.enums import REQUEST_LIFECYCLE, EventKind, FollowUpKind, RequestKind, RequestState
 
 CLOSED_STATES = frozenset({RequestState.ACCEPTED, RequestState.REFUSED, RequestState.CANCELLED})
@@ -36,8 +36,6 @@ class RequestQuerySet(models.QuerySet):
         return self.filter(caisse_id=household.caisse_id, household=household)
 
     def for_user(self, user, caisse):
-        from refectoire.households.models import Household
-
         return self.filter(caisse=caisse, household__in=Household.objects.for_user(user, caisse))
 
     def visible_to_agents(self):
@@ -113,51 +111,6 @@ class RequestEvent(TransitionEvent):
 
     def __str__(self):
         return f"{self.request} — {self.kind} {self.to_state}"
-
-
-class CreditQuerySet(models.QuerySet):
-    def for_household(self, household):
-        return self.filter(caisse_id=household.caisse_id, household=household)
-
-    def unused(self):
-        return self.filter(used_by_invoice__isnull=True)
-
-
-class Credit(TimeStampedModel):
-    """Meals to give back to a household (refund for illness), deducted from its next invoice.
-
-    Billing prices the meals of `days` at the household's bracket of each day and marks the
-    credit used by writing the invoice's UUID in `used_by_invoice`.
-    """
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="credits")
-    household = models.ForeignKey("households.Household", on_delete=models.PROTECT, related_name="credits")
-    child = models.ForeignKey("households.Child", on_delete=models.PROTECT, related_name="credits")
-    request = models.OneToOneField(Request, on_delete=models.PROTECT, related_name="credit")
-    days = models.JSONField(_("jours remboursés"), default=list)
-    meal_count = models.PositiveIntegerField(_("nombre de repas"))
-    amount = models.DecimalField(_("montant"), max_digits=10, decimal_places=2, null=True, blank=True)
-    used_by_invoice = models.UUIDField(_("déduit sur la facture"), null=True, blank=True)
-    used_at = models.DateTimeField(_("déduit le"), null=True, blank=True)
-
-    history = HistoricalRecords()
-    objects = CreditQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("avoir de repas")
-        verbose_name_plural = _("avoirs de repas")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(meal_count__gt=0),
-                name="credit_has_meals",
-                violation_error_message=_("Aucun repas."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.child} — {self.meal_count} repas"
 
 
 class FollowUp(TimeStampedModel):

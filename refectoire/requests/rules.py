@@ -2,11 +2,18 @@
 
 import datetime
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from refectoire.billing.models import Credit
 from refectoire.documents.enums import DocumentKind
+from refectoire.enrollment.models import Enrollment
+from refectoire.enrollment.selectors import meal_days
+from refectoire.requests.enums import RequestKind, RequestState
+from refectoire.requests.models import Request
+from refectoire.schools.models import SchoolYear
 
 MIN_CONSECUTIVE_CANTEEN_DAYS = 3
 REFUND_DELAY_DAYS = 30
@@ -80,27 +87,13 @@ def _fr(day: datetime.date) -> str:
     return date_format(day, "d/m/Y")
 
 
-def _weekdays_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    days, day = [], first
-    while day <= last:
-        if day.isoweekday() <= 5:
-            days.append(day)
-        day += datetime.timedelta(days=1)
-    return days
-
-
 def canteen_days(child, household, first: datetime.date, last: datetime.date) -> list[datetime.date]:
     """The days from `first` to `last` on which `child` eats at the canteen for `household`.
 
-    Uses the enrollment app's selector (calendar, weekdays, custody, enrollment) when it is
-    installed; until then every Monday to Friday counts as a school day.
+    Read from the enrollment app's selector (calendar, weekdays, custody, enrollment).
     """
     if last < first:
         return []
-    try:
-        from refectoire.enrollment.selectors import meal_days
-    except ImportError:
-        return _weekdays_between(first, last)
     by_child = meal_days(caisse=household.caisse, start=first, end=last, household_ids=[household.pk])
     return sorted(by_child.get((household.pk, child.pk), []))
 
@@ -108,9 +101,6 @@ def canteen_days(child, household, first: datetime.date, last: datetime.date) ->
 def refunded_days(child, household) -> set[datetime.date]:
     """The days of `child` already refunded to `household`: the days of its credits, and the canteen
     days of an accepted refund for illness that has no credit (yet)."""
-    from refectoire.requests.enums import RequestKind, RequestState
-    from refectoire.requests.models import Credit, Request
-
     days = set()
     for credit in Credit.objects.for_household(household).filter(child=child):
         days.update(datetime.date.fromisoformat(day) for day in credit.days)
@@ -177,26 +167,16 @@ def illness_refund_errors(
 def enrollment_first_day(child) -> datetime.date | None:
     """The first day of the child's current enrollment.
 
-    Read from the enrollment app when it is installed and the child has an active enrollment;
-    otherwise the first day of the Caisse's current school year (the earliest an enrollment of
-    this year can start).
+    Read from the enrollment app when the child has an active enrollment; otherwise the first
+    day of the Caisse's current school year (the earliest an enrollment of this year can start).
     """
-    from django.utils import timezone
-
-    from refectoire.schools.models import SchoolYear
-
-    try:
-        from refectoire.enrollment.models import Enrollment
-    except ImportError:
-        Enrollment = None
-    if Enrollment is not None:
-        starts = (
-            Enrollment.objects.filter(child=child, state="active")
-            .order_by("start_date")
-            .values_list("start_date", flat=True)
-        )
-        if starts:
-            return starts[0]
+    starts = (
+        Enrollment.objects.filter(child=child, state="active")
+        .order_by("start_date")
+        .values_list("start_date", flat=True)
+    )
+    if starts:
+        return starts[0]
     year = SchoolYear.objects.for_caisse(child.household.caisse).containing(timezone.localdate()).first()
     return year.first_day if year else None
 

@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from refectoire.enrollment.models import Enrollment
 from refectoire.households.enums import Sex
+from refectoire.messaging.models import Conversation
 from refectoire.requests.enums import SEPARATION_CUSTODY, RequestState, SituationChange
 from refectoire.requests.models import Request
 
@@ -15,23 +17,12 @@ AGE_CHOICES = {"7": 7, "15": 15, "30": 30}
 
 
 def school_child_ids(school):
-    """The children enrolled in `school` (a subquery), or None while enrollment is not installed.
-
-    Written against the enrollment app's model (`Enrollment` with `child` and `school`); on a
-    branch without it the school filter is not offered.
-    """
-    try:
-        from refectoire.enrollment.models import Enrollment
-    except ImportError:
-        return None
+    """The children enrolled in `school` (a subquery of the enrollment app's `Enrollment`)."""
     return Enrollment.objects.filter(caisse_id=school.caisse_id, school=school).values("child_id")
 
 
 def school_filter_available() -> bool:
-    try:
-        from refectoire.enrollment.models import Enrollment  # noqa: F401
-    except ImportError:
-        return False
+    """The queue's school filter is offered: enrollment, which it reads, is installed with requests."""
     return True
 
 
@@ -56,7 +47,6 @@ def request_queue(*, caisse, kind="", state="", school=None, assignee="", older_
         if child_ids is not None:
             # A request about children: one of them is enrolled there; about the household
             # alone (a new phone…): one of its children is.
-            from refectoire.enrollment.models import Enrollment
 
             households = Enrollment.objects.filter(school=school).values("household_id")
             matching = Request.objects.filter(
@@ -82,8 +72,6 @@ def count_by_state(caisse) -> dict[str, int]:
 
 def latest_activity(*, user, caisse, limit=5) -> list[dict]:
     """The 5 latest requests and conversations of the user's household, newest first."""
-    from refectoire.messaging.models import Conversation
-
     requests = Request.objects.for_user(user, caisse).order_by("-updated_at")[:limit]
     conversations = (
         Conversation.objects.for_user(user, caisse)

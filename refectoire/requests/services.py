@@ -7,14 +7,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refectoire.billing.models import Credit
 from refectoire.core.lifecycle import AGENT, PARENT, check_move, transition
 from refectoire.core.validators import check_free_texts
 from refectoire.documents.enums import DocumentKind
 from refectoire.documents.services import documents_schedule_retention
+from refectoire.enrollment.models import Enrollment
+from refectoire.enrollment.services import enrollment_cancel
 from refectoire.households.enums import GuardianRole
 from refectoire.requests import rules
 from refectoire.requests.enums import EventKind, FollowUpKind, RequestKind, RequestState
-from refectoire.requests.models import CLOSED_STATES, Credit, FollowUp, Request, RequestEvent
+from refectoire.requests.models import CLOSED_STATES, OPEN_STATES, FollowUp, Request, RequestEvent
 from refectoire.requests.notifications import notify_request_decision
 from refectoire.requests.situation import situation_apply
 
@@ -100,8 +103,11 @@ def _move(request, to_state, *, actor, by, message=""):
         **fields,
     )
     if to_state in CLOSED_STATES:
+        # A document still attached to an open request keeps no end date.
         documents_schedule_retention(
-            documents=request.attachments.all(), caisse=request.caisse, closed_on=timezone.localdate()
+            documents=request.attachments.exclude(requests__state__in=OPEN_STATES),
+            caisse=request.caisse,
+            closed_on=timezone.localdate(),
         )
     if by == AGENT and to_state in DECISIONS:
         notify_request_decision(request)
@@ -289,29 +295,21 @@ def credit_create_for_refund(*, request) -> Credit:
 def radiation_apply(*, request, actor=None) -> str:
     """End the enrollments of the children on the last day.
 
-    With the enrollment app installed, its `enrollment_cancel` service ends every active
-    enrollment that runs past that day, and the FollowUp is marked done; without it, the end is
-    recorded as a FollowUp (`enrollment_end`, `effective_date` = last day) for it to apply.
+    Enrollment's `enrollment_cancel` service ends every active enrollment that runs past that
+    day; the end is recorded as a FollowUp (`enrollment_end`, `effective_date` = last day), done.
     """
     last_day = _day(request.data["last_day"])
-    try:
-        from refectoire.enrollment.models import Enrollment
-        from refectoire.enrollment.services import enrollment_cancel
-    except ImportError:
-        Enrollment = enrollment_cancel = None
     for child in request.children.all():
-        done_at = None
-        if enrollment_cancel is not None:
-            for enrollment in Enrollment.objects.filter(
-                household=request.household, child=child, state="active", end_date__gt=last_day
-            ):
-                enrollment_cancel(
-                    enrollment=enrollment,
-                    last_day=last_day,
-                    actor=actor,
-                    reason=_("Radiation / déménagement"),
-                )
-            done_at = timezone.now()
+        for enrollment in Enrollment.objects.filter(
+            household=request.household, child=child, state="active", end_date__gt=last_day
+        ):
+            enrollment_cancel(
+                enrollment=enrollment,
+                last_day=last_day,
+                actor=actor,
+                reason=_("Radiation / déménagement"),
+            )
+        done_at = timezone.now()
         FollowUp.objects.create(
             caisse=request.caisse,
             household=request.household,

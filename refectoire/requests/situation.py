@@ -12,11 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from refectoire.accounts.services import account_email_change
+from refectoire.enrollment.enums import Custody, EnrollmentState
+from refectoire.enrollment.models import Enrollment
+from refectoire.enrollment.services import enrollment_custody_change
 from refectoire.households import services as households
 from refectoire.households.enums import ChangeKind, GuardianRole
 from refectoire.households.models import Guardian
+from refectoire.pricing.services import tariff_request_open_for_resources_change
 from refectoire.requests.enums import FollowUpKind, SituationChange
 from refectoire.requests.models import FollowUp
+from refectoire.schools.models import SchoolYear
 
 ADDRESS_FIELDS = [
     "street_number",
@@ -86,8 +92,6 @@ def situation_apply(*, request, actor=None) -> str:
 
 
 def _contact_apply(request, *, actor) -> str:
-    from refectoire.accounts.services import account_email_change
-
     data = request.data
     guardian = _guardian_of(request)
     households.guardian_change(
@@ -138,10 +142,6 @@ def _calendar_document(request):
 
 
 def _separation_apply(request, *, effective, actor) -> str:
-    from refectoire.enrollment.enums import Custody, EnrollmentState
-    from refectoire.enrollment.models import Enrollment
-    from refectoire.enrollment.services import enrollment_custody_change
-
     data = request.data
     household = request.household
     done = []
@@ -208,9 +208,6 @@ def _separation_apply(request, *, effective, actor) -> str:
 
 
 def _resources_apply(request, *, effective, actor) -> str:
-    from refectoire.pricing.services import tariff_request_open_for_resources_change
-    from refectoire.schools.models import SchoolYear
-
     year = SchoolYear.objects.for_caisse(request.caisse).containing(effective).first()
     if year is None:
         raise ValidationError(

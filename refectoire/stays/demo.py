@@ -106,10 +106,10 @@ def _confirmed_and_invoiced(caisse, stdout):
     confirmation, the invoice. Running the demo again changes nothing.
     """
     from refectoire.accounts.models import User
-    from refectoire.billing.stays import stay_invoice_issue
     from refectoire.caisses.models import AgentRole
     from refectoire.core.money import format_euros
     from refectoire.households.models import Household
+    from refectoire.stays.invoicing import stay_invoice_issue
     from refectoire.stays.models import StayAllocation
     from refectoire.stays.services import (
         stay_allocate,

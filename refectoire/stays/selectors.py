@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from refectoire.stays.enums import PLACE_STATES, ChoiceState
@@ -55,8 +56,6 @@ def stay_is_eligible(*, stay: HolidayStay, child) -> bool:
 
 def stays_open_for_child(*, caisse, child, day: datetime.date | None = None) -> list[HolidayStay]:
     """The published stays of `caisse` open for applications on `day` that `child` can go on."""
-    from django.utils import timezone
-
     day = day or timezone.localdate()
     stays = HolidayStay.objects.for_caisse(caisse).published().open_on(day).prefetch_related("prices")
     return [stay for stay in stays if stay_is_eligible(stay=stay, child=child)]

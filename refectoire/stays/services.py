@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from refectoire.core.lifecycle import AGENT, PARENT, SYSTEM, can_move, transition
-from refectoire.documents.checks import PDF_OR_IMAGE, inspect_upload
-from refectoire.documents.enums import FileType
+from refectoire.core.uploads import PDF_OR_IMAGE, FileType, inspect_upload
 from refectoire.documents.services import document_store, file_save_in_transaction
 from refectoire.stays.enums import PLACE_STATES, ChoiceState, RequiredDocument
+from refectoire.stays.invoicing import stay_invoice_credit
 from refectoire.stays.models import (
     HolidayStay,
     StayAllocation,
@@ -36,6 +36,7 @@ from refectoire.stays.selectors import (
     places_held,
     stay_ineligibility_reasons,
 )
+from refectoire.stays.tasks import issue_stay_invoice
 
 IMAGES_ONLY = frozenset({FileType.JPEG, FileType.PNG})
 MAX_CHOICES = 3
@@ -91,20 +92,6 @@ def stay_photo_add(*, stay: HolidayStay, uploaded_file, caption: str) -> StayPho
     )
     photo.save()
     return photo
-
-
-def stay_price_for(stay: HolidayStay, bracket_number: int) -> Decimal:
-    """The price of `stay` for a household in bracket `bracket_number` (1..10).
-
-    A fixed price wins; otherwise the stay's price for that bracket. Raises ValueError when the
-    stay has no price for the bracket.
-    """
-    if stay.fixed_price is not None:
-        return stay.fixed_price
-    price = StayPrice.objects.filter(stay=stay, bracket_number=bracket_number).values_list("price", flat=True)
-    if not price:
-        raise ValueError(f"stay {stay.uuid} has no price for bracket {bracket_number}")
-    return price[0]
 
 
 # --- The child's stay profile and the application -------------------------------------------------
@@ -261,8 +248,6 @@ def _release(
     transition(choice, to_state, actor=actor, by=by, message=message)
     if choice.invoice_id is not None:
         # An invoiced place goes: a credit note of its invoice, in the same transaction.
-        from refectoire.billing.stays import stay_invoice_credit
-
         stay_invoice_credit(choice=choice, actor=actor, reason=message)
     if held_a_place:
         _promote_next(choice.stay, actor=actor, now=now)
@@ -327,12 +312,7 @@ def stay_choice_confirm(*, choice: StayChoice, actor, now=None) -> StayChoice:
         _release(other, actor=actor, message=_("Place confirmée sur un autre séjour."), now=now)
     choice_id = choice.pk
 
-    def invoice():
-        from refectoire.billing.tasks import issue_stay_invoice
-
-        issue_stay_invoice.enqueue(choice_id)
-
-    transaction.on_commit(invoice)
+    transaction.on_commit(lambda: issue_stay_invoice.enqueue(choice_id))
     return choice
 
 
@@ -423,60 +403,3 @@ def stay_allocate(*, stay: HolidayStay, seed: int, actor=None, now=None) -> Stay
     return StayAllocation.objects.create(
         stay=stay, seed=seed, allocated_by=actor, result="\n".join(line.as_line() for line in lines)
     )
-
-
-# --- Invoicing (the invoice itself is billing's: refectoire/billing/stays.py) ----------------------
-
-
-@dataclass(frozen=True)
-class StayInvoiceDue:
-    choice: StayChoice
-    household: object
-    child: object
-    stay: HolidayStay
-    # The day whose bracket applies: the stay's first day.
-    bracket_day: datetime.date
-    bracket_number: int | None
-    amount: Decimal | None
-
-
-def stay_invoices_due(caisse, *, bracket_number_for=None) -> list[StayInvoiceDue]:
-    """The confirmed stays of `caisse` not invoiced yet, by first day.
-
-    `bracket_number_for(household=, day=) -> int` gives the household's bracket in force on a day;
-    without it, the bracket and amount are None for stays without a fixed price (billing prices
-    them when it issues the invoice).
-    """
-    choices = (
-        StayChoice.objects.for_caisse(caisse)
-        .filter(state=ChoiceState.CONFIRMED, invoice__isnull=True)
-        .select_related("stay", "child", "application__household")
-        .order_by("stay__start_date", "stay__title", "pk")
-    )
-    due = []
-    for choice in choices:
-        household = choice.application.household
-        day = choice.stay.start_date
-        bracket = bracket_number_for(household=household, day=day) if bracket_number_for else None
-        if choice.stay.fixed_price is not None:
-            amount = choice.stay.fixed_price
-        elif bracket is not None:
-            amount = stay_price_for(choice.stay, bracket)
-        else:
-            amount = None
-        due.append(StayInvoiceDue(choice, household, choice.child, choice.stay, day, bracket, amount))
-    return due
-
-
-@transaction.atomic
-def stay_choice_mark_invoiced(*, choice: StayChoice, invoice, now=None) -> StayChoice:
-    """Record the invoice of a confirmed choice (billing calls it in the transaction that issues it)."""
-    choice = StayChoice.objects.select_for_update().get(pk=choice.pk)
-    if choice.state != ChoiceState.CONFIRMED or choice.invoice_id is not None:
-        raise ValidationError(_("Ce séjour n'est pas à facturer."))
-    if invoice.household_id != choice.application.household_id or invoice.caisse_id != choice.stay.caisse_id:
-        raise ValueError("invoice of another household")
-    choice.invoiced_at = now or timezone.now()
-    choice.invoice = invoice
-    choice.save(update_fields=["invoiced_at", "invoice", "updated_at"])
-    return choice

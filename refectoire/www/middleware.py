@@ -6,7 +6,7 @@ from django.core.exceptions import BadRequest
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.utils.datastructures import ImmutableList
 
-from refectoire.documents.checks import UNUSABLE_FILE_NAME
+from refectoire.core.uploads import UNUSABLE_FILE_NAME
 from refectoire.www import errors
 
 

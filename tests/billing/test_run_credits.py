@@ -1,17 +1,17 @@
-"""Refunds for illness accepted by the Caisse (requests' Credit) become credit-note lines."""
+"""Refunds for illness accepted by the Caisse (billing's Credit) become credit-note lines."""
 
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from refectoire.billing.models import BillingRun, Invoice
+from refectoire.billing.models import BillingRun, Credit, Invoice
 from refectoire.billing.services import billing_run_compute, billing_run_issue
 from refectoire.pricing.enums import DecisionSource
 from refectoire.pricing.models import TariffDecision
 from refectoire.pricing.services import tariff_decide_from_import
 from refectoire.requests.enums import RequestKind, RequestState
-from refectoire.requests.models import Credit, Request
+from refectoire.requests.models import Request
 from tests.billing.factories import BillingPeriodFactory, another_period
 from tests.billing.runs import D, billing_setup, decide, enrolled_family
 
@@ -59,7 +59,11 @@ def test_an_unused_credit_is_priced_at_the_bracket_of_each_day_and_deducted(cde1
     billing_run_issue(run=run)
     credit.refresh_from_db()
     invoice.refresh_from_db()
-    assert (credit.used_by_invoice, credit.amount) == (invoice.uuid, Decimal("6.84"))
+    assert (credit.used_by_invoice, credit.used_by_invoice_id, credit.amount) == (
+        invoice,
+        invoice.uuid,
+        Decimal("6.84"),
+    )
     assert credit.used_at is not None
 
 

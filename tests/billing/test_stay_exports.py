@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from refectoire.billing.stays import stay_invoice_issue
+from refectoire.stays.invoicing import stay_invoice_issue
 from refectoire.stays.services import stay_choice_withdraw
 from tests.billing.factories import BillingPeriodFactory, InvoiceFactory
 from tests.billing.pes import assert_official, complete_debtors, ready_for_pes

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from refectoire.billing.enums import InvoiceKind, InvoiceState, LineKind
 from refectoire.billing.models import Invoice, InvoiceCounter, InvoiceEvent
-from refectoire.billing.stays import stay_due_date, stay_invoice_issue
 from refectoire.payments.services import household_balance, payment_record
 from refectoire.stays.enums import ChoiceState
+from refectoire.stays.invoicing import stay_due_date, stay_invoice_issue
 from refectoire.stays.models import StayChoice, StayPrice
 from refectoire.stays.services import stay_choice_confirm, stay_choice_withdraw
 from tests.billing.stays import START, D, confirmed_place, decide, priced_caisse, winter_stay

@@ -3,7 +3,7 @@ and isolation (another family, another Caisse)."""
 
 import pytest
 
-from refectoire.billing.stays import stay_invoice_issue
+from refectoire.stays.invoicing import stay_invoice_issue
 from tests.billing.stays import confirmed_place, priced_caisse
 from tests.stays.factories import family
 

@@ -60,7 +60,7 @@ def test_an_agent_downloads_the_stay_invoices_from_the_exports_screen(page, live
 
     from django.utils import timezone
 
-    from refectoire.billing.stays import stay_invoice_issue
+    from refectoire.stays.invoicing import stay_invoice_issue
     from tests.billing.stays import confirmed_place, priced_caisse
     from tests.factories import AgentRoleFactory, CaisseFactory
 

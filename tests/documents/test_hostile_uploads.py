@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from refectoire.documents.checks import inspect_upload
+from refectoire.core.uploads import inspect_upload
 from refectoire.documents.models import Document
 from refectoire.documents.services import document_store
 from tests.documents import hostile

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from refectoire.documents.checks import inspect_upload
+from refectoire.core.uploads import inspect_upload
 from tests.documents import hostile
 
 MEMORY_BUDGET_KB = 100 * 1024

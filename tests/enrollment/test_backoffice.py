@@ -290,7 +290,7 @@ def test_every_new_backoffice_object_of_cde11_is_a_404_for_others(
 def test_an_agent_opens_the_custody_calendar_the_parent_joined(
     client, curl, cde11, agent_cde11, agent_cde19, keller, year_2026, family_a
 ):
-    from refectoire.documents.checks import PDF_ONLY
+    from refectoire.core.uploads import PDF_ONLY
     from refectoire.documents.enums import DocumentKind
     from refectoire.documents.services import document_store
     from tests.enrollment.conftest import pdf_bytes

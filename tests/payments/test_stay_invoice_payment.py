@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from refectoire.billing.stays import stay_invoice_issue
 from refectoire.payments.models import Payment
 from refectoire.stays.enums import ChoiceState
+from refectoire.stays.invoicing import stay_invoice_issue
 from tests.billing.factories import PayfipSettingsFactory
 from tests.billing.stays import confirmed_place, priced_caisse
 

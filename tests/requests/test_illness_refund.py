@@ -7,9 +7,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from refectoire.billing.models import Credit
 from refectoire.requests import rules, services
 from refectoire.requests.enums import RequestKind, RequestState
-from refectoire.requests.models import Credit
 from tests.requests.factories import enroll, last_school_week, pdf_upload, stored_document
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from refectoire.billing.models import Credit
 from refectoire.requests import services
 from refectoire.requests.enums import RequestKind, RequestState
-from refectoire.requests.models import Credit
 from tests.requests.factories import enroll, last_school_week, stored_document
 
 pytestmark = pytest.mark.django_db

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from refectoire.stays.enums import ChoiceState
+from refectoire.stays.jobs import expire_stay_places
 from refectoire.stays.models import StayAllocation, StayChoice
 from refectoire.stays.services import (
     stay_allocate,
@@ -18,7 +19,6 @@ from refectoire.stays.services import (
     stay_places_expire,
     stay_save,
 )
-from refectoire.stays.tasks import expire_stay_places
 from tests.stays.factories import GuardianFactory, HolidayStayFactory, StayChoiceFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from refectoire.stays.enums import ChoiceState
-from refectoire.stays.services import stay_choice_mark_invoiced, stay_invoices_due, stay_price_for
+from refectoire.stays.invoicing import stay_choice_mark_invoiced, stay_invoices_due, stay_price_for
 from tests.billing.factories import InvoiceFactory
 from tests.stays.factories import HolidayStayFactory, StayChoiceFactory
 

@@ -9,7 +9,7 @@ from refectoire.messaging.models import NewsItem
 
 
 class CaisseProfileForm(forms.ModelForm):
-    # Checked by its content in caisses.services.caisse_update_profile (documents/checks.py).
+    # Checked by its content in caisses.services.caisse_update_profile (core/uploads.py).
     logo = forms.FileField(
         label=_("Logo de la Caisse"),
         required=False,

@@ -21,10 +21,10 @@ from refectoire.billing.exports import (
     stay_invoices,
     unpaid_csv,
 )
+from refectoire.billing.jobs import billing_run_task
 from refectoire.billing.models import BillingPeriod, BillingRun, Invoice
 from refectoire.billing.pdf import invoice_pdf
 from refectoire.billing.selectors import invoice_detail_context, run_issue_summary
-from refectoire.billing.tasks import billing_run_task
 from refectoire.households.models import Household
 from refectoire.payments import services as payment_services
 from refectoire.payments.models import PayfipOperation, PayfipSettings, Payment

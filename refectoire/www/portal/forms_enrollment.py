@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from refectoire.accounts.forms import DateInput
+from refectoire.core.uploads import PDF_ONLY
 from refectoire.core.validators import FREE_TEXT_MAX
-from refectoire.documents.checks import PDF_ONLY
 from refectoire.documents.forms import CheckedFileField
 from refectoire.enrollment.enums import WEEKDAY_NAMES, Custody
 from refectoire.enrollment.services import check_weekdays

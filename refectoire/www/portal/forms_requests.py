@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from refectoire.accounts.forms import DateInput
+from refectoire.core.uploads import PDF_OR_IMAGE
 from refectoire.core.validators import FREE_TEXT_MAX
-from refectoire.documents.checks import PDF_OR_IMAGE
 from refectoire.documents.forms import CheckedFileField
 from refectoire.documents.models import Document
 from refectoire.requests import rules

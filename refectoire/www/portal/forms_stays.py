@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from refectoire.documents.checks import PDF_OR_IMAGE
+from refectoire.core.uploads import PDF_OR_IMAGE
 from refectoire.documents.forms import CheckedFileField
 from refectoire.stays.enums import RequiredDocument
 from refectoire.stays.models import HolidayStay, StayProfile

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from refectoire.core.lifecycle import PARENT
-from refectoire.documents.checks import PDF_ONLY
+from refectoire.core.uploads import PDF_ONLY
 from refectoire.documents.enums import DocumentKind
 from refectoire.documents.services import document_store
 from refectoire.enrollment import selectors, services

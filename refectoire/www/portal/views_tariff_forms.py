@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from refectoire.accounts.forms import DateInput
-from refectoire.documents.checks import PDF_OR_IMAGE
+from refectoire.core.uploads import PDF_OR_IMAGE
 from refectoire.documents.forms import CheckedFileField
 from refectoire.pricing.enums import IncomeSource
 from refectoire.www.public.views_simulator import DeclarationForm

@@ -1,9 +1,11 @@
 """What an uploaded file really is, judged by its content, never by its name or the browser's word.
 
 `inspect_upload` returns the checked facts, and the bytes to store, or raises a ValidationError in
-French. The parsers (pypdf, Pillow) run in a child process (documents/probe.py) whose memory and
+French. The parsers (pypdf, Pillow) run in a child process (core/upload_probe.py) whose memory and
 CPU time the kernel bounds: a bomb costs that child a few seconds at most, never the web worker.
 Every way the check can fail is a refusal with a message, never a 500.
+
+Generic: the documents of households (documents/) and the Caisse's logo (caisses/) both use it.
 """
 
 import hashlib
@@ -15,12 +17,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 
-from refectoire.documents import probe
-from refectoire.documents.enums import FileType
+from refectoire.core import upload_probe as probe
 
 logger = logging.getLogger(__name__)
+
+
+class FileType(models.TextChoices):
+    PDF = "application/pdf", "PDF"
+    JPEG = "image/jpeg", "JPEG"
+    PNG = "image/png", "PNG"
+
 
 MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 MAX_PDF_PAGES = probe.MAX_PDF_PAGES
@@ -81,7 +90,7 @@ def _probe(data: bytes, *, pdf: bool) -> tuple[dict, bytes]:
     max_pixels = probe.MAX_IMAGE_PIXELS if png else probe.MAX_JPEG_PIXELS
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "refectoire.documents.probe"],
+            [sys.executable, "-m", "refectoire.core.upload_probe"],
             input=data,
             capture_output=True,
             timeout=CHECK_TIMEOUT_SECONDS,

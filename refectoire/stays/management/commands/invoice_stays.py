@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from refectoire.billing.stays import stay_invoices_issue_due
 from refectoire.caisses.models import Caisse
+from refectoire.stays.invoicing import stay_invoices_issue_due
 
 
 class Command(BaseCommand):

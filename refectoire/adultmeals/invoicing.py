@@ -1,6 +1,7 @@
 """Adult meals (restauration adulte) in the billing run: one invoice per (period, registration).
 
-After the households' chunks, the run bills the registrations of the Caisse validated and
+Adult meals are an invoice source of billing (`billing.sources`), registered in
+`AdultMealsConfig.ready()`: billing never imports this app. After the households' chunks, the run bills the registrations of the Caisse validated and
 overlapping the period: the scheduled meals (days the school serves ∩ the weekdays chosen ∩ the
 registration's dates ∩ the period) and the meals agents recorded off-schedule, each at the
 grid's adult price of the day's school year. Drafts are replaced chunk by chunk, one transaction
@@ -10,20 +11,51 @@ Caisse's one sequence (`services.billing_run_issue`).
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import transaction
 
-from refectoire.billing import inputs
+from refectoire.adultmeals.models import AdultRegistration
+from refectoire.adultmeals.selectors import (
+    billable_registrations,
+    extra_meals,
+    registrations_with_extra_meals,
+    scheduled_meal_days,
+)
 from refectoire.billing.engine import LineDraft, compute_adult_lines, invoice_total
 from refectoire.billing.enums import InvoiceKind, InvoiceState, LineKind
 from refectoire.billing.models import Invoice, InvoiceLine
+from refectoire.billing.sources import InvoiceSource
+from refectoire.pricing.selectors import adult_meal_prices
 
 DEFAULT_CHUNK_SIZE = 1000
+# After the households (billed first by every run); numbered after them when the run is issued.
+ORDER = 10
+
+
+def load_adult_registration_ids(*, caisse, start: date, end: date) -> list[int]:
+    """The registrations with meals to bill in [start, end]: billable ones and those with meals off-schedule."""
+    ids = set(billable_registrations(caisse=caisse, start=start, end=end).values_list("pk", flat=True))
+    return sorted(ids | registrations_with_extra_meals(caisse=caisse, start=start, end=end))
+
+
+def load_adult_meals(*, caisse, start: date, end: date, registration_ids):
+    """(scheduled {registration_id: [date]}, off-schedule {registration_id: [(date, count)]},
+    labels {registration_id: school name}) of these registrations."""
+    scheduled = scheduled_meal_days(caisse=caisse, start=start, end=end, registration_ids=registration_ids)
+    extras = extra_meals(caisse=caisse, start=start, end=end, registration_ids=registration_ids)
+    labels = dict(
+        AdultRegistration.objects.filter(caisse=caisse, pk__in=list(registration_ids)).values_list(
+            "pk", "school__name"
+        )
+    )
+    return scheduled, extras, labels
 
 
 def adult_registration_ids_to_bill(*, caisse, period) -> list[int]:
     """The registrations a run of `period` looks at: those with meals in the period and those that
     had a draft (a registration no longer billable loses its draft)."""
-    ids = set(inputs.load_adult_registration_ids(caisse=caisse, start=period.start_date, end=period.end_date))
+    ids = set(load_adult_registration_ids(caisse=caisse, start=period.start_date, end=period.end_date))
     ids |= set(
         Invoice.objects.filter(
             period=period,
@@ -50,11 +82,11 @@ def billing_run_compute_adults(
     prices = None
     for index in range(0, len(registration_ids), chunk_size):
         chunk = registration_ids[index : index + chunk_size]
-        scheduled, extras, labels = inputs.load_adult_meals(
+        scheduled, extras, labels = load_adult_meals(
             caisse=caisse, start=start, end=end, registration_ids=chunk
         )
         if (scheduled or extras) and prices is None:
-            prices = inputs.load_adult_prices(caisse=caisse, start=start, end=end)
+            prices = adult_meal_prices(caisse=caisse, start=start, end=end)
         lines = compute_adult_lines(scheduled=scheduled, extras=extras, prices=prices or [], labels=labels)
         _write_adult_chunk(caisse=caisse, period=period, registration_ids=chunk, lines=lines)
         if on_chunk:
@@ -115,3 +147,14 @@ def _write_adult_chunk(*, caisse, period, registration_ids, lines: dict[int, lis
             for position, line in enumerate(lines[invoice.adult_registration_id])
         ]
     )
+
+
+def _compute_source(*, caisse, period, chunk_size, ids, on_chunk) -> int:
+    return billing_run_compute_adults(
+        caisse=caisse, period=period, chunk_size=chunk_size, registration_ids=ids, on_chunk=on_chunk
+    )
+
+
+ADULT_MEALS_SOURCE = InvoiceSource(
+    name="adultmeals", ids_to_bill=adult_registration_ids_to_bill, compute=_compute_source, order=ORDER
+)

@@ -1,9 +1,9 @@
 """The costly part of checking an upload, run in a child process with bounded memory and CPU time.
 
-`python -m refectoire.documents.probe` reads the file on stdin and writes one JSON line on stdout,
+`python -m refectoire.core.upload_probe` reads the file on stdin and writes one JSON line on stdout,
 `{"kind": "pdf", "pages": 3}` or `{"refused": "<code>"}`, followed for an image by the image
 re-encoded (what is stored: no trailing data, no metadata). It imports no Django: the parent,
-documents/checks.py, turns each code into a French message. Every exception here is a refusal.
+core/uploads.py, turns each code into a French message. Every exception here is a refusal.
 """
 
 import io
@@ -82,6 +82,7 @@ def _xref_found(data: bytes) -> bool:
 
 
 def check_pdf(data: bytes) -> dict:
+    # reason: the web worker imports this module for its limits; the parsers load in the child only
     from pypdf import PdfReader
 
     if not data.startswith(b"%PDF-") or zipfile.is_zipfile(io.BytesIO(data)) or not _ends_cleanly(data):
@@ -173,6 +174,7 @@ def _allowed_jpeg_trailer(trailer: bytes) -> bool:
 
 
 def check_image(data: bytes) -> tuple[dict, bytes]:
+    # reason: the web worker imports this module for its limits; the parsers load in the child only
     from PIL import Image, ImageOps
 
     Image.MAX_IMAGE_PIXELS = MAX_JPEG_PIXELS

@@ -1,5 +1,8 @@
 """Invoices of holiday stays: one invoice per confirmed place, and its credit note if the place goes.
 
+Stays own their invoicing and reach billing through its public services only (`invoice_issue`,
+`credit_note_create`, `invoices_email_on_commit`); billing never imports stays.
+
 A confirmed stay is invoiced at the household's bracket price, the bracket in force on the
 stay's first day (pricing's `brackets_in_force`), or at the stay's fixed price. The invoice is
 the household's own document (no billing period), numbered in the Caisse's sequence like every
@@ -22,14 +25,84 @@ from django.utils.translation import gettext as _
 from refectoire.billing.engine import round_money
 from refectoire.billing.enums import InvoiceKind, InvoiceState, LineKind
 from refectoire.billing.models import Invoice, InvoiceLine
-from refectoire.billing.services import _transition, credit_note_create, reserve_numbers
-from refectoire.core.lifecycle import SYSTEM
+from refectoire.billing.services import credit_note_create, invoice_issue, invoices_email_on_commit
+from refectoire.pricing.selectors import NoTariffGrid, bracket_in_force, default_reason
+from refectoire.stays.enums import ChoiceState
+from refectoire.stays.models import HolidayStay, StayChoice, StayPrice
 
 logger = logging.getLogger(__name__)
 
 # The family has at least this long to pay, and otherwise until the eve of the stay, 30 days at most.
 PAYMENT_DELAY_MIN = datetime.timedelta(days=7)
 PAYMENT_DELAY_MAX = datetime.timedelta(days=30)
+
+
+def stay_price_for(stay: HolidayStay, bracket_number: int) -> Decimal:
+    """The price of `stay` for a household in bracket `bracket_number` (1..10).
+
+    A fixed price wins; otherwise the stay's price for that bracket. Raises ValueError when the
+    stay has no price for the bracket.
+    """
+    if stay.fixed_price is not None:
+        return stay.fixed_price
+    price = StayPrice.objects.filter(stay=stay, bracket_number=bracket_number).values_list("price", flat=True)
+    if not price:
+        raise ValueError(f"stay {stay.uuid} has no price for bracket {bracket_number}")
+    return price[0]
+
+
+@dataclass(frozen=True)
+class StayInvoiceDue:
+    choice: StayChoice
+    household: object
+    child: object
+    stay: HolidayStay
+    # The day whose bracket applies: the stay's first day.
+    bracket_day: datetime.date
+    bracket_number: int | None
+    amount: Decimal | None
+
+
+def stay_invoices_due(caisse, *, bracket_number_for=None) -> list[StayInvoiceDue]:
+    """The confirmed stays of `caisse` not invoiced yet, by first day.
+
+    `bracket_number_for(household=, day=) -> int` gives the household's bracket in force on a day;
+    without it, the bracket and amount are None for stays without a fixed price (they are priced
+    when the invoice is issued).
+    """
+    choices = (
+        StayChoice.objects.for_caisse(caisse)
+        .filter(state=ChoiceState.CONFIRMED, invoice__isnull=True)
+        .select_related("stay", "child", "application__household")
+        .order_by("stay__start_date", "stay__title", "pk")
+    )
+    due = []
+    for choice in choices:
+        household = choice.application.household
+        day = choice.stay.start_date
+        bracket = bracket_number_for(household=household, day=day) if bracket_number_for else None
+        if choice.stay.fixed_price is not None:
+            amount = choice.stay.fixed_price
+        elif bracket is not None:
+            amount = stay_price_for(choice.stay, bracket)
+        else:
+            amount = None
+        due.append(StayInvoiceDue(choice, household, choice.child, choice.stay, day, bracket, amount))
+    return due
+
+
+@transaction.atomic
+def stay_choice_mark_invoiced(*, choice: StayChoice, invoice, now=None) -> StayChoice:
+    """Record the invoice of a confirmed choice (in the transaction that issues the invoice)."""
+    choice = StayChoice.objects.select_for_update().get(pk=choice.pk)
+    if choice.state != ChoiceState.CONFIRMED or choice.invoice_id is not None:
+        raise ValidationError(_("Ce séjour n'est pas à facturer."))
+    if invoice.household_id != choice.application.household_id or invoice.caisse_id != choice.stay.caisse_id:
+        raise ValueError("invoice of another household")
+    choice.invoiced_at = now or timezone.now()
+    choice.invoice = invoice
+    choice.save(update_fields=["invoiced_at", "invoice", "updated_at"])
+    return choice
 
 
 @dataclass(frozen=True)
@@ -48,9 +121,6 @@ def stay_pricing(*, stay, household) -> StayPricing:
     no tariff grid at all for that day gets the highest bracket the stay has a price for. Raises
     ValidationError when the stay has no price for the household's bracket.
     """
-    from refectoire.pricing.selectors import NoTariffGrid, bracket_in_force, default_reason
-    from refectoire.stays.services import stay_price_for
-
     first_day = stay.start_date.strftime("%d/%m/%Y")
     if stay.fixed_price is not None:
         return StayPricing(
@@ -113,10 +183,6 @@ def stay_invoice_issue(*, choice, actor=None, now=None) -> Invoice | None:
     the task) never make two invoices; a choice already invoiced, or no longer confirmed, gives None.
     The invoice and the choice marked invoiced are written in one transaction.
     """
-    from refectoire.stays.enums import ChoiceState
-    from refectoire.stays.models import StayChoice
-    from refectoire.stays.services import stay_choice_mark_invoiced
-
     now = now or timezone.now()
     choice = StayChoice.objects.select_for_update().get(pk=choice.pk)
     if choice.state != ChoiceState.CONFIRMED or choice.invoice_id is not None:
@@ -128,7 +194,6 @@ def stay_invoice_issue(*, choice, actor=None, now=None) -> Invoice | None:
     caisse = stay.caisse
     pricing = stay_pricing(stay=stay, household=household)
     issued_on = timezone.localdate(now)
-    number = reserve_numbers(caisse=caisse, count=1)
     invoice = Invoice(
         caisse=caisse,
         household=household,
@@ -139,15 +204,11 @@ def stay_invoice_issue(*, choice, actor=None, now=None) -> Invoice | None:
         due_date=stay_due_date(stay=stay, issued_on=issued_on),
         payment_opens_at=None,
     )
-    _transition(
-        invoice,
-        InvoiceState.ISSUED,
+    invoice_issue(
+        invoice=invoice,
         actor=actor,
-        by=SYSTEM,
-        action="issued",
         message=_("Place confirmée au séjour « %(stay)s ».") % {"stay": stay.title},
-        number=number,
-        issued_at=now,
+        now=now,
     )
     InvoiceLine.objects.create(
         invoice=invoice,
@@ -173,13 +234,7 @@ def stay_invoice_issue(*, choice, actor=None, now=None) -> Invoice | None:
         reason=pricing.reason[:300],
     )
     stay_choice_mark_invoiced(choice=choice, invoice=invoice, now=now)
-
-    def notify():
-        from refectoire.billing.tasks import send_invoice_emails
-
-        send_invoice_emails.enqueue([invoice.pk])
-
-    transaction.on_commit(notify)
+    invoices_email_on_commit([invoice.pk])
     return invoice
 
 
@@ -189,8 +244,6 @@ def stay_invoices_issue_due(*, caisse, actor=None, now=None) -> tuple[list[Invoi
     Returns the invoices issued and, for the choices that could not be (no price for the
     bracket…), one message each; the others go on.
     """
-    from refectoire.stays.services import stay_invoices_due
-
     issued, errors = [], []
     for due in stay_invoices_due(caisse):
         try:
@@ -229,10 +282,14 @@ def stay_invoice_credit(*, choice, actor=None, reason: str = "") -> Invoice | No
 
 
 __all__ = [
+    "StayInvoiceDue",
     "StayPricing",
+    "stay_choice_mark_invoiced",
     "stay_due_date",
     "stay_invoice_credit",
     "stay_invoice_issue",
+    "stay_invoices_due",
     "stay_invoices_issue_due",
+    "stay_price_for",
     "stay_pricing",
 ]

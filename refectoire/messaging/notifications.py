@@ -1,0 +1,25 @@
+"""E-mails to the parents: never any personal data, only a link to their space.
+
+`notify_household` is the one way a domain app tells a household something happened (a message,
+a request's decision): messaging owns it, higher apps (requests) call it.
+"""
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from refectoire.households.selectors import household_emails
+
+
+def notify_household(*, household, subject: str, intro: str, url: str) -> None:
+    recipients = household_emails(household)
+    if not recipients:
+        return
+    caisse = household.caisse
+    body = _(
+        "Bonjour,\n\n%(intro)s\n\nConsultez-la dans votre espace famille :\n%(url)s\n\n"
+        "Ce courriel est envoyé automatiquement, merci de ne pas y répondre.\n%(caisse)s"
+    ) % {"intro": intro, "url": url, "caisse": caisse.name}
+    transaction.on_commit(
+        lambda: send_mail(f"{subject} — {caisse.name}", body, None, recipients, fail_silently=False)
+    )
