@@ -17,13 +17,11 @@ from refectoire.billing.enums import (
     PayableState,
     RunState,
 )
+from refectoire.caisses.querysets import CaisseQuerySet
 from refectoire.core.models import TimeStampedModel
 
 
-class BillingPeriodQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
+class BillingPeriodQuerySet(CaisseQuerySet):
     def containing(self, day):
         return self.filter(start_date__lte=day, end_date__gte=day)
 
@@ -152,10 +150,7 @@ class BillingRun(TimeStampedModel):
         return min(100, round(100 * self.households_done / self.households_total))
 
 
-class InvoiceQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
+class InvoiceQuerySet(CaisseQuerySet):
     def for_user(self, user, caisse):
         """Issued invoices and credit notes of the households where `user` is a guardian, and of
         the user's own adult meals (restauration adulte)."""

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from refectoire.caisses import accounting
 from refectoire.caisses.enums import AgentRoleKind, SchoolZone
+from refectoire.caisses.querysets import CaisseQuerySet
 from refectoire.caisses.theme import DEFAULT_PRIMARY, validate_primary_colour
 from refectoire.core.models import TimeStampedModel
 from refectoire.core.validators import (
@@ -29,7 +30,9 @@ def logo_path(caisse, filename: str) -> str:
     return f"caisses/{caisse.uuid}/logo-{uuid.uuid4().hex[:12]}.{extension}"
 
 
-class CaisseQuerySet(models.QuerySet):
+class CaissesQuerySet(models.QuerySet):
+    """The Caisses themselves (the tenants); their rows use CaisseQuerySet."""
+
     def active(self):
         return self.filter(is_active=True)
 
@@ -148,7 +151,7 @@ class Caisse(TimeStampedModel):
     )
 
     history = HistoricalRecords()
-    objects = CaisseQuerySet.as_manager()
+    objects = CaissesQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -171,9 +174,10 @@ class Caisse(TimeStampedModel):
         return settings.BASE_URL + caisse_reverse(self, viewname, args=args, kwargs=kwargs, query=query)
 
 
-class AgentRoleQuerySet(models.QuerySet):
+class AgentRoleQuerySet(CaisseQuerySet):
     def for_caisse(self, caisse):
-        return self.filter(caisse=caisse, is_active=True)
+        """Only the active roles count in a Caisse."""
+        return super().for_caisse(caisse).filter(is_active=True)
 
 
 class AgentRole(TimeStampedModel):

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from refectoire.caisses.querysets import CaisseQuerySet
 from refectoire.core.models import TimeStampedModel
 from refectoire.core.validators import validate_free_text
 from refectoire.requests.enums import EventKind, FollowUpKind, RequestKind, RequestState
@@ -45,10 +46,7 @@ NEXT_STEP = {
 }
 
 
-class RequestQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
+class RequestQuerySet(CaisseQuerySet):
     def for_household(self, household):
         return self.filter(caisse_id=household.caisse_id, household=household)
 

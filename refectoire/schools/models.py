@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from refectoire.caisses.querysets import CaisseQuerySet
 from refectoire.core.models import TimeStampedModel
 from refectoire.schools.enums import CalendarKind, SchoolKind
 
@@ -14,11 +15,6 @@ from refectoire.schools.enums import CalendarKind, SchoolKind
 weekdays_validator = RegexValidator(
     r"^1?2?3?4?5?6?7?$", _("Jours ISO (1 = lundi … 7 = dimanche), dans l'ordre.")
 )
-
-
-class SchoolQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
 
 
 class School(TimeStampedModel):
@@ -34,7 +30,7 @@ class School(TimeStampedModel):
     is_active = models.BooleanField(_("en service"), default=True)
 
     history = HistoricalRecords()
-    objects = SchoolQuerySet.as_manager()
+    objects = CaisseQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -48,10 +44,7 @@ class School(TimeStampedModel):
         return self.name
 
 
-class SchoolYearQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
+class SchoolYearQuerySet(CaisseQuerySet):
     def containing(self, day):
         return self.filter(first_day__lte=day, last_day__gte=day)
 
@@ -91,10 +84,7 @@ class SchoolYear(TimeStampedModel):
             raise ValidationError({"last_day": _("Le dernier jour doit suivre le jour de la rentrée.")})
 
 
-class CalendarEntryQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
+class CalendarEntryQuerySet(CaisseQuerySet):
     def overlapping(self, start, end):
         return self.filter(first_day__lte=end, last_day__gte=start)
 
@@ -136,10 +126,7 @@ class CalendarEntry(TimeStampedModel):
             raise ValidationError({"last_day": _("Le dernier jour doit suivre le premier.")})
 
 
-class ClosureQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
+class ClosureQuerySet(CaisseQuerySet):
     def overlapping(self, start, end):
         return self.filter(first_day__lte=end, last_day__gte=start)
 
