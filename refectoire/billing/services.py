@@ -20,14 +20,15 @@ from refectoire.billing.engine import Credit, LineDraft, compute_lines, invoice_
 from refectoire.billing.enums import INVOICE_TRANSITIONS, InvoiceKind, InvoiceState, LineKind, RunState
 from refectoire.billing.locks import billing_period_lock
 from refectoire.billing.models import (
-    BillingPeriod,
     BillingRun,
     Invoice,
     InvoiceCounter,
     InvoiceEvent,
     InvoiceLine,
+    period_has_issued_invoices,
 )
 from refectoire.core.money import format_euros, money_sum
+from refectoire.schools.models import BillingPeriod
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ def billing_run_prepare(*, caisse, period) -> BillingRun:
                 period=period, defaults={"caisse": caisse}
             )
             issued = run.state in (RunState.ISSUED, RunState.ISSUING)
-            if not issued and period.has_issued_invoices():
+            if not issued and period_has_issued_invoices(period):
                 run.state, run.error, issued = RunState.ISSUED, "", True
                 run.save()
             if not issued:

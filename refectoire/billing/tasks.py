@@ -51,9 +51,9 @@ def send_adult_reminder_email(caisse_id: int, user_id: int) -> bool:
 
 @task()
 def billing_run_task(caisse_id: int, period_id: int) -> str:
-    from refectoire.billing.models import BillingPeriod
     from refectoire.billing.services import billing_run_compute
     from refectoire.caisses.models import Caisse
+    from refectoire.schools.models import BillingPeriod
 
     caisse = Caisse.objects.get(pk=caisse_id)
     period = BillingPeriod.objects.get(pk=period_id, caisse=caisse)

@@ -37,7 +37,7 @@ from refectoire.enrollment.models import (
 )
 from refectoire.schools.calendar import ONE_DAY, CalendarBits, Window
 from refectoire.schools.enums import CalendarKind
-from refectoire.schools.models import CalendarEntry
+from refectoire.schools.models import BillingPeriod, CalendarEntry
 
 
 @dataclass
@@ -66,17 +66,11 @@ class EnrollmentBits:
 def _issued_periods(*, caisse, start, end) -> list[tuple]:
     """(issued_at, first day, last day) of the billing periods overlapping [start, end] whose
     invoices are issued."""
-    from refectoire.billing.enums import RunState
-    from refectoire.billing.models import BillingRun
-
     return list(
-        BillingRun.objects.filter(
-            caisse=caisse,
-            state=RunState.ISSUED,
-            issued_at__isnull=False,
-            period__start_date__lte=end,
-            period__end_date__gte=start,
-        ).values_list("issued_at", "period__start_date", "period__end_date")
+        BillingPeriod.objects.filter(caisse=caisse, start_date__lte=end, end_date__gte=start)
+        .issued()
+        .filter(issued_at__isnull=False)
+        .values_list("issued_at", "start_date", "end_date")
     )
 
 
@@ -475,11 +469,10 @@ def notice_rule_text(rules: AbsenceRules) -> str:
 def invoiced_days(absence) -> list[datetime.date]:
     """The days of `absence` inside a billing period whose invoices are already issued: an accepted
     absence never changes an issued invoice."""
-    from refectoire.billing.enums import RunState
-    from refectoire.billing.models import BillingPeriod
-
-    periods = BillingPeriod.objects.for_caisse(absence.household.caisse).filter(
-        run__state=RunState.ISSUED, start_date__lte=absence.last_day, end_date__gte=absence.first_day
+    periods = (
+        BillingPeriod.objects.for_caisse(absence.household.caisse)
+        .issued()
+        .filter(start_date__lte=absence.last_day, end_date__gte=absence.first_day)
     )
     days = []
     for start, end in periods.values_list("start_date", "end_date"):

@@ -9,7 +9,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from refectoire.billing.models import BillingPeriod
 from refectoire.enrollment.enums import (
     ABSENCE_TRANSITIONS,
     AbsenceState,
@@ -34,7 +33,7 @@ from refectoire.enrollment.models import (
 from refectoire.enrollment.notifications import notify_absence_decision
 from refectoire.households.enums import GuardianRole
 from refectoire.households.models import Household
-from refectoire.schools.models import School
+from refectoire.schools.models import BillingPeriod, School
 
 # Custodies of the same child in its two households that never give one day to both.
 COMPATIBLE_CUSTODIES = {
