@@ -47,7 +47,10 @@ def test_an_issued_period_refuses_any_change_in_its_validation(issued_period):
     assert set(error.value.message_dict) == {"due_date", "label"}
     with pytest.raises(ValidationError):
         issued_period.save()
-    assert (stored(issued_period).due_date, stored(issued_period).label) == (D(2027, 5, 31), "Mars / Avril 2027")
+    assert (stored(issued_period).due_date, stored(issued_period).label) == (
+        D(2027, 5, 31),
+        "Mars / Avril 2027",
+    )
 
 
 def test_its_dates_are_named_in_the_validation(issued_period):
