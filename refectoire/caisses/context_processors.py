@@ -1,23 +1,22 @@
 import re
 
+from django.utils.safestring import mark_safe
+
+from refectoire.caisses.selectors import agent_role_for
+from refectoire.caisses.theme import DEFAULT_PRIMARY, palette_css
+
 
 def caisse(request):
     current = getattr(request, "caisse", None)
     role = None
     user = getattr(request, "user", None)  # absent on a page of error raised before authentication
     if current is not None and user is not None and user.is_authenticated:
-        from refectoire.caisses.selectors import agent_role_for
-
         role = agent_role_for(user, current)
     return {"caisse": current, "agent_role": role}
 
 
 def theme(request):
     """The colour tokens of the page: the Caisse's primary colour, or Réfectoire's own."""
-    from django.utils.safestring import mark_safe
-
-    from refectoire.caisses.theme import DEFAULT_PRIMARY, palette_css
-
     current = getattr(request, "caisse", None)
     colour = current.accent_colour if current is not None else DEFAULT_PRIMARY
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour or ""):

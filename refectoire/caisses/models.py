@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from refectoire.caisses import accounting
 from refectoire.caisses.enums import AgentRoleKind, SchoolZone
 from refectoire.caisses.querysets import CaisseQuerySet
 from refectoire.caisses.theme import DEFAULT_PRIMARY, validate_primary_colour
+from refectoire.caisses.urls import caisse_reverse
 from refectoire.core.models import TimeStampedModel
 from refectoire.core.validators import (
     EDITORIAL_TEXT_MAX,
@@ -162,15 +164,11 @@ class Caisse(TimeStampedModel):
         return self.name
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": _("Cet identifiant est réservé.")})
 
     def absolute_url(self, viewname: str, *, args=None, kwargs=None, query: str = "") -> str:
         """The full address of one of this Caisse's pages, for e-mails and PDFs."""
-        from refectoire.caisses.urls import caisse_reverse
-
         return settings.BASE_URL + caisse_reverse(self, viewname, args=args, kwargs=kwargs, query=query)
 
 

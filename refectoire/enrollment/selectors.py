@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from refectoire.enrollment.enums import AbsenceState, Custody, DayStatus, EnrollmentState, RhythmChangeState
 from refectoire.enrollment.models import (
@@ -453,9 +455,6 @@ def notice_deadline(
 
 def notice_rule_text(rules: AbsenceRules) -> str:
     """The notice in words, for the parent's form and the documentation."""
-    from django.utils.translation import gettext as _
-    from django.utils.translation import ngettext
-
     hour = rules.notice_time.strftime("%H:%M").replace(":", " h ").replace(" h 00", " h")
     if rules.notice_days == 0:
         return _("au plus tard le jour même, avant %(hour)s") % {"hour": hour}

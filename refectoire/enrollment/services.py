@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from refectoire.enrollment.enums import (
     ABSENCE_TRANSITIONS,
+    WEEKDAY_NAMES,
     AbsenceState,
     Custody,
     DayStatus,
@@ -31,6 +32,7 @@ from refectoire.enrollment.models import (
     RhythmChange,
 )
 from refectoire.enrollment.notifications import notify_absence_decision
+from refectoire.enrollment.selectors import day_statuses, notice_deadline
 from refectoire.households.enums import GuardianRole
 from refectoire.households.models import Household
 from refectoire.schools.models import BillingPeriod, School
@@ -63,8 +65,6 @@ def check_weekdays(*, school, weekdays: str):
         )
     extra = [d for d in weekdays if d not in school.weekdays or d in "67"]
     if extra:
-        from refectoire.enrollment.enums import WEEKDAY_NAMES
-
         names = ", ".join(str(WEEKDAY_NAMES[int(d)]).lower() for d in extra)
         raise ValidationError(
             {
@@ -535,8 +535,6 @@ def absence_meal_days(*, household, child, first_day, last_day, exclude=None) ->
     first, a day outside the child's enrollment in this household, an absence already declared on
     one of the days, or no meal day at all in this household (the other guardian's week, holidays).
     """
-    from refectoire.enrollment.selectors import day_statuses
-
     if first_day is None or last_day is None:
         raise ValidationError(_("Indiquez le premier et le dernier jour."))
     if last_day < first_day:
@@ -607,8 +605,6 @@ def absence_declare(
 ) -> Absence:
     """ "Signaler une absence" (parent): accepted at once when the notice is kept and the reason is
     one the Caisse accepts automatically; otherwise waiting for an agent."""
-    from refectoire.enrollment.selectors import notice_deadline
-
     caisse = household.caisse
     now = now or timezone.now()
     today = timezone.localdate(now)

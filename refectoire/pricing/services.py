@@ -30,7 +30,7 @@ from refectoire.pricing.models import (
     validate_brackets,
 )
 from refectoire.pricing.quotient import bracket_for_qf, compute_family_quotient
-from refectoire.pricing.selectors import current_grids, parts_rule_for
+from refectoire.pricing.selectors import _year_ranges, current_grids, parts_rule_for
 from refectoire.schools.models import BillingPeriod
 
 
@@ -150,8 +150,6 @@ def tariff_grid_freeze(*, grid) -> TariffGrid:
 @transaction.atomic
 def tariff_grids_freeze(*, caisse, start: datetime.date, end: datetime.date) -> list[TariffGrid]:
     """Freeze the grids in force on any day of [start, end] (billing calls this for a period)."""
-    from refectoire.pricing.selectors import _year_ranges
-
     years = [year for year, _lo, _hi in _year_ranges(caisse, start, end)]
     grids = current_grids(caisse=caisse, school_years=years)
     return [tariff_grid_freeze(grid=grid) for grid in grids.values()]
