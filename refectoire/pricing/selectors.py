@@ -394,7 +394,6 @@ def _past_tariff_tile(*, household, school_year, title: str) -> TariffTile:
             else:
                 part = _("Tarif %(n)s : %(price)s par repas du %(first)s au %(last)s")
             parts.append(part % values)
-            parts.append(part)
         text = " ; ".join(parts) + "."
     return TariffTile(
         title=title, state=state, state_label=state_label, text=text, school_year_uuid=school_year.uuid
