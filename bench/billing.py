@@ -40,14 +40,13 @@ def generate(children: int, seed: int = 11) -> None:
     """A Caisse `bench` of `children` children, in the database Django is set up on."""
     from decimal import Decimal
 
-    from refectoire.billing.models import BillingPeriod
     from refectoire.caisses.models import Caisse
     from refectoire.enrollment.models import Absence, Enrollment
     from refectoire.households.models import Child, Guardian, Household
     from refectoire.pricing.grids import PARIS_ADULT_MEAL_PRICE, PARIS_BRACKETS, PARIS_EXCEPTIONAL_MEAL_PRICE
     from refectoire.pricing.models import TariffDecision
     from refectoire.pricing.services import tariff_grid_create
-    from refectoire.schools.models import School
+    from refectoire.schools.models import BillingPeriod, School
     from refectoire.schools.services import school_year_create
 
     rng = random.Random(seed)
@@ -215,10 +214,11 @@ def child_run(database_url: str) -> None:
     import resource
 
     _django(database_url)
-    from refectoire.billing.models import BillingPeriod, Invoice, InvoiceLine
+    from refectoire.billing.models import Invoice, InvoiceLine
     from refectoire.billing.services import billing_run_compute
     from refectoire.caisses.models import Caisse
     from refectoire.households.models import Child
+    from refectoire.schools.models import BillingPeriod
 
     caisse = Caisse.objects.get(slug="bench")
     period = BillingPeriod.objects.get(caisse=caisse, start_date=datetime.date(2027, 3, 1))

@@ -17,15 +17,13 @@ from refectoire.adultmeals.enums import (
     Employer,
     RegistrationState,
 )
+from refectoire.caisses.querysets import CaisseQuerySet
 from refectoire.core.lifecycle import Lifecycle, TransitionEvent, register
 from refectoire.core.models import TimeStampedModel
 from refectoire.schools.models import weekdays_validator
 
 
-class AdultRegistrationQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
+class AdultRegistrationQuerySet(CaisseQuerySet):
     def for_user(self, user, caisse):
         if not user.is_authenticated:
             return self.none()

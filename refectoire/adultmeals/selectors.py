@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from refectoire.adultmeals.enums import RegistrationState
 from refectoire.adultmeals.models import AdultExtraMeal, AdultRegistration
+from refectoire.schools.calendar import CalendarBits, Window
 
 
 def billable_registrations(*, caisse, start: datetime.date, end: datetime.date):
@@ -30,7 +31,6 @@ def scheduled_meal_days(
     *, caisse, start: datetime.date, end: datetime.date, registration_ids=None
 ) -> dict[int, list[datetime.date]]:
     """{registration id: [days]}: the scheduled meals of the billable registrations in [start, end]."""
-    from refectoire.enrollment.selectors import CalendarBits, Window
 
     registrations = billable_registrations(caisse=caisse, start=start, end=end)
     if registration_ids is not None:

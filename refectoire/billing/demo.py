@@ -7,9 +7,9 @@ import datetime
 from django.utils import timezone
 
 from refectoire.billing.enums import RunState
-from refectoire.billing.models import BillingPeriod, BillingRun, InvoiceCounter
+from refectoire.billing.models import BillingRun, InvoiceCounter
 from refectoire.caisses.models import Caisse
-from refectoire.schools.models import SchoolYear
+from refectoire.schools.models import BillingPeriod, SchoolYear
 
 # (first day, last day, label): every two months, May / June running into early July.
 PERIODS = [

@@ -2,9 +2,9 @@
 
 from django_tasks import task
 
-from refectoire.billing.models import BillingPeriod
 from refectoire.billing.services import billing_run_compute
 from refectoire.caisses.models import Caisse
+from refectoire.schools.models import BillingPeriod
 
 
 @task()

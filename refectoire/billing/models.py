@@ -2,7 +2,6 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -19,92 +18,11 @@ from refectoire.billing.enums import (
     PayableState,
     RunState,
 )
+from refectoire.caisses.querysets import CaisseQuerySet
 from refectoire.core.lifecycle import Lifecycle, TransitionEvent, register
 from refectoire.core.models import TimeStampedModel
 from refectoire.households.models import Household
-
-
-class BillingPeriodQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
-    def containing(self, day):
-        return self.filter(start_date__lte=day, end_date__gte=day)
-
-
-class BillingPeriod(TimeStampedModel):
-    """A billing period ("Mars / Avril 2027"): invoices are computed per household and period.
-
-    A period is named by its first month (`2027-03`) on the command line.
-    """
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="billing_periods")
-    school_year = models.ForeignKey(
-        "schools.SchoolYear", on_delete=models.PROTECT, related_name="billing_periods"
-    )
-    label = models.CharField(_("libellé"), max_length=100)
-    start_date = models.DateField(_("premier jour"))
-    end_date = models.DateField(_("dernier jour"))
-    payment_opens_at = models.DateTimeField(_("ouverture du paiement en ligne"), null=True, blank=True)
-    due_date = models.DateField(_("date d'échéance"), null=True, blank=True)
-
-    history = HistoricalRecords()
-    objects = BillingPeriodQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["start_date"]
-        verbose_name = _("période de facturation")
-        verbose_name_plural = _("périodes de facturation")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["caisse", "start_date"], name="billing_period_start_unique_per_caisse"
-            ),
-            models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")),
-                name="billing_period_end_after_start",
-                violation_error_message=_("Le dernier jour doit suivre le premier."),
-            ),
-        ]
-
-    def __str__(self):
-        return self.label
-
-    @property
-    def code(self) -> str:
-        """`2027-03`: the period named by its first month."""
-        return self.start_date.strftime("%Y-%m")
-
-    def has_issued_invoices(self) -> bool:
-        return bool(self.pk) and (
-            Invoice.objects.filter(period_id=self.pk, kind=InvoiceKind.INVOICE)
-            .exclude(state=InvoiceState.DRAFT)
-            .exists()
-        )
-
-    def is_issued(self) -> bool:
-        """Issued by its run, or holding issued invoices whatever the run says."""
-        if not self.pk:
-            return False
-        run_issued = BillingRun.objects.filter(
-            period_id=self.pk, state__in=[RunState.ISSUED, RunState.ISSUING]
-        ).exists()
-        return run_issued or self.has_issued_invoices()
-
-    def clean(self):
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("Le dernier jour doit suivre le premier.")})
-        if self.pk and self.is_issued():
-            # Every screen that saves a period (billing, school years) meets this rule.
-            stored = BillingPeriod.objects.filter(pk=self.pk).values("start_date", "end_date").first()
-            message = _("Cette période est déjà facturée : ses dates ne peuvent plus changer.")
-            errors = {
-                name: message
-                for name in ("start_date", "end_date")
-                if stored and stored[name] != getattr(self, name)
-            }
-            if errors:
-                raise ValidationError(errors)
+from refectoire.schools.models import BillingPeriod
 
 
 class InvoiceCounter(TimeStampedModel):
@@ -156,10 +74,7 @@ class BillingRun(TimeStampedModel):
         return min(100, round(100 * self.households_done / self.households_total))
 
 
-class InvoiceQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
+class InvoiceQuerySet(CaisseQuerySet):
     def for_user(self, user, caisse):
         """Issued invoices and credit notes of the households where `user` is a guardian, and of
         the user's own adult meals (restauration adulte)."""
@@ -396,7 +311,7 @@ register(
 )
 
 
-class CreditQuerySet(models.QuerySet):
+class CreditQuerySet(CaisseQuerySet):
     def for_household(self, household):
         return self.filter(caisse_id=household.caisse_id, household=household)
 
@@ -449,3 +364,24 @@ class Credit(TimeStampedModel):
 
     def __str__(self):
         return f"{self.child} — {self.meal_count} repas"
+
+
+# What billing tells schools about a period (registered in BillingConfig.ready()) -----------------
+
+
+def period_has_issued_invoices(period) -> bool:
+    return bool(period.pk) and (
+        Invoice.objects.filter(period_id=period.pk, kind=InvoiceKind.INVOICE)
+        .exclude(state=InvoiceState.DRAFT)
+        .exists()
+    )
+
+
+def period_is_frozen(period) -> bool:
+    """Issued (or being issued) by its run, or holding issued invoices whatever the run says."""
+    if not period.pk:
+        return False
+    run_issued = BillingRun.objects.filter(
+        period_id=period.pk, state__in=[RunState.ISSUED, RunState.ISSUING]
+    ).exists()
+    return run_issued or period_has_issued_invoices(period)

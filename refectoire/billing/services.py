@@ -18,18 +18,19 @@ from refectoire.billing.engine import Credit, LineDraft, compute_lines, invoice_
 from refectoire.billing.enums import InvoiceKind, InvoiceState, LineKind, RunState
 from refectoire.billing.locks import billing_period_lock
 from refectoire.billing.models import (
-    BillingPeriod,
     BillingRun,
     Invoice,
     InvoiceCounter,
     InvoiceEvent,
     InvoiceLine,
+    period_has_issued_invoices,
 )
 from refectoire.billing.sources import invoice_sources
 from refectoire.billing.tasks import send_adult_reminder_email, send_invoice_emails, send_reminder_email
 from refectoire.core.lifecycle import AGENT, SYSTEM, transition, transition_many
 from refectoire.core.money import format_euros, money_sum
 from refectoire.households.models import Child, Household
+from refectoire.schools.models import BillingPeriod
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def billing_run_prepare(*, caisse, period) -> BillingRun:
                 period=period, defaults={"caisse": caisse}
             )
             issued = run.state in (RunState.ISSUED, RunState.ISSUING)
-            if not issued and period.has_issued_invoices():
+            if not issued and period_has_issued_invoices(period):
                 run.state, run.error, issued = RunState.ISSUED, "", True
                 run.save()
             if not issued:

@@ -4,6 +4,8 @@ import io
 import re
 from pathlib import Path
 
+from PIL import Image, ImageDraw, ImageFont
+
 from refectoire.caisses.models import Caisse
 
 FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts" / "atkinson-hyperlegible"
@@ -27,8 +29,6 @@ def favicon_text(caisse: Caisse) -> str:
 
 def favicon_png(caisse: Caisse) -> bytes:
     """The logo fitted in a white square, or the favicon text in white on the primary colour."""
-    from PIL import Image, ImageDraw, ImageFont  # reason: Pillow only when a favicon is drawn
-
     size = FAVICON_SIZE
     if caisse.logo:
         with caisse.logo.open("rb") as file, Image.open(file) as logo:

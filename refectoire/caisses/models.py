@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from refectoire.caisses import accounting
 from refectoire.caisses.enums import AgentRoleKind, SchoolZone
+from refectoire.caisses.querysets import CaisseQuerySet
 from refectoire.caisses.theme import DEFAULT_PRIMARY, validate_primary_colour
 from refectoire.caisses.urls import caisse_reverse
 from refectoire.core.models import TimeStampedModel
@@ -31,7 +32,9 @@ def logo_path(caisse, filename: str) -> str:
     return f"caisses/{caisse.uuid}/logo-{uuid.uuid4().hex[:12]}.{extension}"
 
 
-class CaisseQuerySet(models.QuerySet):
+class CaissesQuerySet(models.QuerySet):
+    """The Caisses themselves (the tenants); their rows use CaisseQuerySet."""
+
     def active(self):
         return self.filter(is_active=True)
 
@@ -150,7 +153,7 @@ class Caisse(TimeStampedModel):
     )
 
     history = HistoricalRecords()
-    objects = CaisseQuerySet.as_manager()
+    objects = CaissesQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -169,9 +172,10 @@ class Caisse(TimeStampedModel):
         return settings.BASE_URL + caisse_reverse(self, viewname, args=args, kwargs=kwargs, query=query)
 
 
-class AgentRoleQuerySet(models.QuerySet):
+class AgentRoleQuerySet(CaisseQuerySet):
     def for_caisse(self, caisse):
-        return self.filter(caisse=caisse, is_active=True)
+        """Only the active roles count in a Caisse."""
+        return super().for_caisse(caisse).filter(is_active=True)
 
 
 class AgentRole(TimeStampedModel):

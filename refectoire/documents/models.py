@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from refectoire.caisses.querysets import CaisseQuerySet
 from refectoire.core.models import TimeStampedModel
 from refectoire.documents.enums import DocumentKind
 
@@ -18,10 +19,7 @@ def private_path(instance, filename):
     return f"documents/{instance.caisse_id}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1]}"
 
 
-class DocumentQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
+class DocumentQuerySet(CaisseQuerySet):
     def for_household(self, household):
         return self.filter(caisse_id=household.caisse_id, household=household)
 

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from refectoire.caisses.querysets import CaisseQuerySet
 from refectoire.core.lifecycle import Lifecycle, TransitionEvent, register
 from refectoire.core.models import TimeStampedModel
 from refectoire.enrollment.enums import (
@@ -33,10 +34,7 @@ def new_token():
     return secrets.token_urlsafe(24)
 
 
-class EnrollmentQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
+class EnrollmentQuerySet(CaisseQuerySet):
     def for_household(self, household):
         return self.filter(caisse_id=household.caisse_id, household=household)
 
@@ -228,10 +226,7 @@ class AbsenceRules(TimeStampedModel):
         return f"{self.caisse}: {self.notice_days} j. avant {self.notice_time:%H:%M}"
 
 
-class AbsenceReasonQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
+class AbsenceReasonQuerySet(CaisseQuerySet):
     def active(self):
         return self.filter(is_active=True)
 
@@ -274,9 +269,8 @@ class AbsenceReason(TimeStampedModel):
         return self.label
 
 
-class AbsenceQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(household__caisse=caisse)
+class AbsenceQuerySet(CaisseQuerySet):
+    caisse_path = "household__caisse"
 
     def for_household(self, household):
         return self.filter(household__caisse_id=household.caisse_id, household=household)

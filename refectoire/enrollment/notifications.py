@@ -5,13 +5,12 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from refectoire.enrollment.enums import AbsenceState
 from refectoire.households.selectors import household_emails
 
 
 def notify_absence_decision(absence) -> None:
     """ "Votre absence a été acceptée / refusée", with the agent's reason and a link to "Mes absences"."""
-    from refectoire.enrollment.enums import AbsenceState
-
     recipients = household_emails(absence.household)
     if not recipients:
         return

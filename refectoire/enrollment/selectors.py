@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from refectoire.enrollment.enums import AbsenceState, Custody, DayStatus, EnrollmentState, RhythmChangeState
 from refectoire.enrollment.models import (
@@ -35,114 +37,9 @@ from refectoire.enrollment.models import (
     Enrollment,
     RhythmChange,
 )
+from refectoire.schools.calendar import ONE_DAY, CalendarBits, Window
 from refectoire.schools.enums import CalendarKind
-from refectoire.schools.models import CalendarEntry, Closure, School, SchoolYear
-
-ONE_DAY = datetime.timedelta(days=1)
-SCHOOL_WEEK = "12345"  # never a weekend, whatever a school's weekdays say
-
-
-class Window:
-    """Days start..end as bit positions 0..n-1."""
-
-    def __init__(self, start: datetime.date, end: datetime.date):
-        self.start = start
-        self.end = end
-        self.n = max((end - start).days + 1, 0)
-        self.all = (1 << self.n) - 1
-        self.weekday = {w: 0 for w in range(1, 8)}
-        self.parity = {0: 0, 1: 0}
-        self._days = [start + datetime.timedelta(days=i) for i in range(self.n)]
-        for i, day in enumerate(self._days):
-            self.weekday[day.isoweekday()] |= 1 << i
-            self.parity[day.isocalendar().week % 2] |= 1 << i
-
-    def span(self, first: datetime.date | None, last: datetime.date | None) -> int:
-        """The bits of the days first..last (inclusive) inside the window."""
-        a = 0 if first is None else max((first - self.start).days, 0)
-        b = self.n - 1 if last is None else min((last - self.start).days, self.n - 1)
-        if b < a:
-            return 0
-        return ((1 << (b - a + 1)) - 1) << a
-
-    def weekdays(self, digits: str) -> int:
-        bits = 0
-        for digit in digits:
-            bits |= self.weekday[int(digit)]
-        return bits
-
-    def dates(self, bits: int) -> list[datetime.date]:
-        days = []
-        while bits:
-            low = bits & -bits
-            days.append(self._days[low.bit_length() - 1])
-            bits ^= low
-        return days
-
-    def has(self, bits: int, day: datetime.date) -> bool:
-        i = (day - self.start).days
-        return 0 <= i < self.n and bool(bits >> i & 1)
-
-
-@dataclass
-class CalendarBits:
-    """The Caisse's calendar over a window, school by school."""
-
-    window: Window
-    in_year: int = 0
-    school_holiday: int = 0
-    public_holiday: int = 0
-    caisse_closure: int = 0
-    school_closure: dict = field(default_factory=lambda: defaultdict(int))
-    serves: dict = field(default_factory=dict)  # school_id -> bits of the weekdays its canteen serves
-    _school_days: dict = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, *, caisse, window: Window, school_ids=None) -> CalendarBits:
-        cal = cls(window=window)
-        start, end = window.start, window.end
-        for first, last in SchoolYear.objects.filter(
-            caisse=caisse, first_day__lte=end, last_day__gte=start
-        ).values_list("first_day", "last_day"):
-            cal.in_year |= window.span(first, last)
-        for kind, first, last in (
-            CalendarEntry.objects.filter(caisse=caisse)
-            .overlapping(start, end)
-            .values_list("kind", "first_day", "last_day")
-        ):
-            if kind == CalendarKind.PUBLIC_HOLIDAY:
-                cal.public_holiday |= window.span(first, last)
-            else:
-                cal.school_holiday |= window.span(first, last)
-        for school_id, first, last in (
-            Closure.objects.filter(caisse=caisse)
-            .overlapping(start, end)
-            .values_list("school_id", "first_day", "last_day")
-        ):
-            if school_id is None:
-                cal.caisse_closure |= window.span(first, last)
-            else:
-                cal.school_closure[school_id] |= window.span(first, last)
-        schools = School.objects.filter(caisse=caisse)
-        if school_ids is not None:
-            schools = schools.filter(pk__in=school_ids)
-        for school_id, weekdays in schools.values_list("pk", "weekdays"):
-            cal.serves[school_id] = window.weekdays(weekdays) & window.weekdays(SCHOOL_WEEK)
-        return cal
-
-    def closure(self, school_id) -> int:
-        return self.caisse_closure | self.school_closure.get(school_id, 0)
-
-    def school_days(self, school_id) -> int:
-        if school_id not in self._school_days:
-            self._school_days[school_id] = (
-                self.in_year
-                & self.serves.get(school_id, 0)
-                & ~self.school_holiday
-                & ~self.public_holiday
-                & ~self.closure(school_id)
-            )
-        return self._school_days[school_id]
+from refectoire.schools.models import BillingPeriod, CalendarEntry
 
 
 @dataclass
@@ -171,17 +68,11 @@ class EnrollmentBits:
 def _issued_periods(*, caisse, start, end) -> list[tuple]:
     """(issued_at, first day, last day) of the billing periods overlapping [start, end] whose
     invoices are issued."""
-    from refectoire.billing.enums import RunState
-    from refectoire.billing.models import BillingRun
-
     return list(
-        BillingRun.objects.filter(
-            caisse=caisse,
-            state=RunState.ISSUED,
-            issued_at__isnull=False,
-            period__start_date__lte=end,
-            period__end_date__gte=start,
-        ).values_list("issued_at", "period__start_date", "period__end_date")
+        BillingPeriod.objects.filter(caisse=caisse, start_date__lte=end, end_date__gte=start)
+        .issued()
+        .filter(issued_at__isnull=False)
+        .values_list("issued_at", "start_date", "end_date")
     )
 
 
@@ -564,9 +455,6 @@ def notice_deadline(
 
 def notice_rule_text(rules: AbsenceRules) -> str:
     """The notice in words, for the parent's form and the documentation."""
-    from django.utils.translation import gettext as _
-    from django.utils.translation import ngettext
-
     hour = rules.notice_time.strftime("%H:%M").replace(":", " h ").replace(" h 00", " h")
     if rules.notice_days == 0:
         return _("au plus tard le jour même, avant %(hour)s") % {"hour": hour}
@@ -580,11 +468,10 @@ def notice_rule_text(rules: AbsenceRules) -> str:
 def invoiced_days(absence) -> list[datetime.date]:
     """The days of `absence` inside a billing period whose invoices are already issued: an accepted
     absence never changes an issued invoice."""
-    from refectoire.billing.enums import RunState
-    from refectoire.billing.models import BillingPeriod
-
-    periods = BillingPeriod.objects.for_caisse(absence.household.caisse).filter(
-        run__state=RunState.ISSUED, start_date__lte=absence.last_day, end_date__gte=absence.first_day
+    periods = (
+        BillingPeriod.objects.for_caisse(absence.household.caisse)
+        .issued()
+        .filter(start_date__lte=absence.last_day, end_date__gte=absence.first_day)
     )
     days = []
     for start, end in periods.values_list("start_date", "end_date"):

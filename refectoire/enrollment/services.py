@@ -9,7 +9,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from refectoire.billing.models import BillingPeriod
 from refectoire.core.lifecycle import AGENT, check_move, transition
 from refectoire.enrollment.enums import (
     WEEKDAY_NAMES,
@@ -29,7 +28,7 @@ from refectoire.enrollment.models import (
 )
 from refectoire.households.enums import GuardianRole
 from refectoire.households.models import Household
-from refectoire.schools.models import School
+from refectoire.schools.models import BillingPeriod, School
 
 # Custodies of the same child in its two households that never give one day to both.
 COMPATIBLE_CUSTODIES = {

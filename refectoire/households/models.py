@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from refectoire.accounts.enums import Civility
+from refectoire.caisses.querysets import CaisseQuerySet
 from refectoire.core.display import value_display
 from refectoire.core.lifecycle import Lifecycle, TransitionEvent, register
 from refectoire.core.models import PostalAddressMixin, TimeStampedModel
@@ -32,10 +33,7 @@ from refectoire.households.enums import (
 )
 
 
-class HouseholdQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
+class HouseholdQuerySet(CaisseQuerySet):
     def for_user(self, user, caisse):
         """The households of `caisse` in which `user` is a guardian with an account (one at most)."""
         if not user.is_authenticated:
@@ -244,9 +242,8 @@ class HouseholdEvent(TransitionEvent):
         return f"{self.household} — {self.action}"
 
 
-class HouseholdChangeQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(household__caisse=caisse)
+class HouseholdChangeQuerySet(CaisseQuerySet):
+    caisse_path = "household__caisse"
 
     def pending(self):
         return self.filter(state=ChangeState.PENDING)

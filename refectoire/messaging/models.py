@@ -7,15 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from refectoire.caisses.querysets import CaisseQuerySet
 from refectoire.core.models import TimeStampedModel
 from refectoire.core.validators import FREE_TEXT_MAX, validate_free_text
 from refectoire.households.models import Household
 
 
-class NewsItemQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
+class NewsItemQuerySet(CaisseQuerySet):
     def published(self, caisse, *, on=None):
         """What the public sees on day `on`: published, not yet ended; pinned first, then newest."""
         on = on or timezone.localdate()
@@ -63,10 +61,7 @@ class NewsItem(TimeStampedModel):
             )
 
 
-class ConversationQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
+class ConversationQuerySet(CaisseQuerySet):
     def for_user(self, user, caisse):
         return self.filter(caisse=caisse, household__in=Household.objects.for_user(user, caisse))
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from refectoire.caisses.querysets import CaisseQuerySet
 from refectoire.core.lifecycle import Lifecycle, TransitionEvent, register
 from refectoire.core.models import TimeStampedModel
 from refectoire.core.money import format_euros
@@ -124,10 +125,7 @@ class OperationInvoice(models.Model):
         return f"{self.operation_id} → {self.invoice_id}: {self.amount}"
 
 
-class PaymentQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
+class PaymentQuerySet(CaisseQuerySet):
     def recorded(self):
         return self.filter(state=PaymentState.RECORDED)
 

@@ -16,14 +16,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 import requests
+from django.conf import settings
 
 # Seconds to wait for an answer; the Django setting API_PARTICULIER_TIMEOUT overrides it.
 TIMEOUT_SECONDS = 10
 
 
 def default_timeout() -> float:
-    from django.conf import settings
-
     return getattr(settings, "API_PARTICULIER_TIMEOUT", TIMEOUT_SECONDS)
 
 

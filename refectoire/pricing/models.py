@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from refectoire.caisses.querysets import CaisseQuerySet
 from refectoire.core.lifecycle import Lifecycle, TransitionEvent, can_move, register
 from refectoire.core.models import TimeStampedModel
 from refectoire.pricing.enums import (
@@ -89,11 +90,6 @@ class PricingSettings(TimeStampedModel):
         return bool(self.api_particulier_token)
 
 
-class TariffGridQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
-
 class TariffGrid(TimeStampedModel):
     """The tariff grid of a Caisse for a school year. Versioned: the highest version is in force.
 
@@ -119,7 +115,7 @@ class TariffGrid(TimeStampedModel):
     )
 
     history = HistoricalRecords()
-    objects = TariffGridQuerySet.as_manager()
+    objects = CaisseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-school_year__first_day", "-version"]
@@ -228,10 +224,7 @@ def validate_brackets(brackets) -> None:
         raise ValidationError(errors)
 
 
-class TariffRequestQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
+class TariffRequestQuerySet(CaisseQuerySet):
     def for_household(self, household):
         return self.filter(caisse_id=household.caisse_id, household=household)
 
@@ -378,11 +371,6 @@ class TariffRequestEvent(TransitionEvent):
         return f"{self.request} — {self.action}"
 
 
-class TariffDecisionQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
-
 class TariffDecision(TimeStampedModel):
     """A decided bracket for a household and school year, in force from `start_date`.
 
@@ -411,7 +399,7 @@ class TariffDecision(TimeStampedModel):
     )
 
     history = HistoricalRecords()
-    objects = TariffDecisionQuerySet.as_manager()
+    objects = CaisseQuerySet.as_manager()
 
     class Meta:
         ordering = ["household", "start_date", "created_at", "pk"]

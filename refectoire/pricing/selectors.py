@@ -5,16 +5,27 @@ each household on each day, in a handful of queries whatever the number of house
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from refectoire.core.money import format_euros
-from refectoire.pricing.enums import DecisionSource
-from refectoire.pricing.models import PricingSettings, TariffBracket, TariffDecision, TariffGrid
+from refectoire.households.models import Household
+from refectoire.pricing.enums import DecisionSource, TariffRequestState
+from refectoire.pricing.models import (
+    PricingSettings,
+    TariffBracket,
+    TariffDecision,
+    TariffGrid,
+    TariffRequest,
+)
 from refectoire.pricing.quotient import CAF_PARTS_RULE, PartsRule
+from refectoire.schools.models import SchoolYear
 
 ONE_DAY = datetime.timedelta(days=1)
 IN_CLAUSE_LIMIT = 500
@@ -36,16 +47,19 @@ class BracketInForce:
 
 
 def decision_reason(*, bracket_number: int, family_quotient, decided_on, source) -> str:
-    when = f"{decided_on.day:02d}/{decided_on.month:02d}/{decided_on.year}"
+    values = {"n": bracket_number, "when": f"{decided_on.day:02d}/{decided_on.month:02d}/{decided_on.year}"}
     if source == DecisionSource.REFUSAL:
-        return f"tarif {bracket_number} : demande refusée (décision du {when})"
+        return _("tarif %(n)s : demande refusée (décision du %(when)s)") % values
     if family_quotient is None:
-        return f"tarif {bracket_number} (décision du {when})"
-    return f"tarif {bracket_number} : quotient familial {format_euros(family_quotient)} (décision du {when})"
+        return _("tarif %(n)s (décision du %(when)s)") % values
+    return _("tarif %(n)s : quotient familial %(qf)s (décision du %(when)s)") % {
+        **values,
+        "qf": format_euros(family_quotient),
+    }
 
 
 def default_reason(bracket_number: int) -> str:
-    return f"tarif {bracket_number} : aucun justificatif de ressources"
+    return _("tarif %(n)s : aucun justificatif de ressources") % {"n": bracket_number}
 
 
 def parts_rule_for(caisse) -> PartsRule:
@@ -54,7 +68,7 @@ def parts_rule_for(caisse) -> PartsRule:
 
 
 def pricing_settings_for(caisse) -> PricingSettings:
-    settings, _ = PricingSettings.objects.get_or_create(caisse=caisse)
+    settings, _created = PricingSettings.objects.get_or_create(caisse=caisse)
     return settings
 
 
@@ -93,8 +107,6 @@ def _year_ranges(caisse, start, end):
     A tariff holds from one rentrée to the next: summer days belong to the year before; days
     before the first known year belong to it.
     """
-    from refectoire.schools.models import SchoolYear
-
     years = list(SchoolYear.objects.filter(caisse=caisse).order_by("first_day"))
     if not years:
         raise NoTariffGrid(f"no school year for {caisse}")
@@ -217,8 +229,6 @@ def brackets_in_force(
             decisions = decisions.filter(household_id__in=household_ids)
         # Beyond, all the Caisse's decisions are read and the others skipped (no giant IN clause).
     else:
-        from refectoire.households.models import Household
-
         household_ids = list(Household.objects.filter(caisse=caisse).values_list("pk", flat=True))
 
     by_household: dict[int, dict[int, list]] = {}
@@ -248,8 +258,6 @@ def bracket_in_force(*, household, day: datetime.date) -> BracketInForce:
 
 def tariff_years_open(*, caisse, today: datetime.date):
     """The school years a parent may ask a tariff for: with a grid, not over yet."""
-    from refectoire.schools.models import SchoolYear
-
     return list(
         SchoolYear.objects.filter(caisse=caisse, last_day__gte=today, tariff_grids__isnull=False)
         .distinct()
@@ -265,8 +273,6 @@ def dashboard_tariff_years(*, caisse, today: datetime.date) -> list[tuple]:
     the year containing `today`, or the latest known. The past one is the year just before it:
     its tile reads the decision that applied. Empty when the Caisse has no school year.
     """
-    from refectoire.schools.models import SchoolYear
-
     years = list(SchoolYear.objects.for_caisse(caisse).order_by("first_day"))
     if not years:
         return []
@@ -287,27 +293,22 @@ class TariffTile:
     state: str  # "none", or a TariffRequestState value
     state_label: str
     text: str
-    url: str
+    school_year_uuid: uuid.UUID  # the screens link the tile to the year's tariff page
 
 
 def tariff_tile(*, household, school_year, past: bool = False) -> TariffTile:
     """The « Tarif <année> » tile. The current year's leads to the request or tells its state;
     a `past` year's reads the tariff that applied: bracket, price per meal and dates."""
-    from refectoire.caisses.urls import caisse_reverse
-    from refectoire.pricing.enums import TariffRequestState
-    from refectoire.pricing.models import TariffRequest
-
-    caisse = household.caisse
-    url = caisse_reverse(caisse, "portal:tariff", kwargs={"year_uuid": school_year.uuid})
-    title = f"Tarif {school_year.label}"
+    title = _("Tarif %(year)s") % {"year": school_year.label}
     if past:
-        return _past_tariff_tile(household=household, school_year=school_year, title=title, url=url)
+        return _past_tariff_tile(household=household, school_year=school_year, title=title)
     grid = grid_for_year(school_year)
     top = grid.highest_bracket if grid and grid.brackets.all() else None
     default = (
-        f"le tarif {top.number} ({format_euros(top.unit_price)} par repas) s'applique"
+        _("le tarif %(n)s (%(price)s par repas) s'applique")
+        % {"n": top.number, "price": format_euros(top.unit_price)}
         if top
-        else "le tarif le plus élevé s'applique"
+        else _("le tarif le plus élevé s'applique")
     )
     request = (
         TariffRequest.objects.filter(household=household, school_year=school_year)
@@ -318,38 +319,46 @@ def tariff_tile(*, household, school_year, past: bool = False) -> TariffTile:
         return TariffTile(
             title=title,
             state="none",
-            state_label="Aucune demande",
-            text=f"Demande de tarif dégressif {school_year.label} à faire : sans justificatif, {default}.",
-            url=url,
+            state_label=_("Aucune demande"),
+            text=_("Demande de tarif dégressif %(year)s à faire : sans justificatif, %(default)s.")
+            % {"year": school_year.label, "default": default},
+            school_year_uuid=school_year.uuid,
         )
     state = TariffRequestState(request.state)
     if state == TariffRequestState.SENT:
-        text = f"Demande envoyée le {timezone_date(request.sent_at):%d/%m/%Y}."
+        text = _("Demande envoyée le %(day)s.") % {"day": f"{timezone_date(request.sent_at):%d/%m/%Y}"}
     elif state == TariffRequestState.IN_REVIEW:
-        text = "Demande en cours de traitement par la Caisse des écoles."
+        text = _("Demande en cours de traitement par la Caisse des écoles.")
     elif state == TariffRequestState.NEEDS_INFO:
-        text = f"Demande à compléter : {request.agent_message}"
+        text = _("Demande à compléter : %(message)s") % {"message": request.agent_message}
     else:
         decision = request.decisions.order_by("-created_at", "-pk").first()
         price = _price(grid, decision.bracket_number) if decision and grid else None
         if decision is None:
             text = state.label
         elif state == TariffRequestState.REFUSED:
-            text = f"Demande refusée : tarif {decision.bracket_number} ({format_euros(price)} par repas)."
+            text = _("Demande refusée : tarif %(n)s (%(price)s par repas).") % {
+                "n": decision.bracket_number,
+                "price": format_euros(price),
+            }
         else:
-            text = (
-                f"Tarif {decision.bracket_number} : {format_euros(price)} par repas "
-                f"à partir du {decision.start_date:%d/%m/%Y}."
-            )
-    return TariffTile(title=title, state=state.value, state_label=str(state.label), text=text, url=url)
+            text = _("Tarif %(n)s : %(price)s par repas à partir du %(day)s.") % {
+                "n": decision.bracket_number,
+                "price": format_euros(price),
+                "day": f"{decision.start_date:%d/%m/%Y}",
+            }
+    return TariffTile(
+        title=title,
+        state=state.value,
+        state_label=str(state.label),
+        text=text,
+        school_year_uuid=school_year.uuid,
+    )
 
 
-def _past_tariff_tile(*, household, school_year, title: str, url: str) -> TariffTile:
+def _past_tariff_tile(*, household, school_year, title: str) -> TariffTile:
     """What applied over the year (the same spans as the billing run): « Tarif 4 : 2,28 € par
     repas du 01/09/2025 au 03/07/2026. »; several spans when a decision changed in the year."""
-    from refectoire.pricing.enums import TariffRequestState
-    from refectoire.pricing.models import TariffRequest
-
     request = (
         TariffRequest.objects.filter(household=household, school_year=school_year)
         .exclude(state=TariffRequestState.CANCELLED)
@@ -357,7 +366,7 @@ def _past_tariff_tile(*, household, school_year, title: str, url: str) -> Tariff
         .first()
     )
     if request is None:
-        state, state_label = "none", "Aucune demande"
+        state, state_label = "none", _("Aucune demande")
     else:
         state, state_label = request.state, str(TariffRequestState(request.state).label)
     try:
@@ -368,24 +377,30 @@ def _past_tariff_tile(*, household, school_year, title: str, url: str) -> Tariff
             household_ids=[household.pk],
         )[household.pk]
     except NoTariffGrid:
-        text = f"Aucune grille tarifaire pour l'année {school_year.label}."
+        text = _("Aucune grille tarifaire pour l'année %(year)s.") % {"year": school_year.label}
     else:
         parts = []
         for span in spans:
-            part = (
-                f"Tarif {span.bracket_number} : {format_euros(span.unit_price)} par repas "
-                f"du {span.first_day:%d/%m/%Y} au {span.last_day:%d/%m/%Y}"
-            )
+            values = {
+                "n": span.bracket_number,
+                "price": format_euros(span.unit_price),
+                "first": f"{span.first_day:%d/%m/%Y}",
+                "last": f"{span.last_day:%d/%m/%Y}",
+            }
             if span.decision_id is None:
-                part += " (aucun justificatif de ressources)"
-            parts.append(part)
+                part = _(
+                    "Tarif %(n)s : %(price)s par repas du %(first)s au %(last)s (aucun justificatif de ressources)"
+                )
+            else:
+                part = _("Tarif %(n)s : %(price)s par repas du %(first)s au %(last)s")
+            parts.append(part % values)
         text = " ; ".join(parts) + "."
-    return TariffTile(title=title, state=state, state_label=state_label, text=text, url=url)
+    return TariffTile(
+        title=title, state=state, state_label=state_label, text=text, school_year_uuid=school_year.uuid
+    )
 
 
 def timezone_date(moment) -> datetime.date:
-    from django.utils import timezone
-
     return timezone.localdate(moment)
 
 
@@ -453,15 +468,18 @@ def adult_meal_prices(*, caisse, start: datetime.date, end: datetime.date) -> li
         grid = grids.get(year.pk)
         if grid is None:
             raise NoTariffGrid(
-                f"Aucune grille tarifaire pour l'année scolaire {year.label} : "
-                "le prix du repas adulte est inconnu."
+                _(
+                    "Aucune grille tarifaire pour l'année scolaire %(year)s : le prix du repas adulte est inconnu."
+                )
+                % {"year": year.label}
             )
         spans.append(
             AdultPriceInForce(
                 first_day=lo,
                 last_day=hi,
                 unit_price=grid.adult_meal_price,
-                reason=f"prix du repas adulte, grille {year.label} (version {grid.version})",
+                reason=_("prix du repas adulte, grille %(year)s (version %(version)s)")
+                % {"year": year.label, "version": grid.version},
             )
         )
     return spans

@@ -29,6 +29,7 @@ from refectoire.pricing.models import (
 )
 from refectoire.pricing.quotient import Declaration, Estimate, declaration_family_quotient, estimate_for
 from refectoire.pricing.selectors import current_grids, parts_rule_for
+from refectoire.schools.models import BillingPeriod
 
 # --- decisions ---------------------------------------------------------------------------------
 
@@ -139,12 +140,10 @@ def first_day_not_invoiced(*, caisse_id, start: datetime.date) -> datetime.date 
     An issued billing period's invoices never change: a tariff decision (whatever creates it)
     cannot start on one of its days.
     """
-    from refectoire.billing.enums import RunState
-    from refectoire.billing.models import BillingPeriod
-
     invoiced_until = (
         BillingPeriod.objects.for_caisse(caisse_id)
-        .filter(run__state=RunState.ISSUED, end_date__gte=start)
+        .issued()
+        .filter(end_date__gte=start)
         .aggregate(last=Max("end_date"))["last"]
     )
     if invoiced_until is None:
@@ -160,8 +159,6 @@ def earliest_start_date(*, request) -> datetime.date:
     decision staying in force until then. Never on days already invoiced: an issued invoice does
     not change, so the new tariff starts after the last issued period at the earliest.
     """
-    from refectoire.billing.models import BillingPeriod
-
     if request.effective_date is not None:
         start = request.effective_date
     else:

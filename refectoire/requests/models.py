@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from refectoire.caisses.querysets import CaisseQuerySet
 from refectoire.core.lifecycle import Lifecycle, TransitionEvent, can_move, register
 from refectoire.core.models import TimeStampedModel
 from refectoire.core.validators import validate_free_text
@@ -28,10 +29,7 @@ NEXT_STEP = {
 }
 
 
-class RequestQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
+class RequestQuerySet(CaisseQuerySet):
     def for_household(self, household):
         return self.filter(caisse_id=household.caisse_id, household=household)
 

@@ -5,9 +5,8 @@ import datetime
 
 from django.utils import timezone
 
-from refectoire.billing.models import BillingPeriod
 from refectoire.caisses.models import Caisse
-from refectoire.schools.models import School, SchoolYear
+from refectoire.schools.models import BillingPeriod, School, SchoolYear
 from refectoire.schools.services import school_year_create
 
 SCHOOLS = {

@@ -1,24 +1,21 @@
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from refectoire.caisses.querysets import CaisseQuerySet
 from refectoire.core.models import TimeStampedModel
 from refectoire.schools.enums import CalendarKind, SchoolKind
+from refectoire.schools.periods import issue_source
 
 # Weekdays are ISO digits: "12345" = Monday to Friday, "1245" = all but Wednesday.
 weekdays_validator = RegexValidator(
     r"^1?2?3?4?5?6?7?$", _("Jours ISO (1 = lundi … 7 = dimanche), dans l'ordre.")
 )
-
-
-class SchoolQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
 
 
 class School(TimeStampedModel):
@@ -34,7 +31,7 @@ class School(TimeStampedModel):
     is_active = models.BooleanField(_("en service"), default=True)
 
     history = HistoricalRecords()
-    objects = SchoolQuerySet.as_manager()
+    objects = CaisseQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -48,10 +45,7 @@ class School(TimeStampedModel):
         return self.name
 
 
-class SchoolYearQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
+class SchoolYearQuerySet(CaisseQuerySet):
     def containing(self, day):
         return self.filter(first_day__lte=day, last_day__gte=day)
 
@@ -91,10 +85,7 @@ class SchoolYear(TimeStampedModel):
             raise ValidationError({"last_day": _("Le dernier jour doit suivre le jour de la rentrée.")})
 
 
-class CalendarEntryQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
+class CalendarEntryQuerySet(CaisseQuerySet):
     def overlapping(self, start, end):
         return self.filter(first_day__lte=end, last_day__gte=start)
 
@@ -136,10 +127,7 @@ class CalendarEntry(TimeStampedModel):
             raise ValidationError({"last_day": _("Le dernier jour doit suivre le premier.")})
 
 
-class ClosureQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
+class ClosureQuerySet(CaisseQuerySet):
     def overlapping(self, start, end):
         return self.filter(first_day__lte=end, last_day__gte=start)
 
@@ -185,3 +173,115 @@ class Closure(TimeStampedModel):
     def clean(self):
         if self.first_day and self.last_day and self.last_day < self.first_day:
             raise ValidationError({"last_day": _("Le dernier jour doit suivre le premier.")})
+
+
+class BillingPeriodQuerySet(CaisseQuerySet):
+    def containing(self, day):
+        return self.filter(start_date__lte=day, end_date__gte=day)
+
+    def issued(self):
+        """The periods whose invoices are issued, annotated with `issued_at` (when their run was)."""
+        source = issue_source()
+        return self.filter(source.issued).annotate(issued_at=models.F(source.issued_at))
+
+
+class BillingPeriod(TimeStampedModel):
+    """A billing period ("Mars / Avril 2027"): invoices are computed per household and period.
+
+    A period is named by its first month (`2027-03`) on the command line. Once issued (its run, or
+    invoices issued whatever the run says: billing answers through `schools.periods`), a period
+    never changes: its validation and its save() refuse it, whichever screen or service saves it.
+    The table is still `billing_billingperiod` (the model moved from billing, its rows did not).
+    """
+
+    # What an issued period keeps.
+    FROZEN_FIELDS = (
+        "label",
+        "start_date",
+        "end_date",
+        "payment_opens_at",
+        "due_date",
+        "school_year",
+        "caisse",
+    )
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="billing_periods")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="billing_periods")
+    label = models.CharField(_("libellé"), max_length=100)
+    start_date = models.DateField(_("premier jour"))
+    end_date = models.DateField(_("dernier jour"))
+    payment_opens_at = models.DateTimeField(_("ouverture du paiement en ligne"), null=True, blank=True)
+    due_date = models.DateField(_("date d'échéance"), null=True, blank=True)
+
+    history = HistoricalRecords(table_name="billing_historicalbillingperiod")
+    objects = BillingPeriodQuerySet.as_manager()
+
+    class Meta:
+        db_table = "billing_billingperiod"
+        ordering = ["start_date"]
+        verbose_name = _("période de facturation")
+        verbose_name_plural = _("périodes de facturation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["caisse", "start_date"], name="billing_period_start_unique_per_caisse"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="billing_period_end_after_start",
+                violation_error_message=_("Le dernier jour doit suivre le premier."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def code(self) -> str:
+        """`2027-03`: the period named by its first month."""
+        return self.start_date.strftime("%Y-%m")
+
+    def is_issued(self) -> bool:
+        """Issued (or being issued) by its run, or holding issued invoices whatever the run says."""
+        return bool(self.pk) and issue_source().is_frozen(self)
+
+    def _changed_fields(self) -> list[str]:
+        """The frozen fields whose value differs from the stored row (none for a new period)."""
+        if not self.pk:
+            return []
+        columns = [self._meta.get_field(name).attname for name in self.FROZEN_FIELDS]
+        stored = BillingPeriod.objects.filter(pk=self.pk).values(*columns).first()
+        if stored is None:
+            return []
+        return [
+            name
+            for name, column in zip(self.FROZEN_FIELDS, columns, strict=True)
+            if stored[column] != getattr(self, column)
+        ]
+
+    def _issued_changes(self) -> list[str]:
+        changed = self._changed_fields()
+        return changed if changed and self.is_issued() else []
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("Le dernier jour doit suivre le premier.")})
+        changed = self._issued_changes()
+        if changed:
+            # Every screen that saves a period (billing, school years) meets this rule.
+            dates = _("Cette période est déjà facturée : ses dates ne peuvent plus changer.")
+            other = _("Cette période est déjà facturée : elle ne peut plus changer.")
+            raise ValidationError(
+                {
+                    name if name not in ("school_year", "caisse") else NON_FIELD_ERRORS: (
+                        dates if name in ("start_date", "end_date") else other
+                    )
+                    for name in changed
+                }
+            )
+
+    def save(self, *args, **kwargs):
+        # The guard of every path, full_clean() or not: an issued period never changes.
+        if self._issued_changes():
+            raise ValidationError(_("Cette période est déjà facturée : elle ne peut plus changer."))
+        super().save(*args, **kwargs)

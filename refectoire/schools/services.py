@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from refectoire.schools.calendar import CalendarBits, Window
 from refectoire.schools.enums import CalendarKind, SchoolKind
 from refectoire.schools.models import CalendarEntry, Closure, School, SchoolYear
 
@@ -104,8 +105,6 @@ def closure_create(*, caisse, school=None, first_day, last_day, reason, created_
 
 def school_days(*, caisse, school, start, end) -> list[datetime.date]:
     """The days the canteen of `school` serves in [start, end]."""
-    from refectoire.enrollment.selectors import CalendarBits, Window
-
     window = Window(start, end)
     calendar = CalendarBits.load(caisse=caisse, window=window, school_ids=[school.pk])
     return window.dates(calendar.school_days(school.pk))

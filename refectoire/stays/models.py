@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from refectoire.caisses.querysets import CaisseQuerySet
 from refectoire.core.lifecycle import Lifecycle, TransitionEvent, register
 from refectoire.core.models import TimeStampedModel
 from refectoire.core.money import format_euros
@@ -27,10 +28,7 @@ from refectoire.stays.enums import (
 BRACKETS = range(1, 11)
 
 
-class HolidayStayQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
+class HolidayStayQuerySet(CaisseQuerySet):
     def published(self):
         return self.filter(is_published=True)
 
@@ -248,10 +246,7 @@ class StayProfile(TimeStampedModel):
         return f"{self.child} — {self.school_level}"
 
 
-class StayApplicationQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(caisse=caisse)
-
+class StayApplicationQuerySet(CaisseQuerySet):
     def for_household(self, household):
         return self.filter(caisse_id=household.caisse_id, household=household)
 
@@ -307,9 +302,8 @@ class StayApplicationDocument(TimeStampedModel):
         return f"{self.get_kind_display()} — {self.application}"
 
 
-class StayChoiceQuerySet(models.QuerySet):
-    def for_caisse(self, caisse):
-        return self.filter(stay__caisse=caisse)
+class StayChoiceQuerySet(CaisseQuerySet):
+    caisse_path = "stay__caisse"
 
     def active(self):
         return self.filter(state__in=ACTIVE_CHOICE_STATES)

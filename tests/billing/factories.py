@@ -7,11 +7,11 @@ import factory
 from django.utils import timezone
 
 from refectoire.billing.enums import InvoiceKind, InvoiceState, LineKind
-from refectoire.billing.models import BillingPeriod, Invoice, InvoiceLine
+from refectoire.billing.models import Invoice, InvoiceLine
 from refectoire.households.enums import GuardianRole, HouseholdState
 from refectoire.households.models import Child, Guardian, Household
 from refectoire.payments.models import PayfipSettings
-from refectoire.schools.models import SchoolYear
+from refectoire.schools.models import BillingPeriod, SchoolYear
 from tests.factories import CaisseFactory
 
 

@@ -6,8 +6,9 @@ from decimal import Decimal
 from django.core import mail
 
 from refectoire.billing.enums import InvoiceState, RunState
-from refectoire.billing.models import BillingPeriod, BillingRun, Invoice, InvoiceCounter
+from refectoire.billing.models import BillingRun, Invoice, InvoiceCounter
 from refectoire.payments.models import Payment
+from refectoire.schools.models import BillingPeriod
 from tests.billing.factories import (
     BillingPeriodFactory,
     GuardianFactory,

@@ -17,7 +17,7 @@ from tests.enrollment.factories import ChildFactory, HouseholdFactory
 from tests.factories import CaisseFactory
 
 BEFORE = [("billing", "0005_invoiceevent_action_labels"), ("requests", "0002_input_bounds")]
-AFTER = [("billing", "0007_credit_table_and_invoice_key"), ("requests", "0003_credit_to_billing")]
+AFTER = [("billing", "0008_credit_table_and_invoice_key"), ("requests", "0003_credit_to_billing")]
 
 
 def migrate(targets):

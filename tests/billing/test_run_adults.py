@@ -125,7 +125,7 @@ def test_registrations_not_validated_or_of_another_caisse_get_no_invoice(
 
 
 def test_without_a_grid_the_run_fails_and_says_the_adult_price_is_unknown(cde11, agent_cde11):
-    from refectoire.billing.models import BillingPeriod
+    from refectoire.schools.models import BillingPeriod
 
     year = school_year(cde11, "2026-2027")
     school = SchoolFactory(caisse=cde11)

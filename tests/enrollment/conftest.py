@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from refectoire.billing.models import BillingPeriod
+from refectoire.schools.models import BillingPeriod
 from tests.enrollment.factories import family
 from tests.schools.factories import SchoolFactory, school_year
 

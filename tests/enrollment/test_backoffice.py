@@ -6,12 +6,11 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from refectoire.billing.models import BillingPeriod
 from refectoire.enrollment.enums import Custody, RhythmChangeState
 from refectoire.enrollment.models import Attendance, ChildLink, CustodyWeek
 from refectoire.enrollment.selectors import expected_meals, meal_days
 from refectoire.enrollment.services import enrollment_create, rhythm_change_request
-from refectoire.schools.models import CalendarEntry, Closure, School, SchoolYear
+from refectoire.schools.models import BillingPeriod, CalendarEntry, Closure, School, SchoolYear
 from tests.enrollment.factories import ChildFactory, family
 from tests.schools.factories import SchoolFactory
 

@@ -7,13 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from refectoire.billing.models import BillingPeriod
 from refectoire.documents.models import Document
 from refectoire.pricing import services
 from refectoire.pricing.enums import DecisionSource, IncomeSource, TariffRequestState
 from refectoire.pricing.models import TariffRequest
 from refectoire.pricing.quotient import Declaration
 from refectoire.pricing.selectors import bracket_in_force, tariff_tile
+from refectoire.schools.models import BillingPeriod
 from tests.pricing.factories import household_of, paris_grid, upload
 
 D = datetime.date

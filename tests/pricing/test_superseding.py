@@ -211,7 +211,8 @@ def test_another_family_and_another_caisse_get_404_on_withdrawal(
 
 def test_a_change_of_resources_never_reprices_days_already_invoiced(household, year, parent_a, agent_cde11):
     from refectoire.billing.enums import RunState
-    from refectoire.billing.models import BillingPeriod, BillingRun
+    from refectoire.billing.models import BillingRun
+    from refectoire.schools.models import BillingPeriod
 
     period = BillingPeriod.objects.create(
         caisse=household.caisse,

@@ -6,11 +6,11 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from refectoire.billing.models import BillingPeriod
 from refectoire.pricing import grids, services
 from refectoire.pricing.enums import IncomeSource, TariffRequestState
 from refectoire.pricing.models import PricingSettings, TariffDecision, TariffGrid, TariffRequest
 from refectoire.pricing.quotient import Declaration
+from refectoire.schools.models import BillingPeriod
 from tests.pricing.factories import HouseholdFactory, household_of, paris_grid, png_bytes, school_year, upload
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from refectoire.accounts.forms import DateInput
-from refectoire.billing.models import BillingPeriod
-from refectoire.schools.models import CalendarEntry, Closure, School, SchoolYear
+from refectoire.schools.models import BillingPeriod, CalendarEntry, Closure, School, SchoolYear
 
 
 class SchoolForm(forms.ModelForm):

@@ -22,12 +22,13 @@ from refectoire.billing.exports import (
     unpaid_csv,
 )
 from refectoire.billing.jobs import billing_run_task
-from refectoire.billing.models import BillingPeriod, BillingRun, Invoice
+from refectoire.billing.models import BillingRun, Invoice
 from refectoire.billing.pdf import invoice_pdf
 from refectoire.billing.selectors import invoice_detail_context, run_issue_summary
 from refectoire.households.models import Household
 from refectoire.payments import services as payment_services
 from refectoire.payments.models import PayfipOperation, PayfipSettings, Payment
+from refectoire.schools.models import BillingPeriod
 from refectoire.www.backoffice.access import agent_required, manager_required
 from refectoire.www.backoffice.views_billing_forms import (
     BillingPeriodForm,

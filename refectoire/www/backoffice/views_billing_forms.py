@@ -7,11 +7,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from refectoire.accounts.forms import DateInput
-from refectoire.billing.models import BillingPeriod
 from refectoire.core.validators import FREE_TEXT_MAX
 from refectoire.payments.enums import MANUAL_METHODS, PaymentMethod
 from refectoire.payments.models import PayfipSettings
-from refectoire.schools.models import SchoolYear
+from refectoire.schools.models import BillingPeriod, SchoolYear
 
 
 class DateTimeInput(forms.DateTimeInput):

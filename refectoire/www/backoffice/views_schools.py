@@ -10,9 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from refectoire.billing.models import BillingPeriod
 from refectoire.schools import services
-from refectoire.schools.models import Closure, School, SchoolYear
+from refectoire.schools.models import BillingPeriod, Closure, School, SchoolYear
 from refectoire.www.backoffice.access import agent_required, manager_required
 from refectoire.www.backoffice.forms_schools import (
     BillingPeriodForm,

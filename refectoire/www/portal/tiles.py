@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from refectoire.caisses.urls import caisse_reverse
+
 
 @dataclass
 class Tile:
@@ -75,7 +77,8 @@ def tariff_tiles(household) -> list[Tile]:
     for year, past in years:
         tile = tariff_tile(household=household, school_year=year, past=past)
         feature = "tarif-precedent" if past else "tarif"
-        tiles.append(Tile(feature, tile.title, tile.text, tile.url, detail=tile.state_label))
+        url = caisse_reverse(household.caisse, "portal:tariff", kwargs={"year_uuid": tile.school_year_uuid})
+        tiles.append(Tile(feature, tile.title, tile.text, url, detail=tile.state_label))
     return tiles
 
 

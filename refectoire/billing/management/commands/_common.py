@@ -2,8 +2,8 @@ import datetime
 
 from django.core.management.base import CommandError
 
-from refectoire.billing.models import BillingPeriod
 from refectoire.caisses.models import Caisse
+from refectoire.schools.models import BillingPeriod
 
 
 def caisse_and_period(slug: str, code: str):

@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from refectoire.caisses.models import Caisse
-from refectoire.enrollment.selectors import CalendarBits, Window
+from refectoire.schools.calendar import CalendarBits, Window
 
 
 class Command(BaseCommand):

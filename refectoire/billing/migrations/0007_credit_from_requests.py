@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     (renamed by the next migration)."""
 
     dependencies = [
-        ('billing', '0005_invoiceevent_action_labels'),
+        ('billing', '0006_billingperiod_moves_to_schools'),
         ('caisses', '0004_caisse_logo_and_primary_colour'),
         ('households', '0004_input_bounds'),
         ('requests', '0003_credit_to_billing'),

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     PROTECT foreign key on that same UUID (values kept)."""
 
     dependencies = [
-        ('billing', '0006_credit_from_requests'),
+        ('billing', '0007_credit_from_requests'),
     ]
 
     operations = [
