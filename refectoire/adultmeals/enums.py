@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from refectoire.core.lifecycle import ADULT, AGENT
+from refectoire.core.roles import ADULT, AGENT
 
 
 class AdultRole(models.TextChoices):

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from refectoire.core.lifecycle import AGENT, SYSTEM
+from refectoire.core.roles import AGENT, SYSTEM
 
 
 class RunState(models.TextChoices):

@@ -20,12 +20,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# Who may make a move.
-PARENT = "parent"  # a parent on the portal (or an agent doing it for the family)
-AGENT = "agent"  # an agent of the Caisse in the back office
-SYSTEM = "system"  # the application itself: a run, a task, an import, a rule applied at once
-ADULT = "adult"  # an adult (staff) for their own meal registration
-ROLES = frozenset({PARENT, AGENT, SYSTEM, ADULT})
+# The roles, re-exported: services name them with transition().
+from refectoire.core.roles import ADULT, AGENT, PARENT, ROLES, SYSTEM  # noqa: F401
 
 
 class TransitionEvent(models.Model):

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from refectoire.core.lifecycle import AGENT, PARENT
+from refectoire.core.roles import AGENT, PARENT
 
 
 class RequestKind(models.TextChoices):
