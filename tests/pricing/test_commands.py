@@ -87,7 +87,7 @@ def test_export_tariffs_refuses_an_unknown_caisse(db):
 
 
 def test_the_demo_ships_the_paris_grid_for_both_caisses_and_years(cde11, cde19):
-    from refectoire.pricing import demo
+    from refectoire.demo import pricing as demo
     from refectoire.pricing.models import TariffGrid
 
     demo.seed(stdout=io.StringIO())

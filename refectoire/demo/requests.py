@@ -6,6 +6,7 @@ import io
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from refectoire.caisses.models import AgentRole
 from refectoire.documents.enums import DocumentKind
@@ -32,8 +33,6 @@ def _agent(slug):
 
 def _blank_pdf() -> bytes:
     """The demo's medical certificate: a blank page (a refund is sent with its certificate)."""
-    from pypdf import PdfWriter
-
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     out = io.BytesIO()

@@ -7,14 +7,13 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
 
 from refectoire.caisses.branding import BOLD_FONT, REGULAR_FONT
-from refectoire.caisses.enums import AgentRoleKind
 from refectoire.caisses.models import AgentRole, Caisse
 from refectoire.caisses.services import caisse_update_profile
+from refectoire.demo.people import ADULTS, DEMO_PASSWORD, PEOPLE
 from refectoire.messaging.models import NewsItem
-
-DEMO_PASSWORD = "Cantine2026"
 
 CGU = """Article 1 — Objet
 Les présentes conditions générales d'utilisation encadrent l'usage de l'espace famille de la {name}. \
@@ -136,33 +135,9 @@ CAISSES = [
     },
 ]
 
-# (caisse, role or None for a parent, e-mail, username, civility, first name, last name)
-PEOPLE = [
-    (
-        "cde11",
-        AgentRoleKind.MANAGER,
-        "gestion@cde11.demo.refectoire.fr",
-        "G11-GESTN",
-        "mme",
-        "Nadia",
-        "Benali",
-    ),
-    ("cde11", AgentRoleKind.AGENT, "agent@cde11.demo.refectoire.fr", "A11-AGENT", "m", "Paul", "Durand"),
-    ("cde19", AgentRoleKind.MANAGER, "gestion@cde19.demo.refectoire.fr", "G19-GESTN", "m", "Karim", "Haddad"),
-    ("cde19", AgentRoleKind.AGENT, "agent@cde19.demo.refectoire.fr", "A19-AGENT", "mme", "Julie", "Martin"),
-    ("cde11", None, "allison.lovinfosse@demo.refectoire.fr", "G4V-RNG6P", "mme", "Allison", "Lovinfosse"),
-    ("cde11", None, "marc.petit@demo.refectoire.fr", "P11-MARCP", "m", "Marc", "Petit"),
-    # her household was sent back to her for a correction: she can edit it (refectoire/households/demo.py)
-    ("cde11", None, "claire.roussel@demo.refectoire.fr", "P11-CLAIR", "mme", "Claire", "Roussel"),
-    ("cde19", None, "ines.moreau@demo.refectoire.fr", "P19-INESM", "mme", "Inès", "Moreau"),
-    ("cde19", None, "patrick.moreau@demo.refectoire.fr", "P19-PATRM", "m", "Patrick", "Moreau"),
-]
-
 
 def demo_logo(first_line: str, second_line: str, *, colour: str) -> ContentFile:
     """A made-up logo (PNG): a plate in a rounded square, and the Caisse's name."""
-    from PIL import Image, ImageDraw, ImageFont
-
     image = Image.new("RGB", (640, 200), "#ffffff")
     draw = ImageDraw.Draw(image)
     draw.rounded_rectangle((10, 10, 190, 190), radius=36, fill=colour)
@@ -238,9 +213,7 @@ def seed(*, stdout):
             AgentRole.objects.get_or_create(caisse=caisses[slug], user=user, defaults={"role": role})
         label = role.label if role is not None else "Parent"
         stdout.write(f"  /{slug}/  {label:<20} {username}  ou  {email}")
-    # the school staff eating at the canteen: their accounts are made by refectoire/adultmeals/demo.py
-    from refectoire.adultmeals.demo import ADULTS
-
+    # the school staff eating at the canteen: their accounts are made by refectoire/demo/adultmeals.py
     for slug, username, email, *_rest in ADULTS:
         if slug in caisses:
             stdout.write(f"  /{slug}/  {'Restauration adulte':<20} {username}  ou  {email}")

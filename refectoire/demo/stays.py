@@ -6,9 +6,19 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from refectoire.caisses.models import Caisse
+from refectoire.accounts.models import User
+from refectoire.billing.stays import stay_invoice_issue
+from refectoire.caisses.models import AgentRole, Caisse
+from refectoire.core.money import format_euros
+from refectoire.households.models import Household
 from refectoire.stays.enums import SchoolLevel
-from refectoire.stays.models import HolidayStay, StayChoice, StayPrice, StayProfile
+from refectoire.stays.models import HolidayStay, StayAllocation, StayChoice, StayPrice, StayProfile
+from refectoire.stays.services import (
+    stay_allocate,
+    stay_application_submit,
+    stay_choice_confirm,
+    stay_profile_save,
+)
 
 # (title, place, description, days from today: opens, closes, starts; length, ages, levels, capacity,
 #  fixed price or None, price of bracket 1, step per bracket)
@@ -105,19 +115,6 @@ def _confirmed_and_invoiced(caisse, stdout):
     stay was open, the allocation of the places with a fixed seed once closed, the family's
     confirmation, the invoice. Running the demo again changes nothing.
     """
-    from refectoire.accounts.models import User
-    from refectoire.billing.stays import stay_invoice_issue
-    from refectoire.caisses.models import AgentRole
-    from refectoire.core.money import format_euros
-    from refectoire.households.models import Household
-    from refectoire.stays.models import StayAllocation
-    from refectoire.stays.services import (
-        stay_allocate,
-        stay_application_submit,
-        stay_choice_confirm,
-        stay_profile_save,
-    )
-
     user = User.objects.filter(username="P19-INESM").first()
     household = Household.objects.for_user(user, caisse).first() if user else None
     child = household.children.filter(first_name="Léo").first() if household else None

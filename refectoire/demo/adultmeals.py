@@ -1,8 +1,8 @@
 """Demo: a teacher in cde11 and an ATSEM in cde19 eat at the canteen (restauration adulte).
 
 Their registrations are validated by the Caisse's agent from the rentrée 2026, with a few meals
-off-schedule; the billing demo (which runs before this app's) seeds them first through
-`seed_registrations`, so that the first billing period gives them their invoices too.
+off-schedule; the billing step (which runs before this one, refectoire/demo/steps.py) seeds them
+first through `seed_registrations`, so that the first billing period gives them their invoices too.
 """
 
 import datetime
@@ -10,38 +10,11 @@ import datetime
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
-from refectoire.adultmeals.enums import AdultRole, Employer, RegistrationState
+from refectoire.adultmeals.enums import RegistrationState
 from refectoire.adultmeals.models import AdultExtraMeal, AdultRegistration, AdultRegistrationEvent
-from refectoire.caisses.demo import DEMO_PASSWORD
 from refectoire.caisses.models import AgentRole, Caisse
+from refectoire.demo.people import ADULTS, DEMO_PASSWORD
 
-# caisse, username, e-mail, civility, first name, last name, role, employer, weekdays, meals off-schedule
-ADULTS = [
-    (
-        "cde11",
-        "E11-PROFS",
-        "sophie.garnier@demo.refectoire.fr",
-        "mme",
-        "Sophie",
-        "Garnier",
-        AdultRole.TEACHER,
-        Employer.NATIONAL_EDUCATION,
-        "124",
-        [(datetime.date(2026, 9, 18), 1), (datetime.date(2026, 10, 9), 2)],
-    ),
-    (
-        "cde19",
-        "E19-ATSEM",
-        "nadia.roux@demo.refectoire.fr",
-        "mme",
-        "Nadia",
-        "Roux",
-        AdultRole.ATSEM,
-        Employer.CITY,
-        "1245",
-        [(datetime.date(2026, 9, 23), 1)],
-    ),
-]
 STARTS_ON = datetime.date(2026, 9, 1)
 
 

@@ -4,11 +4,14 @@ September / October 2026 for the demo households and the demo adults of the rest
 
 import datetime
 
+from django.db import transaction
 from django.utils import timezone
 
 from refectoire.billing.enums import RunState
 from refectoire.billing.models import BillingPeriod, BillingRun, InvoiceCounter
+from refectoire.billing.services import billing_run_compute, billing_run_issue, run_totals
 from refectoire.caisses.models import Caisse
+from refectoire.demo.adultmeals import seed_registrations
 from refectoire.schools.models import SchoolYear
 
 # (first day, last day, label): every two months, May / June running into early July.
@@ -61,18 +64,8 @@ def seed(*, stdout):
 
 
 def _issue_first_period(caisse, period, stdout):
-    try:
-        import refectoire.enrollment.selectors  # noqa: F401
-        import refectoire.pricing.selectors  # noqa: F401
-    except ImportError:
-        return  # no enrollment or pricing yet: no invoice to make
     if BillingRun.objects.filter(period=period, state=RunState.ISSUED).exists():
         return
-    from django.db import transaction
-
-    from refectoire.adultmeals.demo import seed_registrations
-    from refectoire.billing.services import billing_run_compute, billing_run_issue, run_totals
-
     seed_registrations(caisse=caisse)  # the adults eating at the canteen get their invoices too
     try:
         with transaction.atomic():
