@@ -7,7 +7,8 @@ from django.core.management.base import CommandError
 
 from refectoire.pricing import services
 from refectoire.pricing.enums import DecisionSource
-from tests.pricing.factories import HouseholdFactory, paris_grid
+from tests.factories import HouseholdFactory
+from tests.pricing.factories import paris_grid
 
 pytestmark = pytest.mark.django_db
 
