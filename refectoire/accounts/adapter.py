@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _l
 from refectoire.accounts.identifiers import generate_username
 from refectoire.accounts.oidc import IDTokenRejected
 from refectoire.caisses.selectors import agent_role_for
+from refectoire.core.models import ADDRESS_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -24,14 +25,7 @@ PROFILE_FIELDS = [
     "civility",
     "birth_name",
     "birth_date",
-    "street_number",
-    "street_name",
-    "building",
-    "apartment",
-    "address_complement",
-    "postcode",
-    "city",
-    "country",
+    *ADDRESS_FIELDS,
     "mobile_phone",
 ]
 

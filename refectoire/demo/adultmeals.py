@@ -7,20 +7,16 @@ first through `seed_registrations`, so that the first billing period gives them 
 
 import datetime
 
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
-
 from refectoire.adultmeals.enums import RegistrationState
 from refectoire.adultmeals.models import AdultExtraMeal, AdultRegistration, AdultRegistrationEvent
 from refectoire.caisses.models import AgentRole, Caisse
-from refectoire.demo.people import ADULTS, DEMO_PASSWORD
+from refectoire.demo.people import ADULTS, demo_account
 
 STARTS_ON = datetime.date(2026, 9, 1)
 
 
 def seed_registrations(*, caisse) -> list[AdultRegistration]:
     """The demo adults of `caisse`, registered to its first school and validated (idempotent)."""
-    User = get_user_model()
     school = caisse.schools.order_by("code").first()
     agent = AgentRole.objects.filter(caisse=caisse).select_related("user").order_by("pk").first()
     if school is None:
@@ -29,27 +25,18 @@ def seed_registrations(*, caisse) -> list[AdultRegistration]:
     for slug, username, email, civility, first, last, role, employer, weekdays, extras in ADULTS:
         if slug != caisse.slug:
             continue
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User(
-                username=username,
-                email=email,
-                civility=civility,
-                first_name=first,
-                last_name=last,
-                birth_date=datetime.date(1982, 2, 11),
-                street_number="8",
-                street_name="rue Saint-Maur" if slug == "cde11" else "rue de Crimée",
-                postcode="75011" if slug == "cde11" else "75019",
-                city="Paris",
-                country="France",
-                signup_caisse=caisse,
-            )
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-            EmailAddress.objects.get_or_create(
-                user=user, email=email, defaults={"verified": True, "primary": True}
-            )
+        user = demo_account(
+            username=username,
+            email=email,
+            caisse=caisse,
+            civility=civility,
+            first_name=first,
+            last_name=last,
+            birth_date=datetime.date(1982, 2, 11),
+            street_number="8",
+            street_name="rue Saint-Maur" if slug == "cde11" else "rue de Crimée",
+            postcode="75011" if slug == "cde11" else "75019",
+        )
         registration = AdultRegistration.objects.filter(caisse=caisse, user=user).first()
         if registration is None:
             registration = AdultRegistration.objects.create(

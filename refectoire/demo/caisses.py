@@ -3,8 +3,6 @@
 import datetime
 import io
 
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
@@ -12,7 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 from refectoire.caisses.branding import BOLD_FONT, REGULAR_FONT
 from refectoire.caisses.models import AgentRole, Caisse
 from refectoire.caisses.services import caisse_update_profile
-from refectoire.demo.people import ADULTS, DEMO_PASSWORD, PEOPLE
+from refectoire.demo.people import ADULTS, DEMO_PASSWORD, PEOPLE, demo_account
 from refectoire.messaging.models import NewsItem
 
 CGU = """Article 1 — Objet
@@ -184,30 +182,20 @@ def seed(*, stdout):
                 },
             )
 
-    User = get_user_model()
     stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
     for slug, role, email, username, civility, first_name, last_name in PEOPLE:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User(
-                username=username,
-                email=email,
-                civility=civility,
-                first_name=first_name,
-                last_name=last_name,
-                birth_date=datetime.date(1985, 5, 17),
-                street_number="12",
-                street_name="rue de la Roquette" if slug == "cde11" else "avenue Jean Jaurès",
-                postcode="75011" if slug == "cde11" else "75019",
-                city="Paris",
-                country="France",
-                mobile_phone="06 12 34 56 78",
-                signup_caisse=caisses[slug],
-            )
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-        EmailAddress.objects.get_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
+        user = demo_account(
+            username=username,
+            email=email,
+            caisse=caisses[slug],
+            civility=civility,
+            first_name=first_name,
+            last_name=last_name,
+            birth_date=datetime.date(1985, 5, 17),
+            street_number="12",
+            street_name="rue de la Roquette" if slug == "cde11" else "avenue Jean Jaurès",
+            postcode="75011" if slug == "cde11" else "75019",
+            mobile_phone="06 12 34 56 78",
         )
         if role is not None:
             AgentRole.objects.get_or_create(caisse=caisses[slug], user=user, defaults={"role": role})

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from refectoire.caisses.models import AgentRole, Caisse
+from refectoire.core.models import ADDRESS_FIELDS
 from refectoire.households.enums import GuardianRole, HouseholdAction, HouseholdState
 from refectoire.households.importer import COLUMNS, import_families
 from refectoire.households.models import Child, Guardian, Household, HouseholdEvent
@@ -77,19 +78,7 @@ def _household_for(user, caisse, spec, stdout):
         validated_at=now,
         is_single_parent=co is None,
     )
-    address = {
-        name: getattr(user, name)
-        for name in [
-            "street_number",
-            "street_name",
-            "building",
-            "apartment",
-            "address_complement",
-            "postcode",
-            "city",
-            "country",
-        ]
-    }
+    address = {name: getattr(user, name) for name in ADDRESS_FIELDS}
     Guardian.objects.create(
         household=household,
         user=user,

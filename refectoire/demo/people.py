@@ -6,6 +6,9 @@ and parents' accounts and prints them all, the adultmeals step creates the adult
 
 import datetime
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+
 from refectoire.adultmeals.enums import AdultRole, Employer
 from refectoire.caisses.enums import AgentRoleKind
 
@@ -60,3 +63,17 @@ ADULTS = [
         [(datetime.date(2026, 9, 23), 1)],
     ),
 ]
+
+
+def demo_account(*, username, email, caisse, **fields):
+    """The account `username` with DEMO_PASSWORD and its verified e-mail; made once, then left as it is."""
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(
+            username=username, email=email, city="Paris", country="France", signup_caisse=caisse, **fields
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    return user
