@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
+from refectoire.enrollment.services import enrollment_create_from_import
 from refectoire.households.importer import ImportRejected, ImportReport, RowError
 from refectoire.schools.models import SchoolYear
 
@@ -16,8 +17,6 @@ def create_enrollments(*, caisse, rows, options, dry_run):
     rows = [(row, child) for row, child in rows if row.get("school_code")]
     if not rows:
         return
-    from refectoire.enrollment.services import enrollment_create_from_import
-
     report = ImportReport(dry_run=dry_run)
     label = (options or {}).get("year") or ""
     school_year = SchoolYear.objects.for_caisse(caisse).filter(label=label).first() if label else None

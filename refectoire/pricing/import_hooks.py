@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 
 from refectoire.households.importer import ImportRejected, ImportReport, RowError
+from refectoire.pricing.services import tariff_decide_from_import
 from refectoire.schools.models import SchoolYear
 
 
@@ -10,8 +11,6 @@ def record_tariffs(*, caisse, rows, options, dry_run):
     rows = [(row, child) for row, child in rows if row.get("bracket")]
     if not rows:
         return
-    from refectoire.pricing.services import tariff_decide_from_import
-
     report = ImportReport(dry_run=dry_run)
     label = (options or {}).get("year") or ""
     school_year = SchoolYear.objects.for_caisse(caisse).filter(label=label).first() if label else None
