@@ -9,7 +9,12 @@ from django.utils import timezone
 
 from refectoire.billing.enums import RunState
 from refectoire.billing.models import BillingPeriod, BillingRun, InvoiceCounter
-from refectoire.billing.services import billing_run_compute, billing_run_issue, run_totals
+from refectoire.billing.services import (
+    billing_period_save,
+    billing_run_compute,
+    billing_run_issue,
+    run_totals,
+)
 from refectoire.caisses.models import Caisse
 from refectoire.demo.adultmeals import seed_registrations
 from refectoire.schools.models import SchoolYear
@@ -47,17 +52,17 @@ def seed(*, stdout):
         periods = []
         for start, end, label in PERIODS:
             opens, due = _opens_and_due(start, end)
-            period, _created = BillingPeriod.objects.get_or_create(
-                caisse=caisse,
-                start_date=start,
-                defaults={
-                    "school_year": year,
-                    "end_date": end,
-                    "label": label,
-                    "payment_opens_at": opens,
-                    "due_date": due,
-                },
-            )
+            period = BillingPeriod.objects.filter(caisse=caisse, start_date=start).first()
+            if period is None:  # the schools step made them already, unless it was left out
+                period = billing_period_save(
+                    caisse=caisse,
+                    school_year=year,
+                    start_date=start,
+                    end_date=end,
+                    label=label,
+                    payment_opens_at=opens,
+                    due_date=due,
+                )
             periods.append(period)
         _issue_first_period(caisse, periods[0], stdout)
     stdout.write("billing: périodes de facturation 2026-2027")

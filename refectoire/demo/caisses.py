@@ -12,6 +12,7 @@ from refectoire.caisses.models import AgentRole, Caisse
 from refectoire.caisses.services import caisse_update_profile
 from refectoire.demo.people import ADULTS, DEMO_PASSWORD, PEOPLE, demo_account
 from refectoire.messaging.models import NewsItem
+from refectoire.messaging.services import news_save
 
 CGU = """Article 1 — Objet
 Les présentes conditions générales d'utilisation encadrent l'usage de l'espace famille de la {name}. \
@@ -172,15 +173,14 @@ def seed(*, stdout):
             )
         caisses[caisse.slug] = caisse
         for rank, (title, body, pinned) in enumerate(spec["news"]):
-            NewsItem.objects.get_or_create(
-                caisse=caisse,
-                title=title,
-                defaults={
-                    "body": body,
-                    "pinned": pinned,
-                    "publish_date": today - datetime.timedelta(days=3 * rank),
-                },
-            )
+            if not NewsItem.objects.filter(caisse=caisse, title=title).exists():
+                news_save(
+                    caisse=caisse,
+                    title=title,
+                    body=body,
+                    pinned=pinned,
+                    publish_date=today - datetime.timedelta(days=3 * rank),
+                )
 
     stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
     for slug, role, email, username, civility, first_name, last_name in PEOPLE:

@@ -12,12 +12,13 @@ from refectoire.caisses.models import AgentRole, Caisse
 from refectoire.core.money import format_euros
 from refectoire.households.models import Household
 from refectoire.stays.enums import SchoolLevel
-from refectoire.stays.models import HolidayStay, StayAllocation, StayChoice, StayPrice, StayProfile
+from refectoire.stays.models import HolidayStay, StayAllocation, StayChoice, StayProfile
 from refectoire.stays.services import (
     stay_allocate,
     stay_application_submit,
     stay_choice_confirm,
     stay_profile_save,
+    stay_save,
 )
 
 # (title, place, description, days from today: opens, closes, starts; length, ages, levels, capacity,
@@ -76,29 +77,25 @@ def seed(*, stdout):
         starts,
     ), length, ages, levels, capacity, fixed, first, step in STAYS:
         start = today + datetime.timedelta(days=starts)
-        stay, created = HolidayStay.objects.get_or_create(
+        if HolidayStay.objects.filter(caisse=caisse, title=title).exists():
+            continue
+        stay_save(
             caisse=caisse,
+            prices=None if fixed is not None else {n: first + step * (n - 1) for n in range(1, 11)},
             title=title,
-            defaults={
-                "place": place,
-                "description": description,
-                "application_opens_on": today + datetime.timedelta(days=opens),
-                "application_closes_on": today + datetime.timedelta(days=closes),
-                "start_date": start,
-                "end_date": start + datetime.timedelta(days=length - 1),
-                "age_min": ages[0],
-                "age_max": ages[1],
-                "school_levels": [str(level) for level in levels],
-                "capacity": capacity,
-                "fixed_price": fixed,
-                "is_published": True,
-            },
+            place=place,
+            description=description,
+            application_opens_on=today + datetime.timedelta(days=opens),
+            application_closes_on=today + datetime.timedelta(days=closes),
+            start_date=start,
+            end_date=start + datetime.timedelta(days=length - 1),
+            age_min=ages[0],
+            age_max=ages[1],
+            school_levels=[str(level) for level in levels],
+            capacity=capacity,
+            fixed_price=fixed,
+            is_published=True,
         )
-        if fixed is None:
-            for bracket in range(1, 11):
-                StayPrice.objects.get_or_create(
-                    stay=stay, bracket_number=bracket, defaults={"price": first + step * (bracket - 1)}
-                )
     stdout.write(
         "Séjours de vacances : 3 séjours dans cde19 (« Mer et voile à Pornic » ouvert aux demandes)."
     )
