@@ -42,7 +42,7 @@ COUNTS = {
     "Guardian": 13,
     "HolidayStay": 3,
     "Household": 10,
-    "HouseholdEvent": 17,
+    "HouseholdEvent": 21,
     "InvoiceCounter": 2,
     "Message": 2,
     "NewsItem": 7,
