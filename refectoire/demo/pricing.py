@@ -2,14 +2,12 @@
 tariff request of 2026-2027 sent by Marc Petit (cde11) and waiting for the agents' decision."""
 
 import datetime
-import io
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import SimpleUploadedFile
-from pypdf import PdfWriter
 
 from refectoire.caisses.models import Caisse
+from refectoire.demo.files import blank_pdf
 from refectoire.households.models import Household
 from refectoire.pricing import services
 from refectoire.pricing.enums import IncomeSource
@@ -43,15 +41,6 @@ def seed(*, stdout):
     _waiting_request(stdout)
 
 
-def _proof() -> SimpleUploadedFile:
-    """A blank one-page PDF standing for the CAF attestation Marc Petit attached."""
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    content = io.BytesIO()
-    writer.write(content)
-    return SimpleUploadedFile("attestation-caf.pdf", content.getvalue(), content_type="application/pdf")
-
-
 def _waiting_request(stdout):
     """Marc Petit (P11-MARCP, cde11) sent his CAF attestation for 2026-2027: in the agents' queue."""
     user = get_user_model().objects.filter(username="P11-MARCP").first()
@@ -71,6 +60,6 @@ def _waiting_request(stdout):
             children_count=1,
             declared_qf=Decimal("912"),
         ),
-        proofs=[_proof()],
+        proofs=[blank_pdf("attestation-caf.pdf")],  # standing for the CAF attestation
     )
     stdout.write("  /cde11/  demande de tarif 2026-2027 de P11-MARCP en attente de décision")

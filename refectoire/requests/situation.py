@@ -12,21 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from refectoire.core.models import ADDRESS_FIELDS as POSTAL_ADDRESS_FIELDS
 from refectoire.households import services as households
 from refectoire.households.enums import ChangeKind, GuardianRole
 from refectoire.households.models import Guardian
 from refectoire.requests.enums import FollowUpKind, SituationChange
 from refectoire.requests.models import FollowUp
 
-ADDRESS_FIELDS = [
-    "street_number",
-    "street_name",
-    "building",
-    "apartment",
-    "address_complement",
-    "postcode",
-    "city",
-]
+# The address a change of situation moves (the country stays).
+ADDRESS_FIELDS = [name for name in POSTAL_ADDRESS_FIELDS if name != "country"]
 CONTACT_FIELDS = ["mobile_phone", "home_phone", "email"]
 CUSTODY_CALENDAR = "custody_calendar"
 
