@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from refectoire.caisses.branding import BOLD_FONT, REGULAR_FONT
 from refectoire.caisses.models import AgentRole, Caisse
-from refectoire.caisses.services import caisse_update_profile
+from refectoire.caisses.services import caisse_update_cgu, caisse_update_profile
 from refectoire.demo.people import ADULTS, DEMO_PASSWORD, PEOPLE, demo_account
 from refectoire.messaging.models import NewsItem
 from refectoire.messaging.services import news_save
@@ -160,13 +160,11 @@ def seed(*, stdout):
         }
         caisse, created = Caisse.objects.get_or_create(slug=spec["slug"], defaults=fields)
         if not caisse.siret:
-            for name, value in spec["accounting"].items():
-                setattr(caisse, name, value)
-            caisse.save()
+            caisse_update_profile(caisse=caisse, **spec["accounting"])
         if created or not caisse.cgu_text:
-            caisse.cgu_text = CGU.format(name=caisse.name, email=caisse.contact_email)
-            caisse.cgu_updated_at = timezone.now()
-            caisse.save()
+            caisse_update_cgu(
+                caisse=caisse, cgu_text=CGU.format(name=caisse.name, email=caisse.contact_email)
+            )
         if spec.get("demo_logo") and not caisse.logo:
             caisse_update_profile(
                 caisse=caisse, logo=demo_logo(*spec["demo_logo"], colour=caisse.accent_colour)
