@@ -7,8 +7,12 @@ first through `seed_registrations`, so that the first billing period gives them 
 
 import datetime
 
-from refectoire.adultmeals.enums import RegistrationState
-from refectoire.adultmeals.models import AdultExtraMeal, AdultRegistration, AdultRegistrationEvent
+from refectoire.adultmeals.models import AdultRegistration
+from refectoire.adultmeals.services import (
+    adult_extra_meals_record,
+    adult_registration_submit,
+    adult_registration_validate,
+)
 from refectoire.caisses.models import AgentRole, Caisse
 from refectoire.demo.people import ADULTS, demo_account
 
@@ -39,7 +43,8 @@ def seed_registrations(*, caisse) -> list[AdultRegistration]:
         )
         registration = AdultRegistration.objects.filter(caisse=caisse, user=user).first()
         if registration is None:
-            registration = AdultRegistration.objects.create(
+            actor = agent.user if agent else None
+            registration = adult_registration_submit(
                 caisse=caisse,
                 user=user,
                 school=school,
@@ -47,26 +52,10 @@ def seed_registrations(*, caisse) -> list[AdultRegistration]:
                 employer=employer,
                 weekdays="".join(day for day in weekdays if day in school.weekdays),
                 starts_on=STARTS_ON,
-                state=RegistrationState.VALIDATED,
-                decided_at=datetime.datetime(2026, 8, 28, 10, tzinfo=datetime.UTC),
-                decided_by=agent.user if agent else None,
             )
-            AdultRegistrationEvent.objects.create(
-                registration=registration, actor=user, to_state=RegistrationState.SUBMITTED
-            )
-            AdultRegistrationEvent.objects.create(
-                registration=registration,
-                actor=agent.user if agent else None,
-                from_state=RegistrationState.SUBMITTED,
-                to_state=RegistrationState.VALIDATED,
-                message="Inscription validée.",
-            )
+            registration = adult_registration_validate(registration=registration, actor=actor)
             for day, count in extras:
-                AdultExtraMeal.objects.get_or_create(
-                    registration=registration,
-                    day=day,
-                    defaults={"count": count, "recorded_by": agent.user if agent else None},
-                )
+                adult_extra_meals_record(registration=registration, day=day, count=count, actor=actor)
         made.append(registration)
     return made
 
