@@ -15,7 +15,8 @@ from refectoire.pricing.grids import PARIS_ADULT_MEAL_PRICE, PARIS_BRACKETS, PAR
 from refectoire.pricing.models import PricingSettings, TariffGrid, TariffRequest
 from refectoire.schools.models import SchoolYear
 
-# The same keys (caisse, label) as the enrollment demo: whichever runs first creates them.
+# The school years of the schools step (which runs first and computes their calendars); made here
+# only when this step runs alone.
 SCHOOL_YEARS = {
     "2025-2026": (datetime.date(2025, 9, 1), datetime.date(2026, 7, 3)),
     "2026-2027": (datetime.date(2026, 9, 1), datetime.date(2027, 7, 2)),
