@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "simple_history",
-    # Réfectoire, domain apps (order = order of the demo data)
+    # Réfectoire, domain apps
     "refectoire.core",
     "refectoire.caisses",
     "refectoire.accounts",
@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "refectoire.requests",
     "refectoire.stays",
     "refectoire.adultmeals",
+    # Réfectoire, the demo data (its steps run in the order of refectoire/demo/steps.py)
+    "refectoire.demo",
     # Réfectoire, screens
     "refectoire.www.public",
     "refectoire.www.portal",

@@ -1,7 +1,8 @@
 """Personas and guards shared by every test.
 
 Personas: two Caisses (cde11, cde19); in cde11 parent A and parent B (two families), an agent
-and a manager; in cde19 an agent and a manager. Every view gets its "the others get 404" test.
+and a manager; in cde19 an agent and a manager, and parent_19. Their validated households:
+household_a, household_b, household_19. Every view gets its "the others get 404" test.
 """
 
 import pytest
@@ -9,6 +10,7 @@ from django.core.cache import cache
 
 from refectoire.caisses.urls import caisse_reverse
 from tests.factories import AgentRoleFactory, CaisseFactory, UserFactory
+from tests.requests.factories import household_of
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +36,18 @@ def _templates_fail_on_undefined_variables(settings):
 
     settings.TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidVariable("%s")
     yield
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    """Uploads go to the test's own folder, never to the checkout's var/private."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
 
 
 @pytest.fixture
@@ -88,3 +102,24 @@ def curl():
         return caisse_reverse(caisse, viewname, args=args or None, kwargs=kwargs or None)
 
     return build
+
+
+@pytest.fixture
+def parent_19(cde19):
+    return UserFactory(first_name="Inès", last_name="Moreau", email="ines@example.fr")
+
+
+@pytest.fixture
+def household_a(cde11, parent_a):
+    """The validated household of parent A, with one child."""
+    return household_of(parent_a, cde11)
+
+
+@pytest.fixture
+def household_b(cde11, parent_b):
+    return household_of(parent_b, cde11)
+
+
+@pytest.fixture
+def household_19(cde19, parent_19):
+    return household_of(parent_19, cde19)

@@ -8,6 +8,8 @@ from refectoire.accounts.identifiers import random_identifier
 from refectoire.accounts.models import User
 from refectoire.caisses.enums import AgentRoleKind
 from refectoire.caisses.models import AgentRole, Caisse
+from refectoire.households.enums import HouseholdState
+from refectoire.households.models import Household
 from refectoire.messaging.models import NewsItem
 
 PASSWORD = "Cantine2026"
@@ -72,3 +74,14 @@ class NewsItemFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Actualité {n}")
     body = "Le texte de l'actualité."
     publish_date = factory.LazyFunction(timezone.localdate)
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    """A validated household (the state most tests start from); pass `state=` for another."""
+
+    class Meta:
+        model = Household
+
+    caisse = factory.SubFactory(CaisseFactory)
+    reference = factory.Sequence(lambda n: f"F{n:05d}")
+    state = HouseholdState.VALIDATED

@@ -21,6 +21,7 @@ from refectoire.accounts.models import User
 from refectoire.accounts.oidc import IDTokenRejected
 from refectoire.accounts.services import cgu_accept
 from refectoire.caisses.selectors import agent_role_for
+from refectoire.core.models import ADDRESS_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -28,14 +29,7 @@ PROFILE_FIELDS = [
     "civility",
     "birth_name",
     "birth_date",
-    "street_number",
-    "street_name",
-    "building",
-    "apartment",
-    "address_complement",
-    "postcode",
-    "city",
-    "country",
+    *ADDRESS_FIELDS,
     "mobile_phone",
 ]
 

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from refectoire.accounts.models import CguAcceptance, User
+from refectoire.core.models import ADDRESS_FIELDS
 
 
 @admin.register(User)
@@ -17,14 +18,7 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
                     "civility",
                     "birth_name",
                     "birth_date",
-                    "street_number",
-                    "street_name",
-                    "building",
-                    "apartment",
-                    "address_complement",
-                    "postcode",
-                    "city",
-                    "country",
+                    *ADDRESS_FIELDS,
                     "mobile_phone",
                     "signup_caisse",
                 ]

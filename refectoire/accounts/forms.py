@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from refectoire.accounts.enums import Civility
 from refectoire.accounts.validators import validate_postcode
+from refectoire.core.models import ADDRESS_FIELDS
 from refectoire.core.validators import normalize_phone
 
 
@@ -60,16 +61,7 @@ class IdentityFieldsMixin(forms.Form):
     )
 
     identity_fields = ["civility", "last_name", "birth_name", "first_name", "birth_date"]
-    address_fields = [
-        "street_number",
-        "street_name",
-        "building",
-        "apartment",
-        "address_complement",
-        "postcode",
-        "city",
-        "country",
-    ]
+    address_fields = list(ADDRESS_FIELDS)
 
     def clean_birth_date(self):
         return clean_birth_date(self.cleaned_data.get("birth_date"))

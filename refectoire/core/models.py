@@ -10,9 +10,21 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+# The fields of a postal address (the guide's « ADRESSE » block), on accounts and guardians alike.
+ADDRESS_FIELDS = (
+    "street_number",
+    "street_name",
+    "building",
+    "apartment",
+    "address_complement",
+    "postcode",
+    "city",
+    "country",
+)
+
+
 class PostalAddressMixin:
-    """`address_lines` of a model with the address fields of the guide's « ADRESSE » block
-    (street_number, street_name, building, apartment, address_complement, postcode, city, country)."""
+    """`address_lines` of a model with the ADDRESS_FIELDS of the guide's « ADRESSE » block."""
 
     @property
     def address_lines(self) -> list[str]:

@@ -6,8 +6,8 @@ class EnrollmentConfig(AppConfig):
     label = "enrollment"
 
     def ready(self):
-        # reason: the hooks import models, importable only once the app registry is ready
+        # reason: apps.py is imported before the models are loaded; the importer needs them
         from refectoire.enrollment.import_hooks import create_enrollments
-        from refectoire.households.importer import register_hook
+        from refectoire.households.importer import ENROLLMENTS_HOOK_ORDER, register_hook
 
-        register_hook(create_enrollments)
+        register_hook(create_enrollments, order=ENROLLMENTS_HOOK_ORDER)

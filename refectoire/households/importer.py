@@ -91,16 +91,26 @@ class ColumnGroup:
 COLUMN_GROUPS: dict[str, ColumnGroup] = {}
 # hook(caisse=, rows=[(row dict, Child)], options=dict, dry_run=bool) inside the transaction;
 # row["__line__"] is the line number. A hook refuses the file by raising ImportRejected.
+# The hooks run by their `order` (lowest first), whatever the order the apps register them in.
 HOOKS: list[Callable] = []
+HOOK_ORDER: dict[Callable, int] = {}
+# The orders of the apps' hooks, written here so that the sequence reads in one place.
+TARIFFS_HOOK_ORDER = 10  # pricing: the tariffs decided in the former software
+ENROLLMENTS_HOOK_ORDER = 20  # enrollment: the children's enrollments for the school year
 
 
 def register_column_group(group: ColumnGroup) -> None:
     COLUMN_GROUPS[group.name] = group
 
 
-def register_hook(hook: Callable) -> None:
+def register_hook(hook: Callable, *, order: int) -> None:
+    """Run `hook` after every import of families, among the hooks by `order` (lowest first)."""
+    if any(HOOK_ORDER.get(other) == order for other in HOOKS if other is not hook):
+        raise ValueError(f"Another import hook already has the order {order}.")
+    HOOK_ORDER[hook] = order
     if hook not in HOOKS:
         HOOKS.append(hook)
+    HOOKS.sort(key=HOOK_ORDER.__getitem__)
 
 
 def _check_weekdays(column, value, row):

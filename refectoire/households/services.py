@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from refectoire.core.lifecycle import AGENT, PARENT, transition
+from refectoire.core.models import ADDRESS_FIELDS
 from refectoire.households import emails
 from refectoire.households.enums import (
     ChangeKind,
@@ -27,14 +28,7 @@ GUARDIAN_FIELDS = (
     "birth_name",
     "first_name",
     "birth_date",
-    "street_number",
-    "street_name",
-    "building",
-    "apartment",
-    "address_complement",
-    "postcode",
-    "city",
-    "country",
+    *ADDRESS_FIELDS,
     "home_phone",
     "mobile_phone",
     "email",
@@ -42,16 +36,6 @@ GUARDIAN_FIELDS = (
     "benefits_regime",
     "benefits_organisation",
     "benefits_number",
-)
-ADDRESS_FIELDS = (
-    "street_number",
-    "street_name",
-    "building",
-    "apartment",
-    "address_complement",
-    "postcode",
-    "city",
-    "country",
 )
 CHILD_FIELDS = ("first_name", "last_name", "birth_date", "sex")
 

@@ -6,8 +6,8 @@ class PricingConfig(AppConfig):
     label = "pricing"
 
     def ready(self):
-        # reason: the hooks import models, importable only once the app registry is ready
-        from refectoire.households.importer import register_hook
+        # reason: apps.py is imported before the models are loaded; the importer needs them
+        from refectoire.households.importer import TARIFFS_HOOK_ORDER, register_hook
         from refectoire.pricing.import_hooks import record_tariffs
 
-        register_hook(record_tariffs)
+        register_hook(record_tariffs, order=TARIFFS_HOOK_ORDER)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from refectoire.accounts.services import account_email_change
+from refectoire.core.models import ADDRESS_FIELDS as POSTAL_ADDRESS_FIELDS
 from refectoire.enrollment.enums import Custody, EnrollmentState
 from refectoire.enrollment.models import Enrollment
 from refectoire.enrollment.services import enrollment_custody_change
@@ -24,15 +25,8 @@ from refectoire.requests.enums import FollowUpKind, SituationChange
 from refectoire.requests.models import FollowUp
 from refectoire.schools.models import SchoolYear
 
-ADDRESS_FIELDS = [
-    "street_number",
-    "street_name",
-    "building",
-    "apartment",
-    "address_complement",
-    "postcode",
-    "city",
-]
+# The address a change of situation moves (the country stays).
+ADDRESS_FIELDS = [name for name in POSTAL_ADDRESS_FIELDS if name != "country"]
 CONTACT_FIELDS = ["mobile_phone", "home_phone", "email"]
 CUSTODY_CALENDAR = "custody_calendar"
 

@@ -8,20 +8,11 @@ from django.utils import timezone
 
 from refectoire.billing.enums import InvoiceKind, InvoiceState, LineKind
 from refectoire.billing.models import Invoice, InvoiceLine
-from refectoire.households.enums import GuardianRole, HouseholdState
-from refectoire.households.models import Child, Guardian, Household
+from refectoire.households.enums import GuardianRole
+from refectoire.households.models import Child, Guardian
 from refectoire.payments.models import PayfipSettings
 from refectoire.schools.models import BillingPeriod, SchoolYear
-from tests.factories import CaisseFactory
-
-
-class HouseholdFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Household
-
-    caisse = factory.SubFactory(CaisseFactory)
-    reference = factory.Sequence(lambda n: f"F{n + 1000}")
-    state = HouseholdState.VALIDATED
+from tests.factories import CaisseFactory, HouseholdFactory
 
 
 class GuardianFactory(factory.django.DjangoModelFactory):

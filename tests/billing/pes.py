@@ -5,7 +5,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from refectoire.caisses.demo import CAISSES
+from refectoire.demo.caisses import CAISSES
 
 PES_ALLER_XSD = (
     Path(__file__).resolve().parents[2]

@@ -9,8 +9,9 @@ from refectoire.enrollment.services import enrollment_create
 from refectoire.pricing.enums import DecisionSource
 from refectoire.pricing.models import TariffDecision
 from refectoire.pricing.services import tariff_decision_record
-from tests.billing.factories import BillingPeriodFactory, ChildFactory, GuardianFactory, HouseholdFactory
+from tests.billing.factories import BillingPeriodFactory, ChildFactory, GuardianFactory
 from tests.enrollment.naive import naive_meal_days
+from tests.factories import HouseholdFactory
 from tests.pricing.factories import paris_grid
 from tests.schools.factories import SchoolFactory, school_year
 

@@ -12,11 +12,11 @@ from refectoire.schools.models import BillingPeriod
 from tests.billing.factories import (
     BillingPeriodFactory,
     GuardianFactory,
-    HouseholdFactory,
     InvoiceFactory,
     SchoolYearFactory,
     another_period,
 )
+from tests.factories import HouseholdFactory
 
 
 def test_a_manager_defines_a_billing_period(client, curl, cde11, manager_cde11):

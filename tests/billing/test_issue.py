@@ -11,7 +11,8 @@ from refectoire.billing.enums import InvoiceState, RunState
 from refectoire.billing.models import BillingRun, Invoice, InvoiceCounter
 from refectoire.billing.services import billing_run_issue, credit_note_create
 from refectoire.core.lifecycle import SYSTEM, transition
-from tests.billing.factories import BillingPeriodFactory, GuardianFactory, HouseholdFactory, InvoiceFactory
+from tests.billing.factories import BillingPeriodFactory, GuardianFactory, InvoiceFactory
+from tests.factories import HouseholdFactory
 
 
 def draft_run(caisse, period, count):

@@ -7,7 +7,8 @@ from django.core.management import call_command
 from refectoire.billing.models import InvoiceLine
 from refectoire.billing.pdf import invoice_pdf
 from refectoire.payments.services import payment_record
-from tests.billing.factories import BillingPeriodFactory, GuardianFactory, HouseholdFactory, InvoiceFactory
+from tests.billing.factories import BillingPeriodFactory, GuardianFactory, InvoiceFactory
+from tests.factories import HouseholdFactory
 
 
 def pdf_text(content: bytes) -> str:

@@ -16,8 +16,9 @@ from django.utils import timezone
 from refectoire.billing.exports import pes_ormc, pes_ormc_stays
 from refectoire.billing.services import credit_note_create
 from tests.billing.adults import issued_adult_invoice, teacher_and_registration
-from tests.billing.factories import BillingPeriodFactory, GuardianFactory, HouseholdFactory, InvoiceFactory
+from tests.billing.factories import BillingPeriodFactory, GuardianFactory, InvoiceFactory
 from tests.billing.pes import assert_official, ready_for_pes
+from tests.factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,8 @@ from django.core import mail
 
 from refectoire.billing.enums import InvoiceState, RunState
 from refectoire.billing.models import BillingRun, Invoice
-from tests.billing.factories import BillingPeriodFactory, GuardianFactory, HouseholdFactory, InvoiceFactory
+from tests.billing.factories import BillingPeriodFactory, GuardianFactory, InvoiceFactory
+from tests.factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db
 

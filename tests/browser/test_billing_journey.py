@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_parent_pays_an_invoice_online_in_the_demo(page, live_server, check_page):
-    from refectoire.payments.demo import seed as seed_payments
+    from refectoire.demo.payments import seed as seed_payments
     from tests.billing.factories import InvoiceFactory, household_of
     from tests.factories import CaisseFactory, UserFactory
 

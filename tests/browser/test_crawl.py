@@ -31,7 +31,7 @@ from tests.browser.visible_text import text_problems, title_problems
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "Cantine2026"  # refectoire.caisses.demo.DEMO_PASSWORD, typed as a person would
+PASSWORD = "Cantine2026"  # refectoire.demo.people.DEMO_PASSWORD, typed as a person would
 PAGES_PER_PERSONA = 80
 DESKTOP_VIEWPORT = {"width": 1280, "height": 800}
 VERBOSE = bool(os.environ.get("CRAWL_VERBOSE"))

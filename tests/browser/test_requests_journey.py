@@ -10,17 +10,6 @@ from tests.browser.waits import follow
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-        },
-    }
-
-
 @pytest.fixture
 def logged_in_page(browser, live_server):
     """A page of a browser context signed in as `user`; the contexts are closed after the test."""

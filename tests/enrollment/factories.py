@@ -1,17 +1,8 @@
 import factory
 
 from refectoire.households.enums import GuardianRole, HouseholdState
-from refectoire.households.models import Child, Guardian, Household
-from tests.factories import CaisseFactory
-
-
-class HouseholdFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Household
-
-    caisse = factory.SubFactory(CaisseFactory)
-    reference = factory.Sequence(lambda n: f"F{n:05d}")
-    state = HouseholdState.VALIDATED
+from refectoire.households.models import Child, Guardian
+from tests.factories import HouseholdFactory
 
 
 class GuardianFactory(factory.django.DjangoModelFactory):

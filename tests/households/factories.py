@@ -3,21 +3,8 @@ import datetime
 import factory
 
 from refectoire.households.enums import GuardianRole, HouseholdState
-from refectoire.households.models import Child, Guardian, Household
-from tests.factories import CaisseFactory
-
-
-class HouseholdFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Household
-
-    caisse = factory.SubFactory(CaisseFactory)
-
-    class Params:
-        submitted = factory.Trait(
-            state=HouseholdState.SUBMITTED, submitted_at=factory.LazyFunction(datetime.datetime.now)
-        )
-        validated = factory.Trait(state=HouseholdState.VALIDATED)
+from refectoire.households.models import Child, Guardian
+from tests.factories import HouseholdFactory
 
 
 class GuardianFactory(factory.django.DjangoModelFactory):

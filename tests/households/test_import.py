@@ -97,7 +97,7 @@ def test_optional_column_groups_must_come_whole_and_reach_the_hooks(cde11, monke
             (row["school_code"], row["weekdays"], child.first_name, options["year"]) for row, child in rows
         )
 
-    importer.register_hook(hook)
+    importer.register_hook(hook, order=10)
     try:
         header = HEADER + ";school_code;weekdays"
         with pytest.raises(ImportRejected) as rejected:

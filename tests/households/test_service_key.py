@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from refectoire.households import services
 from refectoire.households.enums import HouseholdState
 from refectoire.households.models import Household
-from tests.households.factories import ChildFactory, GuardianFactory, HouseholdFactory
+from tests.factories import HouseholdFactory
+from tests.households.factories import ChildFactory, GuardianFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,12 +4,12 @@ import datetime
 
 import factory
 
-from refectoire.households.enums import GuardianRole, HouseholdState
-from refectoire.households.models import Child, Guardian, Household
+from refectoire.households.enums import GuardianRole
+from refectoire.households.models import Child, Guardian
 from refectoire.pricing import grids
 from refectoire.pricing.grids import PARIS_ADULT_MEAL_PRICE, PARIS_BRACKETS, PARIS_EXCEPTIONAL_MEAL_PRICE
 from refectoire.schools.models import SchoolYear
-from tests.factories import CaisseFactory
+from tests.factories import HouseholdFactory
 
 YEARS = {
     "2025-2026": (datetime.date(2025, 9, 1), datetime.date(2026, 7, 3)),
@@ -34,15 +34,6 @@ def paris_grid(caisse, label="2026-2027"):
         adult_meal_price=PARIS_ADULT_MEAL_PRICE,
         exceptional_meal_price=PARIS_EXCEPTIONAL_MEAL_PRICE,
     )
-
-
-class HouseholdFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Household
-
-    caisse = factory.SubFactory(CaisseFactory)
-    reference = factory.Sequence(lambda n: f"F{n:06d}")
-    state = HouseholdState.VALIDATED
 
 
 class GuardianFactory(factory.django.DjangoModelFactory):

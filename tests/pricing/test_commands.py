@@ -7,7 +7,8 @@ from django.core.management.base import CommandError
 
 from refectoire.pricing import services
 from refectoire.pricing.enums import DecisionSource
-from tests.pricing.factories import HouseholdFactory, paris_grid
+from tests.factories import HouseholdFactory
+from tests.pricing.factories import paris_grid
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,7 @@ def test_export_tariffs_refuses_an_unknown_caisse(db):
 
 
 def test_the_demo_ships_the_paris_grid_for_both_caisses_and_years(cde11, cde19):
-    from refectoire.pricing import demo
+    from refectoire.demo import pricing as demo
     from refectoire.pricing.models import TariffGrid
 
     demo.seed(stdout=io.StringIO())

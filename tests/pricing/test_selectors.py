@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from refectoire.pricing import grids, services
 from refectoire.pricing.enums import DecisionSource
 from refectoire.pricing.selectors import BracketInForce, bracket_in_force, brackets_in_force
-from tests.pricing.factories import HouseholdFactory, paris_grid, school_year
+from tests.factories import HouseholdFactory
+from tests.pricing.factories import paris_grid, school_year
 
 D = datetime.date
 

@@ -4,18 +4,9 @@ import io
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from refectoire.households.enums import GuardianRole, HouseholdState
-from refectoire.households.models import Child, Guardian, Household
-from tests.factories import CaisseFactory
-
-
-class HouseholdFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Household
-
-    caisse = factory.SubFactory(CaisseFactory)
-    state = HouseholdState.VALIDATED
-    reference = factory.Sequence(lambda n: f"F{n:05d}")
+from refectoire.households.enums import GuardianRole
+from refectoire.households.models import Child, Guardian
+from tests.factories import HouseholdFactory
 
 
 class GuardianFactory(factory.django.DjangoModelFactory):

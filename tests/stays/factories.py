@@ -4,22 +4,13 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from refectoire.households.enums import GuardianRole, HouseholdState
-from refectoire.households.models import Child, Guardian, Household
+from refectoire.households.enums import GuardianRole
+from refectoire.households.models import Child, Guardian
 from refectoire.schools.enums import SchoolKind
 from refectoire.schools.models import School
 from refectoire.stays.enums import SchoolLevel
 from refectoire.stays.models import HolidayStay, StayApplication, StayChoice, StayPrice, StayProfile
-from tests.factories import CaisseFactory, UserFactory
-
-
-class HouseholdFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Household
-
-    caisse = factory.SubFactory(CaisseFactory)
-    state = HouseholdState.VALIDATED
-    reference = factory.Sequence(lambda n: f"F{n:05d}")
+from tests.factories import CaisseFactory, HouseholdFactory, UserFactory
 
 
 class GuardianFactory(factory.django.DjangoModelFactory):

@@ -2,9 +2,9 @@ import io
 
 import pytest
 
-from refectoire.caisses import demo as caisses_demo
 from refectoire.core.money import format_euros
-from refectoire.stays import demo
+from refectoire.demo import caisses as caisses_demo
+from refectoire.demo import stays as demo
 from refectoire.stays.models import HolidayStay, StayPrice
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_the_demo_stay_was_allocated_with_its_seed_so_the_back_office_does_not_o
 
     from refectoire.accounts.models import User
     from refectoire.caisses.urls import caisse_reverse
-    from refectoire.stays.demo import DEMO_ALLOCATION_SEED
+    from refectoire.demo.stays import DEMO_ALLOCATION_SEED
     from refectoire.stays.enums import ChoiceState
     from refectoire.stays.models import StayAllocation, StayChoice
     from refectoire.stays.selectors import child_ref

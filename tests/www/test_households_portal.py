@@ -5,7 +5,8 @@ from django.core import mail
 
 from refectoire.households.enums import GuardianRole, HouseholdState
 from refectoire.households.models import Household
-from tests.households.factories import GuardianFactory, HouseholdFactory, household_for
+from tests.factories import HouseholdFactory
+from tests.households.factories import GuardianFactory, household_for
 
 pytestmark = pytest.mark.django_db
 

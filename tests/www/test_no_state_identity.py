@@ -18,7 +18,8 @@ from refectoire.billing.pdf import invoice_pdf
 from refectoire.core.dsfr_assets import VENDORED_FILES, _blocks, dsfr_dist, vendored_text
 from refectoire.households.letters import service_key_letters_pdf
 from tests.billing.factories import BillingPeriodFactory, InvoiceFactory
-from tests.households.factories import GuardianFactory, HouseholdFactory
+from tests.factories import HouseholdFactory
+from tests.households.factories import GuardianFactory
 
 pytestmark = pytest.mark.django_db
 

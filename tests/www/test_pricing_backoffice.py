@@ -11,7 +11,8 @@ from refectoire.pricing.enums import IncomeSource, TariffRequestState
 from refectoire.pricing.models import PricingSettings, TariffDecision, TariffGrid, TariffRequest
 from refectoire.pricing.quotient import Declaration
 from refectoire.schools.models import BillingPeriod
-from tests.pricing.factories import HouseholdFactory, household_of, paris_grid, png_bytes, school_year, upload
+from tests.factories import HouseholdFactory
+from tests.pricing.factories import household_of, paris_grid, png_bytes, school_year, upload
 
 pytestmark = pytest.mark.django_db
 

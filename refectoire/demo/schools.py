@@ -5,6 +5,7 @@ import datetime
 
 from django.utils import timezone
 
+from refectoire.billing.services import billing_period_save
 from refectoire.caisses.models import Caisse
 from refectoire.schools.models import BillingPeriod, School, SchoolYear
 from refectoire.schools.services import school_year_create
@@ -108,15 +109,14 @@ def seed(*, stdout):
                     enrollment_closes_on=datetime.date(*closes),
                 )
             for start, end, period_label, payment_opens_at, due_date in paris_periods(year):
-                BillingPeriod.objects.get_or_create(
-                    caisse=caisse,
-                    start_date=start,
-                    defaults={
-                        "school_year": year,
-                        "label": period_label,
-                        "end_date": end,
-                        "payment_opens_at": payment_opens_at,
-                        "due_date": due_date,
-                    },
-                )
+                if not BillingPeriod.objects.filter(caisse=caisse, start_date=start).exists():
+                    billing_period_save(
+                        caisse=caisse,
+                        school_year=year,
+                        label=period_label,
+                        start_date=start,
+                        end_date=end,
+                        payment_opens_at=payment_opens_at,
+                        due_date=due_date,
+                    )
         stdout.write(f"  {slug}: {len(schools)} écoles, années {', '.join(y[0] for y in YEARS)}")

@@ -6,9 +6,20 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from refectoire.caisses.models import Caisse
+from refectoire.accounts.models import User
+from refectoire.caisses.models import AgentRole, Caisse
+from refectoire.core.money import format_euros
+from refectoire.households.models import Household
 from refectoire.stays.enums import SchoolLevel
-from refectoire.stays.models import HolidayStay, StayChoice, StayPrice, StayProfile
+from refectoire.stays.invoicing import stay_invoice_issue
+from refectoire.stays.models import HolidayStay, StayAllocation, StayChoice, StayProfile
+from refectoire.stays.services import (
+    stay_allocate,
+    stay_application_submit,
+    stay_choice_confirm,
+    stay_profile_save,
+    stay_save,
+)
 
 # (title, place, description, days from today: opens, closes, starts; length, ages, levels, capacity,
 #  fixed price or None, price of bracket 1, step per bracket)
@@ -66,29 +77,25 @@ def seed(*, stdout):
         starts,
     ), length, ages, levels, capacity, fixed, first, step in STAYS:
         start = today + datetime.timedelta(days=starts)
-        stay, created = HolidayStay.objects.get_or_create(
+        if HolidayStay.objects.filter(caisse=caisse, title=title).exists():
+            continue
+        stay_save(
             caisse=caisse,
+            prices=None if fixed is not None else {n: first + step * (n - 1) for n in range(1, 11)},
             title=title,
-            defaults={
-                "place": place,
-                "description": description,
-                "application_opens_on": today + datetime.timedelta(days=opens),
-                "application_closes_on": today + datetime.timedelta(days=closes),
-                "start_date": start,
-                "end_date": start + datetime.timedelta(days=length - 1),
-                "age_min": ages[0],
-                "age_max": ages[1],
-                "school_levels": [str(level) for level in levels],
-                "capacity": capacity,
-                "fixed_price": fixed,
-                "is_published": True,
-            },
+            place=place,
+            description=description,
+            application_opens_on=today + datetime.timedelta(days=opens),
+            application_closes_on=today + datetime.timedelta(days=closes),
+            start_date=start,
+            end_date=start + datetime.timedelta(days=length - 1),
+            age_min=ages[0],
+            age_max=ages[1],
+            school_levels=[str(level) for level in levels],
+            capacity=capacity,
+            fixed_price=fixed,
+            is_published=True,
         )
-        if fixed is None:
-            for bracket in range(1, 11):
-                StayPrice.objects.get_or_create(
-                    stay=stay, bracket_number=bracket, defaults={"price": first + step * (bracket - 1)}
-                )
     stdout.write(
         "Séjours de vacances : 3 séjours dans cde19 (« Mer et voile à Pornic » ouvert aux demandes)."
     )
@@ -105,19 +112,6 @@ def _confirmed_and_invoiced(caisse, stdout):
     stay was open, the allocation of the places with a fixed seed once closed, the family's
     confirmation, the invoice. Running the demo again changes nothing.
     """
-    from refectoire.accounts.models import User
-    from refectoire.caisses.models import AgentRole
-    from refectoire.core.money import format_euros
-    from refectoire.households.models import Household
-    from refectoire.stays.invoicing import stay_invoice_issue
-    from refectoire.stays.models import StayAllocation
-    from refectoire.stays.services import (
-        stay_allocate,
-        stay_application_submit,
-        stay_choice_confirm,
-        stay_profile_save,
-    )
-
     user = User.objects.filter(username="P19-INESM").first()
     household = Household.objects.for_user(user, caisse).first() if user else None
     child = household.children.filter(first_name="Léo").first() if household else None

@@ -6,16 +6,20 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from refectoire.caisses.enums import AgentRoleKind
 from refectoire.caisses.models import AgentRole, Caisse
 from refectoire.households.enums import GuardianRole, HouseholdAction, HouseholdState
 from refectoire.households.importer import COLUMNS, import_families
 from refectoire.households.models import Child, Guardian, Household, HouseholdEvent
 from refectoire.households.services import (
     child_add,
+    co_guardian_add,
+    guardian_change,
     household_ask_correction,
     household_create_draft,
     household_set_single_parent,
     household_submit,
+    household_validate,
 )
 
 # username -> (co-representative or None, [(first name, birth date, sex)], benefits number)
@@ -64,72 +68,45 @@ IMPORTED = {
 }
 
 
-def _household_for(user, caisse, spec, stdout):
+def _household_for(user, caisse, spec, agent):
+    """The household declared by `user` on the portal, then validated by the Caisse's `agent`."""
     co, children, benefits_number = spec
     household = Household.objects.for_user(user, caisse).first()
     if household is not None:
         return household
-    now = timezone.now()
-    household = Household.objects.create(
-        caisse=caisse,
-        state=HouseholdState.VALIDATED,
-        submitted_at=now,
-        validated_at=now,
-        is_single_parent=co is None,
-    )
-    address = {
-        name: getattr(user, name)
-        for name in [
-            "street_number",
-            "street_name",
-            "building",
-            "apartment",
-            "address_complement",
-            "postcode",
-            "city",
-            "country",
-        ]
-    }
-    Guardian.objects.create(
-        household=household,
-        user=user,
-        role=GuardianRole.PRIMARY,
-        civility=user.civility,
-        last_name=user.last_name,
-        first_name=user.first_name,
-        birth_date=user.birth_date,
-        email=user.email,
-        mobile_phone=user.mobile_phone,
-        benefits_member=bool(benefits_number),
-        benefits_regime="caf" if benefits_number else "",
-        benefits_organisation="CAF de Paris" if benefits_number else "",
-        benefits_number=benefits_number,
-        **address,
-    )
-    if co is not None:
+    household = household_create_draft(caisse=caisse, user=user)
+    if benefits_number:
+        guardian_change(
+            guardian=household.guardians.get(role=GuardianRole.PRIMARY),
+            actor=user,
+            benefits_member=True,
+            benefits_regime="caf",
+            benefits_organisation="CAF de Paris",
+            benefits_number=benefits_number,
+        )
+    if co is None:
+        household_set_single_parent(household=household, actor=user, is_single_parent=True)
+    else:
         civility, last_name, first_name = co
-        Guardian.objects.create(
+        co_guardian_add(
             household=household,
-            role=GuardianRole.CO_GUARDIAN,
+            actor=user,
+            same_address=True,
             civility=civility,
             last_name=last_name,
             first_name=first_name,
-            **address,
         )
     for first_name, birth_date, sex in children:
-        Child.objects.create(
+        child_add(
             household=household,
+            actor=user,
             first_name=first_name,
             last_name=user.last_name,
             birth_date=birth_date,
             sex=sex,
         )
-    for action, to_state in [
-        (HouseholdAction.SUBMITTED, HouseholdState.SUBMITTED),
-        (HouseholdAction.VALIDATED, HouseholdState.VALIDATED),
-    ]:
-        HouseholdEvent.objects.create(household=household, action=action, to_state=to_state, message="démo")
-    return household
+    household_submit(household=household, actor=user)
+    return household_validate(household=household, agent=agent)
 
 
 def _younger_child(caisses):
@@ -214,7 +191,10 @@ def seed(*, stdout):
         user = User.objects.filter(username=username).first()
         if user is None or user.signup_caisse is None or user.signup_caisse.slug not in caisses:
             continue
-        _household_for(user, caisses[user.signup_caisse.slug], spec, stdout)
+        caisse = caisses[user.signup_caisse.slug]
+        agent = AgentRole.objects.filter(caisse=caisse, role=AgentRoleKind.AGENT).order_by("pk").first()
+        if agent is not None:
+            _household_for(user, caisse, spec, agent.user)
     _younger_child(caisses.values())
     _household_to_correct(list(caisses.values()))
     for slug, rows in IMPORTED.items():

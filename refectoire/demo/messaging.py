@@ -2,6 +2,7 @@
 
 from refectoire.caisses.models import Caisse
 from refectoire.messaging.models import FaqEntry
+from refectoire.messaging.services import faq_entry_save
 
 FAQ = {
     "cde11": [
@@ -75,7 +76,6 @@ def seed(*, stdout):
         if caisse is None:
             continue
         for position, (question, answer) in enumerate(entries, start=1):
-            FaqEntry.objects.get_or_create(
-                caisse=caisse, question=question, defaults={"answer": answer, "position": position}
-            )
+            if not FaqEntry.objects.filter(caisse=caisse, question=question).exists():
+                faq_entry_save(caisse=caisse, question=question, answer=answer, position=position)
     stdout.write("  FAQ des Caisses : cde11, cde19")

@@ -6,6 +6,7 @@ odd weeks at Patrick's). Inès Moreau asked to change Léo's weekdays: waiting f
 import datetime
 
 from refectoire.caisses.models import Caisse
+from refectoire.demo.households import NOT_YET_ENROLLED
 from refectoire.enrollment.absences import absence_rules_ensure
 from refectoire.enrollment.enums import Custody
 from refectoire.enrollment.models import Enrollment, RhythmChange
@@ -17,7 +18,6 @@ from refectoire.enrollment.services import (
     monday_of,
     rhythm_change_request,
 )
-from refectoire.households.demo import NOT_YET_ENROLLED
 from refectoire.households.models import Child, Household
 
 # Children of the demo by first name: (school code, weekdays, custody); others get the first school.

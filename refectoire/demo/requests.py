@@ -1,13 +1,12 @@
 """Demo: a few requests and a conversation for the demo families, when the households exist."""
 
 import datetime
-import io
 
 from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from refectoire.caisses.models import AgentRole
+from refectoire.demo.files import blank_pdf
 from refectoire.documents.enums import DocumentKind
 from refectoire.documents.services import document_store
 from refectoire.households.models import Household
@@ -28,17 +27,6 @@ def _household(username, slug):
 def _agent(slug):
     role = AgentRole.objects.filter(caisse__slug=slug, is_active=True).select_related("user").first()
     return role.user if role else None
-
-
-def _blank_pdf() -> bytes:
-    """The demo's medical certificate: a blank page (a refund is sent with its certificate)."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def seed(*, stdout):
@@ -70,9 +58,7 @@ def seed(*, stdout):
         certificate = document_store(
             caisse=household.caisse,
             household=household,
-            uploaded_file=SimpleUploadedFile(
-                "certificat-medical.pdf", _blank_pdf(), content_type="application/pdf"
-            ),
+            uploaded_file=blank_pdf("certificat-medical.pdf"),  # a refund is sent with its certificate
             kind=DocumentKind.MEDICAL_CERTIFICATE,
             uploaded_by=user,
         )

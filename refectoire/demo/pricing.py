@@ -2,14 +2,12 @@
 tariff request of 2026-2027 sent by Marc Petit (cde11) and waiting for the agents' decision."""
 
 import datetime
-import io
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import SimpleUploadedFile
-from pypdf import PdfWriter
 
 from refectoire.caisses.models import Caisse
+from refectoire.demo.files import blank_pdf
 from refectoire.households.models import Household
 from refectoire.pricing import grids, quotient, services
 from refectoire.pricing.enums import IncomeSource
@@ -17,7 +15,8 @@ from refectoire.pricing.grids import PARIS_ADULT_MEAL_PRICE, PARIS_BRACKETS, PAR
 from refectoire.pricing.models import PricingSettings, TariffGrid, TariffRequest
 from refectoire.schools.models import SchoolYear
 
-# The same keys (caisse, label) as the enrollment demo: whichever runs first creates them.
+# The school years of the schools step (which runs first and computes their calendars); made here
+# only when this step runs alone.
 SCHOOL_YEARS = {
     "2025-2026": (datetime.date(2025, 9, 1), datetime.date(2026, 7, 3)),
     "2026-2027": (datetime.date(2026, 9, 1), datetime.date(2027, 7, 2)),
@@ -43,15 +42,6 @@ def seed(*, stdout):
     _waiting_request(stdout)
 
 
-def _proof() -> SimpleUploadedFile:
-    """A blank one-page PDF standing for the CAF attestation Marc Petit attached."""
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    content = io.BytesIO()
-    writer.write(content)
-    return SimpleUploadedFile("attestation-caf.pdf", content.getvalue(), content_type="application/pdf")
-
-
 def _waiting_request(stdout):
     """Marc Petit (P11-MARCP, cde11) sent his CAF attestation for 2026-2027: in the agents' queue."""
     user = get_user_model().objects.filter(username="P11-MARCP").first()
@@ -71,6 +61,6 @@ def _waiting_request(stdout):
             children_count=1,
             declared_qf=Decimal("912"),
         ),
-        proofs=[_proof()],
+        proofs=[blank_pdf("attestation-caf.pdf")],  # standing for the CAF attestation
     )
     stdout.write("  /cde11/  demande de tarif 2026-2027 de P11-MARCP en attente de décision")

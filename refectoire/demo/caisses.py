@@ -3,18 +3,16 @@
 import datetime
 import io
 
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
 
 from refectoire.caisses.branding import BOLD_FONT, REGULAR_FONT
-from refectoire.caisses.enums import AgentRoleKind
 from refectoire.caisses.models import AgentRole, Caisse
-from refectoire.caisses.services import caisse_update_profile
+from refectoire.caisses.services import caisse_update_cgu, caisse_update_profile
+from refectoire.demo.people import ADULTS, DEMO_PASSWORD, PEOPLE, demo_account
 from refectoire.messaging.models import NewsItem
-
-DEMO_PASSWORD = "Cantine2026"
+from refectoire.messaging.services import news_save
 
 CGU = """Article 1 — Objet
 Les présentes conditions générales d'utilisation encadrent l'usage de l'espace famille de la {name}. \
@@ -136,33 +134,9 @@ CAISSES = [
     },
 ]
 
-# (caisse, role or None for a parent, e-mail, username, civility, first name, last name)
-PEOPLE = [
-    (
-        "cde11",
-        AgentRoleKind.MANAGER,
-        "gestion@cde11.demo.refectoire.fr",
-        "G11-GESTN",
-        "mme",
-        "Nadia",
-        "Benali",
-    ),
-    ("cde11", AgentRoleKind.AGENT, "agent@cde11.demo.refectoire.fr", "A11-AGENT", "m", "Paul", "Durand"),
-    ("cde19", AgentRoleKind.MANAGER, "gestion@cde19.demo.refectoire.fr", "G19-GESTN", "m", "Karim", "Haddad"),
-    ("cde19", AgentRoleKind.AGENT, "agent@cde19.demo.refectoire.fr", "A19-AGENT", "mme", "Julie", "Martin"),
-    ("cde11", None, "allison.lovinfosse@demo.refectoire.fr", "G4V-RNG6P", "mme", "Allison", "Lovinfosse"),
-    ("cde11", None, "marc.petit@demo.refectoire.fr", "P11-MARCP", "m", "Marc", "Petit"),
-    # her household was sent back to her for a correction: she can edit it (refectoire/households/demo.py)
-    ("cde11", None, "claire.roussel@demo.refectoire.fr", "P11-CLAIR", "mme", "Claire", "Roussel"),
-    ("cde19", None, "ines.moreau@demo.refectoire.fr", "P19-INESM", "mme", "Inès", "Moreau"),
-    ("cde19", None, "patrick.moreau@demo.refectoire.fr", "P19-PATRM", "m", "Patrick", "Moreau"),
-]
-
 
 def demo_logo(first_line: str, second_line: str, *, colour: str) -> ContentFile:
     """A made-up logo (PNG): a plate in a rounded square, and the Caisse's name."""
-    from PIL import Image, ImageDraw, ImageFont
-
     image = Image.new("RGB", (640, 200), "#ffffff")
     draw = ImageDraw.Draw(image)
     draw.rounded_rectangle((10, 10, 190, 190), radius=36, fill=colour)
@@ -186,61 +160,46 @@ def seed(*, stdout):
         }
         caisse, created = Caisse.objects.get_or_create(slug=spec["slug"], defaults=fields)
         if not caisse.siret:
-            for name, value in spec["accounting"].items():
-                setattr(caisse, name, value)
-            caisse.save()
+            caisse_update_profile(caisse=caisse, **spec["accounting"])
         if created or not caisse.cgu_text:
-            caisse.cgu_text = CGU.format(name=caisse.name, email=caisse.contact_email)
-            caisse.cgu_updated_at = timezone.now()
-            caisse.save()
+            caisse_update_cgu(
+                caisse=caisse, cgu_text=CGU.format(name=caisse.name, email=caisse.contact_email)
+            )
         if spec.get("demo_logo") and not caisse.logo:
             caisse_update_profile(
                 caisse=caisse, logo=demo_logo(*spec["demo_logo"], colour=caisse.accent_colour)
             )
         caisses[caisse.slug] = caisse
         for rank, (title, body, pinned) in enumerate(spec["news"]):
-            NewsItem.objects.get_or_create(
-                caisse=caisse,
-                title=title,
-                defaults={
-                    "body": body,
-                    "pinned": pinned,
-                    "publish_date": today - datetime.timedelta(days=3 * rank),
-                },
-            )
+            if not NewsItem.objects.filter(caisse=caisse, title=title).exists():
+                news_save(
+                    caisse=caisse,
+                    title=title,
+                    body=body,
+                    pinned=pinned,
+                    publish_date=today - datetime.timedelta(days=3 * rank),
+                )
 
-    User = get_user_model()
     stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
     for slug, role, email, username, civility, first_name, last_name in PEOPLE:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User(
-                username=username,
-                email=email,
-                civility=civility,
-                first_name=first_name,
-                last_name=last_name,
-                birth_date=datetime.date(1985, 5, 17),
-                street_number="12",
-                street_name="rue de la Roquette" if slug == "cde11" else "avenue Jean Jaurès",
-                postcode="75011" if slug == "cde11" else "75019",
-                city="Paris",
-                country="France",
-                mobile_phone="06 12 34 56 78",
-                signup_caisse=caisses[slug],
-            )
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-        EmailAddress.objects.get_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
+        user = demo_account(
+            username=username,
+            email=email,
+            caisse=caisses[slug],
+            civility=civility,
+            first_name=first_name,
+            last_name=last_name,
+            birth_date=datetime.date(1985, 5, 17),
+            street_number="12",
+            street_name="rue de la Roquette" if slug == "cde11" else "avenue Jean Jaurès",
+            postcode="75011" if slug == "cde11" else "75019",
+            mobile_phone="06 12 34 56 78",
         )
         if role is not None:
             AgentRole.objects.get_or_create(caisse=caisses[slug], user=user, defaults={"role": role})
         label = role.label if role is not None else "Parent"
         stdout.write(f"  /{slug}/  {label:<20} {username}  ou  {email}")
-    # the school staff eating at the canteen: their accounts are made by refectoire/adultmeals/demo.py
-    from refectoire.adultmeals.demo import ADULTS
-
+    # the school staff eating at the canteen: their accounts are made by refectoire/demo/adultmeals.py
     for slug, username, email, *_rest in ADULTS:
         if slug in caisses:
             stdout.write(f"  /{slug}/  {'Restauration adulte':<20} {username}  ou  {email}")

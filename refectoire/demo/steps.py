@@ -1,0 +1,41 @@
+"""The demo's steps, in the order they run: each step may rely on the data of the steps above it.
+
+The order is written here, once; it does not depend on INSTALLED_APPS.
+"""
+
+from django.db import transaction
+
+from refectoire.demo import (
+    adultmeals,
+    billing,
+    caisses,
+    enrollment,
+    households,
+    messaging,
+    payments,
+    pricing,
+    requests,
+    schools,
+    stays,
+)
+
+STEPS = [
+    caisses.seed,  # the Caisses, their news, the agents' and parents' accounts
+    messaging.seed,  # the FAQ of each Caisse
+    households.seed,  # the demo parents' households, the imported families, the waiting ones
+    schools.seed,  # schools, school years and their calendars, the billing periods
+    pricing.seed,  # the tariff grids, a tariff request waiting for a decision
+    enrollment.seed,  # the children enrolled for 2026-2027, shared custody, a rhythm change
+    billing.seed,  # the invoice counters and the first period issued (adults registered first)
+    payments.seed,  # PayFIP on eopayment's dummy backend
+    requests.seed,  # requests and a conversation of a demo family
+    stays.seed,  # the holiday stays of cde19 and Léo's confirmed, invoiced place
+    adultmeals.seed,  # the adults eating at the canteen (already registered by the billing step)
+]
+
+
+def seed_all(*, stdout) -> None:
+    """Every step in order, in one transaction; running it again changes nothing already there."""
+    with transaction.atomic():
+        for step in STEPS:
+            step(stdout=stdout)
