@@ -26,8 +26,8 @@ def home_queues(request) -> list[dict]:
         views_stays,
         views_tariff,
     )
-    from refectoire.www.backoffice.views_enrollment import enrollment_queues
-    from refectoire.www.backoffice.views_requests import request_queues
+    from refectoire.www.backoffice.enrollment.views import enrollment_queues
+    from refectoire.www.backoffice.requests.views import request_queues
 
     return [
         *views_households.home_queue(request),

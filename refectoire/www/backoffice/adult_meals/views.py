@@ -14,8 +14,8 @@ from refectoire.adultmeals.enums import RegistrationState
 from refectoire.adultmeals.models import AdultRegistration
 from refectoire.adultmeals.selectors import adult_meals_for_period, pending_registrations
 from refectoire.www.backoffice.access import agent_required
-from refectoire.www.backoffice.forms_adult_meals import AdultRegistrationEndForm
-from refectoire.www.backoffice.forms_stays import AdultExtraMealForm, ReasonForm
+from refectoire.www.backoffice.adult_meals.forms import AdultRegistrationEndForm
+from refectoire.www.backoffice.stays.forms import AdultExtraMealForm, ReasonForm
 
 
 def adult_meals_home_queues(request) -> list[dict]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from refectoire.www.backoffice import views_billing as views
+from refectoire.www.backoffice.billing import views
 
 urlpatterns = [
     path("facturation/", views.billing_home, name="billing_home"),

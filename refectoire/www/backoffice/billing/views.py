@@ -29,7 +29,7 @@ from refectoire.households.models import Household
 from refectoire.payments import services as payment_services
 from refectoire.payments.models import PayfipOperation, PayfipSettings, Payment
 from refectoire.www.backoffice.access import agent_required, manager_required
-from refectoire.www.backoffice.views_billing_forms import (
+from refectoire.www.backoffice.billing.forms import (
     BillingPeriodForm,
     CancelForm,
     CreditNoteForm,

@@ -1,7 +1,6 @@
-from django.urls import include, path
+from django.urls import path
 
-from refectoire.www.backoffice import views_enrollment as views
-from refectoire.www.backoffice import views_enrollment_absences as absences
+from refectoire.www.backoffice.enrollment import views
 
 urlpatterns = [
     path("inscriptions/", views.enrollment_list, name="enrollment_list"),
@@ -17,11 +16,6 @@ urlpatterns = [
     ),
     path("garde-alternee/a-completer/", views.custody_to_complete, name="custody_to_complete"),
     path("garde-alternee/<uuid:link_uuid>/", views.custody_weeks, name="custody_weeks"),
-    path("absences/", absences.absence_list, name="absence_list"),
-    path("absences/nouvelle/", absences.absence_record, name="absence_record"),
-    path("absences/regles/", absences.absence_rules, name="absence_rules"),
-    path("absences/<uuid:absence_uuid>/", absences.absence_detail, name="absence_detail"),
     path("effectifs/", views.forecast, name="forecast"),
     path("pointage/", views.attendance, name="attendance"),
-    path("", include("refectoire.www.backoffice.urls_schools")),
 ]

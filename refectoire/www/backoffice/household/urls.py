@@ -1,6 +1,6 @@
 from django.urls import path
 
-from refectoire.www.backoffice import views_households as views
+from refectoire.www.backoffice.household import views
 
 urlpatterns = [
     path("foyers/", views.household_queue, name="household_queue"),

@@ -19,7 +19,7 @@ from refectoire.households.letters import service_key_letters_pdf
 from refectoire.households.models import Guardian, Household, HouseholdChange
 from refectoire.www.backoffice.access import agent_required, manager_required
 from refectoire.www.files import document_response
-from refectoire.www.portal.forms_household import ChildForm, GuardianForm
+from refectoire.www.portal.household.forms import ChildForm, GuardianForm
 
 
 class QueueFilterForm(forms.Form):

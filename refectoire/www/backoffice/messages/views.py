@@ -8,17 +8,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from refectoire.documents import services as document_services
 from refectoire.documents.enums import DocumentKind
-from refectoire.documents.models import Document, DocumentDeletion, RetentionPolicy
 from refectoire.messaging import services
 from refectoire.messaging.models import Conversation, FaqEntry
 from refectoire.www.backoffice.access import agent_required, manager_required
-from refectoire.www.backoffice.forms_requests import (
+from refectoire.www.backoffice.requests.forms import (
     AgentConversationForm,
     AgentReplyForm,
     FaqEntryForm,
-    RetentionForm,
 )
-from refectoire.www.files import document_response
 
 
 def _store(request, household, form):
@@ -127,26 +124,3 @@ def faq_delete(request, entry_uuid):
     services.faq_entry_delete(caisse=request.caisse, entry=entry)
     messages.success(request, _("La question est supprimée."))
     return redirect("backoffice:faq_list")
-
-
-@manager_required
-@require_http_methods(["GET", "POST"])
-def retention_edit(request):
-    policy = RetentionPolicy.objects.filter(caisse=request.caisse).first() or RetentionPolicy(
-        caisse=request.caisse
-    )
-    form = RetentionForm(request.POST or None, instance=policy)
-    if request.method == "POST" and form.is_valid():
-        document_services.retention_policy_set(
-            caisse=request.caisse, closed_request_days=form.cleaned_data["closed_request_days"]
-        )
-        messages.success(request, _("La durée de conservation est enregistrée."))
-        return redirect("backoffice:retention_edit")
-    deletions = DocumentDeletion.objects.filter(caisse=request.caisse)[:50]
-    return render(request, "backoffice/messages/retention.html", {"form": form, "deletions": deletions})
-
-
-@agent_required
-def document_download(request, document_uuid):
-    document = get_object_or_404(Document.objects.for_caisse(request.caisse).available(), uuid=document_uuid)
-    return document_response(document)

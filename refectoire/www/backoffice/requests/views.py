@@ -12,7 +12,7 @@ from refectoire.requests.enums import RequestState
 from refectoire.requests.models import Request
 from refectoire.requests.selectors import AGE_CHOICES
 from refectoire.www.backoffice.access import agent_required
-from refectoire.www.backoffice.forms_requests import AssignForm, DecisionForm, QueueFilterForm
+from refectoire.www.backoffice.requests.forms import AssignForm, DecisionForm, QueueFilterForm
 
 
 def request_queues(request) -> list[dict]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from refectoire.www.backoffice import views_schools as views
+from refectoire.www.backoffice.schools import views
 
 urlpatterns = [
     path("etablissements/", views.school_list, name="school_list"),

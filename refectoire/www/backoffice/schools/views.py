@@ -14,7 +14,7 @@ from refectoire.billing.models import BillingPeriod
 from refectoire.schools import services
 from refectoire.schools.models import Closure, School, SchoolYear
 from refectoire.www.backoffice.access import agent_required, manager_required
-from refectoire.www.backoffice.forms_schools import (
+from refectoire.www.backoffice.schools.forms import (
     BillingPeriodForm,
     CalendarEntryForm,
     ClosureForm,

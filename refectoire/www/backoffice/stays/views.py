@@ -17,7 +17,7 @@ from refectoire.stays.enums import PLACE_STATES, ChoiceState
 from refectoire.stays.models import HolidayStay, StayApplicationDocument, StayChoice
 from refectoire.stays.selectors import child_ref, stay_choices
 from refectoire.www.backoffice.access import agent_required, manager_required
-from refectoire.www.backoffice.forms_stays import (
+from refectoire.www.backoffice.stays.forms import (
     HolidayStayForm,
     ReasonForm,
     StayAllocationForm,

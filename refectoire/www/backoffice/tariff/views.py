@@ -18,7 +18,7 @@ from refectoire.pricing.models import TariffDecision, TariffGrid, TariffRequest
 from refectoire.pricing.selectors import current_grids, grid_for_year, pricing_settings_for, tariffs_csv
 from refectoire.schools.models import SchoolYear
 from refectoire.www.backoffice.access import agent_required, manager_required
-from refectoire.www.backoffice.views_tariff_forms import (
+from refectoire.www.backoffice.tariff.forms import (
     OPEN,
     ComplementForm,
     DecideForm,

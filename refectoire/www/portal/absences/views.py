@@ -13,12 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from refectoire.enrollment import selectors, services
 from refectoire.enrollment.enums import AbsenceState, EnrollmentState
 from refectoire.enrollment.models import Absence, Enrollment
-from refectoire.www.portal.forms_enrollment import AbsenceForm
-from refectoire.www.portal.views_enrollment import _household
+from refectoire.www.portal import access
+from refectoire.www.portal.enrollment.forms import AbsenceForm
 
 
 def _validated_household(request):
-    household = _household(request)
+    household = access.household(request, validated_only=True)
     if household is None:
         raise Http404
     return household

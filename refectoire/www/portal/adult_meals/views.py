@@ -18,7 +18,7 @@ from refectoire.adultmeals.services import (
 from refectoire.billing.enums import PORTAL_STATE_LABELS, PayableState
 from refectoire.billing.models import Invoice
 from refectoire.payments.services import payfip_settings_for, pending_invoice_ids
-from refectoire.www.portal.forms_adult_meals import AdultRegistrationEndForm, AdultRegistrationForm
+from refectoire.www.portal.adult_meals.forms import AdultRegistrationEndForm, AdultRegistrationForm
 
 
 def _add_errors(form, error) -> None:

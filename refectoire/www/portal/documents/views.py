@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from refectoire.documents.models import Document
 from refectoire.www.files import document_response
-from refectoire.www.portal.views_requests import household_required
+from refectoire.www.portal.access import household_required
 
 
 @household_required

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from refectoire.www.portal import views_enrollment as views
-from refectoire.www.portal import views_enrollment_absences as absences
+from refectoire.www.portal.enrollment import views
 
 urlpatterns = [
     path("inscription/", views.enrollment_list, name="enrollment_list"),
@@ -14,8 +13,5 @@ urlpatterns = [
         name="enrollment_cancel",
     ),
     path("planning/<uuid:enrollment_uuid>/", views.planning, name="planning"),
-    path("absences/", absences.absence_list, name="absence_list"),
-    path("absences/signaler/", absences.absence_create, name="absence_create"),
-    path("absences/<uuid:absence_uuid>/annuler/", absences.absence_cancel, name="absence_cancel"),
     path("planning/flux/<str:token>.ics", views.planning_feed, name="planning_feed"),
 ]

@@ -29,7 +29,8 @@ from refectoire.enrollment.enums import (
 from refectoire.enrollment.models import Enrollment
 from refectoire.households.models import Household
 from refectoire.schools.models import SchoolYear
-from refectoire.www.portal.forms_enrollment import CancelForm, EnrollmentForm, RhythmChangeForm
+from refectoire.www.portal import access
+from refectoire.www.portal.enrollment.forms import CancelForm, EnrollmentForm, RhythmChangeForm
 
 MONTHS = [
     _("janvier"), _("février"), _("mars"), _("avril"), _("mai"), _("juin"),
@@ -37,13 +38,8 @@ MONTHS = [
 ]  # fmt: skip
 
 
-def _household(request):
-    """The parent's validated household in this Caisse, or None."""
-    return Household.objects.for_user(request.user, request.caisse).validated().first()
-
-
 def _enrollment(request, enrollment_uuid):
-    household = _household(request)
+    household = access.household(request, validated_only=True)
     if household is None:
         raise Http404
     return get_object_or_404(
@@ -68,7 +64,7 @@ def _campaign_open(year, today) -> bool:
 @login_required
 def enrollment_list(request):
     """ "Inscription": one line per child and school year, with its state."""
-    household = _household(request)
+    household = access.household(request, validated_only=True)
     if household is None:
         pending = Household.objects.for_user(request.user, request.caisse).first()
         return render(request, "portal/enrollment/not_validated.html", {"pending": pending})
@@ -102,7 +98,7 @@ def enrollment_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrollment_form(request, child_uuid, year_uuid):
-    household = _household(request)
+    household = access.household(request, validated_only=True)
     if household is None:
         raise Http404
     child = get_object_or_404(household.children.all(), uuid=child_uuid)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from refectoire.www.portal import views_household as views
+from refectoire.www.portal.household import views
 
 urlpatterns = [
     path("mon-entourage/", views.household, name="household"),

@@ -14,16 +14,13 @@ from refectoire.households.enums import ChangeKind, GuardianRole, HouseholdState
 from refectoire.households.models import Household
 from refectoire.households.services import ADDRESS_FIELDS, GUARDIAN_FIELDS
 from refectoire.www.files import document_response
-from refectoire.www.portal.forms_household import ChildForm, GuardianForm, ServiceKeyForm, SingleParentForm
+from refectoire.www.portal import access
+from refectoire.www.portal.household.forms import ChildForm, GuardianForm, ServiceKeyForm, SingleParentForm
 from refectoire.www.portal.tiles import dashboard_tiles
 
 
-def _household(request) -> Household | None:
-    return selectors.household_for_user(user=request.user, caisse=request.caisse)
-
-
 def _draft_or_404(request) -> Household:
-    household = _household(request)
+    household = access.household(request, validated_only=False)
     if household is None:
         raise Http404
     return household
@@ -51,7 +48,7 @@ def _summary_context(household):
 @require_http_methods(["GET", "POST"])
 def household(request):
     """ "Déclarer mon entourage": start, fill, send; then the state of the request, read-only."""
-    household = _household(request)
+    household = access.household(request, validated_only=False)
     if request.method == "POST":
         if household is None:
             try:
@@ -218,7 +215,7 @@ def household_submit(request):
 @require_http_methods(["GET", "POST"])
 def profile(request):
     """The profile's "Services": "Service — Clé : Enfance"."""
-    household = _household(request)
+    household = access.household(request, validated_only=False)
     form = ServiceKeyForm(request.POST or None)
     if request.method == "POST" and household is None and form.is_valid():
         try:
@@ -240,7 +237,7 @@ def profile(request):
 @login_required
 def family(request):
     """ "Ma famille": the validated household, its pending additions and the tiles."""
-    household = _household(request)
+    household = access.household(request, validated_only=False)
     if household is None or household.state != HouseholdState.VALIDATED:
         return redirect("portal:household")
     context = _summary_context(household)
@@ -259,7 +256,7 @@ def family(request):
 @login_required
 def family_document(request, document_uuid):
     """One of the household's documents, only to its own family."""
-    household = _household(request)
+    household = access.household(request, validated_only=False)
     if household is None:
         raise Http404
     document = get_object_or_404(Document.objects.for_household(household).available(), uuid=document_uuid)
@@ -270,7 +267,7 @@ def family_document(request, document_uuid):
 @require_http_methods(["GET", "POST"])
 def member_add(request, kind):
     """ "Ajouter un membre": a child or a co-representative, validated later by the Caisse."""
-    household = _household(request)
+    household = access.household(request, validated_only=False)
     if household is None or household.state != HouseholdState.VALIDATED:
         return redirect("portal:household")
     kinds = {"enfant": ChangeKind.ADD_CHILD, "co-representant": ChangeKind.ADD_CO_GUARDIAN}

@@ -11,13 +11,9 @@ from refectoire.billing.enums import PORTAL_STATE_LABELS, PayableState
 from refectoire.billing.models import Invoice
 from refectoire.billing.pdf import invoice_pdf as render_invoice_pdf
 from refectoire.billing.selectors import invoice_detail_context
-from refectoire.households.models import Household
 from refectoire.payments.models import Payment
 from refectoire.payments.services import household_balance, payfip_settings_for, pending_invoice_ids
-
-
-def _household(request):
-    return Household.objects.for_user(request.user, request.caisse).first()
+from refectoire.www.portal import access
 
 
 def _invoice(request, invoice_uuid) -> Invoice:
@@ -29,7 +25,7 @@ def _invoice(request, invoice_uuid) -> Invoice:
 
 @login_required
 def invoice_list(request):
-    household = _household(request)
+    household = access.household(request, validated_only=False)
     invoices, payments, balance = [], [], None
     if household is not None:
         invoices = list(

@@ -9,8 +9,9 @@ from django.views.decorators.http import require_http_methods
 from refectoire.documents.enums import DocumentKind
 from refectoire.messaging import services
 from refectoire.messaging.models import Conversation, FaqEntry
-from refectoire.www.portal.forms_requests import ConversationForm, ReplyForm
-from refectoire.www.portal.views_requests import household_required, store_uploads
+from refectoire.www.portal.access import household_required
+from refectoire.www.portal.documents.uploads import store_uploads
+from refectoire.www.portal.requests.forms import ConversationForm, ReplyForm
 
 
 @household_required

@@ -1,7 +1,6 @@
 """ "Mes demandes": the parent's requests, each with its timeline."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
@@ -10,12 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from refectoire.documents.enums import DocumentKind
-from refectoire.documents.services import document_store
-from refectoire.households.models import Household
 from refectoire.requests import selectors, services
 from refectoire.requests.enums import RequestKind, RequestState
 from refectoire.requests.models import Request
-from refectoire.www.portal import forms_requests as forms
+from refectoire.www.portal import access
+from refectoire.www.portal.documents.uploads import store_uploads
+from refectoire.www.portal.requests import forms
 
 KIND_FORMS = {
     RequestKind.CORRECTION: (forms.CorrectionForm, "correction", DocumentKind.ATTACHMENT),
@@ -38,55 +37,17 @@ KIND_HINTS = {
 }
 
 
-def household_or_none(request):
-    return Household.objects.for_user(request.user, request.caisse).prefetch_related("guardians").first()
-
-
-def household_required(view):
-    """The view gets the user's household of request.caisse; without one, a page that says so."""
-
-    def wrapper(request, *args, **kwargs):
-        household = household_or_none(request)
-        if household is None:
-            if kwargs:
-                raise Http404
-            return render(request, "portal/requests/no_household.html", status=200)
-        return view(request, household, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return login_required(wrapper)
-
-
-def store_uploads(request, household, form, *names_and_kinds):
-    """Store the checked uploads of `form` as Documents; with the reused ones, the attachments."""
-    documents = form.reused_documents()
-    for name, kind in names_and_kinds:
-        uploaded = form.cleaned_data.get(name)
-        if uploaded:
-            documents.append(
-                document_store(
-                    caisse=household.caisse,
-                    household=household,
-                    uploaded_file=uploaded,
-                    kind=kind,
-                    uploaded_by=request.user,
-                )
-            )
-    return documents
-
-
 def get_request(household, request_uuid):
     return get_object_or_404(Request.objects.for_household(household), uuid=request_uuid)
 
 
-@household_required
+@access.household_required
 def request_list(request, household):
     requests = Request.objects.for_household(household).prefetch_related("children")
     return render(request, "portal/requests/list.html", {"requests": requests})
 
 
-@household_required
+@access.household_required
 def request_new(request, household):
     kinds = [
         {"label": kind.label, "hint": KIND_HINTS[kind], "slug": slug}
@@ -95,7 +56,7 @@ def request_new(request, household):
     return render(request, "portal/requests/new.html", {"kinds": kinds})
 
 
-@household_required
+@access.household_required
 @require_http_methods(["GET", "POST"])
 def request_create(request, household, kind_slug):
     kind = SLUGS.get(kind_slug)
@@ -133,7 +94,7 @@ def request_create(request, household, kind_slug):
     return render(request, "portal/requests/create.html", {"form": form, "kind": kind})
 
 
-@household_required
+@access.household_required
 @require_http_methods(["GET", "POST"])
 def request_detail(request, household, request_uuid):
     demand = get_request(household, request_uuid)
@@ -189,7 +150,7 @@ def request_detail(request, household, request_uuid):
     )
 
 
-@household_required
+@access.household_required
 def request_submit(request, household, request_uuid):
     demand = get_request(household, request_uuid)
     if request.method != "POST":
@@ -204,7 +165,7 @@ def request_submit(request, household, request_uuid):
     return redirect("portal:request_detail", request_uuid=demand.uuid)
 
 
-@household_required
+@access.household_required
 def request_cancel(request, household, request_uuid):
     demand = get_request(household, request_uuid)
     if request.method != "POST":

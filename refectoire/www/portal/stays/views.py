@@ -13,11 +13,8 @@ from refectoire.stays import services
 from refectoire.stays.enums import ChoiceState
 from refectoire.stays.models import HolidayStay, StayApplication, StayChoice, StayPhoto, StayProfile
 from refectoire.stays.selectors import stay_ineligibility_reasons, stays_open_for_child
-from refectoire.www.portal.forms_stays import StayApplicationForm, StayDocumentForm, StayProfileForm
-
-
-def _household(request):
-    return Household.objects.for_user(request.user, request.caisse).prefetch_related("children").first()
+from refectoire.www.portal import access
+from refectoire.www.portal.stays.forms import StayApplicationForm, StayDocumentForm, StayProfileForm
 
 
 def _child(request, child_uuid):
@@ -53,7 +50,7 @@ def _published(request):
 @login_required
 def stays_home(request):
     """« Séjours de vacances »: per child, the applications and the stays open to them."""
-    household = _household(request)
+    household = access.household(request, validated_only=False)
     children = []
     if household is not None:
         for child in household.children.all():
@@ -87,7 +84,7 @@ def _today():
 @login_required
 def stay_detail(request, stay_uuid):
     stay = get_object_or_404(_published(request).prefetch_related("prices", "photos"), uuid=stay_uuid)
-    household = _household(request)
+    household = access.household(request, validated_only=False)
     eligibility = []
     if household is not None:
         for child in household.children.all():

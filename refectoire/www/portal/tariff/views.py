@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from refectoire.households.models import Household
 from refectoire.pricing import api_particulier
 from refectoire.pricing.enums import IncomeSource, TariffRequestState
 from refectoire.pricing.models import PricingSettings, TariffRequest
@@ -25,7 +24,8 @@ from refectoire.pricing.services import (
 )
 from refectoire.schools.models import SchoolYear
 from refectoire.www.files import document_response
-from refectoire.www.portal.views_tariff_forms import CafConfirmForm, CafConsentForm, TariffRequestForm
+from refectoire.www.portal import access
+from refectoire.www.portal.tariff.forms import CafConfirmForm, CafConsentForm, TariffRequestForm
 from refectoire.www.public.views_simulator import simulate
 
 API_SESSION_KEY = "tariff_api:{year}"
@@ -40,12 +40,8 @@ def _add_errors(form, error):
         form.add_error(None, error)
 
 
-def _household(request):
-    return Household.objects.for_user(request.user, request.caisse).first()
-
-
 def _validated_household(request):
-    household = Household.objects.for_user(request.user, request.caisse).validated().first()
+    household = access.household(request, validated_only=True)
     if household is None:
         raise Http404
     return household
@@ -72,7 +68,7 @@ def _api_settings(caisse):
 @login_required
 def tariff_index(request):
     """The parent's « Tarif » tiles, one per school year open to a request."""
-    household = _household(request)
+    household = access.household(request, validated_only=False)
     tiles = dashboard_tiles(request)
     return render(request, "portal/tariff/index.html", {"household": household, "tiles": tiles})
 
@@ -357,7 +353,7 @@ def tariff_caf_cancel(request, year_uuid):
 def dashboard_tiles(request) -> list:
     """The « Tarif 2026-2027 » tiles for the parent's dashboard (one per school year open to a
     request); empty until the household is validated. Render with portal/tariff/_tiles.html."""
-    household = Household.objects.for_user(request.user, request.caisse).validated().first()
+    household = access.household(request, validated_only=True)
     if household is None:
         return []
     years = tariff_years_open(caisse=request.caisse, today=timezone.localdate())
