@@ -5,45 +5,18 @@ per meal out, with the whole grid and the household's line highlighted. The comp
 one of the tariff requests and of the agents (`pricing.services.tariff_request_estimate`).
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from refectoire.core.forms import EurosField
 from refectoire.pricing.enums import IncomeSource
 from refectoire.pricing.selectors import current_grids, tariff_years_open
 from refectoire.pricing.services import Declaration, tariff_request_estimate
-
-
-class EurosField(forms.DecimalField):
-    """A decimal typed the French way: "3 200,50" or "3200.50"."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_digits", 10)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("min_value", Decimal("0"))
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-        super().__init__(*args, **kwargs)
-
-    def prepare_value(self, value):
-        """A stored quotient shows as « 888,90 », the way it is typed."""
-        if isinstance(value, Decimal):
-            return formats.number_format(value, decimal_pos=self.decimal_places, use_l10n=True)
-        return value
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace("€", "")
-            value = value.replace(",", ".")
-        try:
-            return super().to_python(value)
-        except InvalidOperation as error:  # pragma: no cover (DecimalField raises ValidationError)
-            raise ValidationError(_("Saisissez un nombre.")) from error
-
 
 SITUATIONS = [("couple", _("En couple")), ("single", _("Parent isolé"))]
 

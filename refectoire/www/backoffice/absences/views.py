@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from refectoire.accounts.forms import DateInput
+from refectoire.core.forms import DateInput, add_service_errors
 from refectoire.core.validators import FREE_TEXT_MAX
 from refectoire.enrollment import selectors, services
 from refectoire.enrollment.enums import AbsenceState, EnrollmentState
@@ -114,8 +114,7 @@ def absence_detail(request, absence_uuid):
                 services.absence_refuse(absence=absence, actor=request.user, message=message)
                 messages.success(request, _("Absence refusée : les responsables sont prévenus par courriel."))
         except ValidationError as error:
-            for name, errors in getattr(error, "message_dict", {None: error.messages}).items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             return redirect("backoffice:absence_detail", absence_uuid=absence.uuid)
     invoiced = selectors.invoiced_days(absence)

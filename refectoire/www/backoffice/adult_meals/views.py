@@ -13,6 +13,7 @@ from refectoire.adultmeals import services
 from refectoire.adultmeals.enums import RegistrationState
 from refectoire.adultmeals.models import AdultRegistration
 from refectoire.adultmeals.selectors import adult_meals_for_period, pending_registrations
+from refectoire.core.forms import add_service_errors
 from refectoire.www.backoffice.access import agent_required
 from refectoire.www.backoffice.adult_meals.forms import AdultRegistrationEndForm
 from refectoire.www.backoffice.stays.forms import AdultExtraMealForm, ReasonForm
@@ -144,11 +145,7 @@ def adult_registration_end(request, registration_uuid):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

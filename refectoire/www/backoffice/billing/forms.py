@@ -6,8 +6,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from refectoire.accounts.forms import DateInput
 from refectoire.billing.models import BillingPeriod
+from refectoire.core.forms import DateInput
 from refectoire.core.validators import FREE_TEXT_MAX
 from refectoire.payments.enums import MANUAL_METHODS, PaymentMethod
 from refectoire.payments.models import PayfipSettings

@@ -25,6 +25,7 @@ from refectoire.billing.models import BillingPeriod, BillingRun, Invoice
 from refectoire.billing.pdf import invoice_pdf
 from refectoire.billing.selectors import invoice_detail_context, run_issue_summary
 from refectoire.billing.tasks import billing_run_task
+from refectoire.core.forms import add_service_errors
 from refectoire.households.models import Household
 from refectoire.payments import services as payment_services
 from refectoire.payments.models import PayfipOperation, PayfipSettings, Payment
@@ -39,15 +40,6 @@ from refectoire.www.backoffice.billing.forms import (
     RefundForm,
     StayExportForm,
 )
-
-
-def _form_error(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
 
 # Periods and runs ------------------------------------------------------------------------
 
@@ -79,7 +71,7 @@ def period_edit(request, period_uuid=None):
         try:
             billing_services.billing_period_save(caisse=request.caisse, period=period, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("La période de facturation est enregistrée."))
             return redirect("backoffice:billing_home")
@@ -308,7 +300,7 @@ def payment_create(request, invoice_uuid):
             if "already_recorded" in codes:  # « Retour » then sent again: recorded once, say so
                 messages.info(request, error.messages[0])
                 return redirect("backoffice:billing_invoice", invoice_uuid=invoice.uuid)
-            _form_error(form, error)
+            add_service_errors(form, error)
             form.ask_confirmations(codes)
         else:
             messages.success(request, _("Le paiement est enregistré."))
@@ -327,7 +319,7 @@ def payment_cancel(request, payment_uuid):
                 payment=payment, reason=form.cleaned_data["reason"], actor=request.user
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Le paiement est annulé."))
             if payment.household_id is None:
@@ -353,7 +345,7 @@ def credit_note_create(request, invoice_uuid):
                 actor=request.user,
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("L'avoir %(number)s est émis.") % {"number": note.number})
             return redirect("backoffice:billing_invoice", invoice_uuid=note.uuid)

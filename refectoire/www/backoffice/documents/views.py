@@ -8,9 +8,7 @@ from django.views.decorators.http import require_http_methods
 from refectoire.documents import services as document_services
 from refectoire.documents.models import Document, DocumentDeletion, RetentionPolicy
 from refectoire.www.backoffice.access import agent_required, manager_required
-from refectoire.www.backoffice.requests.forms import (
-    RetentionForm,
-)
+from refectoire.www.backoffice.documents.forms import RetentionForm
 from refectoire.www.files import document_response
 
 

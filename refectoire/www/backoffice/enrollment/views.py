@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from refectoire.core.forms import DateInput
 from refectoire.enrollment import selectors, services
 from refectoire.enrollment.enums import (
     WEEKDAY_NAMES,
@@ -125,7 +126,7 @@ class LinkForm(forms.Form):
 class CancelForm(forms.Form):
     last_day = forms.DateField(
         label=gettext_lazy("Dernier jour de cantine"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     reason = forms.CharField(label=gettext_lazy("Motif"), max_length=300)
 
@@ -324,7 +325,7 @@ class ForecastForm(forms.Form):
     school = forms.ModelChoiceField(label=gettext_lazy("Établissement"), queryset=School.objects.none())
     day = forms.DateField(
         label=gettext_lazy("Jour"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         required=False,
     )
     scope = forms.ChoiceField(

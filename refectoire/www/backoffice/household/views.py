@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from refectoire.core.forms import add_service_errors
 from refectoire.core.validators import FREE_TEXT_MAX
 from refectoire.documents.models import Document
 from refectoire.households import selectors, services
@@ -18,8 +19,8 @@ from refectoire.households.importer import ImportRejected, import_families
 from refectoire.households.letters import service_key_letters_pdf
 from refectoire.households.models import Guardian, Household, HouseholdChange
 from refectoire.www.backoffice.access import agent_required, manager_required
+from refectoire.www.common.forms import ChildForm, GuardianForm
 from refectoire.www.files import document_response
-from refectoire.www.portal.household.forms import ChildForm, GuardianForm
 
 
 class QueueFilterForm(forms.Form):
@@ -205,14 +206,6 @@ def change_refuse(request, household_uuid, change_uuid):
     return redirect("backoffice:household_detail", household_uuid=household_uuid)
 
 
-def _errors_into(form, error):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 @agent_required
 @require_http_methods(["GET", "POST"])
 def guardian_edit(request, household_uuid, guardian_uuid):
@@ -226,7 +219,7 @@ def guardian_edit(request, household_uuid, guardian_uuid):
                 guardian=guardian, actor=request.user, actor_is_agent=True, **form.service_fields()
             )
         except ValidationError as error:
-            _errors_into(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Les informations ont été enregistrées pour la famille."))
             return redirect("backoffice:household_detail", household_uuid=household.uuid)
@@ -254,7 +247,7 @@ def child_edit(request, household_uuid, child_uuid=None):
                     child=child, actor=request.user, actor_is_agent=True, **form.service_fields()
                 )
         except ValidationError as error:
-            _errors_into(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Les informations ont été enregistrées pour la famille."))
             return redirect("backoffice:household_detail", household_uuid=household.uuid)

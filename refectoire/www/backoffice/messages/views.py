@@ -11,11 +11,7 @@ from refectoire.documents.enums import DocumentKind
 from refectoire.messaging import services
 from refectoire.messaging.models import Conversation, FaqEntry
 from refectoire.www.backoffice.access import agent_required, manager_required
-from refectoire.www.backoffice.requests.forms import (
-    AgentConversationForm,
-    AgentReplyForm,
-    FaqEntryForm,
-)
+from refectoire.www.backoffice.messages.forms import AgentConversationForm, AgentReplyForm, FaqEntryForm
 
 
 def _store(request, household, form):

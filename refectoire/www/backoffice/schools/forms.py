@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from refectoire.accounts.forms import DateInput
 from refectoire.billing.models import BillingPeriod
+from refectoire.core.forms import DateInput
 from refectoire.schools.models import CalendarEntry, Closure, School, SchoolYear
 
 

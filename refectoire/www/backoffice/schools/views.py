@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from refectoire.billing.models import BillingPeriod
+from refectoire.core.forms import add_service_errors
 from refectoire.schools import services
 from refectoire.schools.models import Closure, School, SchoolYear
 from refectoire.www.backoffice.access import agent_required, manager_required
@@ -166,8 +167,7 @@ def billing_period_edit(request, year_uuid, period_uuid=None):
                 period.full_clean()
                 period.save()
         except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("La période de facturation a été enregistrée."))
             return redirect("backoffice:school_year_detail", year_uuid=year.uuid)
@@ -185,8 +185,7 @@ def closure_list(request):
         try:
             services.closure_create(caisse=request.caisse, created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for name, errors in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("La fermeture a été enregistrée."))
             return redirect("backoffice:closure_list")

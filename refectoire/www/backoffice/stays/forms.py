@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from refectoire.accounts.forms import DateInput
+from refectoire.core.forms import DateInput
 from refectoire.documents.forms import CheckedFileField
 from refectoire.stays.enums import SchoolLevel
 from refectoire.stays.models import HolidayStay

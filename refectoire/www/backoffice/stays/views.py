@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from refectoire.core.forms import add_service_errors
 from refectoire.stays import services
 from refectoire.stays.enums import PLACE_STATES, ChoiceState
 from refectoire.stays.models import HolidayStay, StayApplicationDocument, StayChoice
@@ -69,11 +70,7 @@ def stay_edit(request, stay_uuid=None):
                 caisse=request.caisse, stay=stay, prices=form.prices(), **form.fields_data()
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Le séjour est enregistré."))
             return redirect("backoffice:stay_detail", stay_uuid=stay.uuid)

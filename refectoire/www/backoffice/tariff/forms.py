@@ -5,11 +5,10 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from refectoire.accounts.forms import DateInput
+from refectoire.core.forms import DateInput, EurosField
 from refectoire.core.money import format_euros
 from refectoire.pricing.enums import IncomeSource, TariffRequestState
 from refectoire.pricing.models import PricingSettings
-from refectoire.www.public.views_simulator import EurosField
 
 OPEN = "open"
 

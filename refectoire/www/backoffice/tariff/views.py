@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from refectoire.core.forms import add_service_errors
 from refectoire.households.models import Household
 from refectoire.pricing import services
 from refectoire.pricing.enums import TariffRequestState
@@ -182,11 +183,7 @@ def tariff_request_decide(request, request_uuid):
                 start_date=form.cleaned_data["start_date"],
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from refectoire.core.forms import add_service_errors
 from refectoire.enrollment import selectors, services
 from refectoire.enrollment.enums import AbsenceState, EnrollmentState
 from refectoire.enrollment.models import Absence, Enrollment
@@ -32,11 +33,6 @@ def _current_enrollments(household):
         .select_related("child", "school")
         .order_by("child__first_name", "start_date")
     )
-
-
-def _add_errors(form, error):
-    for name, errors in getattr(error, "message_dict", {None: error.messages}).items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 @login_required
@@ -103,7 +99,7 @@ def absence_create(request):
                     "illness_late": data["reason"].is_illness and not kept,
                 }
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if absence is not None:
                 if absence.state == AbsenceState.ACCEPTED:

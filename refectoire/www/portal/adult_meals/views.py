@@ -17,17 +17,9 @@ from refectoire.adultmeals.services import (
 )
 from refectoire.billing.enums import PORTAL_STATE_LABELS, PayableState
 from refectoire.billing.models import Invoice
+from refectoire.core.forms import add_service_errors
 from refectoire.payments.services import payfip_settings_for, pending_invoice_ids
 from refectoire.www.portal.adult_meals.forms import AdultRegistrationEndForm, AdultRegistrationForm
-
-
-def _add_errors(form, error) -> None:
-    """A service's ValidationError onto the form: next to its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _own_registration(request, registration_uuid):
@@ -56,7 +48,7 @@ def adult_meals_home(request):
                 starts_on=data["starts_on"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Votre inscription est envoyée à la Caisse des écoles, qui va la valider.")
@@ -88,7 +80,7 @@ def adult_registration_end_view(request, registration_uuid):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from refectoire.accounts.forms import DateInput
+from refectoire.core.forms import DateInput
 from refectoire.core.validators import FREE_TEXT_MAX
 from refectoire.documents.checks import PDF_ONLY
 from refectoire.documents.forms import CheckedFileField

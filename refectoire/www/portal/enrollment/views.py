@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from refectoire.core.forms import add_service_errors
 from refectoire.documents.checks import PDF_ONLY
 from refectoire.documents.enums import DocumentKind
 from refectoire.documents.services import document_store
@@ -139,12 +140,7 @@ def enrollment_form(request, child_uuid, year_uuid):
             if existing:
                 # The same form sent twice (a double click): the answer is the enrollment made.
                 return redirect("portal:enrollment_done", enrollment_uuid=existing.uuid)
-            if hasattr(error, "error_dict"):
-                for name, errors in error.message_dict.items():
-                    name = "shared_custody" if name == "custody" else name
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, error.messages)
+            add_service_errors(form, error, renamed={"custody": "shared_custody"})
         else:
             waiting = selectors.awaits_custody_calendar(enrollment)
             sent = _send_confirmation(request, enrollment, waiting=waiting)
@@ -353,8 +349,7 @@ def rhythm_change(request, enrollment_uuid):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            for name, errors in getattr(error, "message_dict", {None: error.messages}).items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -382,8 +377,7 @@ def enrollment_cancel(request, enrollment_uuid):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            for name, errors in getattr(error, "message_dict", {None: error.messages}).items():
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("La désinscription est enregistrée."))
             return redirect("portal:enrollment_done", enrollment_uuid=enrollment.uuid)

@@ -8,14 +8,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from refectoire.core.forms import add_service_errors
 from refectoire.documents.models import Document
 from refectoire.households import selectors, services
 from refectoire.households.enums import ChangeKind, GuardianRole, HouseholdState
 from refectoire.households.models import Household
 from refectoire.households.services import ADDRESS_FIELDS, GUARDIAN_FIELDS
+from refectoire.www.common.forms import ChildForm, GuardianForm
 from refectoire.www.files import document_response
 from refectoire.www.portal import access
-from refectoire.www.portal.household.forms import ChildForm, GuardianForm, ServiceKeyForm, SingleParentForm
+from refectoire.www.portal.household.forms import ServiceKeyForm, SingleParentForm
 from refectoire.www.portal.tiles import dashboard_tiles
 
 
@@ -24,14 +26,6 @@ def _draft_or_404(request) -> Household:
     if household is None:
         raise Http404
     return household
-
-
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _summary_context(household):
@@ -101,7 +95,7 @@ def _guardian_form_view(request, household, guardian, role):
                         fields.update({name: getattr(holder, name) for name in ADDRESS_FIELDS})
                     services.guardian_change(guardian=guardian, actor=request.user, **fields)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Les informations ont été enregistrées."))
                 return redirect("portal:household")
@@ -177,7 +171,7 @@ def child_edit(request, child_uuid=None):
             else:
                 services.child_change(child=child, actor=request.user, **form.service_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("L'enfant a été enregistré."))
             return redirect("portal:household")
@@ -287,7 +281,7 @@ def member_add(request, kind):
                 household=household, actor=request.user, kind=kinds[kind], data=data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Votre demande d'ajout a été transmise à la Caisse des écoles."))
             return redirect("portal:family")

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from refectoire.accounts.forms import DateInput
+from refectoire.core.forms import DateInput
 from refectoire.core.validators import FREE_TEXT_MAX
 from refectoire.documents.checks import PDF_OR_IMAGE
 from refectoire.documents.forms import CheckedFileField

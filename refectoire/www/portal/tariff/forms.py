@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from refectoire.accounts.forms import DateInput
+from refectoire.core.forms import DateInput
 from refectoire.documents.checks import PDF_OR_IMAGE
 from refectoire.documents.forms import CheckedFileField
 from refectoire.pricing.enums import IncomeSource

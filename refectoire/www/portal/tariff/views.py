@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from refectoire.core.forms import add_service_errors
 from refectoire.pricing import api_particulier
 from refectoire.pricing.enums import IncomeSource, TariffRequestState
 from refectoire.pricing.models import PricingSettings, TariffRequest
@@ -29,15 +30,6 @@ from refectoire.www.portal.tariff.forms import CafConfirmForm, CafConsentForm, T
 from refectoire.www.public.views_simulator import simulate
 
 API_SESSION_KEY = "tariff_api:{year}"
-
-
-def _add_errors(form, error):
-    """A service's ValidationError onto the form: next to its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _validated_household(request):
@@ -158,7 +150,7 @@ def tariff_request_new(request, year_uuid):
         try:
             result = tariff_request_estimate(caisse=request.caisse, school_year=year, declaration=declaration)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         if result is not None and request.POST.get("action") == "send" and form.require_proof():
             try:
                 tariff_request_submit(
@@ -169,7 +161,7 @@ def tariff_request_new(request, year_uuid):
                     proofs=form.proofs(),
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -214,14 +206,14 @@ def tariff_request_completion(request, request_uuid):
         try:
             result = tariff_request_estimate(caisse=request.caisse, school_year=year, declaration=declaration)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         if result is not None and request.POST.get("action") == "send" and form.require_proof():
             try:
                 tariff_request_complete(
                     request=tariff_request, user=request.user, declaration=declaration, proofs=form.proofs()
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request, _("Votre demande complétée a été transmise à la Caisse des écoles.")
