@@ -225,13 +225,13 @@ def test_a_manager_adds_a_billing_period_with_payment_opening_hour(
 ):
     client.force_login(manager_cde11)
     client.post(
-        curl(cde11, "backoffice:billing_period_create", year_uuid=year_2026.uuid),
+        curl(cde11, "backoffice:billing_period_create") + f"?annee={year_2026.uuid}",
         {
+            "school_year": year_2026.pk,
             "label": "Mars / Avril 2027",
             "start_date": "2027-03-01",
             "end_date": "2027-04-30",
-            "payment_opens_on": "2027-04-02",
-            "payment_opens_time": "14:00",
+            "payment_opens_at": "2027-04-02T14:00",
             "due_date": "2027-05-15",
         },
     )
@@ -272,7 +272,7 @@ def test_every_new_backoffice_object_of_cde11_is_a_404_for_others(
         curl(cde11, "backoffice:school_edit", school_uuid=keller.uuid),
         curl(cde11, "backoffice:school_year_detail", year_uuid=year_2026.uuid),
         curl(cde11, "backoffice:calendar_entry_edit", year_uuid=year_2026.uuid, entry_uuid=entry.uuid),
-        curl(cde11, "backoffice:billing_period_edit", year_uuid=year_2026.uuid, period_uuid=period.uuid),
+        curl(cde11, "backoffice:billing_period_edit", period_uuid=period.uuid),
     ]
     if visitor == "manager_cde19":
         # Through their own Caisse's addresses: the objects of cde11 are not found either.

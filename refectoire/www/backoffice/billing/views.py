@@ -1,5 +1,6 @@
 """Agents' billing screens: periods and runs, invoices, payments, credit notes, unpaid, exports."""
 
+import uuid
 from decimal import Decimal
 
 from django.contrib import messages
@@ -29,6 +30,7 @@ from refectoire.core.forms import add_service_errors
 from refectoire.households.models import Household
 from refectoire.payments import services as payment_services
 from refectoire.payments.models import PayfipOperation, PayfipSettings, Payment
+from refectoire.schools.models import SchoolYear
 from refectoire.www.backoffice.access import agent_required, manager_required
 from refectoire.www.backoffice.billing.forms import (
     BillingPeriodForm,
@@ -63,19 +65,41 @@ def billing_home(request):
 @manager_required
 @require_http_methods(["GET", "POST"])
 def period_edit(request, period_uuid=None):
+    """The one screen of a billing period, from « Facturation » or from « Années scolaires ».
+
+    Reached from a school year (`?annee=<uuid>`), the year is chosen and the manager goes back
+    to it; every change goes through `billing_period_save` (an issued period never changes).
+    """
     period = None
     if period_uuid is not None:
         period = get_object_or_404(BillingPeriod.objects.for_caisse(request.caisse), uuid=period_uuid)
-    form = BillingPeriodForm(request.POST or None, instance=period, caisse=request.caisse)
+    year = _school_year_from(request)
+    initial = {"school_year": year} if year and period is None else None
+    form = BillingPeriodForm(request.POST or None, instance=period, caisse=request.caisse, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            billing_services.billing_period_save(caisse=request.caisse, period=period, **form.cleaned_data)
+            period = billing_services.billing_period_save(
+                caisse=request.caisse, period=period, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("La période de facturation est enregistrée."))
+            if year and period.school_year_id == year.pk:
+                return redirect("backoffice:school_year_detail", year_uuid=year.uuid)
             return redirect("backoffice:billing_home")
-    return render(request, "backoffice/billing/period_edit.html", {"form": form, "period": period})
+    return render(
+        request, "backoffice/billing/period_edit.html", {"form": form, "period": period, "year": year}
+    )
+
+
+def _school_year_from(request) -> SchoolYear | None:
+    """The school year named by `?annee=` (the « Années scolaires » screen's links), if any."""
+    try:
+        year_uuid = uuid.UUID(request.GET.get("annee", ""))
+    except ValueError:
+        return None
+    return SchoolYear.objects.for_caisse(request.caisse).filter(uuid=year_uuid).first()
 
 
 @agent_required

@@ -1,7 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from refectoire.billing.models import BillingPeriod
 from refectoire.core.forms import DateInput
 from refectoire.schools.models import CalendarEntry, Closure, School, SchoolYear
 
@@ -84,37 +83,3 @@ class ClosureForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.for_caisse(caisse)
         self.fields["school"].empty_label = _("Toutes les écoles de la Caisse")
-
-
-class BillingPeriodForm(forms.ModelForm):
-    payment_opens_on = forms.DateField(
-        label=_("Ouverture du paiement en ligne : jour"), widget=DateInput, required=False
-    )
-    payment_opens_time = forms.TimeField(
-        label=_("Ouverture du paiement en ligne : heure"),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        required=False,
-    )
-
-    class Meta:
-        model = BillingPeriod
-        fields = ["label", "start_date", "end_date", "due_date"]
-        widgets = {"start_date": DateInput, "end_date": DateInput, "due_date": DateInput}
-        help_texts = {"label": _("Par exemple « Mars / Avril 2027 ».")}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        opens = self.instance.payment_opens_at
-        if opens:
-            from django.utils import timezone
-
-            local = timezone.localtime(opens)
-            self.initial["payment_opens_on"] = local.date()
-            self.initial["payment_opens_time"] = local.time()
-
-    def clean(self):
-        data = super().clean()
-        day, time = data.get("payment_opens_on"), data.get("payment_opens_time")
-        if bool(day) != bool(time):
-            self.add_error("payment_opens_time", _("Indiquez le jour et l'heure d'ouverture du paiement."))
-        return data

@@ -22,14 +22,6 @@ urlpatterns = [
         views.calendar_entry_delete,
         name="calendar_entry_delete",
     ),
-    path(
-        "annees/<uuid:year_uuid>/periodes/nouvelle/", views.billing_period_edit, name="billing_period_create"
-    ),
-    path(
-        "annees/<uuid:year_uuid>/periodes/<uuid:period_uuid>/",
-        views.billing_period_edit,
-        name="billing_period_edit",
-    ),
     path("fermetures/", views.closure_list, name="closure_list"),
     path("fermetures/<uuid:closure_uuid>/supprimer/", views.closure_delete, name="closure_delete"),
 ]

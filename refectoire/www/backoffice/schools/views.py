@@ -1,12 +1,8 @@
 """Back office: schools, school years and their calendar, closures, billing periods."""
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,7 +12,6 @@ from refectoire.schools import services
 from refectoire.schools.models import Closure, School, SchoolYear
 from refectoire.www.backoffice.access import agent_required, manager_required
 from refectoire.www.backoffice.schools.forms import (
-    BillingPeriodForm,
     CalendarEntryForm,
     ClosureForm,
     SchoolForm,
@@ -142,38 +137,6 @@ def calendar_reset(request, year_uuid):
     services.school_year_calendar_reset(school_year=year)
     messages.success(request, _("Le calendrier a été recalculé."))
     return redirect("backoffice:school_year_detail", year_uuid=year.uuid)
-
-
-@manager_required
-@require_http_methods(["GET", "POST"])
-def billing_period_edit(request, year_uuid, period_uuid=None):
-    """A billing period of the school year: first and last day, label, payment opening, due date."""
-    year = get_object_or_404(SchoolYear.objects.for_caisse(request.caisse), uuid=year_uuid)
-    period = None
-    if period_uuid is not None:
-        period = get_object_or_404(
-            BillingPeriod.objects.for_caisse(request.caisse), school_year=year, uuid=period_uuid
-        )
-    form = BillingPeriodForm(request.POST or None, instance=period)
-    if request.method == "POST" and form.is_valid():
-        period = form.save(commit=False)
-        period.caisse, period.school_year = request.caisse, year
-        day, time = form.cleaned_data.get("payment_opens_on"), form.cleaned_data.get("payment_opens_time")
-        period.payment_opens_at = (
-            timezone.make_aware(datetime.datetime.combine(day, time)) if day and time else None
-        )
-        try:
-            with transaction.atomic():
-                period.full_clean()
-                period.save()
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("La période de facturation a été enregistrée."))
-            return redirect("backoffice:school_year_detail", year_uuid=year.uuid)
-    return render(
-        request, "backoffice/schools/billing_period_edit.html", {"form": form, "year": year, "period": period}
-    )
 
 
 @agent_required
