@@ -7,7 +7,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +27,7 @@ from refectoire.enrollment.enums import (
     weekday_names,
 )
 from refectoire.enrollment.models import Enrollment
+from refectoire.enrollment.notifications import notify_enrollment_made
 from refectoire.households.models import Household
 from refectoire.schools.models import SchoolYear
 from refectoire.www.portal import access
@@ -54,14 +54,6 @@ def _open_years(caisse):
     return list(SchoolYear.objects.for_caisse(caisse).filter(last_day__gte=today).order_by("first_day"))
 
 
-def _campaign_open(year, today) -> bool:
-    return bool(
-        year.enrollment_opens_on
-        and year.enrollment_opens_on <= today
-        and (year.enrollment_closes_on is None or today <= year.enrollment_closes_on)
-    )
-
-
 @login_required
 def enrollment_list(request):
     """ "Inscription": one line per child and school year, with its state."""
@@ -85,7 +77,7 @@ def enrollment_list(request):
                     "year": year,
                     "enrollment": enrollments.get((child.pk, year.pk)),
                     "awaits_calendar": getattr(enrollments.get((child.pk, year.pk)), "pk", None) in waiting,
-                    "campaign_open": _campaign_open(year, today),
+                    "campaign_open": services.enrollment_campaign_open(year, today=today),
                 }
             )
     has_current = any(e.state == EnrollmentState.ACTIVE and e.end_date >= today for e in enrollments.values())
@@ -108,7 +100,7 @@ def enrollment_form(request, child_uuid, year_uuid):
     if existing:
         return redirect("portal:enrollment_done", enrollment_uuid=existing.uuid)
     today = timezone.localdate()
-    campaign_open = _campaign_open(year, today)
+    campaign_open = services.enrollment_campaign_open(year, today=today)
     form = EnrollmentForm(request.POST or None, request.FILES or None, caisse=request.caisse)
     if request.method == "POST" and campaign_open and form.is_valid():
         data = form.cleaned_data
@@ -124,7 +116,7 @@ def enrollment_form(request, child_uuid, year_uuid):
                         uploaded_by=request.user,
                         allowed=PDF_ONLY,
                     )
-                enrollment = services.enrollment_create(
+                enrollment = services.enrollment_create_by_parent(
                     household=household,
                     child=child,
                     school=data["school"],
@@ -132,8 +124,8 @@ def enrollment_form(request, child_uuid, year_uuid):
                     weekdays="".join(sorted(data["weekdays"])),
                     custody=form.custody,
                     custody_document=document,
-                    start_date=max(today, year.first_day),
                     actor=request.user,
+                    today=today,
                 )
         except ValidationError as error:
             existing = Enrollment.objects.filter(household=household, child=child, school_year=year).first()
@@ -169,35 +161,10 @@ def _confirmation_message(enrollment, *, waiting: bool, sent: bool) -> str:
 
 
 def _send_confirmation(request, enrollment, *, waiting: bool = False) -> bool:
-    email = request.user.email
-    if not email:
+    """The confirmation e-mail to the parent who enrolled, when they have an address."""
+    if not request.user.email:
         return False
-    subject = _("Inscription à la restauration scolaire %(year)s : %(child)s") % {
-        "year": enrollment.school_year.label,
-        "child": enrollment.child.first_name,
-    }
-    body = _(
-        "Bonjour,\n\nL'inscription de %(child)s à la restauration scolaire pour %(year)s %(status)s\n"
-        "Établissement : %(school)s\nJours de présence : %(days)s\nGarde : %(custody)s\nÀ partir du : %(start)s\n\n"
-        "Pensez à demander votre tarif dégressif pour l'année scolaire %(year)s.\n"
-        "Planning de l'enfant : %(url)s\n\n%(caisse)s"
-    ) % {
-        "child": enrollment.child.full_name,
-        "year": enrollment.school_year.label,
-        "status": _(
-            "est enregistrée. Elle sera effective quand la Caisse des écoles aura saisi votre calendrier "
-            "de garde : d'ici là, aucun repas n'est prévu ni facturé sur votre compte."
-        )
-        if waiting
-        else _("est effective."),
-        "school": enrollment.school.name,
-        "days": weekday_names(enrollment.weekdays),
-        "custody": enrollment.get_custody_display(),
-        "start": enrollment.start_date.strftime("%d/%m/%Y"),
-        "url": request.caisse.absolute_url("portal:planning", kwargs={"enrollment_uuid": enrollment.uuid}),
-        "caisse": request.caisse.name,
-    }
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    notify_enrollment_made(enrollment, email=request.user.email, waiting=waiting)
     return True
 
 
