@@ -68,7 +68,7 @@ def school_year_list(request):
         try:
             year = services.school_year_create(caisse=request.caisse, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("L'année scolaire et son calendrier ont été créés."))
             return redirect("backoffice:school_year_detail", year_uuid=year.uuid)
@@ -86,9 +86,13 @@ def school_year_detail(request, year_uuid):
     year = get_object_or_404(SchoolYear.objects.for_caisse(request.caisse), uuid=year_uuid)
     form = SchoolYearForm(request.POST or None, instance=year, caisse=request.caisse)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("L'année scolaire a été enregistrée."))
-        return redirect("backoffice:school_year_detail", year_uuid=year.uuid)
+        try:
+            services.school_year_update(school_year=year, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("L'année scolaire a été enregistrée."))
+            return redirect("backoffice:school_year_detail", year_uuid=year.uuid)
     return render(
         request,
         "backoffice/schools/school_year_detail.html",
@@ -111,11 +115,13 @@ def calendar_entry_edit(request, year_uuid, entry_uuid=None):
         entry = get_object_or_404(year.calendar_entries.all(), uuid=entry_uuid)
     form = CalendarEntryForm(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
-        entry = form.save(commit=False)
-        entry.caisse, entry.school_year = request.caisse, year
-        entry.save()
-        messages.success(request, _("Le calendrier a été corrigé."))
-        return redirect("backoffice:school_year_detail", year_uuid=year.uuid)
+        try:
+            entry = services.calendar_entry_save(school_year=year, entry=entry, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Le calendrier a été corrigé."))
+            return redirect("backoffice:school_year_detail", year_uuid=year.uuid)
     return render(
         request, "backoffice/schools/calendar_entry_edit.html", {"form": form, "year": year, "entry": entry}
     )
@@ -125,7 +131,8 @@ def calendar_entry_edit(request, year_uuid, entry_uuid=None):
 @require_POST
 def calendar_entry_delete(request, year_uuid, entry_uuid):
     year = get_object_or_404(SchoolYear.objects.for_caisse(request.caisse), uuid=year_uuid)
-    get_object_or_404(year.calendar_entries.all(), uuid=entry_uuid).delete()
+    entry = get_object_or_404(year.calendar_entries.all(), uuid=entry_uuid)
+    services.calendar_entry_delete(school_year=year, entry=entry)
     messages.success(request, _("Le calendrier a été corrigé."))
     return redirect("backoffice:school_year_detail", year_uuid=year.uuid)
 
