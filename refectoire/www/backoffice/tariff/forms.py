@@ -9,8 +9,7 @@ from refectoire.core.forms import DateInput, EurosField
 from refectoire.core.money import format_euros
 from refectoire.pricing.enums import IncomeSource, TariffRequestState
 from refectoire.pricing.models import PricingSettings
-
-OPEN = "open"
+from refectoire.pricing.selectors import OPEN
 
 
 class RequestFilterForm(forms.Form):

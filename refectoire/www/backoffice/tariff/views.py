@@ -4,7 +4,6 @@ decisions, households without a decided tariff, the CSV export; the managers' gr
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from refectoire.core.forms import add_service_errors
 from refectoire.households.models import Household
-from refectoire.pricing import services
+from refectoire.pricing import selectors, services
 from refectoire.pricing.enums import TariffRequestState
 from refectoire.pricing.grids import PARIS_ADULT_MEAL_PRICE, PARIS_BRACKETS, PARIS_EXCEPTIONAL_MEAL_PRICE
 from refectoire.pricing.models import TariffDecision, TariffGrid, TariffRequest
@@ -32,12 +31,6 @@ from refectoire.www.backoffice.tariff.forms import (
 from refectoire.www.files import document_response
 
 PAGE_SIZE = 50
-OPEN_STATES = [TariffRequestState.SENT, TariffRequestState.IN_REVIEW]
-
-
-def open_requests_count(caisse) -> int:
-    """For the back-office home: requests waiting for an agent."""
-    return TariffRequest.objects.for_caisse(caisse).filter(state__in=OPEN_STATES).count()
 
 
 def _years(caisse):
@@ -52,28 +45,15 @@ def tariff_requests(request):
     data = request.GET.copy()
     data.setdefault("state", OPEN)
     form = RequestFilterForm(data, years=years)
-    requests = (
-        TariffRequest.objects.for_caisse(caisse)
-        .select_related("household", "school_year")
-        .prefetch_related("household__guardians")
-        .order_by("sent_at", "pk")
-    )
+    requests = selectors.tariff_requests_queue(caisse=caisse)
     if form.is_valid():
-        state, year, source, query = (form.cleaned_data[k] for k in ("state", "year", "source", "q"))
-        if state == OPEN:
-            requests = requests.filter(state__in=OPEN_STATES)
-        elif state:
-            requests = requests.filter(state=state)
-        if year:
-            requests = requests.filter(school_year__uuid=year)
-        if source:
-            requests = requests.filter(income_source=source)
-        if query:
-            requests = requests.filter(
-                Q(household__reference__icontains=query)
-                | Q(household__guardians__last_name__icontains=query)
-                | Q(household__guardians__first_name__icontains=query)
-            ).distinct()
+        requests = selectors.tariff_requests_queue(
+            caisse=caisse,
+            state=form.cleaned_data["state"],
+            school_year_uuid=form.cleaned_data["year"],
+            income_source=form.cleaned_data["source"],
+            query=form.cleaned_data["q"],
+        )
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     query_string = data.copy()
     query_string.pop("page", None)
@@ -251,15 +231,7 @@ def tariff_households_without(request):
     year = _selected_year(request, years)
     households = Household.objects.none()
     if year is not None:
-        decided = TariffDecision.objects.filter(household=OuterRef("pk"), school_year=year)
-        households = (
-            Household.objects.for_caisse(caisse)
-            .validated()
-            .annotate(has_decision=Exists(decided))
-            .filter(has_decision=False)
-            .prefetch_related("guardians")
-            .order_by("reference", "pk")
-        )
+        households = selectors.households_without_tariff(caisse=caisse, school_year=year)
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     requests = {}
     if year is not None:
@@ -413,6 +385,6 @@ def home_queue(request) -> dict:
 
     return {
         "label": _("Demandes de tarif"),
-        "count": open_requests_count(request.caisse),
+        "count": selectors.open_tariff_requests_count(caisse=request.caisse),
         "url": reverse("backoffice:tariff_requests"),
     }
