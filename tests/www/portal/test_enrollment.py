@@ -11,8 +11,14 @@ from refectoire.enrollment.enums import Custody, EnrollmentState, RhythmChangeSt
 from refectoire.enrollment.models import Enrollment
 from refectoire.enrollment.services import enrollment_create, rhythm_change_request
 from refectoire.households.enums import HouseholdState
+from tests.enrollment import conftest as enrollment_fixtures
 from tests.enrollment.conftest import pdf_bytes
 from tests.enrollment.factories import family
+
+# The fixtures of tests/enrollment/conftest.py, which this screen test shares.
+belleville = enrollment_fixtures.belleville
+current_year = enrollment_fixtures.current_year
+keller = enrollment_fixtures.keller
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,14 @@ from django.core import mail
 from refectoire.enrollment.enums import AbsenceState
 from refectoire.enrollment.models import Absence, AbsenceReason, AbsenceRules
 from refectoire.enrollment.services import absence_create, absence_rules_ensure, enrollment_create
+from tests.enrollment import conftest as enrollment_fixtures
 from tests.enrollment.factories import family
 from tests.schools.factories import SchoolFactory
+
+# The fixtures of tests/enrollment/conftest.py, which this screen test shares.
+family_a = enrollment_fixtures.family_a
+keller = enrollment_fixtures.keller
+year_2026 = enrollment_fixtures.year_2026
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

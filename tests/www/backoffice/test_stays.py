@@ -9,7 +9,11 @@ from refectoire.stays.enums import ChoiceState, RequiredDocument
 from refectoire.stays.models import HolidayStay, StayAllocation, StayChoice
 from refectoire.stays.services import stay_application_attach_document, stay_profile_save
 from tests.factories import UserFactory
+from tests.stays import conftest as stays_fixtures
 from tests.stays.factories import HolidayStayFactory, SchoolFactory, StayChoiceFactory, pdf_upload, png_upload
+
+# The fixtures of tests/stays/conftest.py, which this screen test shares.
+_private_storage = stays_fixtures._private_storage
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,7 @@ from refectoire.adultmeals.models import AdultRegistration
 from refectoire.stays.enums import ChoiceState, SchoolLevel
 from refectoire.stays.models import StayApplication, StayChoice, StayProfile
 from refectoire.stays.services import stay_allocate, stay_photo_add
+from tests.stays import conftest as stays_fixtures
 from tests.stays.factories import (
     HolidayStayFactory,
     SchoolFactory,
@@ -12,6 +13,11 @@ from tests.stays.factories import (
     pdf_upload,
     png_upload,
 )
+
+# The fixtures of tests/stays/conftest.py, which this screen test shares.
+_private_storage = stays_fixtures._private_storage
+family_a = stays_fixtures.family_a
+family_b = stays_fixtures.family_b
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,13 @@ from refectoire.enrollment.services import (
     absence_rules_update,
     enrollment_create,
 )
+from tests.enrollment import conftest as enrollment_fixtures
 from tests.enrollment.conftest import open_school_year
 from tests.enrollment.factories import family
+
+# The fixtures of tests/enrollment/conftest.py, which this screen test shares.
+current_year = enrollment_fixtures.current_year
+keller = enrollment_fixtures.keller
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,15 @@ from refectoire.enrollment.models import Attendance, ChildLink, CustodyWeek
 from refectoire.enrollment.selectors import expected_meals, meal_days
 from refectoire.enrollment.services import enrollment_create, rhythm_change_request
 from refectoire.schools.models import CalendarEntry, Closure, School, SchoolYear
+from tests.enrollment import conftest as enrollment_fixtures
 from tests.enrollment.factories import ChildFactory, family
 from tests.schools.factories import SchoolFactory
+
+# The fixtures of tests/enrollment/conftest.py, which this screen test shares.
+family_a = enrollment_fixtures.family_a
+keller = enrollment_fixtures.keller
+periods_2026 = enrollment_fixtures.periods_2026
+year_2026 = enrollment_fixtures.year_2026
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -6,7 +6,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from refectoire.requests import services
 from refectoire.requests.enums import RequestKind, RequestState
 from tests.factories import AgentRoleFactory
+from tests.requests import conftest as requests_fixtures
 from tests.requests.factories import pdf_bytes
+
+# The fixtures of tests/requests/conftest.py, which this screen test shares.
+_private_storage = requests_fixtures._private_storage
+household_a = requests_fixtures.household_a
 
 pytestmark = pytest.mark.django_db
 
