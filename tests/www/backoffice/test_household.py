@@ -13,7 +13,7 @@ from refectoire.households.models import Household
 from refectoire.households.services import household_change_request
 from tests.households.factories import household_for
 from tests.households.test_import import GOOD_ROWS, csv_of
-from tests.www.test_backoffice import backoffice_paths
+from tests.www.backoffice.test_access import backoffice_paths
 
 pytestmark = pytest.mark.django_db
 

@@ -2,10 +2,14 @@
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from refectoire.documents.enums import DocumentKind
+from refectoire.documents.services import document_store
 from refectoire.households.enums import GuardianRole, HouseholdState
 from refectoire.households.models import Household
 from tests.households.factories import GuardianFactory, HouseholdFactory, household_for
+from tests.www.backoffice.test_household import PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -291,12 +295,6 @@ def private_storage(settings, tmp_path):
 
 
 def store_pdf(caisse, household):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from refectoire.documents.enums import DocumentKind
-    from refectoire.documents.services import document_store
-    from tests.www.test_households_backoffice import PDF
-
     return document_store(
         caisse=caisse,
         household=household,
