@@ -5,6 +5,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,8 +21,6 @@ from refectoire.www.backoffice.stays.forms import AdultExtraMealForm, ReasonForm
 
 
 def adult_meals_home_queues(request) -> list[dict]:
-    from django.urls import reverse
-
     return [
         {
             "label": _("Restauration adulte : inscriptions à valider"),

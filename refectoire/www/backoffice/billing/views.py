@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -509,8 +510,6 @@ def payfip_settings(request):
 
 def billing_queues(request) -> list[dict]:
     """The back-office home's billing queue: unpaid invoices past due."""
-    from django.urls import reverse
-
     return [
         {
             "label": _("Factures impayées échues"),

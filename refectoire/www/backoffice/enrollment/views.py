@@ -9,8 +9,9 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +30,7 @@ from refectoire.enrollment.models import Absence, Attendance, ChildLink, Custody
 from refectoire.households.models import Child
 from refectoire.schools.models import School, SchoolYear
 from refectoire.www.backoffice.access import agent_required
+from refectoire.www.files import document_response
 
 
 class EnrollmentFilterForm(forms.Form):
@@ -192,10 +194,6 @@ def enrollment_detail(request, enrollment_uuid):
 @agent_required
 def custody_document(request, enrollment_uuid):
     """The custody calendar (PDF) the parent joined, served after scoping to the Caisse."""
-    from django.http import Http404
-
-    from refectoire.www.files import document_response
-
     enrollment = _agent_enrollment(request, enrollment_uuid)
     document = enrollment.custody_document
     if document is None or document.caisse_id != request.caisse.pk or document.deleted_at:
@@ -475,8 +473,6 @@ def attendance(request):
 
 
 def enrollment_queues(request) -> list[dict]:
-    from django.urls import reverse
-
     pending = RhythmChange.objects.filter(
         enrollment__caisse=request.caisse, state=RhythmChangeState.PENDING
     ).count()

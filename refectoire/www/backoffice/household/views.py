@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -68,8 +69,6 @@ class ImportForm(forms.Form):
 
 def home_queue(request) -> list[dict]:
     """The entries of the back-office home for households."""
-    from django.urls import reverse
-
     caisse = request.caisse
     return [
         {

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from refectoire.messaging.models import Conversation
 from refectoire.requests import selectors, services
 from refectoire.requests.enums import RequestState
 from refectoire.requests.models import Request
@@ -17,8 +18,6 @@ from refectoire.www.backoffice.requests.forms import AssignForm, DecisionForm, Q
 
 def request_queues(request) -> list[dict]:
     """The count of requests per state and of conversations to read, for the back-office home."""
-    from refectoire.messaging.models import Conversation
-
     url = reverse("backoffice:request_queue")
     unread = (
         Conversation.objects.for_caisse(request.caisse)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -29,8 +30,6 @@ from refectoire.www.files import document_response
 
 def stays_home_queues(request) -> list[dict]:
     """Back-office home: stays whose places are to be given."""
-    from django.urls import reverse
-
     to_allocate = (
         HolidayStay.objects.for_caisse(request.caisse)
         .filter(application_closes_on__lt=timezone.localdate(), allocation__isnull=True, is_published=True)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -381,8 +382,6 @@ def tariff_settings(request):
 
 def home_queue(request) -> dict:
     """The « Demandes de tarif » tile of the back-office home."""
-    from django.urls import reverse
-
     return {
         "label": _("Demandes de tarif"),
         "count": selectors.open_tariff_requests_count(caisse=request.caisse),

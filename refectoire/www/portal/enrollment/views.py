@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -249,8 +250,6 @@ def planning(request, enrollment_uuid):
 
 
 def _feed_path(request, enrollment):
-    from django.urls import reverse
-
     return reverse("portal:planning_feed", kwargs={"token": enrollment.feed_token})
 
 

@@ -9,6 +9,7 @@ from refectoire.core.validators import FREE_TEXT_MAX
 from refectoire.documents.checks import PDF_OR_IMAGE
 from refectoire.documents.forms import CheckedFileField
 from refectoire.documents.models import Document
+from refectoire.households.enums import GuardianRole
 from refectoire.requests import rules
 from refectoire.requests.enums import SEPARATION_CUSTODY, SituationChange
 
@@ -113,8 +114,6 @@ class SituationForm(HouseholdForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from refectoire.households.enums import GuardianRole
-
         co_guardians = [g for g in self.household.guardians.all() if g.role == GuardianRole.CO_GUARDIAN]
         self.fields["leaving_guardian"].choices = [("", "—")] + [
             (str(g.uuid), g.full_name) for g in co_guardians
