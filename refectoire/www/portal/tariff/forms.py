@@ -9,7 +9,7 @@ from refectoire.core.forms import DateInput
 from refectoire.documents.checks import PDF_OR_IMAGE
 from refectoire.documents.forms import CheckedFileField
 from refectoire.pricing.enums import IncomeSource
-from refectoire.www.public.views_simulator import DeclarationForm
+from refectoire.www.common.simulator import DeclarationForm
 
 PROOF_FIELDS = ("proof_1", "proof_2", "proof_3")
 

@@ -24,10 +24,10 @@ from refectoire.pricing.services import (
     tariff_request_withdraw,
 )
 from refectoire.schools.models import SchoolYear
+from refectoire.www.common.simulator import simulate
 from refectoire.www.files import document_response
 from refectoire.www.portal import access
 from refectoire.www.portal.tariff.forms import CafConfirmForm, CafConsentForm, TariffRequestForm
-from refectoire.www.public.views_simulator import simulate
 
 API_SESSION_KEY = "tariff_api:{year}"
 
