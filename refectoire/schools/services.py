@@ -206,8 +206,8 @@ def school_year_update(*, school_year, **fields) -> SchoolYear:
 def calendar_entry_save(*, school_year, entry=None, **fields) -> CalendarEntry:
     """Add an entry (holidays, a bank holiday, a bridge day) to a year's calendar, or correct one."""
     entry = entry or CalendarEntry()
-    if entry.pk and entry.school_year_id != school_year.pk:
-        raise ValidationError(_("Cette entrée n'est pas dans le calendrier de cette année."))
+    if entry.pk:
+        _check_entry_of(school_year, entry)
     entry.caisse_id, entry.school_year = school_year.caisse_id, school_year
     for name, value in fields.items():
         setattr(entry, name, value)
@@ -219,6 +219,10 @@ def calendar_entry_save(*, school_year, entry=None, **fields) -> CalendarEntry:
 @transaction.atomic
 def calendar_entry_delete(*, school_year, entry) -> None:
     """Remove an entry from a year's calendar."""
+    _check_entry_of(school_year, entry)
+    entry.delete()
+
+
+def _check_entry_of(school_year, entry) -> None:
     if entry.school_year_id != school_year.pk:
         raise ValidationError(_("Cette entrée n'est pas dans le calendrier de cette année."))
-    entry.delete()

@@ -7,51 +7,37 @@ import pytest
 from refectoire.pricing import selectors, services
 from refectoire.pricing.enums import IncomeSource, TariffRequestState
 from refectoire.pricing.models import TariffRequest
-from refectoire.pricing.services import Declaration
-from tests.pricing.factories import household_of, paris_grid, png_bytes, upload
+from tests.pricing.factories import household_of
+from tests.www.backoffice import test_tariff as tariff_screens
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def year(cde11):
-    return paris_grid(cde11).school_year
-
-
-@pytest.fixture
-def sent(cde11, year, parent_a):
-    household = household_of(parent_a, cde11, children=2, reference="F11-0042")
-    return services.tariff_request_submit(
-        household=household,
-        school_year=year,
-        user=parent_a,
-        declaration=Declaration(
-            income_source=IncomeSource.MONTHLY_RESOURCES, children_count=2, monthly_resources=Decimal("3200")
-        ),
-        proofs=[upload(), upload("bulletin.png", png_bytes(), "image/png")],
-    )
+# The tariff screens' request of F11-0042 (monthly resources) and its year, shared by name.
+year = tariff_screens.year
+tariff_request = tariff_screens.tariff_request
 
 
 def queue(cde11, **filters):
     return list(selectors.tariff_requests_queue(caisse=cde11, **filters))
 
 
-def test_the_queue_shows_the_requests_to_handle_by_default(cde11, cde19, sent):
-    assert queue(cde11) == [sent]
+def test_the_queue_shows_the_requests_to_handle_by_default(cde11, cde19, tariff_request):
+    assert queue(cde11) == [tariff_request]
     assert selectors.open_tariff_requests_count(caisse=cde11) == 1
     assert queue(cde19) == [] and selectors.open_tariff_requests_count(caisse=cde19) == 0
-    TariffRequest.objects.filter(pk=sent.pk).update(state=TariffRequestState.DECIDED)
+    TariffRequest.objects.filter(pk=tariff_request.pk).update(state=TariffRequestState.DECIDED)
     assert queue(cde11) == [] and selectors.open_tariff_requests_count(caisse=cde11) == 0
-    assert queue(cde11, state="") == [sent]
-    assert queue(cde11, state=TariffRequestState.DECIDED) == [sent]
+    assert queue(cde11, state="") == [tariff_request]
+    assert queue(cde11, state=TariffRequestState.DECIDED) == [tariff_request]
 
 
-def test_the_queue_filters_by_year_proof_and_household(cde11, year, parent_a, sent):
-    assert queue(cde11, school_year_uuid=year.uuid) == [sent]
-    assert queue(cde11, income_source=IncomeSource.MONTHLY_RESOURCES) == [sent]
+def test_the_queue_filters_by_year_proof_and_household(cde11, year, parent_a, tariff_request):
+    assert queue(cde11, school_year_uuid=year.uuid) == [tariff_request]
+    assert queue(cde11, income_source=IncomeSource.MONTHLY_RESOURCES) == [tariff_request]
     assert queue(cde11, income_source=IncomeSource.TAX_NOTICE) == []
-    assert queue(cde11, query="0042") == [sent]
-    assert queue(cde11, query=parent_a.last_name.upper()) == [sent]
+    assert queue(cde11, query="0042") == [tariff_request]
+    assert queue(cde11, query=parent_a.last_name.upper()) == [tariff_request]
     assert queue(cde11, query="inconnu") == []
 
 

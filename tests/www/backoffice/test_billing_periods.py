@@ -15,6 +15,8 @@ from refectoire.billing.models import BillingPeriod
 from tests.billing.factories import BillingPeriodFactory, InvoiceFactory
 
 ISSUED = "déjà facturée"
+# What a manager may try to change on an issued period.
+CHANGES = [{"end_date": "2027-05-15"}, {"due_date": "2027-06-30"}, {"label": "Mars à mai 2027"}]
 
 
 @pytest.fixture
@@ -57,11 +59,7 @@ def test_the_school_year_screen_links_to_the_one_billing_period_screen(
     )
 
 
-@pytest.mark.parametrize(
-    "changes",
-    [{"end_date": "2027-05-15"}, {"due_date": "2027-06-30"}, {"label": "Mars à mai 2027"}],
-    ids=["end date", "due date", "label"],
-)
+@pytest.mark.parametrize("changes", CHANGES, ids=["end date", "due date", "label"])
 def test_an_issued_period_changes_from_no_school_year_address(
     client, curl, cde11, manager_cde11, issued_period, changes
 ):
@@ -80,11 +78,7 @@ def test_an_issued_period_changes_from_no_school_year_address(
     assert BillingPeriod.objects.filter(caisse=cde11).count() == 1
 
 
-@pytest.mark.parametrize(
-    "changes",
-    [{"end_date": "2027-05-15"}, {"due_date": "2027-06-30"}, {"label": "Mars à mai 2027"}],
-    ids=["end date", "due date", "label"],
-)
+@pytest.mark.parametrize("changes", CHANGES, ids=["end date", "due date", "label"])
 def test_an_issued_period_opened_from_its_school_year_is_refused_in_french(
     client, curl, cde11, manager_cde11, issued_period, changes
 ):
