@@ -43,9 +43,13 @@ def generate(children: int, seed: int = 11) -> None:
     from refectoire.caisses.models import Caisse
     from refectoire.enrollment.models import Absence, Enrollment
     from refectoire.households.models import Child, Guardian, Household
-    from refectoire.pricing.grids import PARIS_ADULT_MEAL_PRICE, PARIS_BRACKETS, PARIS_EXCEPTIONAL_MEAL_PRICE
+    from refectoire.pricing.grids import (
+        PARIS_ADULT_MEAL_PRICE,
+        PARIS_BRACKETS,
+        PARIS_EXCEPTIONAL_MEAL_PRICE,
+        tariff_grid_create,
+    )
     from refectoire.pricing.models import TariffDecision
-    from refectoire.pricing.services import tariff_grid_create
     from refectoire.schools.models import BillingPeriod, School
     from refectoire.schools.services import school_year_create
 

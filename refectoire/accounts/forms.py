@@ -10,15 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from refectoire.accounts.enums import Civility
 from refectoire.accounts.validators import validate_postcode
+from refectoire.core.forms import DateInput
 from refectoire.core.models import ADDRESS_FIELDS
 from refectoire.core.validators import normalize_phone
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def clean_birth_date(value: datetime.date | None) -> datetime.date | None:

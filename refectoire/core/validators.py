@@ -137,3 +137,7 @@ def validate_adult_birth_date(value: datetime.date | None, *, today: datetime.da
             % {"min": GUARDIAN_AGE_MIN, "max": GUARDIAN_AGE_MAX},
             code="adult_birth_date",
         )
+
+
+# An amount in euros: up to 99 999 999,99, in cents.
+MONEY_MAX_DIGITS, MONEY_DECIMAL_PLACES = 10, 2

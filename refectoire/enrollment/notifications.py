@@ -5,7 +5,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from refectoire.enrollment.enums import AbsenceState
+from refectoire.enrollment.enums import AbsenceState, weekday_names
 from refectoire.households.selectors import household_emails
 
 
@@ -37,3 +37,33 @@ def notify_absence_decision(absence) -> None:
     transaction.on_commit(
         lambda: send_mail(f"{subject} — {caisse.name}", body, None, recipients, fail_silently=False)
     )
+
+
+def notify_enrollment_made(enrollment, *, email: str, waiting: bool) -> None:
+    """ "Inscription à la restauration scolaire" to the parent who enrolled: the year, the school,
+    the days and the custody, never the child's name (the details are in their space)."""
+    caisse = enrollment.household.caisse
+    subject = _("Inscription à la restauration scolaire %(year)s") % {"year": enrollment.school_year.label}
+    if waiting:
+        status = _(
+            "est enregistrée. Elle sera effective quand la Caisse des écoles aura saisi votre calendrier "
+            "de garde : d'ici là, aucun repas n'est prévu ni facturé sur votre compte."
+        )
+    else:
+        status = _("est effective.")
+    body = _(
+        "Bonjour,\n\nL'inscription de votre enfant à la restauration scolaire pour %(year)s %(status)s\n"
+        "Établissement : %(school)s\nJours de présence : %(days)s\nGarde : %(custody)s\nÀ partir du : %(start)s\n\n"
+        "Pensez à demander votre tarif dégressif pour l'année scolaire %(year)s.\n"
+        "Planning de l'enfant : %(url)s\n\n%(caisse)s"
+    ) % {
+        "year": enrollment.school_year.label,
+        "status": status,
+        "school": enrollment.school.name,
+        "days": weekday_names(enrollment.weekdays),
+        "custody": enrollment.get_custody_display(),
+        "start": enrollment.start_date.strftime("%d/%m/%Y"),
+        "url": caisse.absolute_url("portal:planning", kwargs={"enrollment_uuid": enrollment.uuid}),
+        "caisse": caisse.name,
+    }
+    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))

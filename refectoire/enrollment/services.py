@@ -461,3 +461,38 @@ def attendance_save(*, school, day: datetime.date, present_ids, expected_ids, ac
         )
         count += 1
     return count
+
+
+# The parents' enrollment campaign --------------------------------------------------------
+
+
+def enrollment_campaign_open(school_year, *, today: datetime.date) -> bool:
+    """Parents enroll from the year's opening day to its closing day (no closing day: until the end)."""
+    return bool(
+        school_year.enrollment_opens_on
+        and school_year.enrollment_opens_on <= today
+        and (school_year.enrollment_closes_on is None or today <= school_year.enrollment_closes_on)
+    )
+
+
+@transaction.atomic
+def enrollment_create_by_parent(
+    *, household, child, school, school_year, weekdays, custody, custody_document=None, actor, today
+) -> Enrollment:
+    """A parent's enrollment from the portal: only while the year's campaign is open, from today
+    (or the year's first day). Agents and imports enroll at any time through `enrollment_create`."""
+    if not enrollment_campaign_open(school_year, today=today):
+        raise ValidationError(
+            _("Les inscriptions pour l'année %(year)s ne sont pas ouvertes.") % {"year": school_year.label}
+        )
+    return enrollment_create(
+        household=household,
+        child=child,
+        school=school,
+        school_year=school_year,
+        weekdays=weekdays,
+        custody=custody,
+        custody_document=custody_document,
+        start_date=max(today, school_year.first_day),
+        actor=actor,
+    )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -483,3 +483,54 @@ def adult_meal_prices(*, caisse, start: datetime.date, end: datetime.date) -> li
             )
         )
     return spans
+
+
+# The agents' queues ----------------------------------------------------------------------
+
+# The queue's default choice: the requests an agent still has to handle.
+OPEN = "open"
+OPEN_REQUEST_STATES = (TariffRequestState.SENT, TariffRequestState.IN_REVIEW)
+
+
+def open_tariff_requests_count(*, caisse) -> int:
+    """Requests waiting for an agent (the back-office home's counter)."""
+    return TariffRequest.objects.for_caisse(caisse).filter(state__in=OPEN_REQUEST_STATES).count()
+
+
+def tariff_requests_queue(*, caisse, state: str = OPEN, school_year_uuid=None, income_source="", query=""):
+    """« Demandes de tarif »: oldest sent first; `state` is OPEN (sent or in review), "" (all) or
+    one state; `query` finds a household by its reference or a representative's name."""
+    requests = (
+        TariffRequest.objects.for_caisse(caisse)
+        .select_related("household", "school_year")
+        .prefetch_related("household__guardians")
+        .order_by("sent_at", "pk")
+    )
+    if state == OPEN:
+        requests = requests.filter(state__in=OPEN_REQUEST_STATES)
+    elif state:
+        requests = requests.filter(state=state)
+    if school_year_uuid:
+        requests = requests.filter(school_year__uuid=school_year_uuid)
+    if income_source:
+        requests = requests.filter(income_source=income_source)
+    if query:
+        requests = requests.filter(
+            Q(household__reference__icontains=query)
+            | Q(household__guardians__last_name__icontains=query)
+            | Q(household__guardians__first_name__icontains=query)
+        ).distinct()
+    return requests
+
+
+def households_without_tariff(*, caisse, school_year):
+    """Validated households with no tariff decided for `school_year` (they pay the highest)."""
+    decided = TariffDecision.objects.filter(household=OuterRef("pk"), school_year=school_year)
+    return (
+        Household.objects.for_caisse(caisse)
+        .validated()
+        .annotate(has_decision=Exists(decided))
+        .filter(has_decision=False)
+        .prefetch_related("guardians")
+        .order_by("reference", "pk")
+    )

@@ -185,3 +185,43 @@ def schools_import_csv(*, caisse, text: str) -> ImportReport:
         else:
             report.updated += 1
     return report
+
+
+# The managers' corrections of a school year and its calendar -----------------------------
+
+
+@transaction.atomic
+def school_year_update(*, school_year, **fields) -> SchoolYear:
+    """Change a school year's days or its enrollment campaign (its label never changes)."""
+    fields.pop("label", None)
+    for name, value in fields.items():
+        setattr(school_year, name, value)
+    school_year.full_clean()
+    school_year.save()
+    return school_year
+
+
+@transaction.atomic
+def calendar_entry_save(*, school_year, entry=None, **fields) -> CalendarEntry:
+    """Add an entry (holidays, a bank holiday, a bridge day) to a year's calendar, or correct one."""
+    entry = entry or CalendarEntry()
+    if entry.pk:
+        _check_entry_of(school_year, entry)
+    entry.caisse_id, entry.school_year = school_year.caisse_id, school_year
+    for name, value in fields.items():
+        setattr(entry, name, value)
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def calendar_entry_delete(*, school_year, entry) -> None:
+    """Remove an entry from a year's calendar."""
+    _check_entry_of(school_year, entry)
+    entry.delete()
+
+
+def _check_entry_of(school_year, entry) -> None:
+    if entry.school_year_id != school_year.pk:
+        raise ValidationError(_("Cette entrée n'est pas dans le calendrier de cette année."))

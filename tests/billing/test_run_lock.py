@@ -147,18 +147,12 @@ def billing_screen(curl, cde11, period, end):
 
 
 def school_years_screen(curl, cde11, period, end):
-    url = curl(
-        cde11, "backoffice:billing_period_edit", year_uuid=period.school_year.uuid, period_uuid=period.uuid
+    """The link of « Années scolaires » leads to the same screen, told which year it comes from."""
+    url = (
+        curl(cde11, "backoffice:billing_period_edit", period_uuid=period.uuid)
+        + f"?annee={period.school_year.uuid}"
     )
-    data = {
-        "label": period.label,
-        "start_date": "2027-03-01",
-        "end_date": end,
-        "due_date": "2027-05-31",
-        "payment_opens_on": "2027-04-02",
-        "payment_opens_time": "14:00",
-    }
-    return url, data
+    return url, billing_screen(curl, cde11, period, end)[1]
 
 
 @pytest.mark.parametrize("screen", [billing_screen, school_years_screen])

@@ -4,9 +4,9 @@ import datetime
 from decimal import Decimal
 
 from refectoire.core.display import field_display, value_display
+from refectoire.core.forms import EurosField
 from refectoire.enrollment.enums import Custody, weekday_names
 from refectoire.enrollment.models import Enrollment
-from refectoire.www.public.views_simulator import EurosField
 from tests.browser.visible_text import iso_dates, raw_codes, title_problems
 
 

@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from refectoire.accounts.forms import DateInput
 from refectoire.caisses.accounting import ACCOUNTING_FIELDS
 from refectoire.caisses.models import Caisse
+from refectoire.core.forms import DateInput
 from refectoire.core.validators import EDITORIAL_TEXT_MAX
 from refectoire.messaging.models import NewsItem
 

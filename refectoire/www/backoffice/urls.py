@@ -1,3 +1,5 @@
+"""The back office, below /<caisse>/agent/: one package per journey, each with its urls.py."""
+
 from django.urls import include, path
 
 from refectoire.www.backoffice import views
@@ -12,10 +14,15 @@ urlpatterns = [
     path("actualites/nouvelle/", views.news_edit, name="news_create"),
     path("actualites/<uuid:news_uuid>/", views.news_edit, name="news_edit"),
     path("actualites/<uuid:news_uuid>/supprimer/", views.news_delete, name="news_delete"),
-    path("", include("refectoire.www.backoffice.urls_households")),
-    path("", include("refectoire.www.backoffice.urls_stays")),
-    path("", include("refectoire.www.backoffice.urls_enrollment")),
-    path("tarifs/", include("refectoire.www.backoffice.urls_tariff")),
-    path("", include("refectoire.www.backoffice.urls_requests")),
-    path("", include("refectoire.www.backoffice.urls_billing")),
+    path("", include("refectoire.www.backoffice.household.urls")),
+    path("", include("refectoire.www.backoffice.stays.urls")),
+    path("", include("refectoire.www.backoffice.adult_meals.urls")),
+    path("", include("refectoire.www.backoffice.enrollment.urls")),
+    path("", include("refectoire.www.backoffice.absences.urls")),
+    path("", include("refectoire.www.backoffice.schools.urls")),
+    path("tarifs/", include("refectoire.www.backoffice.tariff.urls")),
+    path("", include("refectoire.www.backoffice.requests.urls")),
+    path("", include("refectoire.www.backoffice.messages.urls")),
+    path("", include("refectoire.www.backoffice.documents.urls")),
+    path("", include("refectoire.www.backoffice.billing.urls")),
 ]

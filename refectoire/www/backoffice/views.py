@@ -9,7 +9,14 @@ from refectoire.caisses.models import Caisse
 from refectoire.messaging import services as messaging_services
 from refectoire.messaging.models import NewsItem
 from refectoire.www.backoffice.access import agent_required, manager_required
+from refectoire.www.backoffice.adult_meals.views import adult_meals_home_queues
+from refectoire.www.backoffice.billing.views import billing_queues
+from refectoire.www.backoffice.enrollment.views import enrollment_queues
 from refectoire.www.backoffice.forms import CaisseProfileForm, CguForm, NewsForm
+from refectoire.www.backoffice.household.views import home_queue as household_queue
+from refectoire.www.backoffice.requests.views import request_queues
+from refectoire.www.backoffice.stays.views import stays_home_queues
+from refectoire.www.backoffice.tariff.views import home_queue as tariff_queue
 
 
 @agent_required
@@ -19,24 +26,14 @@ def home(request):
 
 def home_queues(request) -> list[dict]:
     """The queues of the back-office home; each domain adds its own as it is built."""
-    from refectoire.www.backoffice import (
-        views_adult_meals,
-        views_billing,
-        views_households,
-        views_stays,
-        views_tariff,
-    )
-    from refectoire.www.backoffice.views_enrollment import enrollment_queues
-    from refectoire.www.backoffice.views_requests import request_queues
-
     return [
-        *views_households.home_queue(request),
+        *household_queue(request),
         *enrollment_queues(request),
-        views_tariff.home_queue(request),
+        tariff_queue(request),
         *request_queues(request),
-        *views_stays.stays_home_queues(request),
-        *views_adult_meals.adult_meals_home_queues(request),
-        *views_billing.billing_queues(request),
+        *stays_home_queues(request),
+        *adult_meals_home_queues(request),
+        *billing_queues(request),
     ]
 
 

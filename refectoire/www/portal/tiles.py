@@ -12,7 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from refectoire.adultmeals.enums import RegistrationState
+from refectoire.adultmeals.models import AdultRegistration
+from refectoire.billing.models import Invoice
+from refectoire.billing.selectors import unpaid_invoice_count
 from refectoire.caisses.urls import caisse_reverse
+from refectoire.pricing.selectors import dashboard_tariff_years, tariff_tile
+from refectoire.schools.models import SchoolYear
 
 
 @dataclass
@@ -56,8 +62,6 @@ TILES = [
 
 
 def school_year_label(caisse) -> str:
-    from refectoire.schools.models import SchoolYear
-
     today = timezone.localdate()
     year = SchoolYear.objects.for_caisse(caisse).containing(today).first()
     if year is None:
@@ -70,8 +74,6 @@ def school_year_label(caisse) -> str:
 
 def tariff_tiles(household) -> list[Tile]:
     """Last year's « Tarif » tile (what applied) and this year's (the request or its state)."""
-    from refectoire.pricing.selectors import dashboard_tariff_years, tariff_tile
-
     years = dashboard_tariff_years(caisse=household.caisse, today=timezone.localdate())
     tiles = []
     for year, past in years:
@@ -84,8 +86,6 @@ def tariff_tiles(household) -> list[Tile]:
 
 def invoices_detail(household) -> str:
     """« 2 factures non réglées », as the guide words an invoice waiting for payment."""
-    from refectoire.billing.selectors import unpaid_invoice_count
-
     count = unpaid_invoice_count(household)
     if not count:
         return _("Aucune facture non réglée")
@@ -129,10 +129,6 @@ def dashboard_tiles(caisse, household=None) -> list[Tile]:
 def adult_meal_tiles(caisse, user) -> list[Tile]:
     """« Restauration adulte » of a person registered to eat at a canteen (school staff): their
     registration and their invoices. Empty for a person with no registration in `caisse`."""
-    from refectoire.adultmeals.enums import RegistrationState
-    from refectoire.adultmeals.models import AdultRegistration
-    from refectoire.billing.models import Invoice
-
     registration = (
         AdultRegistration.objects.for_user(user, caisse)
         .exclude(state=RegistrationState.CANCELLED)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from refectoire.accounts.adapter import CGU_SESSION_KEY
 from refectoire.accounts.forms import CguAcceptForm, LoginForm
 from refectoire.caisses.models import Caisse
+from refectoire.core.models import OutboxEmail
 from refectoire.messaging.models import NewsItem
 
 WELCOME_NEWS_COUNT = 3
@@ -84,15 +85,11 @@ def outbox(request):
     """Demo and DEBUG only: the mail the site sent, so that activation links can be followed."""
     if not settings.DEV_OUTBOX:
         raise Http404
-    from refectoire.core.models import OutboxEmail
-
     return render(request, "public/outbox.html", {"emails": OutboxEmail.objects.all()[:100]})
 
 
 def outbox_detail(request, pk):
     if not settings.DEV_OUTBOX:
         raise Http404
-    from refectoire.core.models import OutboxEmail
-
     message = get_object_or_404(OutboxEmail, pk=pk)
     return render(request, "public/outbox_detail.html", {"message": message, "title": _("Courriel")})

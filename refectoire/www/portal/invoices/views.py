@@ -1,0 +1,117 @@
+"""Parents' invoices: "Factures", detail, PDF, balance and payments of the household."""
+
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from refectoire.billing.enums import PORTAL_STATE_LABELS, PayableState
+from refectoire.billing.models import Invoice
+from refectoire.billing.pdf import invoice_pdf as render_invoice_pdf
+from refectoire.billing.selectors import invoice_detail_context
+from refectoire.payments.models import Payment
+from refectoire.payments.services import household_balance, payfip_settings_for, pending_invoice_ids
+from refectoire.www.portal import access
+
+
+def _invoice(request, invoice_uuid) -> Invoice:
+    queryset = Invoice.objects.for_user(request.user, request.caisse).select_related(
+        "household", "caisse", "period"
+    )
+    return get_object_or_404(queryset, uuid=invoice_uuid)
+
+
+@login_required
+def invoice_list(request):
+    household = access.household(request, validated_only=False)
+    invoices, payments, balance = [], [], None
+    if household is not None:
+        invoices = list(
+            Invoice.objects.for_user(request.user, request.caisse)
+            .filter(household=household)
+            .order_by("-number")
+        )
+        pending = pending_invoice_ids([invoice.pk for invoice in invoices])
+        today = timezone.localdate()
+        for invoice in invoices:
+            invoice.state_code = (
+                PayableState.IN_PROGRESS if invoice.pk in pending else invoice.payable_state(today)
+            )
+            invoice.display_state = (
+                PORTAL_STATE_LABELS[PayableState.IN_PROGRESS]
+                if invoice.pk in pending
+                else invoice.portal_state_label(today)
+            )
+        payments = list(Payment.objects.filter(household=household).order_by("-paid_on", "-pk"))
+        balance = household_balance(household=household)
+    payfip = payfip_settings_for(request.caisse)
+    now = timezone.now()
+    several = [
+        invoice
+        for invoice in invoices
+        if invoice.state_code in ("to_pay", "late")
+        and invoice.amount_due > 0
+        and invoice.payment_is_open(now)
+    ]
+    return render(
+        request,
+        "portal/invoices/list.html",
+        {
+            "adult_invoices": adult_invoices_summary(request),
+            "household": household,
+            "invoices": invoices,
+            "payments": payments,
+            "balance": balance,
+            "grouped_payment": bool(payfip and payfip.allow_grouped_payment and len(several) > 1),
+            "several": several,
+        },
+    )
+
+
+def adult_invoices_summary(request) -> dict | None:
+    """The user's own invoices of the restauration adulte (school staff), kept apart from the
+    household's: how many, how many unpaid and what is left to pay; None without any."""
+    adult = Invoice.objects.for_adult(request.user, request.caisse).invoices()
+    count = adult.count()
+    if not count:
+        return None
+    unpaid = list(adult.unpaid())
+    return {
+        "count": count,
+        "unpaid": len(unpaid),
+        "due": sum((invoice.amount_due for invoice in unpaid), Decimal("0.00")),
+    }
+
+
+@login_required
+def invoice_detail(request, invoice_uuid):
+    invoice = _invoice(request, invoice_uuid)
+    context = invoice_detail_context(invoice)
+    pending = bool(pending_invoice_ids([invoice.pk]))
+    context.update(
+        {
+            "display_state": PORTAL_STATE_LABELS[PayableState.IN_PROGRESS]
+            if pending
+            else invoice.portal_state_label(),
+            "state_code": PayableState.IN_PROGRESS if pending else invoice.payable_state(),
+            "opens_at": timezone.localtime(invoice.payment_opens_at) if invoice.payment_opens_at else None,
+            "payment_pending": pending,
+            "can_pay": not pending
+            and invoice.amount_due > 0
+            and payfip_settings_for(request.caisse) is not None,
+            "payment_open": invoice.payment_is_open(),
+        }
+    )
+    return render(request, "portal/invoices/detail.html", context)
+
+
+@login_required
+def invoice_pdf(request, invoice_uuid):
+    invoice = _invoice(request, invoice_uuid)
+    if invoice.number is None:
+        raise Http404
+    response = HttpResponse(render_invoice_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="facture-{invoice.number}.pdf"'
+    return response
