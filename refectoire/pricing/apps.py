@@ -8,6 +8,7 @@ class PricingConfig(AppConfig):
     def ready(self):
         # reason: apps.py is imported before the models are loaded; the importer needs them
         from refectoire.households.importer import TARIFFS_HOOK_ORDER, register_hook
+        # reason: the importer reads the models, loaded after apps.py
         from refectoire.pricing.import_hooks import record_tariffs
 
         register_hook(record_tariffs, order=TARIFFS_HOOK_ORDER)
