@@ -73,9 +73,13 @@ def _resolve(name: str, modules) -> str:
 
 
 def _has_reason(lines: list[str], line: int) -> bool:
-    here = lines[line - 1]
-    before = lines[line - 2].strip() if line >= 2 else ""
-    return "# reason" in here or before.startswith("# reason")
+    """A `# reason` on the import's line, or on the line above the block of imports it belongs to."""
+    if "# reason" in lines[line - 1]:
+        return True
+    above = line - 2
+    while above >= 0 and lines[above].strip().startswith(("from ", "import ")):
+        above -= 1
+    return above >= 0 and lines[above].strip().startswith("# reason")
 
 
 def _walk(node, inner=False):
@@ -229,7 +233,7 @@ def test_the_checker_sees_each_rule(tmp_path):
         "refectoire.a.z": set(),
     }
     assert cycles(graph) == [["refectoire.a.x", "refectoire.a.y"]]
-    lines = ["def f():", "    # reason: app loading", "    import os", "    import sys"]
-    assert (_has_reason(lines, 3), _has_reason(lines, 4)) == (True, False)
+    lines = ["def f():", "    # reason: app loading", "    import os", "    import sys", "", "    import re"]
+    assert [_has_reason(lines, number) for number in (3, 4, 6)] == [True, True, False]
     assert app_of("refectoire.billing.services") == "billing"
     assert app_of("refectoire.settings") is None

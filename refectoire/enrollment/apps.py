@@ -6,7 +6,8 @@ class EnrollmentConfig(AppConfig):
     label = "enrollment"
 
     def ready(self):
-        from refectoire.enrollment.import_hooks import create_enrollments  # reason: reads models, loaded after apps.py
-        from refectoire.households.importer import ENROLLMENTS_HOOK_ORDER, register_hook  # reason: reads models, loaded after apps.py
+        # reason: apps.py is imported before the models are loaded; the importer needs them
+        from refectoire.enrollment.import_hooks import create_enrollments
+        from refectoire.households.importer import ENROLLMENTS_HOOK_ORDER, register_hook
 
         register_hook(create_enrollments, order=ENROLLMENTS_HOOK_ORDER)

@@ -6,7 +6,8 @@ class PricingConfig(AppConfig):
     label = "pricing"
 
     def ready(self):
-        from refectoire.households.importer import TARIFFS_HOOK_ORDER, register_hook  # reason: reads models, loaded after apps.py
-        from refectoire.pricing.import_hooks import record_tariffs  # reason: reads models, loaded after apps.py
+        # reason: apps.py is imported before the models are loaded; the importer needs them
+        from refectoire.households.importer import TARIFFS_HOOK_ORDER, register_hook
+        from refectoire.pricing.import_hooks import record_tariffs
 
         register_hook(record_tariffs, order=TARIFFS_HOOK_ORDER)
