@@ -7,11 +7,14 @@ production, the outbox table in the demo).
 
 import base64
 import email
+from contextlib import contextmanager
 from email import policy
 
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db.models import Q
+from django.utils import translation
 
 
 class RawEmail:
@@ -92,3 +95,32 @@ class OutboxEmailBackend(BaseEmailBackend):
                 raw=raw,
             )
         return len(email_messages)
+
+
+# --- The language of an e-mail to a family (issue 19) ---------------------------------------------
+# An e-mail is composed (gettext) before it is queued, so the text is written in the language active
+# at that moment. A parent's own action runs in the parent's language (www/i18n.py); what an agent or
+# the worker sends to a family is composed inside `in_language_of(recipients)`.
+
+
+def recipients_language(recipients) -> str:
+    """The language the accounts of these addresses chose; French when none chose or they differ."""
+    from refectoire.accounts.models import User
+
+    addresses = [address for address in recipients if address]
+    if not addresses:
+        return settings.LANGUAGE_CODE
+    matching = Q()
+    for address in addresses:
+        matching |= Q(email__iexact=address)
+    languages = {
+        language or settings.LANGUAGE_CODE
+        for language in User.objects.filter(matching).values_list("language", flat=True)
+    }
+    return languages.pop() if len(languages) == 1 else settings.LANGUAGE_CODE
+
+
+@contextmanager
+def in_language_of(recipients):
+    with translation.override(recipients_language(recipients)):
+        yield
