@@ -120,3 +120,15 @@ def read_po(path: Path) -> list[Entry]:
 def parent_entries(language: str) -> list[Entry]:
     entries = read_po(LOCALE / language / "LC_MESSAGES" / "django.po")
     return [e for e in entries if e.is_used_by(PARENT_SOURCES)]
+
+
+def compile_if_stale() -> None:
+    """Compiles the .mo files when one is missing or older than its .po (a fresh clone, a new string)."""
+    import subprocess
+
+    for po in LOCALE.glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            partial = mo.with_suffix(".mo.partial")
+            subprocess.run(["msgfmt", "--check", "-o", str(partial), str(po)], check=True)
+            partial.replace(mo)
