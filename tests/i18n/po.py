@@ -33,6 +33,23 @@ PARENT_SOURCES = (
     "refectoire/www/portal/",
     "refectoire/households/emails.py",
     "refectoire/billing/notifications.py",
+    # The labels of the states, kinds and reasons a parent reads (the agents' roles are not shown).
+    *(
+        f"refectoire/{app}/enums.py"
+        for app in (
+            "accounts",
+            "adultmeals",
+            "billing",
+            "documents",
+            "enrollment",
+            "households",
+            "payments",
+            "pricing",
+            "requests",
+            "schools",
+            "stays",
+        )
+    ),
 )
 
 
