@@ -29,6 +29,7 @@ PARENT_SOURCES = (
     "refectoire/templates/portal/",
     "refectoire/templates/billing/emails/",
     "refectoire/www/i18n.py",
+    "refectoire/accounts/",
     "refectoire/www/public/",
     "refectoire/www/portal/",
     "refectoire/households/emails.py",
