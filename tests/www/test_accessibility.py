@@ -101,3 +101,10 @@ def test_the_statement_in_arabic(client, cde11, curl):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
     page = client.get(curl(cde11, "public:accessibility")).content.decode()
     assert "بيان إمكانية الوصول" in page and 'dir="rtl"' in page
+
+
+def test_after_a_failed_submit_the_error_summary_can_take_the_focus(client, cde11, curl):
+    client.post(curl(cde11, "signup_cgu"), {"accept": "on"})
+    page = client.post(curl(cde11, "account_signup"), {"email": ""}).content.decode()
+    assert 'role="alert" tabindex="-1" data-error-summary' in page
+    assert "js/error-summary.js" in page
