@@ -4,7 +4,6 @@ import importlib.util
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 from refectoire.env import envbool, envchoice, envint, envlist, envstr
 
@@ -71,10 +70,10 @@ MIDDLEWARE = [
     "refectoire.caisses.middleware.CaisseMiddleware",
     "refectoire.www.middleware.BadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "refectoire.www.i18n.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -296,7 +295,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 DEV_OUTBOX = DEMO or DEBUG
 
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", _("Français"))]
+# French is the default and the language of legal documents; the parent pages and the e-mails to
+# families are offered in English and Arabic (right to left). Each name is written in its own language.
+# The language comes from the account, then the cookie, never from the browser's Accept-Language
+# (refectoire/www/i18n.py): a family chooses it with the selector in the header.
+LANGUAGES = [("fr", "Français"), ("en", "English"), ("ar", "العربية")]
+LANGUAGE_COOKIE_NAME = "refectoire_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [BASE_DIR / "refectoire" / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

@@ -3,12 +3,13 @@
 from django.contrib import admin
 from django.urls import path
 
-from refectoire.www import health
+from refectoire.www import health, i18n
 from refectoire.www.public import views as public_views
 
 urlpatterns = [
     path("", public_views.caisse_list, name="caisse_list"),
     path("admin/", admin.site.urls),
+    path("langue/", i18n.set_language, name="set_language"),
     path("health/", health.live, name="health"),
     path("health/live/", health.live, name="health_live"),
     path("health/ready/", health.ready, name="health_ready"),

@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from refectoire.www import i18n
 from refectoire.www.oidc import views as oidc_views
 from refectoire.www.public import views as public_views
 
@@ -13,6 +14,7 @@ urlpatterns = [
     # Before allauth's: logging out also ends the session of the OpenID Connect provider.
     path("compte/logout/", oidc_views.logout, name="account_logout"),
     path("compte/", include("allauth.urls")),
+    path("langue/", i18n.set_language, name="set_language"),
     path("mon-espace/", include("refectoire.www.portal.urls")),
     path("agent/", include("refectoire.www.backoffice.urls")),
 ]

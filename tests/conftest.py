@@ -10,7 +10,15 @@ from django.core.cache import cache
 
 from refectoire.caisses.urls import caisse_reverse
 from tests.factories import AgentRoleFactory, CaisseFactory, UserFactory
+from tests.i18n.po import compile_if_stale
 from tests.requests.factories import household_of
+
+
+def pytest_configure(config):
+    # The English and Arabic pages need the compiled translations (.mo files are not committed);
+    # compiled once, by the controller, before the xdist workers start.
+    if not hasattr(config, "workerinput"):
+        compile_if_stale()
 
 
 @pytest.fixture(autouse=True)

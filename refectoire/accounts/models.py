@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +37,9 @@ class User(PostalAddressMixin, AbstractUser):
         blank=True,
         related_name="+",
     )
+
+    # The language of the pages and of the e-mails this person receives; blank: French (the default).
+    language = models.CharField(_("langue"), max_length=8, choices=settings.LANGUAGES, blank=True, default="")
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

@@ -1,4 +1,5 @@
 from allauth.account.models import EmailAddress, EmailConfirmation
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -69,3 +70,17 @@ def old_addresses_remove(*, address: EmailAddress) -> int:
         return 0
     deleted, _rows = EmailAddress.objects.filter(user=address.user).exclude(pk=address.pk).delete()
     return deleted
+
+
+def language_codes() -> set[str]:
+    return {code for code, _name in settings.LANGUAGES}
+
+
+@transaction.atomic
+def user_language_set(*, user, language: str) -> None:
+    """The language of the pages and of the e-mails this person receives (French by default)."""
+    if language not in language_codes():
+        raise ValidationError({"language": _("Cette langue n'est pas proposée.")})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

@@ -2,7 +2,9 @@
 
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
+from refectoire.accounts.language import in_language_of
 from refectoire.households.selectors import household_emails
 
 
@@ -24,12 +26,13 @@ def send_invoice_issued(invoice) -> bool:
         "caisse": caisse,
         "url": caisse.absolute_url("portal:invoice_detail", kwargs={"invoice_uuid": invoice.uuid}),
     }
-    send_mail(
-        subject=f"{invoice.title} — {caisse.name}",
-        message=render_to_string("billing/emails/invoice_issued.txt", context),
-        from_email=None,
-        recipient_list=recipients,
-    )
+    with in_language_of(recipients):
+        send_mail(
+            subject=f"{invoice.title} — {caisse.name}",
+            message=render_to_string("billing/emails/invoice_issued.txt", context),
+            from_email=None,
+            recipient_list=recipients,
+        )
     return True
 
 
@@ -45,10 +48,11 @@ def send_reminder(*, caisse, household=None, invoices, recipients=None) -> bool:
         "total": sum(invoice.amount_due for invoice in invoices),
         "adult": household is None,
     }
-    send_mail(
-        subject=f"Relance : factures impayées — {caisse.name}",
-        message=render_to_string("billing/emails/reminder.txt", context),
-        from_email=None,
-        recipient_list=recipients,
-    )
+    with in_language_of(recipients):
+        send_mail(
+            subject=_("Relance : factures impayées — {caisse}").format(caisse=caisse.name),
+            message=render_to_string("billing/emails/reminder.txt", context),
+            from_email=None,
+            recipient_list=recipients,
+        )
     return True

@@ -1,8 +1,11 @@
 """E-mails to the family about its household; sent after commit by the services."""
 
+import functools
+
 from django.core.mail import send_mail
 from django.utils.translation import gettext as _
 
+from refectoire.accounts.language import in_language_of
 from refectoire.households.enums import ChangeState
 
 SIGNATURE = "\n\n{caisse}\n{contact}"
@@ -30,6 +33,19 @@ def _send(household, subject: str, body: str) -> None:
     )
 
 
+def _in_family_language(compose):
+    """Composes the e-mail in the language the household's guardians chose (core/mail.py)."""
+
+    @functools.wraps(compose)
+    def composed(about, *args, **kwargs):
+        household = getattr(about, "household", about)
+        with in_language_of(_recipients(household)):
+            return compose(about, *args, **kwargs)
+
+    return composed
+
+
+@_in_family_language
 def household_received_email(household) -> None:
     _send(
         household,
@@ -42,6 +58,7 @@ def household_received_email(household) -> None:
     )
 
 
+@_in_family_language
 def household_validated_email(household) -> None:
     _send(
         household,
@@ -53,6 +70,7 @@ def household_validated_email(household) -> None:
     )
 
 
+@_in_family_language
 def household_correction_email(household, message: str) -> None:
     _send(
         household,
@@ -65,6 +83,7 @@ def household_correction_email(household, message: str) -> None:
     )
 
 
+@_in_family_language
 def household_rejected_email(household, reason: str) -> None:
     _send(
         household,
@@ -76,6 +95,7 @@ def household_rejected_email(household, reason: str) -> None:
     )
 
 
+@_in_family_language
 def change_decided_email(change) -> None:
     if change.state == ChangeState.ACCEPTED:
         subject = _("L'ajout d'un membre a été validé")
