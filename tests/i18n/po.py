@@ -32,6 +32,9 @@ PARENT_SOURCES = (
     "refectoire/accounts/",
     "refectoire/www/public/",
     "refectoire/www/portal/",
+    "refectoire/www/common/",
+    "refectoire/core/forms.py",
+    "refectoire/pricing/selectors.py",
     "refectoire/households/emails.py",
     "refectoire/billing/notifications.py",
     # The labels of the states, kinds and reasons a parent reads (the agents' roles are not shown).
