@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("refectoire.www.backoffice.messages.urls")),
     path("", include("refectoire.www.backoffice.documents.urls")),
     path("", include("refectoire.www.backoffice.billing.urls")),
+    path("", include("refectoire.www.backoffice.exports.urls")),
 ]

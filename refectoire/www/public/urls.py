@@ -1,6 +1,6 @@
 from django.urls import path
 
-from refectoire.www.public import accessibility, views, views_branding, views_simulator
+from refectoire.www.public import accessibility, branding, simulator, views
 
 app_name = "public"
 
@@ -10,7 +10,7 @@ urlpatterns = [
     path("actualites/<uuid:news_uuid>/", views.news_detail, name="news_detail"),
     path("cgu/", views.cgu, name="cgu"),
     path("accessibilite/", accessibility.statement, name="accessibility"),
-    path("logo/", views_branding.logo, name="logo"),
-    path("favicon.png", views_branding.favicon, name="favicon"),
-    path("simulation-des-tarifs/", views_simulator.tariff_simulator, name="tariff_simulator"),
+    path("logo/", branding.logo, name="logo"),
+    path("favicon.png", branding.favicon, name="favicon"),
+    path("simulation-des-tarifs/", simulator.tariff_simulator, name="tariff_simulator"),
 ]

@@ -14,12 +14,6 @@ urlpatterns = [
     ),
     path("facturation/periodes/<uuid:period_uuid>/calculer/", views.run_start, name="billing_run_start"),
     path("facturation/periodes/<uuid:period_uuid>/emettre/", views.run_issue, name="billing_run_issue"),
-    path(
-        "facturation/periodes/<uuid:period_uuid>/export/<str:fmt>/",
-        views.period_export,
-        name="billing_export",
-    ),
-    path("facturation/exports/", views.exports, name="billing_exports"),
     path("facturation/factures/", views.invoice_search, name="billing_invoices"),
     path("facturation/factures/<uuid:invoice_uuid>/", views.invoice_detail, name="billing_invoice"),
     path("facturation/factures/<uuid:invoice_uuid>/pdf/", views.invoice_pdf_view, name="billing_invoice_pdf"),

@@ -5,7 +5,6 @@ import calendar as pycalendar
 import csv
 import datetime
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -14,48 +13,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from refectoire.core.forms import DateInput
 from refectoire.enrollment import selectors, services
 from refectoire.enrollment.enums import (
     WEEKDAY_NAMES,
     AbsenceState,
-    Custody,
-    EnrollmentState,
     RhythmChangeState,
 )
 from refectoire.enrollment.models import Absence, Attendance, ChildLink, CustodyWeek, Enrollment, RhythmChange
 from refectoire.households.models import Child
-from refectoire.schools.models import School, SchoolYear
+from refectoire.schools.models import SchoolYear
 from refectoire.www.backoffice.access import agent_required
+from refectoire.www.backoffice.enrollment.forms import (
+    CancelForm,
+    EnrollmentFilterForm,
+    ForecastForm,
+    LinkForm,
+)
 from refectoire.www.files import document_response
-
-
-class EnrollmentFilterForm(forms.Form):
-    year = forms.ModelChoiceField(
-        label=gettext_lazy("Année scolaire"), queryset=SchoolYear.objects.none(), required=False
-    )
-    school = forms.ModelChoiceField(
-        label=gettext_lazy("Établissement"), queryset=School.objects.none(), required=False
-    )
-    state = forms.ChoiceField(
-        label=gettext_lazy("État"),
-        choices=[("", gettext_lazy("Tous"))] + EnrollmentState.choices,
-        required=False,
-    )
-    custody = forms.ChoiceField(
-        label=gettext_lazy("Garde"), choices=[("", gettext_lazy("Toutes"))] + Custody.choices, required=False
-    )
-    q = forms.CharField(max_length=100, label=gettext_lazy("Nom de l'enfant ou référence"), required=False)
-
-    def __init__(self, *args, caisse, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].queryset = SchoolYear.objects.for_caisse(caisse)
-        self.fields["year"].to_field_name = "label"
-        self.fields["school"].queryset = School.objects.for_caisse(caisse)
-        self.fields["school"].to_field_name = "code"
 
 
 def _filtered(request):
@@ -117,20 +93,6 @@ def _agent_enrollment(request, enrollment_uuid):
         ),
         uuid=enrollment_uuid,
     )
-
-
-class LinkForm(forms.Form):
-    other_child = forms.ModelChoiceField(
-        label=gettext_lazy("Le même enfant dans l'autre foyer"), queryset=Child.objects.none()
-    )
-
-
-class CancelForm(forms.Form):
-    last_day = forms.DateField(
-        label=gettext_lazy("Dernier jour de cantine"),
-        widget=DateInput(),
-    )
-    reason = forms.CharField(label=gettext_lazy("Motif"), max_length=300)
 
 
 @agent_required
@@ -317,25 +279,6 @@ def custody_to_complete(request):
             "gaps": gaps,
         },
     )
-
-
-class ForecastForm(forms.Form):
-    school = forms.ModelChoiceField(label=gettext_lazy("Établissement"), queryset=School.objects.none())
-    day = forms.DateField(
-        label=gettext_lazy("Jour"),
-        widget=DateInput(),
-        required=False,
-    )
-    scope = forms.ChoiceField(
-        label=gettext_lazy("Période"),
-        choices=[("day", gettext_lazy("Le jour")), ("week", gettext_lazy("La semaine"))],
-        required=False,
-    )
-
-    def __init__(self, *args, caisse, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = School.objects.for_caisse(caisse)
-        self.fields["school"].to_field_name = "uuid"
 
 
 def chart_svg(by_day: dict, *, title: str) -> dict:

@@ -1,6 +1,5 @@
 """The agents' household screens: "Foyers à valider", search, detail with history, decisions, import."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -8,11 +7,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from refectoire.core.forms import add_service_errors
-from refectoire.core.validators import FREE_TEXT_MAX
 from refectoire.documents.models import Document
 from refectoire.households import selectors, services
 from refectoire.households.enums import GuardianRole, HouseholdState
@@ -20,51 +17,9 @@ from refectoire.households.importer import ImportRejected, import_families
 from refectoire.households.letters import service_key_letters_pdf
 from refectoire.households.models import Guardian, Household, HouseholdChange
 from refectoire.www.backoffice.access import agent_required, manager_required
+from refectoire.www.backoffice.household.forms import ImportForm, MessageForm, QueueFilterForm, ReasonForm
 from refectoire.www.common.forms import ChildForm, GuardianForm
 from refectoire.www.files import document_response
-
-
-class QueueFilterForm(forms.Form):
-    state = forms.ChoiceField(
-        label=gettext_lazy("État"),
-        required=False,
-        choices=[("", gettext_lazy("Tous"))]
-        + list(HouseholdState.choices)
-        + [("changes", gettext_lazy("Ajouts de membres en attente"))],
-    )
-    since = forms.DateField(
-        label=gettext_lazy("Envoyé à partir du"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    until = forms.DateField(
-        label=gettext_lazy("Envoyé jusqu'au"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    name = forms.CharField(max_length=100, label=gettext_lazy("Nom"), required=False)
-
-
-class MessageForm(forms.Form):
-    message = forms.CharField(
-        max_length=FREE_TEXT_MAX,
-        label=gettext_lazy("Message à la famille"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        max_length=FREE_TEXT_MAX,
-        label=gettext_lazy("Motif du refus"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Fichier CSV (UTF-8, séparateur « ; »)"))
-    dry_run = forms.BooleanField(label=gettext_lazy("Vérifier seulement (essai à blanc)"), required=False)
-    year = forms.CharField(
-        max_length=100, label=gettext_lazy("Année scolaire (colonnes d'inscription)"), required=False
-    )
 
 
 def home_queue(request) -> list[dict]:
