@@ -177,9 +177,14 @@ def run() -> None:
         "child included), CPU time of the child, its peak resident memory (VmHWM). "
         "The web worker itself only holds the file (10 Mo at most) and the re-encoded image.\n\n"
         f"Machine: {machine}. Measured on {timezone.localdate():%d/%m/%Y}, load average "
-        f"{load:.1f} on {os.cpu_count()} cores (the machine was shared: wall times include waiting "
-        "for a core; the CPU time is what one check costs).\n\n"
-        "| file | size | wall (s) | CPU (s) | peak memory (Mio) | outcome |\n"
+        f"{load:.1f} on {os.cpu_count()} cores"
+        + (
+            " (the machine was shared: wall times include waiting for a core; the CPU time is what one "
+            "check costs).\n\n"
+            if load >= 1
+            else " (an idle machine).\n\n"
+        )
+        + "| file | size | wall (s) | CPU (s) | peak memory (Mio) | outcome |\n"
         "| --- | ---: | ---: | ---: | ---: | --- |\n" + "\n".join(rows) + "\n\n"
         f"Worst accepted file: {worst_wall:.2f} s and {worst_peak:.0f} Mio. Target: under 1 s and 100 Mo."
     )
