@@ -152,7 +152,6 @@ def test_enrollment_in_english_and_arabic(page, live_server, check_page, cde11, 
 @LANGUAGES
 def test_paying_an_invoice_in_english_and_arabic(page, live_server, check_page, language):
     from refectoire.demo.payments import seed as seed_payments
-
     from tests.billing.factories import InvoiceFactory, household_of
     from tests.factories import CaisseFactory, UserFactory
 
