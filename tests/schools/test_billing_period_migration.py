@@ -22,14 +22,14 @@ BEFORE = [
     ("billing", "0005_invoiceevent_action_labels"),
     ("schools", "0002_historicalcalendarentry_historicalclosure_and_more"),
 ]
-AFTER = [
-    ("billing", "0006_billingperiod_moves_to_schools"),
-    ("schools", "0003_historicalbillingperiod_billingperiod"),
-]
+# Forward to every app's last migration (billing 0006 moves the period; later ones move Credit),
+# so that the test leaves the database as the rest of the suite expects it.
+AFTER = None
 
 
 def migrate(targets):
     executor = MigrationExecutor(connection)
+    targets = targets or executor.loader.graph.leaf_nodes()
     executor.migrate(targets)
     executor.loader.build_graph()
     return executor.loader.project_state(targets).apps
