@@ -213,6 +213,38 @@ def expected_meals(
     return by_day
 
 
+@dataclass(frozen=True)
+class ForecastCount:
+    """The kitchen's figure for one school and one school day.
+
+    `meals` counts every meal expected; `by_option` splits them by the meal option the families
+    chose (the standard meal under its own label) and `pai_meals` counts apart the meals of
+    children with a valid PAI. Both stay empty / 0 while the Caisse has no options or PAI."""
+
+    school_id: int
+    day: datetime.date
+    meals: int
+    by_option: dict[str, int]
+    pai_meals: int = 0
+
+
+def kitchen_forecast(
+    *, caisse, start: datetime.date, end: datetime.date, school_ids=None
+) -> list[ForecastCount]:
+    """The meals expected per school and school day of [start, end] (every school of the Caisse, or
+    `school_ids`): the one computation behind the back office's « Effectifs prévus » and the
+    partners' API, so they cannot disagree."""
+    calendar, rows = _enrollment_bits(caisse=caisse, start=start, end=end, school_ids=school_ids)
+    counts: dict[tuple[int, datetime.date], int] = defaultdict(int)
+    for row in rows:
+        for day in calendar.window.dates(row.served):
+            counts[row.school_id, day] += 1
+    return [
+        ForecastCount(school_id=school_id, day=day, meals=meals, by_option={})
+        for (school_id, day), meals in sorted(counts.items())
+    ]
+
+
 def absent_meals(
     *, caisse, school, start: datetime.date, end: datetime.date
 ) -> dict[datetime.date, list[int]]:
