@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from refectoire.accounts.enums import Civility
+from refectoire.accounts.enums import AccessKind, Civility
 from refectoire.core.models import PostalAddressMixin
 from refectoire.core.validators import validate_phone
 
@@ -70,3 +71,33 @@ class CguAcceptance(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.caisse} — {self.accepted_at:%d/%m/%Y}"
+
+
+class AccessLog(models.Model):
+    """One view by an agent of a family's personal data: who, when, what, from which screen.
+
+    Written by `accounts.access_log.access_log_record` (one INSERT, no history: the log is the
+    history). `household_id` is a plain integer so the row outlives the household's anonymisation;
+    `agent_name` keeps the agent readable after their account is gone."""
+
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agent_name = models.CharField(max_length=300)
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=20, choices=AccessKind.choices)
+    object_id = models.CharField(max_length=64)
+    household_id = models.BigIntegerField(null=True, blank=True)
+    screen = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["caisse", "at"], name="accesslog_caisse_at"),
+            models.Index(fields=["household_id", "at"], name="accesslog_household_at"),
+            models.Index(fields=["agent", "at"], name="accesslog_agent_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.agent_name} · {self.get_kind_display()} {self.object_id} · {self.at:%d/%m/%Y %H:%M}"
