@@ -13,10 +13,12 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from refectoire.accounts.identifiers import generate_username
+from refectoire.accounts.language import in_language_of
 from refectoire.accounts.models import User
 from refectoire.accounts.oidc import IDTokenRejected
 from refectoire.accounts.services import cgu_accept
@@ -124,7 +126,9 @@ class AccountAdapter(DefaultAccountAdapter):
         context.setdefault("caisse", getattr(self.request, "caisse", None))
         context.setdefault("activation_days", settings.ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS)
         context.setdefault("reset_hours", max(1, settings.PASSWORD_RESET_TIMEOUT // 3600))
-        return super().send_mail(template_prefix, email, context)
+        # The visitor's own action: the account's language if it chose one, else the page's.
+        with in_language_of([email], default=translation.get_language()):
+            return super().send_mail(template_prefix, email, context)
 
     def add_message(
         self, request, level, message_template=None, message_context=None, extra_tags="", message=None

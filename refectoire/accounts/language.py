@@ -14,23 +14,24 @@ from django.utils import translation
 from refectoire.accounts.models import User
 
 
-def recipients_language(recipients) -> str:
-    """The language the accounts of these addresses chose; French when none chose or they differ."""
+def recipients_language(recipients, *, default: str | None = None) -> str:
+    """The language the accounts of these addresses chose; `default` (French unless given) when
+    none chose, French when they chose differently."""
+    default = default or settings.LANGUAGE_CODE
     addresses = [address for address in recipients if address]
     if not addresses:
-        return settings.LANGUAGE_CODE
+        return default
     matching = Q()
     for address in addresses:
         matching |= Q(email__iexact=address)
-    languages = {
-        language or settings.LANGUAGE_CODE
-        for language in User.objects.filter(matching).values_list("language", flat=True)
-    }
+    chosen = {language for language in User.objects.filter(matching).values_list("language", flat=True)}
+    languages = {language or default for language in chosen} or {default}
     return languages.pop() if len(languages) == 1 else settings.LANGUAGE_CODE
 
 
 @contextmanager
-def in_language_of(recipients):
-    """Compose what is inside in the language the recipients chose."""
-    with translation.override(recipients_language(recipients)):
+def in_language_of(recipients, *, default: str | None = None):
+    """Compose what is inside in the language the recipients chose (`default` when none chose:
+    a visitor's own page language for the mails of their own action, French otherwise)."""
+    with translation.override(recipients_language(recipients, default=default)):
         yield

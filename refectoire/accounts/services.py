@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refectoire.accounts.language import in_language_of
 from refectoire.accounts.models import CguAcceptance
 
 
@@ -42,18 +43,19 @@ def account_email_change(*, user, new_email: str, caisse) -> EmailAddress:
     confirmation.sent = timezone.now()
     confirmation.save(update_fields=["sent"])
     link = caisse.absolute_url("account_confirm_email", kwargs={"key": confirmation.key})
-    verify = _(
-        "Bonjour,\n\nLa Caisse des écoles a enregistré cette adresse comme courriel de votre compte.\n"
-        "Confirmez-la en ouvrant ce lien :\n%(link)s\n\n%(caisse)s"
-    ) % {"link": link, "caisse": caisse.name}
-    notice = _(
-        "Bonjour,\n\nLe courriel de votre compte a été changé à votre demande : cette adresse ne "
-        "servira plus à vous connecter dès que la nouvelle sera confirmée. Si vous n'êtes pas à "
-        "l'origine de ce changement, contactez "
-        "sans attendre la Caisse des écoles (%(contact)s).\n\n%(caisse)s"
-    ) % {"contact": caisse.contact_email or caisse.name, "caisse": caisse.name}
-    subject_verify = _("Confirmez votre adresse électronique — %(caisse)s") % {"caisse": caisse.name}
-    subject_notice = _("Le courriel de votre compte a changé — %(caisse)s") % {"caisse": caisse.name}
+    with in_language_of([old_email, new_email]):
+        verify = _(
+            "Bonjour,\n\nLa Caisse des écoles a enregistré cette adresse comme courriel de votre compte.\n"
+            "Confirmez-la en ouvrant ce lien :\n%(link)s\n\n%(caisse)s"
+        ) % {"link": link, "caisse": caisse.name}
+        notice = _(
+            "Bonjour,\n\nLe courriel de votre compte a été changé à votre demande : cette adresse ne "
+            "servira plus à vous connecter dès que la nouvelle sera confirmée. Si vous n'êtes pas à "
+            "l'origine de ce changement, contactez "
+            "sans attendre la Caisse des écoles (%(contact)s).\n\n%(caisse)s"
+        ) % {"contact": caisse.contact_email or caisse.name, "caisse": caisse.name}
+        subject_verify = _("Confirmez votre adresse électronique — %(caisse)s") % {"caisse": caisse.name}
+        subject_notice = _("Le courriel de votre compte a changé — %(caisse)s") % {"caisse": caisse.name}
 
     def send():
         send_mail(subject_verify, verify, None, [new_email])

@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refectoire.accounts.language import in_language_of
 from refectoire.adultmeals.enums import Employer, RegistrationState
 from refectoire.adultmeals.models import AdultExtraMeal, AdultRegistration, AdultRegistrationEvent
 from refectoire.billing.enums import InvoiceKind, InvoiceState
@@ -155,25 +156,26 @@ def _ended_by_agent_email(registration, reason: str) -> None:
     if not email:
         return
     caisse = registration.caisse
-    send_mail(
-        subject=f"{caisse.name} — " + _("Fin de votre inscription à la restauration adulte"),
-        message=_(
-            "Bonjour,\n\nLa Caisse des écoles a mis fin à votre inscription à la restauration adulte "
-            "de l'établissement « %(school)s ». Dernier jour : le %(day)s ; les repas sont facturés "
-            "jusqu'à ce jour inclus.\n\nMotif : %(reason)s\n\nRestauration adulte : %(url)s"
-            "\n\n%(caisse)s\n%(contact)s"
+    with in_language_of([email]):
+        send_mail(
+            subject=f"{caisse.name} — " + _("Fin de votre inscription à la restauration adulte"),
+            message=_(
+                "Bonjour,\n\nLa Caisse des écoles a mis fin à votre inscription à la restauration adulte "
+                "de l'établissement « %(school)s ». Dernier jour : le %(day)s ; les repas sont facturés "
+                "jusqu'à ce jour inclus.\n\nMotif : %(reason)s\n\nRestauration adulte : %(url)s"
+                "\n\n%(caisse)s\n%(contact)s"
+            )
+            % {
+                "school": registration.school.name,
+                "day": registration.ends_on.strftime("%d/%m/%Y"),
+                "reason": reason,
+                "url": caisse.absolute_url("portal:adult_meals"),
+                "caisse": caisse.name,
+                "contact": caisse.contact_email,
+            },
+            from_email=None,
+            recipient_list=[email],
         )
-        % {
-            "school": registration.school.name,
-            "day": registration.ends_on.strftime("%d/%m/%Y"),
-            "reason": reason,
-            "url": caisse.absolute_url("portal:adult_meals"),
-            "caisse": caisse.name,
-            "contact": caisse.contact_email,
-        },
-        from_email=None,
-        recipient_list=[email],
-    )
 
 
 @transaction.atomic

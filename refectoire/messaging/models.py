@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from refectoire.caisses.querysets import CaisseQuerySet
 from refectoire.core.models import TimeStampedModel
+from refectoire.core.translated import content_translation
 from refectoire.core.validators import FREE_TEXT_MAX, validate_free_text
 from refectoire.households.models import Household
 
@@ -32,6 +33,10 @@ class NewsItem(TimeStampedModel):
     caisse = models.ForeignKey("caisses.Caisse", on_delete=models.CASCADE, related_name="news")
     title = models.CharField(_("titre"), max_length=200)
     body = models.TextField(_("texte"), max_length=FREE_TEXT_MAX, validators=[validate_free_text])
+    title_en = content_translation(title, "en")
+    body_en = content_translation(body, "en")
+    title_ar = content_translation(title, "ar")
+    body_ar = content_translation(body, "ar")
     publish_date = models.DateField(_("date de publication"), default=timezone.localdate)
     end_date = models.DateField(_("fin de publication"), null=True, blank=True)
     pinned = models.BooleanField(_("épinglée"), default=False, help_text=_("Toujours en tête de liste."))
@@ -134,6 +139,10 @@ class FaqEntry(TimeStampedModel):
         validators=[validate_free_text],
         help_text=_("Texte brut : une ligne vide sépare deux paragraphes."),
     )
+    question_en = content_translation(question, "en")
+    answer_en = content_translation(answer, "en")
+    question_ar = content_translation(question, "ar")
+    answer_ar = content_translation(answer, "ar")
     position = models.PositiveIntegerField(_("ordre"), default=0)
 
     history = HistoricalRecords()

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from refectoire.core.validators import check_free_texts
 from refectoire.messaging.models import Conversation, FaqEntry, Message, NewsItem
@@ -74,8 +75,8 @@ def conversation_reply(*, conversation, body, author, by_agent: bool, attachment
     if by_agent:
         notify_household(
             household=conversation.household,
-            subject=_("Nouveau message de la Caisse des écoles"),
-            intro=_("La Caisse des écoles vous a écrit."),
+            subject=gettext_lazy("Nouveau message de la Caisse des écoles"),
+            intro=gettext_lazy("La Caisse des écoles vous a écrit."),
             url=conversation.caisse.absolute_url(
                 "portal:conversation_detail", kwargs={"conversation_uuid": conversation.uuid}
             ),

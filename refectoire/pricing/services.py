@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refectoire.accounts.language import in_language_of
 from refectoire.core.lifecycle import AGENT, PARENT, transition
 from refectoire.core.money import format_euros
 from refectoire.core.uploads import PDF_OR_IMAGE
@@ -194,13 +195,20 @@ def _parent_recipients(household) -> list[str]:
     return emails
 
 
-def _mail_parents(request, *, subject: str, body: str) -> None:
+def _mail_parents(request, compose) -> None:
+    """Compose (subject, body) in the family's language with `compose()` and send it after commit."""
     recipients = _parent_recipients(request.household)
     if not recipients:
         return
     caisse = request.caisse
     url = caisse.absolute_url("portal:tariff", kwargs={"year_uuid": request.school_year.uuid})
-    text = f"{body}\n\nVotre demande : {url}\n\n{caisse.name}"
+    with in_language_of(recipients):
+        subject, body = compose()
+        text = _("%(body)s\n\nVotre demande : %(url)s\n\n%(caisse)s") % {
+            "body": body,
+            "url": url,
+            "caisse": caisse.name,
+        }
     transaction.on_commit(lambda: send_mail(subject, text, None, recipients))
 
 
@@ -285,11 +293,18 @@ def tariff_request_submit(
     _log(request, actor=user, from_state="", action="submit")
     _mail_parents(
         request,
-        subject=f"Demande de tarif dégressif {school_year} envoyée",
-        body=(
-            f"Votre demande de tarif dégressif {school_year} a bien été transmise à la Caisse des écoles.\n"
-            f"Tarif estimé : tarif {estimate.bracket_number} ({format_euros(estimate.unit_price)} par repas), "
-            "sous réserve de la décision de la Caisse."
+        lambda: (
+            _("Demande de tarif dégressif %(year)s envoyée") % {"year": school_year},
+            _(
+                "Votre demande de tarif dégressif %(year)s est bien arrivée à la Caisse des écoles.\n"
+                "Tarif estimé : tarif %(number)s (%(price)s par repas). La Caisse des écoles "
+                "vérifie vos justificatifs, puis vous envoie sa décision par courriel."
+            )
+            % {
+                "year": school_year,
+                "number": estimate.bracket_number,
+                "price": format_euros(estimate.unit_price),
+            },
         ),
     )
     return request
@@ -480,11 +495,28 @@ def tariff_request_decide(
     transition(request, TariffRequestState.DECIDED, by=AGENT, actor=agent, action="decide", message=message)
     _mail_parents(
         request,
-        subject=f"Votre tarif {request.school_year} : tarif {decision.bracket_number}",
-        body=(
-            f"La Caisse des écoles a décidé votre tarif pour l'année scolaire {request.school_year} : "
-            f"tarif {decision.bracket_number}, soit {format_euros(price)} par repas, "
-            f"à partir du {start_date:%d/%m/%Y}{qf_text}."
+        lambda: (
+            _("Votre tarif %(year)s : tarif %(number)s")
+            % {"year": request.school_year, "number": decision.bracket_number},
+            (
+                _(
+                    "La Caisse des écoles a décidé votre tarif pour l'année scolaire %(year)s : "
+                    "tarif %(number)s, soit %(price)s par repas, à partir du %(start)s."
+                )
+                % {
+                    "year": request.school_year,
+                    "number": decision.bracket_number,
+                    "price": format_euros(price),
+                    "start": start_date.strftime("%d/%m/%Y"),
+                }
+            )
+            + (
+                " "
+                + _("Quotient familial retenu : %(quotient)s.")
+                % {"quotient": format_euros(decision.family_quotient)}
+                if decision.family_quotient is not None
+                else ""
+            ),
         ),
     )
     return decision
@@ -508,8 +540,15 @@ def tariff_request_ask_complement(*, request, agent, message: str) -> TariffRequ
     )
     _mail_parents(
         request,
-        subject=f"Demande de tarif {request.school_year} : à compléter",
-        body=f"La Caisse des écoles vous demande de compléter votre demande de tarif {request.school_year} :\n\n{message}",
+        lambda: (
+            _("Demande de tarif %(year)s : à compléter") % {"year": request.school_year},
+            _(
+                "La Caisse des écoles a besoin d'un complément pour votre demande de tarif %(year)s :"
+                "\n\n%(message)s\n\nAjoutez-le dans votre espace famille (lien ci-dessous) : "
+                "la Caisse des écoles reprend alors votre demande."
+            )
+            % {"year": request.school_year, "message": message},
+        ),
     )
     return request
 
@@ -550,13 +589,27 @@ def tariff_request_refuse(*, request, agent, message: str = "") -> TariffDecisio
         action="refuse",
         message=request.agent_message,
     )
-    reason = f"\n\nMotif : {request.agent_message}" if request.agent_message else ""
     _mail_parents(
         request,
-        subject=f"Demande de tarif {request.school_year} refusée",
-        body=(
-            f"Votre demande de tarif dégressif {request.school_year} a été refusée : le tarif {top.number} "
-            f"({format_euros(top.unit_price)} par repas) s'applique.{reason}"
+        lambda: (
+            _("Demande de tarif %(year)s refusée") % {"year": request.school_year},
+            (
+                _(
+                    "Votre demande de tarif dégressif %(year)s est refusée. Le tarif %(number)s "
+                    "(%(price)s par repas) s'applique. Vous pouvez écrire à la Caisse des écoles "
+                    "depuis votre espace famille pour en savoir plus."
+                )
+                % {
+                    "year": request.school_year,
+                    "number": top.number,
+                    "price": format_euros(top.unit_price),
+                }
+            )
+            + (
+                "\n\n" + _("Motif : %(message)s") % {"message": request.agent_message}
+                if request.agent_message
+                else ""
+            ),
         ),
     )
     return decision

@@ -16,6 +16,7 @@ from refectoire.caisses.querysets import CaisseQuerySet
 from refectoire.core.lifecycle import Lifecycle, TransitionEvent, register
 from refectoire.core.models import TimeStampedModel
 from refectoire.core.money import format_euros
+from refectoire.core.translated import content_translation
 from refectoire.core.validators import FREE_TEXT_MAX, validate_free_text, validate_phone
 from refectoire.stays.enums import (
     ACTIVE_CHOICE_STATES,
@@ -43,6 +44,10 @@ class HolidayStay(TimeStampedModel):
     description = models.TextField(
         _("description"), blank=True, max_length=FREE_TEXT_MAX, validators=[validate_free_text]
     )
+    title_en = content_translation(title, "en")
+    description_en = content_translation(description, "en")
+    title_ar = content_translation(title, "ar")
+    description_ar = content_translation(description, "ar")
     place = models.CharField(_("lieu"), max_length=200)
     start_date = models.DateField(_("premier jour"))
     end_date = models.DateField(_("dernier jour"))

@@ -14,7 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refectoire.accounts.language import in_language_of
 from refectoire.core.lifecycle import AGENT, PARENT, SYSTEM, can_move, transition
+from refectoire.core.translated import translated
 from refectoire.core.uploads import PDF_OR_IMAGE, FileType, inspect_upload
 from refectoire.documents.services import document_store, file_save_in_transaction
 from refectoire.stays.enums import PLACE_STATES, ChoiceState, RequiredDocument
@@ -193,23 +195,25 @@ def _notify_place(choice: StayChoice) -> None:
     if not recipients:
         return
     caisse = choice.stay.caisse
-    subject = _("Séjour « %(stay)s » : une place pour %(child)s") % {
-        "stay": choice.stay.title,
-        "child": choice.child.first_name,
-    }
-    body = _(
-        "Bonjour,\n\n%(child)s est retenu(e) pour le séjour « %(stay)s » du %(start)s au %(end)s.\n"
-        "Confirmez la place avant le %(deadline)s dans votre espace famille : %(url)s\n"
-        "Sans confirmation dans ce délai, la place sera proposée à la liste d'attente.\n\n%(caisse)s"
-    ) % {
-        "child": choice.child.first_name,
-        "stay": choice.stay.title,
-        "start": choice.stay.start_date.strftime("%d/%m/%Y"),
-        "end": choice.stay.end_date.strftime("%d/%m/%Y"),
-        "deadline": timezone.localtime(choice.confirm_by).strftime("%d/%m/%Y %H:%M"),
-        "url": caisse.absolute_url("portal:stays_home"),
-        "caisse": caisse.name,
-    }
+    with in_language_of(recipients):
+        subject = _("Séjour « %(stay)s » : une place pour %(child)s") % {
+            "stay": translated(choice.stay, "title"),
+            "child": choice.child.first_name,
+        }
+        body = _(
+            "Bonjour,\n\nUne place est réservée pour %(child)s au séjour « %(stay)s » du %(start)s au %(end)s.\n"
+            "Confirmez-la dans votre espace famille avant le %(deadline)s : %(url)s\n"
+            "Sans confirmation à cette date, la place est proposée à la famille suivante "
+            "sur la liste d'attente.\n\n%(caisse)s"
+        ) % {
+            "child": choice.child.first_name,
+            "stay": translated(choice.stay, "title"),
+            "start": choice.stay.start_date.strftime("%d/%m/%Y"),
+            "end": choice.stay.end_date.strftime("%d/%m/%Y"),
+            "deadline": timezone.localtime(choice.confirm_by).strftime("%d/%m/%Y %H:%M"),
+            "url": caisse.absolute_url("portal:stays_home"),
+            "caisse": caisse.name,
+        }
     transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
 
 

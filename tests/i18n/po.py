@@ -37,6 +37,16 @@ PARENT_SOURCES = (
     "refectoire/pricing/selectors.py",
     "refectoire/households/emails.py",
     "refectoire/billing/notifications.py",
+    # Every module that e-mails families (tests/i18n/test_family_emails.py lists the senders), with
+    # the refusals and form errors its services give a parent.
+    "refectoire/enrollment/notifications.py",
+    "refectoire/messaging/notifications.py",
+    "refectoire/messaging/services.py",
+    "refectoire/requests/notifications.py",
+    "refectoire/requests/situation.py",
+    "refectoire/pricing/services.py",
+    "refectoire/stays/services.py",
+    "refectoire/adultmeals/services.py",
     # The labels of the states, kinds and reasons a parent reads (the agents' roles are not shown).
     *(
         f"refectoire/{app}/enums.py"

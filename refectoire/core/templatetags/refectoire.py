@@ -1,7 +1,10 @@
 from django import forms, template
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 
 from refectoire.core import display
+from refectoire.core.translated import fallback_language
+from refectoire.core.translated import translated as translated_text
 
 register = template.Library()
 
@@ -60,3 +63,16 @@ def initials(person) -> str:
 def version_changes(record) -> str:
     """What a django-simple-history version changed, « jours de présence : lundi, mardi · … »."""
     return " · ".join(f"{name} : {value}" for name, value in display.version_changes(record))
+
+
+@register.filter
+def translated(obj, name):
+    """`{{ stay|translated:"title" }}`: a Caisse's text in the page's language, French when none."""
+    return translated_text(obj, name)
+
+
+@register.simple_tag
+def lang_of(obj, name):
+    """` lang="fr"` on the element when the French text stands in on an English or Arabic page."""
+    language = fallback_language(obj, name)
+    return format_html(' lang="{}"', language) if language else ""

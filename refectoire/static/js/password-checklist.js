@@ -12,15 +12,17 @@
     if (!list) { return; }
     list.hidden = false;
     var status = list.querySelector("[data-status]");
+    // The words come from the template (data-text-*), translated in the page's language.
+    var text = function (name, fallback) { return list.getAttribute("data-text-" + name) || fallback; };
     var update = function () {
       var allValid = true;
       list.querySelectorAll("[data-rule]").forEach(function (item) {
         var valid = rules[item.getAttribute("data-rule")](input.value);
         item.classList.toggle("is-valid", valid);
-        item.querySelector(".fr-sr-only").textContent = valid ? " : respecté" : " : manquant";
+        item.querySelector(".fr-sr-only").textContent = valid ? text("met", " : respecté") : text("missing", " : manquant");
         allValid = allValid && valid;
       });
-      if (status) { status.textContent = input.value ? (allValid ? "Correct" : "Incomplet") : ""; }
+      if (status) { status.textContent = input.value ? (allValid ? text("correct", "Correct") : text("incomplete", "Incomplet")) : ""; }
     };
     input.addEventListener("input", update);
     update();

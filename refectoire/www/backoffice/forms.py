@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from refectoire.caisses.accounting import ACCOUNTING_FIELDS
 from refectoire.caisses.models import Caisse
 from refectoire.core.forms import DateInput
+from refectoire.core.translated import mark_content_languages
 from refectoire.core.validators import EDITORIAL_TEXT_MAX
 from refectoire.messaging.models import NewsItem
 
@@ -92,9 +93,25 @@ class CguForm(forms.Form):
 class NewsForm(forms.ModelForm):
     class Meta:
         model = NewsItem
-        fields = ["title", "body", "publish_date", "end_date", "pinned"]
+        fields = [
+            "title",
+            "body",
+            "title_en",
+            "body_en",
+            "title_ar",
+            "body_ar",
+            "publish_date",
+            "end_date",
+            "pinned",
+        ]
         widgets = {
             "body": forms.Textarea(attrs={"rows": 8}),
+            "body_en": forms.Textarea(attrs={"rows": 8}),
+            "body_ar": forms.Textarea(attrs={"rows": 8}),
             "publish_date": DateInput,
             "end_date": DateInput,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mark_content_languages(self)

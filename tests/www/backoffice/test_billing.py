@@ -148,12 +148,24 @@ def test_the_run_page_shows_a_progress_bar_that_refreshes_while_computing(client
     )
     client.force_login(manager_cde11)
     page = client.get(curl(cde11, "backoffice:billing_run", period_uuid=period.uuid)).content.decode()
-    assert '<meta http-equiv="refresh" content="2">' in page
+    # Without JavaScript the page refreshes itself; with it, live-progress.js polls the fragment and a
+    # live region (present from the start) announces each tenth of the way.
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page
+    assert "js/live-progress.js" in page
+    assert 'data-live-progress="/cde11/' in page
+    assert 'role="status" aria-live="polite" aria-atomic="true" data-progress-announce' in page
     assert '<progress id="run-progress-bar" max="100" value="25">' in page
     fragment = client.get(
         curl(cde11, "backoffice:billing_run_progress", period_uuid=period.uuid)
     ).content.decode()
     assert "50 dossiers sur 200 (foyers et adultes)" in fragment
+    assert 'data-percent="25"' in fragment and "Calcul des factures : 25 %" in fragment
+    assert "data-done" not in fragment
+    BillingRun.objects.filter(period=period).update(state=RunState.DRAFT, households_done=200)
+    fragment = client.get(
+        curl(cde11, "backoffice:billing_run_progress", period_uuid=period.uuid)
+    ).content.decode()
+    assert "data-done" in fragment and "Calcul terminé. Brouillon." in fragment
 
 
 def test_a_manager_issues_a_draft_run_from_the_screen(client, curl, cde11, manager_cde11):

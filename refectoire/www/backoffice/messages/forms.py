@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from refectoire.core.translated import mark_content_languages
 from refectoire.core.validators import FREE_TEXT_MAX
 from refectoire.documents.forms import CheckedFileField
 from refectoire.households.models import Household
@@ -37,5 +38,13 @@ class AgentReplyForm(forms.Form):
 class FaqEntryForm(forms.ModelForm):
     class Meta:
         model = FaqEntry
-        fields = ["question", "answer", "position"]
-        widgets = {"answer": forms.Textarea(attrs={"rows": 6})}
+        fields = ["question", "answer", "question_en", "answer_en", "question_ar", "answer_ar", "position"]
+        widgets = {
+            "answer": forms.Textarea(attrs={"rows": 6}),
+            "answer_en": forms.Textarea(attrs={"rows": 6}),
+            "answer_ar": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mark_content_languages(self)

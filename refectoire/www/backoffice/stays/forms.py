@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from refectoire.core.forms import DateInput
+from refectoire.core.translated import mark_content_languages
 from refectoire.documents.forms import CheckedFileField
 from refectoire.stays.enums import SchoolLevel
 from refectoire.stays.models import HolidayStay
@@ -10,6 +11,10 @@ from refectoire.stays.services import IMAGES_ONLY
 STAY_FIELDS = [
     "title",
     "description",
+    "title_en",
+    "description_en",
+    "title_ar",
+    "description_ar",
     "place",
     "start_date",
     "end_date",
@@ -41,6 +46,8 @@ class HolidayStayForm(forms.ModelForm):
         fields = STAY_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
+            "description_en": forms.Textarea(attrs={"rows": 5}),
+            "description_ar": forms.Textarea(attrs={"rows": 5}),
             "start_date": DateInput,
             "end_date": DateInput,
             "application_opens_on": DateInput,
@@ -49,6 +56,7 @@ class HolidayStayForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        mark_content_languages(self)
         prices = {}
         if self.instance.pk:
             prices = {p.bracket_number: p.price for p in self.instance.prices.all()}

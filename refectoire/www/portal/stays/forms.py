@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from refectoire.core.translated import translated
 from refectoire.core.uploads import PDF_OR_IMAGE
 from refectoire.documents.forms import CheckedFileField
 from refectoire.stays.enums import RequiredDocument
@@ -21,7 +22,12 @@ class StayProfileForm(forms.ModelForm):
 
 class StayChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, stay):
-        return f"{stay.title} — {stay.place}, du {stay.start_date:%d/%m/%Y} au {stay.end_date:%d/%m/%Y}"
+        return _("%(title)s — %(place)s, du %(start)s au %(end)s") % {
+            "title": translated(stay, "title"),
+            "place": stay.place,
+            "start": stay.start_date.strftime("%d/%m/%Y"),
+            "end": stay.end_date.strftime("%d/%m/%Y"),
+        }
 
 
 class StayApplicationForm(forms.Form):
