@@ -7,6 +7,7 @@ household_a, household_b, household_19. Every view gets its "the others get 404"
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from refectoire.caisses.urls import caisse_reverse
 from tests.factories import AgentRoleFactory, CaisseFactory, UserFactory
@@ -27,6 +28,14 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _french_after_each_test():
+    # A request of the test client activates the page's language (www/i18n.py) in this thread and
+    # nothing puts French back: the next test would read English or Arabic messages.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -149,6 +149,28 @@ def demo_logo(first_line: str, second_line: str, *, colour: str) -> ContentFile:
     return ContentFile(output.getvalue(), name="logo.png")
 
 
+# The English and Arabic versions the agents wrote for some news items (docs/i18n.md); the others
+# show in French on the English and Arabic pages.
+NEWS_TRANSLATIONS = {
+    "Inscriptions à la restauration scolaire 2026-2027": {
+        "title_en": "School meals registration 2026-2027",
+        "body_en": "Registration for school meals for the 2026-2027 school year is online, from your family "
+        "space. Registering online means you have nothing else to do at the school.",
+        "title_ar": "التسجيل في المطعم المدرسي 2026-2027",
+        "body_ar": "يتم التسجيل في المطعم المدرسي للسنة الدراسية 2026-2027 عبر الإنترنت، من فضاء الأسرة. "
+        "التسجيل عبر الإنترنت يعفيك من أي إجراء آخر لدى المدرسة.",
+    },
+    "Inscription à la restauration scolaire 2026-2027": {
+        "title_en": "School meals registration 2026-2027",
+        "body_en": "School meals registration and the price band are now two separate steps: fill in both "
+        "forms, « School registration 2026-2027 » and « Reduced price band request 2026-2027 ».",
+        "title_ar": "التسجيل في المطعم المدرسي 2026-2027",
+        "body_ar": "أصبح التسجيل في المطعم المدرسي وتحديد التعريفة إجراءين منفصلين: املأ الاستمارتين، "
+        "« التسجيل المدرسي 2026-2027 » و« طلب التعريفة المخفّضة 2026-2027 ».",
+    },
+}
+
+
 def seed(*, stdout):
     today = timezone.localdate()
     caisses = {}
@@ -178,6 +200,7 @@ def seed(*, stdout):
                     body=body,
                     pinned=pinned,
                     publish_date=today - datetime.timedelta(days=3 * rank),
+                    **NEWS_TRANSLATIONS.get(title, {}),
                 )
 
     stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")

@@ -70,6 +70,26 @@ FAQ = {
 }
 
 
+# The English and Arabic versions the agents wrote for some questions (the others show in French).
+FAQ_TRANSLATIONS = {
+    "Comment inscrire mon enfant à la restauration scolaire ?": {
+        "question_en": "How do I register my child for school meals?",
+        "answer_en": "From your personal space, declare your household, then register each child for the "
+        "school year: school and days.",
+        "question_ar": "كيف أسجّل طفلي في المطعم المدرسي؟",
+        "answer_ar": "من فضائك الشخصي، صرّح بأسرتك ثم سجّل كل طفل للسنة الدراسية: المؤسسة وأيام الحضور.",
+    },
+    "J'ai fait une erreur lors de l'inscription en ligne, comment corriger ?": {
+        "question_en": "I made a mistake in the online registration: how do I correct it?",
+        "answer_en": "Ask for a correction from your family space (My requests, « Ask for a correction ») or "
+        "by e-mail: dossier@cdeparis11.fr",
+        "question_ar": "أخطأت أثناء التسجيل عبر الإنترنت، كيف أصحّح الخطأ؟",
+        "answer_ar": "اطلب تصحيحًا من فضاء الأسرة (طلباتي، « طلب تصحيح ») أو بالبريد الإلكتروني: "
+        "dossier@cdeparis11.fr",
+    },
+}
+
+
 def seed(*, stdout):
     for slug, entries in FAQ.items():
         caisse = Caisse.objects.filter(slug=slug).first()
@@ -77,5 +97,11 @@ def seed(*, stdout):
             continue
         for position, (question, answer) in enumerate(entries, start=1):
             if not FaqEntry.objects.filter(caisse=caisse, question=question).exists():
-                faq_entry_save(caisse=caisse, question=question, answer=answer, position=position)
+                faq_entry_save(
+                    caisse=caisse,
+                    question=question,
+                    answer=answer,
+                    position=position,
+                    **FAQ_TRANSLATIONS.get(question, {}),
+                )
     stdout.write("  FAQ des Caisses : cde11, cde19")

@@ -102,5 +102,9 @@ def change_decided_email(change) -> None:
         body = _("Bonjour,\n\nLa Caisse des écoles a validé l'ajout de {name} à votre foyer.")
     else:
         subject = _("L'ajout d'un membre a été refusé")
-        body = _("Bonjour,\n\nLa Caisse des écoles a refusé l'ajout de {name} à votre foyer :\n\n{reason}")
+        body = _(
+            "Bonjour,\n\nLa Caisse des écoles a refusé l'ajout de {name} à votre foyer :\n\n{reason}\n\n"
+            "Pour toute question, écrivez à la Caisse des écoles depuis votre espace famille "
+            "(« Contacter la Caisse »)."
+        )
     _send(change.household, subject, body.format(name=change.display_name, reason=change.reason))
