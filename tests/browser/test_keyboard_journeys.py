@@ -192,3 +192,62 @@ def test_a_parent_declares_an_absence_with_the_keyboard_only(page, live_server, 
     assert Absence.objects.filter(household=household, first_day=day).exists()
     # Back with Shift+Tab: the focus walks the page the other way and stays visible.
     tab_to(page, page.locator("header").get_by_role("link").first, backwards=True)
+
+
+def test_a_parent_asks_for_an_illness_refund_with_the_keyboard_only(page, live_server, check_page):
+    # (imports here, as in the other journeys: the models are loaded once the live server's database is)
+    from django.utils import timezone
+
+    from refectoire.requests.models import Request
+    from tests.factories import CaisseFactory, UserFactory
+    from tests.requests.factories import enroll, household_of, last_school_week, pdf_bytes
+
+    caisse = CaisseFactory(slug="cde11", name="Caisse des écoles Paris 11e")
+    parent = UserFactory(first_name="Allison", last_name="Lovinfosse", email="allison@example.fr")
+    household = household_of(parent, caisse)
+    child = household.children.get()
+    enroll(child)
+    first, last = last_school_week(timezone.localdate())
+
+    login(page, live_server, parent)
+    page.goto(f"{live_server.url}/cde11/mon-espace/")
+    skip_link_first(page)
+    tab_to(page, page.locator("main").get_by_role("link", name="Faire une demande").first)
+    press_and_wait(page)
+    check_page(page)
+    tab_to(page, page.locator("main").get_by_role("link", name="Remboursement pour maladie"))
+    press_and_wait(page)
+    expect(page.get_by_role("heading", name="Remboursement pour maladie")).to_be_visible()
+
+    # Sent empty: the error summary has the focus.
+    tab_to(page, page.locator("main").get_by_role("button", name="Envoyer la demande"))
+    press_and_wait(page)
+    error_summary_has_focus(page)
+    check_page(page)
+
+    child_select = page.get_by_label("Enfant")
+    tab_to(page, child_select)
+    for _ in range(3):
+        if child_select.input_value() == str(child.uuid):
+            break
+        page.keyboard.press("ArrowDown")
+    expect(child_select).to_have_value(str(child.uuid))
+    tab_to(page, page.get_by_label("Premier jour d'absence"))
+    page.keyboard.type(first.strftime("%d%m%Y"))
+    tab_to(page, page.get_by_label("Dernier jour d'absence"))
+    page.keyboard.type(last.strftime("%d%m%Y"))
+    # The file input opens the system's file chooser with Space, as a person would.
+    tab_to(page, page.locator("input[name=attachment]"))
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(
+        files=[{"name": "certificat.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}]
+    )
+    tab_to(page, page.locator("#id_visa_by_school"))
+    page.keyboard.press("Space")
+    expect(page.locator("#id_visa_by_school")).to_be_checked()
+    tab_to(page, page.locator("main").get_by_role("button", name="Envoyer la demande"))
+    press_and_wait(page)
+    expect(page.get_by_text("Votre demande a été envoyée à la Caisse.")).to_be_visible()
+    check_page(page)
+    assert Request.objects.filter(household=household).count() == 1
