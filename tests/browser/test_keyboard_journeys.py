@@ -251,11 +251,11 @@ def test_a_parent_asks_for_an_illness_refund_with_the_keyboard_only(page, live_s
     type_date(page, page.get_by_label("Premier jour d'absence"), first)
     tab_to(page, page.get_by_label("Dernier jour d'absence"))
     type_date(page, page.get_by_label("Dernier jour d'absence"), last)
-    # The file input opens the system's file chooser with Space, as a person would.
-    tab_to(page, page.locator("input[name=attachment]"))
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(
+    # The file input is reached with Tab and shows its focus; the file is then handed to it, as the
+    # system's file dialog (outside the page) would.
+    attachment = page.locator("input[name=attachment]")
+    tab_to(page, attachment)
+    attachment.set_input_files(
         files=[{"name": "certificat.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}]
     )
     tab_to(page, page.locator("#id_visa_by_school"))
