@@ -320,7 +320,7 @@ def test_a_provider_login_finished_with_a_second_factor_still_ends_the_provider_
 ):
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-    from tests.accounts.test_agents import totp_code
+    from tests.accounts.test_agents import post_current_code
 
     secret = generate_totp_secret()
     TOTP.activate(agent_cde11, secret)
@@ -328,7 +328,7 @@ def test_a_provider_login_finished_with_a_second_factor_still_ends_the_provider_
     response = provider_login(client, cde11, "monparis")
     assert response["Location"] == curl(cde11, "mfa_authenticate")
     assert LOGIN_SESSION_KEY not in client.session
-    client.post(curl(cde11, "mfa_authenticate"), {"code": totp_code(secret)})
+    post_current_code(client, curl(cde11, "mfa_authenticate"), secret)
     assert client.session["_auth_user_id"] == str(agent_cde11.pk)
     response = client.post(curl(cde11, "account_logout"))
     assert response["Location"].startswith(f"{monparis.issuer}/session/end?")
