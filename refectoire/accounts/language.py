@@ -14,11 +14,30 @@ from django.utils import translation
 from refectoire.accounts.models import User
 
 
-def recipients_language(recipients) -> str:
-    """The language the accounts of these addresses chose; French when none chose or they differ."""
+def known_languages(addresses) -> dict[str, set[str]]:
+    """Lower-cased address → the languages of the accounts with that e-mail, for many recipients at
+    once (one query; `recipients_language(..., known=…)` then reads it instead of the database)."""
+    lowered = sorted({address.lower() for address in addresses if address})
+    known: dict[str, set[str]] = {}
+    for start in range(0, len(lowered), 500):
+        matching = Q()
+        for address in lowered[start : start + 500]:
+            matching |= Q(email__iexact=address)
+        for email, language in User.objects.filter(matching).values_list("email", "language"):
+            known.setdefault(email.lower(), set()).add(language or settings.LANGUAGE_CODE)
+    return known
+
+
+def recipients_language(recipients, *, known=None) -> str:
+    """The language the accounts of these addresses chose; French when none chose or they differ.
+
+    `known`: what `known_languages` returned for a batch of recipients including these."""
     addresses = [address for address in recipients if address]
     if not addresses:
         return settings.LANGUAGE_CODE
+    if known is not None:
+        languages = set().union(*(known.get(address.lower(), set()) for address in addresses))
+        return languages.pop() if len(languages) == 1 else settings.LANGUAGE_CODE
     matching = Q()
     for address in addresses:
         matching |= Q(email__iexact=address)
@@ -30,7 +49,7 @@ def recipients_language(recipients) -> str:
 
 
 @contextmanager
-def in_language_of(recipients):
+def in_language_of(recipients, *, known=None):
     """Compose what is inside in the language the recipients chose."""
-    with translation.override(recipients_language(recipients)):
+    with translation.override(recipients_language(recipients, known=known)):
         yield
