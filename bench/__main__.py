@@ -10,6 +10,8 @@ import sys
 BENCHMARKS = {
     "households": "bench.households",
     "billing": "bench.billing",
+    "issue": "bench.issue",
+    "pdf": "bench.pdf",
     "load": "bench.load",
     "pg_restart": "bench.pg_restart",
     "uploads": "bench.uploads",

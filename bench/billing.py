@@ -242,6 +242,173 @@ def child_run(database_url: str) -> None:
     )
 
 
+# The floor: the same rows read in a few plain queries, computed with dict lookups and bit sets,
+# written with COPY into the real tables (then removed, untimed, before the real run).
+FLOOR_ENROLLMENTS = """
+SELECT e.household_id, e.child_id, e.school_id, e.weekdays, e.custody, e.start_date, e.end_date,
+       c.first_name, c.last_name
+FROM enrollment_enrollment e JOIN households_child c ON c.id = e.child_id
+WHERE e.caisse_id = %s AND e.start_date <= %s AND e.end_date >= %s
+"""
+FLOOR_ABSENCES = """
+SELECT a.household_id, a.child_id, a.first_day, a.last_day FROM enrollment_absence a
+JOIN households_household h ON h.id = a.household_id
+WHERE h.caisse_id = %s AND a.state = 'accepted' AND a.first_day <= %s AND a.last_day >= %s
+"""
+FLOOR_DECISIONS = """
+SELECT household_id, start_date, bracket_number, family_quotient, id FROM pricing_tariffdecision
+WHERE caisse_id = %s AND start_date <= %s ORDER BY household_id, start_date, created_at, id
+"""
+FLOOR_BRACKETS = """
+SELECT b.number, b.unit_price FROM pricing_tariffbracket b JOIN pricing_tariffgrid g ON g.id = b.grid_id
+WHERE g.caisse_id = %s
+"""
+
+
+def child_floor(database_url: str) -> None:
+    """The floor of the run, on PostgreSQL: prints its time and the rows it wrote."""
+    import resource
+    import uuid
+    from bisect import bisect_left, bisect_right
+    from collections import defaultdict
+    from decimal import Decimal
+
+    _django(database_url)
+    from django.db import connection, transaction
+
+    from refectoire.caisses.models import Caisse
+    from refectoire.schools.calendar import CalendarBits, Window
+    from refectoire.schools.models import BillingPeriod
+
+    caisse = Caisse.objects.get(slug="bench")
+    period = BillingPeriod.objects.get(caisse=caisse, start_date=datetime.date(2027, 3, 1))
+    start, end = period.start_date, period.end_date
+    cent = Decimal("0.01")
+    started = time.perf_counter()
+    window = Window(start, end)
+    calendar = CalendarBits.load(caisse=caisse, window=window)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(FLOOR_BRACKETS, [caisse.pk])
+        prices = dict(cursor.fetchall())
+        top = max(prices)
+        cursor.execute(FLOOR_ABSENCES, [caisse.pk, end, start])
+        absent = defaultdict(int)
+        for household_id, child_id, first, last in cursor.fetchall():
+            absent[household_id, child_id] |= window.span(first, last)
+        cursor.execute(FLOOR_DECISIONS, [caisse.pk, end])
+        decisions = defaultdict(list)
+        for household_id, first, number, quotient, pk in cursor.fetchall():
+            decisions[household_id].append((max(first, start), number, quotient, pk))
+        cursor.execute(FLOOR_ENROLLMENTS, [caisse.pk, end, start])
+        custody_bits = {"full": window.all, "even": window.parity[0], "odd": window.parity[1]}
+        children = defaultdict(list)
+        for (
+            household_id,
+            child_id,
+            school_id,
+            weekdays,
+            custody,
+            first,
+            last,
+            name,
+            surname,
+        ) in cursor.fetchall():
+            served = (
+                calendar.school_days(school_id)
+                & window.span(first, last)
+                & window.weekdays(weekdays)
+                & custody_bits[custody]
+                & ~absent.get((household_id, child_id), 0)
+            )
+            if served:
+                children[household_id].append((child_id, window.dates(served), f"{name} {surname.upper()}"))
+        invoices, lines = [], []
+        now = datetime.datetime.now(datetime.UTC)
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('billing_invoice', 'id')) FROM generate_series(1, %s)",
+            [len(children)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        for invoice_id, household_id in zip(ids, sorted(children), strict=True):
+            spans = decisions.get(household_id) or [(start, top, None, None)]
+            if spans[0][0] > start:
+                spans.insert(0, (start, top, None, None))
+            firsts = [span[0] for span in spans]
+            total, position = Decimal("0.00"), 0
+            for child_id, days, label in children[household_id]:
+                for index, (first, number, quotient, decision_id) in enumerate(spans):
+                    last = firsts[index + 1] - datetime.timedelta(days=1) if index + 1 < len(spans) else end
+                    chunk = days[bisect_left(days, first) : bisect_right(days, last)]
+                    if not chunk:
+                        continue
+                    price = prices[number]
+                    amount = (price * len(chunk)).quantize(cent)
+                    total += amount
+                    lines.append(
+                        (
+                            invoice_id,
+                            position,
+                            "meals",
+                            child_id,
+                            label,
+                            len(chunk),
+                            price,
+                            amount,
+                            json.dumps([day.isoformat() for day in chunk]),
+                            number,
+                            quotient,
+                            decision_id,
+                            f"Tarif {number}",
+                            None,
+                        )
+                    )
+                    position += 1
+            invoices.append(
+                (
+                    invoice_id,
+                    uuid.uuid4(),
+                    caisse.pk,
+                    household_id,
+                    period.pk,
+                    "invoice",
+                    "draft",
+                    period.label,
+                    total,
+                    0,
+                    0,
+                    period.due_date,
+                    period.payment_opens_at,
+                    "",
+                    now,
+                    now,
+                )
+            )
+        from refectoire.billing.services import INVOICE_COLUMNS, LINE_COLUMNS  # reason: the real columns
+
+        with cursor.cursor.copy(
+            f"COPY billing_invoice (id, {', '.join(INVOICE_COLUMNS)}) FROM STDIN"
+        ) as copy:
+            for row in invoices:
+                copy.write_row(row)
+        with cursor.cursor.copy(f"COPY billing_invoiceline ({', '.join(LINE_COLUMNS)}) FROM STDIN") as copy:
+            for row in lines:
+                copy.write_row(row)
+    seconds = time.perf_counter() - started
+    with transaction.atomic(), connection.cursor() as cursor:  # untimed: the real run starts from scratch
+        cursor.execute("DELETE FROM billing_invoiceline WHERE invoice_id = ANY(%s)", [ids])
+        cursor.execute("DELETE FROM billing_invoice WHERE id = ANY(%s)", [ids])
+    print(
+        json.dumps(
+            {
+                "seconds": round(seconds, 1),
+                "invoices": len(invoices),
+                "lines": len(lines),
+                "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            }
+        )
+    )
+
+
 def _in_child(*args) -> dict:
     result = subprocess.run(
         [sys.executable, "-m", "bench.billing", *args], cwd=ROOT, capture_output=True, text=True, check=False
@@ -260,26 +427,38 @@ def _postgres_reset(url: str) -> None:
 
 
 def run(sizes=None) -> None:
-    from bench.machine import describe, write_section
 
     sizes = (
         sizes or [int(size) for size in os.environ.get("BENCH_BILLING_SIZES", "").split(",") if size] or SIZES
     )
+    databases = os.environ.get("BENCH_BILLING_DATABASES", "sqlite,postgresql").split(",")
     postgres = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/h_billing")
     rows = []
     for size in sizes:
-        with tempfile.TemporaryDirectory() as tmp:
-            url = f"sqlite:///{tmp}/bench.sqlite3"
-            generated = _in_child("generate", url, str(size))
-            result = _in_child("run", url)
-            rows.append(("SQLite", size, generated, result))
-            print(f"SQLite {size}: {result}", flush=True)
-        _postgres_reset(postgres)
-        generated = _in_child("generate", postgres, str(size))
-        result = _in_child("run", postgres)
-        rows.append(("PostgreSQL", size, generated, result))
-        print(f"PostgreSQL {size}: {result}", flush=True)
-        _postgres_reset(postgres)
+        if "sqlite" in databases:
+            with tempfile.TemporaryDirectory() as tmp:
+                url = f"sqlite:///{tmp}/bench.sqlite3"
+                generated = _in_child("generate", url, str(size))
+                result = _in_child("run", url)
+                rows.append(("SQLite", size, generated, result, None, os.getloadavg()[0]))
+                print(f"SQLite {size}: {result}", flush=True)
+        if "postgresql" in databases:
+            _postgres_reset(postgres)
+            generated = _in_child("generate", postgres, str(size))
+            floor = _in_child("floor", postgres)
+            result = _in_child("run", postgres)
+            if (floor["invoices"], floor["lines"]) != (result["invoices"], result["lines"]):
+                raise RuntimeError(f"the floor wrote other rows than the run: {floor} vs {result}")
+            ratio = result["seconds"] / floor["seconds"]
+            rows.append(("PostgreSQL", size, generated, result, floor, os.getloadavg()[0]))
+            print(f"PostgreSQL {size}: {result} floor {floor} ratio {ratio:.2f}", flush=True)
+            _postgres_reset(postgres)
+        write(rows)  # after each size: a long run killed later keeps what it measured
+
+
+def write(rows) -> None:
+    from bench.machine import describe, write_section
+
     lines = [
         "## Facturation d'une période (billing)",
         "",
@@ -288,16 +467,37 @@ def run(sizes=None) -> None:
         "then the billing run of Mars / Avril 2027 (drafts: invoices and lines written in bulk, chunks of "
         "5,000 households). Time of the run only; peak memory is the run process's max RSS.",
         "",
-        f"Machine: {describe()}.",
+        "On PostgreSQL the run is measured against its floor in the same run, on the same data, just "
+        "before it: the same invoices and lines read in a few plain queries (enrollments with their "
+        "children, accepted absences, decisions, brackets, plus the calendar), computed with dict "
+        "lookups and bit sets, written with COPY into the real tables (then removed, untimed). The "
+        "bench checks that the floor wrote as many invoices and lines as the run.",
         "",
-        "| database | children | run (s) | invoices | lines | peak memory (Mio) | generation (s) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"Machine: {describe()}; loaded on purpose (other suites and stress-ng run beside it): compare "
+        "the ratios, measured in one run, rather than the seconds.",
+        "",
+        "| database | children | run (s) | floor (s) | run ÷ floor | invoices | lines | peak memory (Mio) "
+        "| generation (s) | load average |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for database, _size, generated, result in rows:
+    for database, _size, generated, result, floor, load in rows:
+        floor_s = f"{floor['seconds']}" if floor else "—"
+        ratio = f"{result['seconds'] / floor['seconds']:.2f}×" if floor else "—"
         lines.append(
-            f"| {database} | {result['children']:,} | {result['seconds']} | {result['invoices']:,} | "
-            f"{result['lines']:,} | {result['max_rss_mb']} | {generated['generated_seconds']} |"
+            f"| {database} | {result['children']:,} | {result['seconds']} | {floor_s} | {ratio} | "
+            f"{result['invoices']:,} | {result['lines']:,} | {result['max_rss_mb']} | "
+            f"{generated['generated_seconds']} | {load:.1f} |"
         )
+    postgres_rows = [row for row in rows if row[0] == "PostgreSQL"]
+    if len(postgres_rows) >= 2:
+        small, large = postgres_rows[0], postgres_rows[-1]
+        lines += [
+            "",
+            f"Growth on PostgreSQL {small[1]:,} → {large[1]:,} children "
+            f"({large[1] / small[1]:.1f}× children): run {large[3]['seconds'] / small[3]['seconds']:.1f}×, "
+            f"floor {large[4]['seconds'] / small[4]['seconds']:.1f}×.",
+        ]
+    lines += ["", "Goal of issue 16: run ≤ 1.5× its floor, growth linear (10× children ≤ 10.5× time)."]
     write_section("billing", "\n".join(lines))
 
 
@@ -307,5 +507,7 @@ if __name__ == "__main__":
         child_generate(rest[0], int(rest[1]))
     elif command == "run":
         child_run(rest[0])
+    elif command == "floor":
+        child_floor(rest[0])
     else:
         run()

@@ -14,13 +14,34 @@ from django.utils import translation
 from refectoire.accounts.models import User
 
 
-def recipients_language(recipients, *, default: str | None = None) -> str:
+def known_languages(addresses) -> dict[str, set[str]]:
+    """Lower-cased address → the languages of the accounts with that e-mail, for many recipients at
+    once (one query; `recipients_language(..., known=…)` then reads it instead of the database)."""
+    lowered = sorted({address.lower() for address in addresses if address})
+    known: dict[str, set[str]] = {}
+    for start in range(0, len(lowered), 500):
+        matching = Q()
+        for address in lowered[start : start + 500]:
+            matching |= Q(email__iexact=address)
+        for email, language in User.objects.filter(matching).values_list("email", "language"):
+            known.setdefault(email.lower(), set()).add(language or settings.LANGUAGE_CODE)
+    return known
+
+
+def recipients_language(recipients, *, default: str | None = None, known=None) -> str:
     """The language the accounts of these addresses chose; `default` (French unless given) when
-    none chose, French when they chose differently."""
+    none chose, French when they chose differently.
+
+    `known`: what `known_languages` returned for a batch of recipients including these."""
     default = default or settings.LANGUAGE_CODE
     addresses = [address for address in recipients if address]
     if not addresses:
         return default
+    if known is not None:
+        languages = set().union(*(known.get(address.lower(), set()) for address in addresses))
+        if not languages:
+            return default
+        return languages.pop() if len(languages) == 1 else settings.LANGUAGE_CODE
     matching = Q()
     for address in addresses:
         matching |= Q(email__iexact=address)
@@ -30,8 +51,8 @@ def recipients_language(recipients, *, default: str | None = None) -> str:
 
 
 @contextmanager
-def in_language_of(recipients, *, default: str | None = None):
+def in_language_of(recipients, *, default: str | None = None, known=None):
     """Compose what is inside in the language the recipients chose (`default` when none chose:
     a visitor's own page language for the mails of their own action, French otherwise)."""
-    with translation.override(recipients_language(recipients, default=default)):
+    with translation.override(recipients_language(recipients, default=default, known=known)):
         yield

@@ -39,7 +39,7 @@ def load_unused_credits(*, caisse, household_ids) -> dict[int, list[Credit]]:
     """
     rows = list(
         CreditModel.objects.filter(
-            caisse=caisse, household_id__in=list(household_ids), used_by_invoice__isnull=True
+            caisse=caisse, household_id__any=list(household_ids), used_by_invoice__isnull=True
         )
         .select_related("child")
         .order_by("created_at", "pk")

@@ -1,10 +1,10 @@
 """E-mails of billing: invoice issued, reminder of unpaid invoices."""
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection, send_mail
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from refectoire.accounts.language import in_language_of
+from refectoire.accounts.language import in_language_of, known_languages
 from refectoire.households.selectors import household_emails
 
 
@@ -16,24 +16,38 @@ def invoice_emails(invoice) -> list[str]:
     return household_emails(invoice.household)
 
 
-def send_invoice_issued(invoice) -> bool:
+def invoice_issued_message(invoice, *, languages=None, connection=None) -> EmailMessage | None:
+    """The e-mail of an issued invoice (None without recipient); `languages`: `known_languages` of
+    a batch, so that building many reads nothing more."""
     recipients = invoice_emails(invoice)
     if not recipients:
-        return False
+        return None
     caisse = invoice.caisse
     context = {
         "invoice": invoice,
         "caisse": caisse,
         "url": caisse.absolute_url("portal:invoice_detail", kwargs={"invoice_uuid": invoice.uuid}),
     }
-    with in_language_of(recipients):
-        send_mail(
+    with in_language_of(recipients, known=languages):
+        return EmailMessage(
             subject=f"{invoice.title} — {caisse.name}",
-            message=render_to_string("billing/emails/invoice_issued.txt", context),
-            from_email=None,
-            recipient_list=recipients,
+            body=render_to_string("billing/emails/invoice_issued.txt", context),
+            to=recipients,
+            connection=connection,
         )
-    return True
+
+
+def send_invoices_issued(invoices) -> int:
+    """The e-mails of many issued invoices (their households' guardians prefetched), built with one
+    query for the recipients' languages and handed to the mail backend together."""
+    invoices = list(invoices)
+    languages = known_languages(address for invoice in invoices for address in invoice_emails(invoice))
+    connection = get_connection()
+    messages = [
+        invoice_issued_message(invoice, languages=languages, connection=connection) for invoice in invoices
+    ]
+    messages = [message for message in messages if message is not None]
+    return connection.send_messages(messages) if messages else 0
 
 
 def send_reminder(*, caisse, household=None, invoices, recipients=None) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from decimal import Decimal
@@ -27,7 +26,7 @@ from refectoire.billing.models import (
 )
 from refectoire.billing.sources import invoice_sources
 from refectoire.billing.tasks import send_adult_reminder_email, send_invoice_emails, send_reminder_email
-from refectoire.core.lifecycle import AGENT, SYSTEM, transition, transition_many
+from refectoire.core.lifecycle import AGENT, SYSTEM, transition, transition_bulk
 from refectoire.core.money import format_euros, money_sum
 from refectoire.households.models import Child, Household
 from refectoire.schools.models import BillingPeriod
@@ -132,6 +131,11 @@ def _compute(*, caisse, period, chunk_size, progress) -> BillingRun:
         sources = [(source, source.ids_to_bill(caisse=caisse, period=period)) for source in invoice_sources()]
         total += sum(len(ids) for _source, ids in sources)
         BillingRun.objects.filter(pk=run.pk).update(households_total=total, households_done=0)
+        # Drafts to replace exist only when the period was computed (or begun) before.
+        replace = Invoice.objects.filter(
+            period=period, household__isnull=False, kind=InvoiceKind.INVOICE, state=InvoiceState.DRAFT
+        ).exists()
+        day_texts: dict = {}
         for chunk in _chunks(household_ids, chunk_size):
             meal_days = inputs.load_meal_days(
                 caisse=caisse, start=period.start_date, end=period.end_date, household_ids=chunk
@@ -148,11 +152,19 @@ def _compute(*, caisse, period, chunk_size, progress) -> BillingRun:
             lines = compute_lines(meal_days=meal_days, brackets=brackets, credits=credits)
             names = dict(
                 (pk, f"{first} {last.upper()}".strip())
-                for pk, first, last in Child.objects.filter(household_id__in=billed).values_list(
+                for pk, first, last in Child.objects.filter(household_id__any=billed).values_list(
                     "pk", "first_name", "last_name"
                 )
             )
-            _write_chunk(caisse=caisse, period=period, household_ids=chunk, lines=lines, names=names)
+            _write_chunk(
+                caisse=caisse,
+                period=period,
+                household_ids=chunk,
+                lines=lines,
+                names=names,
+                replace=replace,
+                day_texts=day_texts,
+            )
             advance(len(chunk))
         for source, ids in sources:
             source.compute(caisse=caisse, period=period, chunk_size=chunk_size, ids=ids, on_chunk=advance)
@@ -223,69 +235,107 @@ def _bulk_insert(cursor, table: str, columns: list[str], rows: list[tuple]) -> N
     cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows)
 
 
-@transaction.atomic
-def _write_chunk(*, caisse, period, household_ids, lines: dict[int, list[LineDraft]], names) -> None:
-    """Replace the drafts of these households by the lines computed (one transaction per chunk)."""
-    drafts = Invoice.objects.filter(
-        period=period, household_id__in=household_ids, kind=InvoiceKind.INVOICE, state=InvoiceState.DRAFT
+def _days_json(days, cache: dict) -> str:
+    """The JSON list of ISO days (`["2027-03-01", "2027-03-02"]`), each day's text made once per run."""
+    parts = []
+    for day in days:
+        text = cache.get(day)
+        if text is None:
+            text = cache[day] = f'"{day.isoformat()}"'
+        parts.append(text)
+    return f"[{', '.join(parts)}]"
+
+
+def _new_invoice_ids(cursor, count: int) -> list[int] | None:
+    """`count` ids taken from the invoices' sequence (PostgreSQL), so the lines need no read-back."""
+    if connection.vendor != "postgresql" or not count:
+        return None
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+        [Invoice._meta.db_table, count],
     )
-    InvoiceLine.objects.filter(invoice__in=drafts).delete()
-    drafts._raw_delete(drafts.db)
+    return [row[0] for row in cursor.fetchall()]
+
+
+@transaction.atomic
+def _write_chunk(
+    *, caisse, period, household_ids, lines: dict[int, list[LineDraft]], names, replace=True, day_texts=None
+) -> None:
+    """Replace the drafts of these households by the lines computed (one transaction per chunk).
+
+    `replace=False` when the period had no draft when the run began (nothing to delete: the run
+    lock keeps every other writer out)."""
+    if replace:
+        drafts = Invoice.objects.filter(
+            period=period, household_id__any=household_ids, kind=InvoiceKind.INVOICE, state=InvoiceState.DRAFT
+        )
+        InvoiceLine.objects.filter(invoice__in=drafts).delete()
+        drafts._raw_delete(drafts.db)
+    day_texts = {} if day_texts is None else day_texts
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())
     due_date = ops.adapt_datefield_value(period.due_date)
     opens_at = ops.adapt_datetimefield_value(period.payment_opens_at)
     native_uuid = connection.features.has_native_uuid_field
+    zero = Decimal("0.00")
+    kind, state = InvoiceKind.INVOICE.value, InvoiceState.DRAFT.value
+    meals_kind, credit_kind = LineKind.MEALS.value, LineKind.CREDIT.value
 
-    def decimal(value):
-        return None if value is None else ops.adapt_decimalfield_value(value, 10, 2)
-
-    invoice_rows = []
-    for household_id in household_ids:
-        household_lines = lines.get(household_id)
-        if household_lines:
-            invoice_rows.append(
-                (
-                    uuid.uuid4() if native_uuid else uuid.uuid4().hex,
-                    caisse.pk,
-                    household_id,
-                    period.pk,
-                    InvoiceKind.INVOICE.value,
-                    InvoiceState.DRAFT.value,
-                    period.label,
-                    decimal(invoice_total(household_lines)),
-                    decimal(Decimal("0.00")),
-                    decimal(Decimal("0.00")),
-                    due_date,
-                    opens_at,
-                    "",
-                    now,
-                    now,
-                )
-            )
-    with connection.cursor() as cursor:
-        _bulk_insert(cursor, Invoice._meta.db_table, INVOICE_COLUMNS, invoice_rows)
-        ids = dict(
-            Invoice.objects.filter(
-                period=period, household_id__in=[row[2] for row in invoice_rows], state=InvoiceState.DRAFT
-            ).values_list("household_id", "pk")
+    billed = [household_id for household_id in household_ids if lines.get(household_id)]
+    invoice_rows = [
+        (
+            uuid.uuid4() if native_uuid else uuid.uuid4().hex,
+            caisse.pk,
+            household_id,
+            period.pk,
+            kind,
+            state,
+            period.label,
+            invoice_total(lines[household_id]),
+            zero,
+            zero,
+            due_date,
+            opens_at,
+            "",
+            now,
+            now,
         )
+        for household_id in billed
+    ]
+    with connection.cursor() as cursor:
+        new_ids = _new_invoice_ids(cursor, len(invoice_rows))
+        if new_ids is not None:
+            _bulk_insert(
+                cursor,
+                Invoice._meta.db_table,
+                ["id", *INVOICE_COLUMNS],
+                [(pk, *row) for pk, row in zip(new_ids, invoice_rows, strict=True)],
+            )
+            ids = dict(zip(billed, new_ids, strict=True))
+        else:
+            _bulk_insert(cursor, Invoice._meta.db_table, INVOICE_COLUMNS, invoice_rows)
+            ids = dict(
+                Invoice.objects.filter(
+                    period=period, household_id__any=billed, state=InvoiceState.DRAFT
+                ).values_list("household_id", "pk")
+            )
         line_rows = []
-        for household_id, invoice_id in ids.items():
+        for household_id in billed:
+            invoice_id = ids[household_id]
             for position, line in enumerate(lines[household_id]):
                 line_rows.append(
                     (
                         invoice_id,
                         position,
-                        (LineKind.CREDIT if line.is_credit else LineKind.MEALS).value,
+                        credit_kind if line.credit_id is not None else meals_kind,
                         line.child_id,
                         _line_label(line, names)[:200],
                         line.meals,
-                        decimal(line.unit_price),
-                        decimal(line.amount),
-                        json.dumps([day.isoformat() for day in line.days]),
+                        line.unit_price,
+                        line.amount,
+                        _days_json(line.days, day_texts),
                         line.bracket_number,
-                        decimal(line.family_quotient),
+                        line.family_quotient,
                         line.decision_id,
                         line.reason[:300],
                         line.credit_id,
@@ -331,43 +381,45 @@ def _issue(*, run: BillingRun, actor=None) -> BillingRun:
     if run.state != RunState.DRAFT:
         raise ValidationError(_("Seule une facturation calculée (brouillon) peut être émise."))
     period = run.period
-    drafts = list(
+    # The drafts' ids in numbering order (the households' invoices, then the adults'): one query, no
+    # objects; the numbering and the events are then written by the database in two statements.
+    draft_ids = list(
         Invoice.objects.filter(period=period, kind=InvoiceKind.INVOICE, state=InvoiceState.DRAFT)
-        .select_related("household")
-        .order_by(  # the households' invoices, then the adults'
+        .order_by(
             F("household__reference").asc(nulls_last=True),
             F("household_id").asc(nulls_last=True),
             "adult_registration_id",
         )
+        .values_list("pk", flat=True)
     )
     now = timezone.now()
-    first = reserve_numbers(caisse=run.caisse, count=len(drafts)) if drafts else 0
-    for offset, invoice in enumerate(drafts):
-        invoice.number = first + offset
-        invoice.issued_at = now
-        invoice.due_date = period.due_date
-        invoice.payment_opens_at = period.payment_opens_at
-    transition_many(
-        drafts,
+    first = reserve_numbers(caisse=run.caisse, count=len(draft_ids)) if draft_ids else 0
+    transition_bulk(
+        Invoice,
+        draft_ids,
         InvoiceState.ISSUED,
+        from_state=InvoiceState.DRAFT,
         actor=actor,
         by=AGENT if actor is not None else SYSTEM,
         action="issued",
-        update_fields=["number", "issued_at", "due_date", "payment_opens_at"],
+        values={"issued_at": now, "due_date": period.due_date, "payment_opens_at": period.payment_opens_at},
+        numbering=("number", first),
     )
-    uuids = {invoice.pk: invoice.uuid for invoice in drafts}
-    credit_lines = InvoiceLine.objects.filter(invoice__in=list(uuids), credit_id__isnull=False).values_list(
-        "credit_id", "invoice_id", "amount"
-    )
-    inputs.mark_credits_used(
-        lines=[(credit, uuids[invoice], amount) for credit, invoice, amount in credit_lines]
-    )
+    if draft_ids:
+        # The credit lines of the invoices just numbered (this Caisse's numbers first … first + n - 1).
+        credit_lines = InvoiceLine.objects.filter(
+            invoice__caisse=run.caisse,
+            invoice__number__gte=first,
+            invoice__number__lt=first + len(draft_ids),
+            credit_id__isnull=False,
+        ).values_list("credit_id", "invoice__uuid", "amount")
+        inputs.mark_credits_used(lines=list(credit_lines))
     inputs.freeze_grids(caisse=run.caisse, period=period)
     run.state = RunState.ISSUED
     run.issued_at = now
     run.issued_by = actor
     run.save()
-    invoices_email_on_commit([invoice.pk for invoice in drafts])
+    invoices_email_on_commit(draft_ids)
     return run
 
 

@@ -3,24 +3,26 @@
 They sit below the services (never import them); the run's task is in `billing/jobs.py`.
 """
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django_tasks import task
 
 from refectoire.accounts.models import User
 from refectoire.billing.models import Invoice
-from refectoire.billing.notifications import send_invoice_issued, send_reminder
+from refectoire.billing.notifications import send_invoices_issued, send_reminder
 from refectoire.caisses.models import Caisse
-from refectoire.households.models import Household
+from refectoire.households.models import Guardian, Household
 
 
 @task()
 def send_invoice_emails(invoice_ids: list[int]) -> int:
-    sent = 0
-    for invoice in Invoice.objects.filter(pk__in=invoice_ids).select_related(
-        "caisse", "household", "adult_registration__user"
-    ):
-        sent += send_invoice_issued(invoice)
-    return sent
+    """The e-mails of these issued invoices, built in bulk: a handful of queries whatever their number."""
+    invoices = (
+        Invoice.objects.filter(pk__any=invoice_ids)
+        .select_related("caisse", "household", "adult_registration__user")
+        .prefetch_related(Prefetch("household__guardians", queryset=Guardian.objects.select_related("user")))
+    )
+    return send_invoices_issued(invoices)
 
 
 @task()

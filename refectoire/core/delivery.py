@@ -2,9 +2,13 @@
 
 `deliver_raw` sends the raw MIME bytes a request queued (core/mail.py) through the delivery
 backend: SMTP in production, `OutboxEmailBackend` (the outbox table, /dev/outbox/) in the demo.
+The worker keeps one open connection per thread and reuses it from message to message (no SMTP
+handshake per e-mail); it is opened again when the settings change or the server dropped it.
 """
 
 import email
+import smtplib
+import threading
 from email import policy
 
 from django.conf import settings
@@ -50,9 +54,52 @@ class RawEmail:
         return part.get_content() if part is not None else ""
 
 
+_open = threading.local()
+
+
+def _settings_key() -> tuple:
+    return (
+        settings.MAIL_DELIVERY_BACKEND,
+        getattr(settings, "EMAIL_HOST", None),
+        getattr(settings, "EMAIL_PORT", None),
+        getattr(settings, "EMAIL_HOST_USER", None),
+        getattr(settings, "EMAIL_USE_TLS", None),
+        getattr(settings, "EMAIL_USE_SSL", None),
+    )
+
+
+def _connection(*, fresh: bool = False):
+    """This thread's open delivery connection (opened now if none, if `fresh`, or if settings changed)."""
+    key = _settings_key()
+    current = getattr(_open, "connection", None)
+    if current is not None and (fresh or _open.key != key):
+        close_delivery_connection()
+        current = None
+    if current is None:
+        current = get_connection(settings.MAIL_DELIVERY_BACKEND, fail_silently=False)
+        current.open()
+        _open.connection, _open.key = current, key
+    return current
+
+
+def close_delivery_connection() -> None:
+    """Close this thread's delivery connection, if any (the worker may call it when idle)."""
+    current = getattr(_open, "connection", None)
+    _open.connection = None
+    if current is not None:
+        try:
+            current.close()
+        except Exception:  # noqa: BLE001 — a connection already gone closes silently
+            pass
+
+
 def deliver_raw(*, raw: bytes, from_email: str, recipients: list[str]) -> int:
-    connection = get_connection(settings.MAIL_DELIVERY_BACKEND, fail_silently=False)
-    return connection.send_messages([RawEmail(raw=raw, from_email=from_email, recipients=recipients)])
+    message = RawEmail(raw=raw, from_email=from_email, recipients=recipients)
+    try:
+        return _connection().send_messages([message])
+    except (smtplib.SMTPServerDisconnected, ConnectionError):
+        # The kept connection was dropped by the server (idle time-out, restart): once more, afresh.
+        return _connection(fresh=True).send_messages([message])
 
 
 class OutboxEmailBackend(BaseEmailBackend):

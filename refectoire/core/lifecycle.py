@@ -9,15 +9,18 @@ state maps to an empty dict. The app registers the table with its model, its eve
 
 `transition()` is the one way to move: it checks the table and who asks, sets the state, saves the
 object, writes one event row, all in the caller's transaction, and returns the saved object.
-`transition_many()` does the same for many objects with two queries (the invoices of a run).
+`transition_many()` does the same for many objects with two queries; `transition_bulk()` moves rows
+by id without loading them (the invoices of a run: one UPDATE and one INSERT … SELECT).
 """
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
+from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_lazy as _
 
 # The roles, re-exported: services name them with transition().
@@ -196,6 +199,131 @@ def transition_many(
     type(objs[0]).objects.bulk_update(objs, [lifecycle.state_field, *update_fields], batch_size=1000)
     lifecycle.event_model.objects.bulk_create(events, batch_size=2000)
     return objs
+
+
+def transition_bulk(
+    model,
+    ids: list[int],
+    to_state,
+    *,
+    from_state,
+    actor,
+    by,
+    action=None,
+    message="",
+    values=None,
+    numbering=None,
+    using="default",
+) -> int:
+    """`transition()` for many rows of `model` in `from_state`, by id, without loading them.
+
+    Checks the move once (every row is in `from_state`), then in the caller's transaction:
+    - one UPDATE setting the state, `values` (column → value, the same for every row) and, when
+      `numbering=(column, first)`, `column = first + position` by the rows' order in `ids`;
+      on PostgreSQL `UPDATE … FROM unnest(ids) WITH ORDINALITY`, elsewhere one prepared statement
+      per row (executemany);
+    - one INSERT … SELECT of the event rows (the lifecycle's `event_copies` read from the rows).
+    Raises ValueError, so the caller's transaction rolls back, if any row was not in `from_state`.
+    Returns the number of rows moved.
+    """
+    ids = list(ids)
+    if not ids:
+        return 0
+    lifecycle = lifecycle_of(model)
+    if lifecycle.event_owner:
+        raise ValueError("transition_bulk() does not handle events owned by another object")
+    if by not in ROLES:
+        raise ValueError(f"unknown role {by!r}")
+    if not lifecycle.allowed(from_state, to_state, by=by):
+        label = lifecycle.states(from_state).label
+        raise ValidationError(
+            lifecycle.refused % {"from": label, "to": lifecycle.states(to_state).label, "state": label}
+        )
+    connection = connections[using]
+    ops = connection.ops
+    meta = model._meta
+    table, pk = meta.db_table, meta.pk.column
+    quote = ops.quote_name
+    now = django_timezone.now()
+    values = dict(values or {})
+    if any(field.name == "updated_at" for field in meta.concrete_fields):
+        values.setdefault("updated_at", now)
+
+    def column_value(name, value):
+        field = meta.get_field(name)
+        return field.column, field.get_db_prep_save(value, connection)
+
+    assignments = [column_value(lifecycle.state_field, to_state)] + [
+        column_value(name, value) for name, value in values.items()
+    ]
+    state_column = meta.get_field(lifecycle.state_field).column
+    from_value = str(from_state)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sets = [f"{quote(column)} = %s" for column, _value in assignments]
+            params = [value for _column, value in assignments]
+            if numbering:
+                number_column, first = numbering
+                sets.append(f"{quote(meta.get_field(number_column).column)} = %s + u.n - 1")
+                params.append(first)
+            cursor.execute(
+                f"UPDATE {quote(table)} AS t SET {', '.join(sets)} "
+                f"FROM unnest(%s::bigint[]) WITH ORDINALITY AS u(id, n) "
+                f"WHERE t.{quote(pk)} = u.id AND t.{quote(state_column)} = %s",
+                [*params, ids, from_value],
+            )
+            moved = cursor.rowcount
+            id_source, id_params = "unnest(%s::bigint[]) AS u(id)", [ids]
+        else:
+            sets = [f"{quote(column)} = %s" for column, _value in assignments]
+            params = [value for _column, value in assignments]
+            if numbering:
+                number_column, first = numbering
+                sets.append(f"{quote(meta.get_field(number_column).column)} = %s")
+            where = f"WHERE {quote(pk)} = %s AND {quote(state_column)} = %s"
+            sql = f"UPDATE {quote(table)} SET {', '.join(sets)} {where}"
+            if numbering:
+                rows = [
+                    (*params, first + offset, pk_value, from_value) for offset, pk_value in enumerate(ids)
+                ]
+            else:
+                rows = [(*params, pk_value, from_value) for pk_value in ids]
+            cursor.executemany(sql, rows)
+            moved = cursor.rowcount
+            id_source, id_params = "(SELECT value AS id FROM json_each(%s)) AS u", [json.dumps(ids)]
+        if moved != len(ids):
+            raise ValueError(
+                f"transition_bulk: {len(ids) - moved} row(s) of {meta.label} were not in state {from_value!r}"
+            )
+        event_meta = lifecycle.event_model._meta
+        records = lifecycle.records_states
+        constants = {
+            "created_at": now,
+            "actor": _actor(actor),
+            "from_state": from_value if records else "",
+            "to_state": str(to_state) if records else "",
+            "message": message,
+        }
+        if action is not None:
+            constants["action"] = action
+        columns, selects, params = [event_meta.get_field(lifecycle.event_field).column], ["u.id"], []
+        for name, value in constants.items():
+            field = event_meta.get_field(name)
+            if name == "actor":
+                value = value.pk if value is not None else None
+                field = field.target_field
+            columns.append(event_meta.get_field(name).column)
+            selects.append("%s")
+            params.append(field.get_db_prep_save(value, connection))
+        for name in lifecycle.event_copies:
+            columns.append(event_meta.get_field(name).column)
+            selects.append(f"t.{quote(meta.get_field(name).column)}")
+        cursor.execute(
+            f"INSERT INTO {quote(event_meta.db_table)} ({', '.join(quote(column) for column in columns)}) "
+            f"SELECT {', '.join(selects)} FROM {id_source} JOIN {quote(table)} AS t ON t.{quote(pk)} = u.id",
+            [*params, *id_params],
+        )
+    return moved
 
 
 def reachable(lifecycle: Lifecycle, start) -> set:

@@ -81,7 +81,8 @@ def _enrollment_bits(*, caisse, start, end, household_ids=None, school_ids=None,
     window = Window(start, end)
     enrollments = Enrollment.objects.filter(caisse=caisse).overlapping(start, end)
     if household_ids is not None:
-        enrollments = enrollments.filter(household_id__in=household_ids)
+        household_ids = list(household_ids)  # read by three queries, each as one array parameter
+        enrollments = enrollments.filter(household_id__any=household_ids)
     if school_ids is not None:
         enrollments = enrollments.filter(school_id__in=school_ids)
     if enrollment_ids is not None:
@@ -105,8 +106,8 @@ def _enrollment_bits(*, caisse, start, end, household_ids=None, school_ids=None,
         last_day__gte=start,
     )
     if household_ids is not None:
-        changes = changes.filter(enrollment__household_id__in=household_ids)
-        absences = absences.filter(household_id__in=household_ids)
+        changes = changes.filter(enrollment__household_id__any=household_ids)
+        absences = absences.filter(household_id__any=household_ids)
     if school_ids is not None:
         changes = changes.filter(enrollment__school_id__in=school_ids)
     rhythm = defaultdict(list)

@@ -127,6 +127,10 @@ def _log(enrollment, *, actor, action, message="", from_state="", to_state=""):
     )
 
 
+# The foreign keys enrollment_create() checks itself (full_clean would read each one back).
+RELATIONS = ["caisse", "household", "child", "school_year", "school"]
+
+
 @transaction.atomic
 def enrollment_create(
     *,
@@ -185,7 +189,10 @@ def enrollment_create(
         end_date=school_year.last_day,
         created_by=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
     )
-    enrollment.full_clean(exclude=["created_by", "custody_document"])
+    # The checks above made what full_clean() would query again (the relations, the uniqueness, the
+    # dates): only the fields' own validators and clean() run here, without a query.
+    enrollment.clean_fields(exclude=[*RELATIONS, "created_by", "custody_document"])
+    enrollment.clean()
     try:
         with transaction.atomic():
             enrollment.save()

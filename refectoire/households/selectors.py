@@ -135,7 +135,9 @@ def household_history(household) -> list[dict]:
 def household_emails(household) -> list[str]:
     """Where to write to a household: each guardian's account e-mail, or the contact e-mail they gave."""
     emails = []
-    for guardian in household.guardians.select_related("user"):
+    prefetched = "guardians" in getattr(household, "_prefetched_objects_cache", {})
+    guardians = household.guardians.all() if prefetched else household.guardians.select_related("user")
+    for guardian in guardians:
         email = (guardian.user.email if guardian.user_id else "") or guardian.email
         if email and email not in emails:
             emails.append(email)

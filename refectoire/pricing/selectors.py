@@ -28,7 +28,6 @@ from refectoire.pricing.quotient import CAF_PARTS_RULE, PartsRule
 from refectoire.schools.models import SchoolYear
 
 ONE_DAY = datetime.timedelta(days=1)
-IN_CLAUSE_LIMIT = 500
 
 
 class NoTariffGrid(LookupError):
@@ -225,9 +224,8 @@ def brackets_in_force(
     )
     if household_ids is not None:
         household_ids = list(household_ids)
-        if len(household_ids) <= IN_CLAUSE_LIMIT:
-            decisions = decisions.filter(household_id__in=household_ids)
-        # Beyond, all the Caisse's decisions are read and the others skipped (no giant IN clause).
+        # Only these households' decisions, the ids as one array parameter (core/lookups.py).
+        decisions = decisions.filter(household_id__any=household_ids)
     else:
         household_ids = list(Household.objects.filter(caisse=caisse).values_list("pk", flat=True))
 

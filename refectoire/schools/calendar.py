@@ -30,6 +30,7 @@ class Window:
         self.weekday = {w: 0 for w in range(1, 8)}
         self.parity = {0: 0, 1: 0}
         self._days = [start + datetime.timedelta(days=i) for i in range(self.n)]
+        self._dates_cache: dict[int, tuple] = {}
         for i, day in enumerate(self._days):
             self.weekday[day.isoweekday()] |= 1 << i
             self.parity[day.isocalendar().week % 2] |= 1 << i
@@ -49,12 +50,17 @@ class Window:
         return bits
 
     def dates(self, bits: int) -> list[datetime.date]:
-        days = []
-        while bits:
-            low = bits & -bits
-            days.append(self._days[low.bit_length() - 1])
-            bits ^= low
-        return days
+        # Many children share one pattern (same school, weekdays, custody): each is listed once.
+        cache = self._dates_cache
+        known = cache.get(bits)
+        if known is None:
+            days, rest = [], bits
+            while rest:
+                low = rest & -rest
+                days.append(self._days[low.bit_length() - 1])
+                rest ^= low
+            known = cache[bits] = tuple(days)
+        return list(known)
 
     def has(self, bits: int, day: datetime.date) -> bool:
         i = (day - self.start).days

@@ -22,13 +22,14 @@ from tests.households.factories import household_for
 
 PACKAGE = Path(__file__).resolve().parents[2] / "refectoire"
 
-# "module:function" of every function that calls send_mail → where its language is chosen:
+# "module:function" of every function that composes an e-mail (calls send_mail or builds an
+# EmailMessage) → where its language is chosen:
 # "itself" (a `with in_language_of(...)` in its own body) or the decorator/caller that wraps it.
 SENDERS = {
     "accounts.adapter:AccountAdapter.send_mail": "itself",
     "accounts.services:account_email_change": "itself",
     "adultmeals.services:_ended_by_agent_email": "itself",
-    "billing.notifications:send_invoice_issued": "itself",
+    "billing.notifications:invoice_issued_message": "itself",
     "billing.notifications:send_reminder": "itself",
     "enrollment.notifications:notify_absence_decision": "itself",
     "enrollment.notifications:notify_enrollment_made": "itself",
@@ -76,7 +77,7 @@ def _scan():
         tree = ast.parse(path.read_text())
         module = ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
         for name, node in _functions(tree):
-            if _calls(node, "send_mail"):
+            if _calls(node, "send_mail") or _calls(node, "EmailMessage"):
                 found[f"{module}:{name}"] = node
     return found
 
