@@ -93,7 +93,7 @@ def build_household(caisse, token, *, years_ago: int = 12, children: int = 1) ->
             birth_date=datetime.date(2008, 3, 4),
         )
         built.tokens.append(child.first_name)
-        enrollment = Enrollment.objects.create(
+        Enrollment.objects.create(
             caisse=caisse,
             household=household,
             child=child,
