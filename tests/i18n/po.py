@@ -37,6 +37,8 @@ PARENT_SOURCES = (
     "refectoire/pricing/selectors.py",
     "refectoire/households/emails.py",
     "refectoire/billing/notifications.py",
+    "refectoire/privacy/exports.py",
+    "refectoire/privacy/services.py",
     # The labels of the states, kinds and reasons a parent reads (the agents' roles are not shown).
     *(
         f"refectoire/{app}/enums.py"
@@ -49,6 +51,7 @@ PARENT_SOURCES = (
             "households",
             "payments",
             "pricing",
+            "privacy",
             "requests",
             "schools",
             "stays",
