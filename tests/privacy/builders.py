@@ -235,6 +235,10 @@ def build_household(caisse, token, *, years_ago: int = 12, children: int = 1) ->
         household_id=household.pk,
     )
     # Nothing recent: the household is as old as its activity.
+    Request.objects.filter(household=household).update(
+        created_at=long_ago, submitted_at=long_ago, closed_at=long_ago
+    )
+    StayApplication.objects.filter(household=household).update(created_at=long_ago)
     type(household).objects.filter(pk=household.pk).update(created_at=long_ago, updated_at=long_ago)
     type(user).objects.filter(pk=user.pk).update(last_login=long_ago, date_joined=long_ago)
     return built

@@ -121,12 +121,6 @@ def erasure_decide(request, erasure_uuid):
     erasure = get_object_or_404(
         ErasureRequest.objects.for_caisse(request.caisse).select_related("household"), uuid=erasure_uuid
     )
-    access_log_for_request(
-        request,
-        kind=AccessKind.HOUSEHOLD,
-        object_id=erasure.household.uuid,
-        household_id=erasure.household_id,
-    )
     form = ErasureDecisionForm(request.POST or None)
     if request.method == "POST" and erasure.state == ErasureState.SUBMITTED and form.is_valid():
         try:
@@ -141,6 +135,12 @@ def erasure_decide(request, erasure_uuid):
         else:
             messages.success(request, _("La décision est enregistrée."))
             return redirect("backoffice:privacy_erasures")
+    access_log_for_request(
+        request,
+        kind=AccessKind.HOUSEHOLD,
+        object_id=erasure.household.uuid,
+        household_id=erasure.household_id,
+    )
     return render(
         request,
         "backoffice/privacy/erasure.html",
