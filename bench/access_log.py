@@ -60,17 +60,21 @@ def run() -> None:
         times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
     page = statistics.median(times)
+
+    def n(number: int) -> str:
+        return f"{number:,}".replace(",", "\u202f")
+
     body = f"""## Journal des consultations (access_log)
 
-`./dev bench access_log`: a fresh SQLite database (WAL) whose access log holds {ROWS:,} rows.
+`./dev bench access_log`: a fresh SQLite database (WAL) whose access log holds {n(ROWS)} rows.
 
 | measure | time |
 | --- | --- |
-| one `access_log_record` (the INSERT a view makes), mean of {CALLS:,} | {per_row:.2f} ms |
+| one `access_log_record` (the INSERT a view makes), mean of {n(CALLS)} | {per_row:.2f} ms |
 | the household page for an agent, median of {PAGES} (log row included) | {page:.1f} ms |
 | share of the log in the page | {per_row / page * 100:.1f} % |
 
 Target: the log costs under 5 % of a page. Measured on {datetime.date.today().isoformat()}; machine: {describe()}.
-""".replace(",", "\u202f")
+"""
     write_section("access_log", body)
     print(body)
