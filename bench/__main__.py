@@ -15,6 +15,7 @@ BENCHMARKS = {
     "load": "bench.load",
     "pg_restart": "bench.pg_restart",
     "uploads": "bench.uploads",
+    "access_log": "bench.access_log",
 }
 
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "refectoire.requests",
     "refectoire.stays",
     "refectoire.adultmeals",
+    "refectoire.privacy",
     # Réfectoire, the demo data (its steps run in the order of refectoire/demo/steps.py)
     "refectoire.demo",
     # Réfectoire, screens

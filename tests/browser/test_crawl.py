@@ -100,6 +100,7 @@ SAME_SCREEN = [
         "portal:conversation_create",
         "portal:conversation_list",
         "portal:document_list",
+        "portal:privacy",
         "portal:request_list",
         "portal:request_new",
     },

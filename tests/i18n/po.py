@@ -47,6 +47,8 @@ PARENT_SOURCES = (
     "refectoire/pricing/services.py",
     "refectoire/stays/services.py",
     "refectoire/adultmeals/services.py",
+    "refectoire/privacy/exports.py",
+    "refectoire/privacy/services.py",
     # The labels of the states, kinds and reasons a parent reads (the agents' roles are not shown).
     *(
         f"refectoire/{app}/enums.py"
@@ -59,6 +61,7 @@ PARENT_SOURCES = (
             "households",
             "payments",
             "pricing",
+            "privacy",
             "requests",
             "schools",
             "stays",

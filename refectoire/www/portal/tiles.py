@@ -58,6 +58,7 @@ TILES = [
         {},
     ),
     ("documents", "Mes documents", "Votre espace de stockage sécurisé", "portal:document_list", {}),
+    ("donnees", "Mes données", "Télécharger vos données, supprimer votre compte", "portal:privacy", {}),
 ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from refectoire.www.public import accessibility, branding, simulator, views
+from refectoire.www.public import accessibility, branding, privacy_notice, simulator, views
 
 app_name = "public"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("actualites/<uuid:news_uuid>/", views.news_detail, name="news_detail"),
     path("cgu/", views.cgu, name="cgu"),
     path("accessibilite/", accessibility.statement, name="accessibility"),
+    path("donnees-personnelles/", privacy_notice.privacy_notice, name="privacy_notice"),
     path("logo/", branding.logo, name="logo"),
     path("favicon.png", branding.favicon, name="favicon"),
     path("simulation-des-tarifs/", simulator.tariff_simulator, name="tariff_simulator"),

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from refectoire.accounts.access_log import access_log_for_request
+from refectoire.accounts.enums import AccessKind
 from refectoire.core.forms import add_service_errors
 from refectoire.enrollment import absences as absence_services
 from refectoire.enrollment import selectors
@@ -73,6 +75,9 @@ def absence_detail(request, absence_uuid):
     absence = get_object_or_404(
         Absence.objects.for_caisse(request.caisse).select_related("child", "household", "reason"),
         uuid=absence_uuid,
+    )
+    access_log_for_request(
+        request, kind=AccessKind.CHILD, object_id=absence.child.uuid, household_id=absence.household_id
     )
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

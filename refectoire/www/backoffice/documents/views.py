@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from refectoire.accounts.access_log import access_log_for_request
+from refectoire.accounts.enums import AccessKind
 from refectoire.documents import services as document_services
 from refectoire.documents.models import Document, DocumentDeletion, RetentionPolicy
 from refectoire.www.backoffice.access import agent_required, manager_required
@@ -32,4 +34,7 @@ def retention_edit(request):
 @agent_required
 def document_download(request, document_uuid):
     document = get_object_or_404(Document.objects.for_caisse(request.caisse).available(), uuid=document_uuid)
+    access_log_for_request(
+        request, kind=AccessKind.DOCUMENT, object_id=document.uuid, household_id=document.household_id
+    )
     return document_response(document)

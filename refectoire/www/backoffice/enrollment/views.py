@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from refectoire.accounts.access_log import access_log_for_request
+from refectoire.accounts.enums import AccessKind
 from refectoire.enrollment import selectors, services
 from refectoire.enrollment.enums import (
     WEEKDAY_NAMES,
@@ -99,6 +101,9 @@ def _agent_enrollment(request, enrollment_uuid):
 @require_http_methods(["GET", "POST"])
 def enrollment_detail(request, enrollment_uuid):
     enrollment = _agent_enrollment(request, enrollment_uuid)
+    access_log_for_request(
+        request, kind=AccessKind.CHILD, object_id=enrollment.child.uuid, household_id=enrollment.household_id
+    )
     link, other = services.linked_child(enrollment.child)
     link_form = None
     if link is None:

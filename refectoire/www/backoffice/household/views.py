@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from refectoire.accounts.access_log import access_log_for_request
+from refectoire.accounts.enums import AccessKind
 from refectoire.core.forms import add_service_errors
 from refectoire.documents.models import Document
 from refectoire.households import selectors, services
@@ -68,6 +70,9 @@ def household_detail(request, household_uuid):
             "children",
         ),
         uuid=household_uuid,
+    )
+    access_log_for_request(
+        request, kind=AccessKind.HOUSEHOLD, object_id=household.uuid, household_id=household.pk
     )
     return render(
         request,
@@ -166,6 +171,9 @@ def guardian_edit(request, household_uuid, guardian_uuid):
     """Edit a representative on the family's behalf; the change is kept in the history."""
     household = _household(request, household_uuid)
     guardian = get_object_or_404(household.guardians, uuid=guardian_uuid)
+    access_log_for_request(
+        request, kind=AccessKind.HOUSEHOLD, object_id=guardian.uuid, household_id=household.pk
+    )
     form = GuardianForm(request.POST or None, instance=guardian, role=GuardianRole.PRIMARY)
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,6 +197,10 @@ def guardian_edit(request, household_uuid, guardian_uuid):
 def child_edit(request, household_uuid, child_uuid=None):
     household = _household(request, household_uuid)
     child = get_object_or_404(household.children, uuid=child_uuid) if child_uuid else None
+    if child is not None:
+        access_log_for_request(
+            request, kind=AccessKind.CHILD, object_id=child.uuid, household_id=household.pk
+        )
     form = ChildForm(request.POST or None, instance=child)
     if request.method == "POST" and form.is_valid():
         try:
@@ -217,6 +229,9 @@ def child_edit(request, household_uuid, child_uuid=None):
 def household_document(request, household_uuid, document_uuid):
     household = _household(request, household_uuid)
     document = get_object_or_404(Document.objects.for_household(household).available(), uuid=document_uuid)
+    access_log_for_request(
+        request, kind=AccessKind.DOCUMENT, object_id=document.uuid, household_id=household.pk
+    )
     return document_response(document)
 
 

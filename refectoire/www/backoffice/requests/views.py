@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from refectoire.accounts.access_log import access_log_for_request
+from refectoire.accounts.enums import AccessKind
 from refectoire.messaging.models import Conversation
 from refectoire.requests import selectors, services
 from refectoire.requests.enums import RequestState
@@ -74,6 +76,9 @@ def _get(request, request_uuid):
 @agent_required
 def request_detail(request, request_uuid):
     demand = _get(request, request_uuid)
+    access_log_for_request(
+        request, kind=AccessKind.HOUSEHOLD, object_id=demand.uuid, household_id=demand.household_id
+    )
     events = demand.events.select_related("actor").prefetch_related("attachments")
     return render(
         request,

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from refectoire.accounts.access_log import access_log_for_request
+from refectoire.accounts.enums import AccessKind
 from refectoire.core.forms import add_service_errors
 from refectoire.households.models import Household
 from refectoire.pricing import grids, quotient, selectors, services
@@ -73,6 +75,12 @@ def _get_request(request, request_uuid):
 
 
 def _detail(request, tariff_request, *, decide_form=None, complement_form=None, refuse_form=None, status=200):
+    access_log_for_request(
+        request,
+        kind=AccessKind.TARIFF_REQUEST,
+        object_id=tariff_request.uuid,
+        household_id=tariff_request.household_id,
+    )
     grid = grid_for_year(tariff_request.school_year)
     if grid is None:
         raise Http404
@@ -126,6 +134,9 @@ def tariff_request_detail(request, request_uuid):
 def tariff_request_proof(request, request_uuid, document_uuid):
     tariff_request = _get_request(request, request_uuid)
     document = get_object_or_404(tariff_request.proofs.available(), uuid=document_uuid)
+    access_log_for_request(
+        request, kind=AccessKind.DOCUMENT, object_id=document.uuid, household_id=tariff_request.household_id
+    )
     return document_response(document)
 
 
