@@ -91,6 +91,8 @@ class Mandate(TimeStampedModel):
     document = models.ForeignKey(
         "documents.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A mandate taken over from the Caisse's former software, already debited there: RCUR at once.
+    previously_debited = models.BooleanField(_("déjà prélevé avant Réfectoire"), default=False)
 
     history = HistoricalRecords()
     objects = MandateQuerySet.as_manager()

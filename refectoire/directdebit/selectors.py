@@ -57,11 +57,12 @@ class Candidate:
 
 def _first_done(mandate_ids) -> set[int]:
     """Mandates that already have a debit sent and not rejected: their next debit is RCUR."""
+    mandate_ids = list(mandate_ids)
     return set(
-        Debit.objects.filter(mandate_id__in=list(mandate_ids), state=DebitState.SENT).values_list(
+        Debit.objects.filter(mandate_id__in=mandate_ids, state=DebitState.SENT).values_list(
             "mandate_id", flat=True
         )
-    )
+    ) | set(Mandate.objects.filter(pk__in=mandate_ids, previously_debited=True).values_list("pk", flat=True))
 
 
 def batch_candidates(*, caisse, period, sepa: SepaSettings | None = None) -> list[Candidate]:

@@ -140,10 +140,21 @@ def _email_mandate(mandate: Mandate, pdf: bytes) -> None:
 
 @transaction.atomic
 def mandate_sign(
-    *, household, user, holder_name: str, iban: str, bic: str = "", accepted: bool, password: str, now=None
+    *,
+    household,
+    user,
+    holder_name: str,
+    iban: str,
+    bic: str = "",
+    accepted: bool,
+    password: str,
+    previously_debited: bool = False,
+    now=None,
 ) -> Mandate:
     """A guardian of `household` signs a mandate: ticking the mandate's text and confirming with
-    their password. The household's mandate in force, if any, is revoked (change of account)."""
+    their password. The household's mandate in force, if any, is revoked (change of account).
+    `previously_debited`: the mandate renews one the Caisse's former software already debited
+    (taking over existing mandates), so its first debit here is RCUR."""
     now = now or timezone.now()
     caisse = household.caisse
     sepa = sepa_settings_for(caisse)
@@ -194,6 +205,7 @@ def mandate_sign(
         signed_at=now,
         signed_by=user,
         signer_name=guardian.full_name[:150],
+        previously_debited=previously_debited,
     )
     mandate.events.create(
         actor=user,

@@ -37,6 +37,8 @@ PARENT_SOURCES = (
     "refectoire/pricing/selectors.py",
     "refectoire/households/emails.py",
     "refectoire/billing/notifications.py",
+    # Direct debit: the mandate, the pre-notification, the IBAN checks and the e-mails to families.
+    "refectoire/directdebit/",
     # The labels of the states, kinds and reasons a parent reads (the agents' roles are not shown).
     *(
         f"refectoire/{app}/enums.py"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from refectoire.adultmeals.enums import RegistrationState
 from refectoire.adultmeals.models import AdultRegistration
@@ -53,7 +53,7 @@ TILES = [
     (
         "prelevement",
         "Prélèvement automatique",
-        "Vos factures prélevées sur votre compte",
+        gettext_noop("Vos factures prélevées sur votre compte"),
         "portal:directdebit",
         {},
     ),
