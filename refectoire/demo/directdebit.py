@@ -1,4 +1,4 @@
-"""Demo: direct debit at cde11 (pain.008 route): Claire Roussel's household signs a mandate (its
+"""Demo: direct debit at cde11 (pain.008 route): Allison Lovinfosse's household signs a mandate (its
 first debit is FRST), Marc Petit's mandate was taken over from the former software (RCUR); the
 batch of the issued period is generated, and Marc's debit came back rejected (AC04, account closed)."""
 
@@ -18,7 +18,7 @@ from refectoire.schools.models import BillingPeriod
 CAISSE_IBAN = "FR7630006000011234567890189"
 # (username, holder, IBAN of a known French bank, taken over from the former software)
 MANDATES = [
-    ("P11-CLAIR", "Claire Roussel", "FR1420041010050500013M02606", False),
+    ("G4V-RNG6P", "Allison Lovinfosse", "FR1420041010050500013M02606", False),
     ("P11-MARCP", "Marc Petit", "FR7630004000031234567890143", True),
 ]
 
