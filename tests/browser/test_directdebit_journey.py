@@ -37,7 +37,7 @@ def test_parent_signs_and_revokes_a_mandate(page, live_server, check_page, patie
     # A wrong IBAN first: the fault is said next to the field, what was typed stays.
     page.get_by_label("Titulaire du compte").fill("Allison Lovinfosse")
     page.get_by_label("IBAN").first.fill("FR14 2004 1010 0505 0001 3M02 607")
-    page.get_by_label("J'ai lu le mandat").check()
+    page.locator("label[for=id_accepted]").click()  # DSFR draws the box over the input
     page.get_by_label("Mot de passe de votre compte").fill(PASSWORD)
     follow(page.get_by_role("button", name="Signer le mandat"))
     expect(page.get_by_text("clé de contrôle incorrecte")).to_be_visible()
@@ -66,7 +66,7 @@ def test_parent_signs_and_revokes_a_mandate(page, live_server, check_page, patie
     follow(page.get_by_role("link", name="Révoquer le mandat"))
     expect(page.get_by_role("heading", name="Révoquer le mandat de prélèvement")).to_be_visible()
     check_page(page)
-    page.get_by_label("Je confirme").check()
+    page.locator("label[for=id_confirm]").click()
     follow(page.get_by_role("button", name="Révoquer le mandat"))
     expect(page.get_by_text("Mandat révoqué")).to_be_visible()
     expect(page.get_by_role("heading", name="Mandats précédents")).to_be_visible()
