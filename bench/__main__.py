@@ -16,6 +16,7 @@ BENCHMARKS = {
     "pg_restart": "bench.pg_restart",
     "uploads": "bench.uploads",
     "access_log": "bench.access_log",
+    "sepa": "bench.sepa",
 }
 
 

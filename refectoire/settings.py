@@ -19,6 +19,11 @@ DEBUG = envbool("DEBUG", False)
 SECRET_KEY = envstr("SECRET_KEY", "insecure-local-key-for-demo-and-tests-only" if LOCAL else None)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if LOCAL else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+# Fernet keys (comma-separated, the first encrypts) of the IBANs of SEPA mandates; demo and tests
+# get a local key, production must set its own (refectoire/directdebit/fields.py).
+IBAN_ENCRYPTION_KEYS = envlist(
+    "REFECTOIRE_IBAN_KEYS", ["cmVmZWN0b2lyZS1kZW1vLWFuZC10ZXN0cy1vbmx5ISE="] if LOCAL else []
+)
 # Absolute address of the site, used in e-mails and PDFs sent outside of a request.
 BASE_URL = envstr("REFECTOIRE_BASE_URL", "http://127.0.0.1:8000" if LOCAL else None).rstrip("/")
 
@@ -51,6 +56,7 @@ INSTALLED_APPS = [
     "refectoire.documents",
     "refectoire.billing",
     "refectoire.payments",
+    "refectoire.directdebit",
     "refectoire.requests",
     "refectoire.stays",
     "refectoire.adultmeals",

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refectoire.billing.debits import debit_plans
 from refectoire.billing.enums import InvoiceKind
 from refectoire.billing.models import Invoice, InvoiceLine
 from refectoire.billing.selectors import debtor_reference, invoice_debtor
@@ -303,6 +304,8 @@ def _pes_aller(*, caisse, invoices, selection: PesSelection, now=None) -> bytes:
             % {"list": " ; ".join(problems)}
         )
     today = timezone.localdate(now or timezone.now()).isoformat()
+    # The invoices paid by direct debit through the public accountant (registry of billing/debits.py).
+    debits = {pk: plan for pk, plan in debit_plans(titles).items() if plan.pes is not None}
     ET.register_namespace("n", PES_NAMESPACE)
     root = ET.Element(f"{{{PES_NAMESPACE}}}PES_Aller")
     enveloppe = ET.SubElement(root, "Enveloppe")
@@ -328,12 +331,12 @@ def _pes_aller(*, caisse, invoices, selection: PesSelection, now=None) -> bytes:
     _v(entete_recette, "InfoDematerialisee", 0)
     for pieces, bordereau_type in ((titles, "06"), (reductions, "02")):
         if pieces:
-            _bordereau(recette, caisse, selection, pieces, bordereau_type, debtors, today)
+            _bordereau(recette, caisse, selection, pieces, bordereau_type, debtors, today, debits)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def _bordereau(recette, caisse, selection, pieces, bordereau_type, debtors, today):
+def _bordereau(recette, caisse, selection, pieces, bordereau_type, debtors, today, debits):
     bordereau = ET.SubElement(recette, "Bordereau")
     bloc = ET.SubElement(bordereau, "BlocBordereau")
     _v(bloc, "Exer", selection.exer)
@@ -385,16 +388,42 @@ def _bordereau(recette, caisse, selection, pieces, bordereau_type, debtors, toda
         _v(info, "Majo", 0)
         _v(info, "TvaIntraCom", 0)
         _v(info, "MtHT", _money(invoice.total))
+        debit = debits.get(invoice.pk)
+        if debit is not None:
+            _prelevement_sepa(bloc_ligne, debit)
         if invoice.kind == InvoiceKind.CREDIT_NOTE:
             rattach = ET.SubElement(bloc_ligne, "RattachPiece")
             _v(rattach, "NatPceOrig", "01")
             _v(rattach, "ExerRat", _exercise(invoice.credited_invoice))
             _v(rattach, "IdPceOrig", invoice.credited_invoice.number)
             _v(rattach, "IdLigneOrig", 1)
-        _tiers(ligne, debtors[invoice.pk])
+        _tiers(ligne, debtors[invoice.pk], debit.pes if debit is not None else None)
 
 
-def _tiers(ligne, debtor):
+# Characters of the PES « SEPA » texts (Base_Texte35SEPA, Base_Texte140SEPA).
+_SEPA_TEXT = re.compile(r"[^a-zA-Z0-9/\-?().,:'+ ]")
+
+
+def _sepa_text(text: str, length: int) -> str:
+    return _SEPA_TEXT.sub(" ", _postal(text, length * 2))[:length].strip()
+
+
+def _prelevement_sepa(bloc_ligne, plan):
+    """The InfoPrelevementSEPA block: the public accountant debits this invoice (NatPrel 01)."""
+    pes = plan.pes
+    block = ET.SubElement(bloc_ligne, "InfoPrelevementSEPA")
+    _v(block, "NatPrel", "01")  # file remitted to the banks by the Trésor
+    _v(block, "PerPrel", "07")  # unique (one debit per invoice)
+    _v(block, "DtePrel", plan.collection_date.isoformat())
+    _v(block, "MtPrel", _money(plan.amount))
+    _v(block, "SequencePres", pes.sequence)
+    _v(block, "DateSignMandat", pes.mandate_signed_on.isoformat())
+    _v(block, "RefUniMdt", pes.mandate_reference)
+    if pes.label:
+        _v(block, "LibPrel", _sepa_text(pes.label, 140))
+
+
+def _tiers(ligne, debtor, account=None):
     tiers = ET.SubElement(ligne, "Tiers")
     info = ET.SubElement(tiers, "InfoTiers")
     reference = debtor.reference if len(debtor.reference) <= 30 else debtor.reference.replace("-", "")[:30]
@@ -411,3 +440,9 @@ def _tiers(ligne, debtor):
     _v(adresse, "CP", debtor.postcode)
     _v(adresse, "Ville", _postal(debtor.city))
     _v(adresse, "CodRes", 0)  # résident en France
+    if account is not None:  # the account the public accountant debits
+        compte = ET.SubElement(tiers, "CpteBancaire")
+        if account.bic:
+            _v(compte, "BIC", account.bic.upper())
+        _v(compte, "IBAN", account.iban.upper())
+        _v(compte, "TitCpte", _postal(account.holder, 32))

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q
 
+from refectoire.billing.debits import debit_plans
 from refectoire.billing.enums import InvoiceKind, InvoiceState
 from refectoire.billing.models import Invoice, InvoiceLine
 from refectoire.core.money import format_euros
@@ -106,6 +107,7 @@ def invoice_detail_context(invoice: Invoice) -> dict:
         if invoice.kind == InvoiceKind.INVOICE
         else [],
         "payfip_reference": invoice.number,
+        "debit_plan": debit_plans([invoice]).get(invoice.pk) if invoice.number is not None else None,
     }
 
 

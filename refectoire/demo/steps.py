@@ -9,6 +9,7 @@ from refectoire.demo import (
     adultmeals,
     billing,
     caisses,
+    directdebit,
     enrollment,
     households,
     messaging,
@@ -28,6 +29,7 @@ STEPS = [
     enrollment.seed,  # the children enrolled for 2026-2027, shared custody, a rhythm change
     billing.seed,  # the invoice counters and the first period issued (adults registered first)
     payments.seed,  # PayFIP on eopayment's dummy backend
+    directdebit.seed,  # cde11's SEPA settings, two mandates (FRST, RCUR), the period's batch, an AC04 reject
     requests.seed,  # requests and a conversation of a demo family
     stays.seed,  # the holiday stays of cde19 and Léo's confirmed, invoiced place
     adultmeals.seed,  # the adults eating at the canteen (already registered by the billing step)

@@ -10,6 +10,7 @@ class PaymentMethod(models.TextChoices):
     CASH = "cash", _("espèces")
     CESU = "cesu", _("CESU")
     TRANSFER = "transfer", _("virement")
+    DIRECT_DEBIT = "sepa", _("prélèvement automatique")
 
 
 MANUAL_METHODS = [PaymentMethod.CHEQUE, PaymentMethod.CASH, PaymentMethod.CESU, PaymentMethod.TRANSFER]

@@ -26,6 +26,7 @@ from refectoire.payments.enums import (
     PaymentMethod,
     PaymentState,
 )
+from refectoire.payments.guards import online_payment_refusals
 from refectoire.payments.models import (
     OperationInvoice,
     PayfipOperation,
@@ -222,6 +223,9 @@ def _payfip_operation_start(
                 _("Le paiement en ligne est disponible à partir du %(when)s.")
                 % {"when": timezone.localtime(invoice.payment_opens_at).strftime("%d/%m/%Y à %Hh%M")}
             )
+    refusals = online_payment_refusals([invoice.pk for invoice in locked])
+    if refusals:
+        raise ValidationError(next(iter(refusals.values())), code="debited")
     pending = pending_attempt([invoice.pk for invoice in locked])
     if pending is not None:
         raise ValidationError(
@@ -652,3 +656,60 @@ def refund_record(
     )
     PaymentLog.objects.create(caisse=caisse, actor=actor, payment=payment, action="refund")
     return payment
+
+
+# Direct debit -------------------------------------------------------------------------------
+
+
+def direct_debit_payment_record(
+    *, caisse, household, invoice: Invoice, amount: Decimal, paid_on, reference: str, actor=None
+) -> Payment:
+    """A direct debit sent to the bank: a payment like the others, settling `invoice` (the caller,
+    direct debit, runs in a transaction and holds the invoice's row lock). A reject cancels it with
+    `payment_cancel`."""
+    if amount <= 0 or amount > invoice.amount_due:
+        raise ValidationError(_("La facture %(number)s n'est plus à payer.") % {"number": invoice.number})
+    payment = Payment.objects.create(
+        caisse=caisse,
+        household=household,
+        method=PaymentMethod.DIRECT_DEBIT,
+        amount=amount,
+        paid_on=paid_on,
+        reference=reference,
+        recorded_by=actor,
+    )
+    _allocate(payment=payment, shares=[(invoice, amount)])
+    PaymentLog.objects.create(
+        caisse=caisse, actor=actor, payment=payment, action="recorded", message=_payment_words(payment)
+    )
+    return payment
+
+
+def surplus_allocate(*, household, invoice: Invoice) -> Decimal:
+    """Settle `invoice` (locked by the caller) with what the household's recorded payments left
+    unallocated (an overpayment), oldest first; returns the amount allocated. A rejected direct
+    debit uses it: the family had paid otherwise meanwhile."""
+    allocated = Decimal("0.00")
+    payments = (
+        Payment.objects.filter(household=household, is_refund=False)
+        .recorded()
+        .prefetch_related("allocations")
+        .order_by("paid_on", "pk")
+    )
+    for payment in payments:
+        if invoice.amount_due <= 0:
+            break
+        left = payment.amount - payment.allocated
+        if left <= 0:
+            continue
+        already = next((a for a in payment.allocations.all() if a.invoice_id == invoice.pk), None)
+        amount = min(left, invoice.amount_due)
+        if already is not None:
+            already.amount += amount
+            already.save(update_fields=["amount"])
+            invoice.amount_paid += amount
+            invoice.save(update_fields=["amount_paid", "updated_at"])
+        else:
+            _allocate(payment=payment, shares=[(invoice, amount)])
+        allocated += amount
+    return allocated

@@ -34,6 +34,7 @@ from refectoire.core.lifecycle import (
     reachable,
     transition,
 )
+from refectoire.directdebit.models import Debit, Mandate
 from refectoire.enrollment.models import Absence, Enrollment, RhythmChange
 from refectoire.households.enums import HouseholdAction, HouseholdState
 from refectoire.households.models import Household
@@ -56,6 +57,8 @@ EXPECTED = {
     AdultRegistration: "submitted",
     Payment: "recorded",
     PayfipOperation: "pending",
+    Mandate: "active",
+    Debit: "sent",
 }
 
 

@@ -49,6 +49,8 @@ PARENT_SOURCES = (
     "refectoire/adultmeals/services.py",
     "refectoire/privacy/exports.py",
     "refectoire/privacy/services.py",
+    # Direct debit: the mandate, the pre-notification, the IBAN checks and the e-mails to families.
+    "refectoire/directdebit/",
     # The labels of the states, kinds and reasons a parent reads (the agents' roles are not shown).
     *(
         f"refectoire/{app}/enums.py"

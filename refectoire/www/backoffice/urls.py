@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("refectoire.www.backoffice.billing.urls")),
     path("", include("refectoire.www.backoffice.exports.urls")),
     path("", include("refectoire.www.backoffice.privacy.urls")),
+    path("", include("refectoire.www.backoffice.directdebit.urls")),
 ]

@@ -10,13 +10,15 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from refectoire.adultmeals.enums import RegistrationState
 from refectoire.adultmeals.models import AdultRegistration
 from refectoire.billing.models import Invoice
 from refectoire.billing.selectors import unpaid_invoice_count
 from refectoire.caisses.urls import caisse_reverse
+from refectoire.core.money import format_euros
+from refectoire.directdebit.selectors import live_mandate, next_debit, sepa_settings_for
 from refectoire.pricing.selectors import dashboard_tariff_years, tariff_tile
 from refectoire.schools.models import SchoolYear
 
@@ -48,6 +50,13 @@ TILES = [
     ("restauration-adulte", "Restauration adulte", "Repas des adultes", "portal:adult_meals", {}),
     ("absences", "Absences", "Signaler une absence, suivre vos absences", "portal:absence_list", {}),
     ("factures", "Factures", "Vos factures et leur paiement", "portal:invoice_list", {}),
+    (
+        "prelevement",
+        "Prélèvement automatique",
+        gettext_noop("Vos factures prélevées sur votre compte"),
+        "portal:directdebit",
+        {},
+    ),
     ("demandes", "Mes demandes", "Le suivi de vos demandes", "portal:request_list", {}),
     ("messages", "Messages", "Vos échanges avec la Caisse", "portal:conversation_list", {}),
     (
@@ -95,6 +104,17 @@ def invoices_detail(household) -> str:
     }
 
 
+def directdebit_detail(household) -> str:
+    """« Prochain prélèvement le 25/03/2027 : 42,00 € », or whether the household has a mandate."""
+    plan = next_debit(household)
+    if plan is not None:
+        return _("Prochain prélèvement le %(day)s : %(amount)s") % {
+            "day": plan.collection_date.strftime("%d/%m/%Y"),
+            "amount": format_euros(plan.amount),
+        }
+    return _("Mandat signé") if live_mandate(household) else _("Aucun mandat")
+
+
 def dashboard_tiles(caisse, household=None) -> list[Tile]:
     """The dashboard's tiles; with the (validated) `household`, its own « Tarif » tiles: last
     year's before « Restauration adulte » and this year's after it, as in the guide."""
@@ -108,10 +128,14 @@ def dashboard_tiles(caisse, household=None) -> list[Tile]:
         )
         for feature, label, description, name, kwargs in TILES
     ]
+    if sepa_settings_for(caisse) is None:  # « Prélèvement automatique » only where the Caisse offers it
+        tiles = [tile for tile in tiles if tile.feature != "prelevement"]
     if household is not None:
         for tile in tiles:
             if tile.feature == "factures":
                 tile.detail = invoices_detail(household)
+            if tile.feature == "prelevement":
+                tile.detail = directdebit_detail(household)
     own = tariff_tiles(household) if household is not None else []
     if not own:
         return tiles

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("refectoire.www.portal.documents.urls")),
     path("", include("refectoire.www.portal.invoices.urls")),
     path("", include("refectoire.www.portal.privacy.urls")),
+    path("", include("refectoire.www.portal.directdebit.urls")),
 ]

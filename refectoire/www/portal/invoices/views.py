@@ -11,6 +11,8 @@ from refectoire.billing.enums import PORTAL_STATE_LABELS, PayableState
 from refectoire.billing.models import Invoice
 from refectoire.billing.pdf import invoice_pdf as render_invoice_pdf
 from refectoire.billing.selectors import invoice_detail_context
+from refectoire.directdebit.selectors import sepa_settings_for
+from refectoire.payments.guards import online_payment_refusals
 from refectoire.payments.models import Payment
 from refectoire.payments.services import household_balance, payfip_settings_for, pending_invoice_ids
 from refectoire.www.portal import access
@@ -48,10 +50,12 @@ def invoice_list(request):
         balance = household_balance(household=household)
     payfip = payfip_settings_for(request.caisse)
     now = timezone.now()
+    debited = online_payment_refusals([invoice.pk for invoice in invoices])
     several = [
         invoice
         for invoice in invoices
-        if invoice.state_code in ("to_pay", "late")
+        if invoice.pk not in debited
+        and invoice.state_code in ("to_pay", "late")
         and invoice.amount_due > 0
         and invoice.payment_is_open(now)
     ]
@@ -66,6 +70,7 @@ def invoice_list(request):
             "balance": balance,
             "grouped_payment": bool(payfip and payfip.allow_grouped_payment and len(several) > 1),
             "several": several,
+            "directdebit_offered": household is not None and sepa_settings_for(request.caisse) is not None,
         },
     )
 
@@ -100,6 +105,7 @@ def invoice_detail(request, invoice_uuid):
             "payment_pending": pending,
             "can_pay": not pending
             and invoice.amount_due > 0
+            and not online_payment_refusals([invoice.pk])
             and payfip_settings_for(request.caisse) is not None,
             "payment_open": invoice.payment_is_open(),
         }

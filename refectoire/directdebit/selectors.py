@@ -1,0 +1,251 @@
+"""Reads of direct debit: the Caisse's settings, a household's mandate, which invoices are debited
+(planned before the batch, sent after), the sequence type of each debit."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from refectoire.billing.debits import DebitPlan, PesDebit
+from refectoire.billing.enums import InvoiceKind, InvoiceState
+from refectoire.billing.models import Invoice
+from refectoire.directdebit.enums import PES_SEQUENCE, DebitState, MandateState, Route, SequenceType
+from refectoire.directdebit.models import Debit, DebitBatch, Mandate, SepaSettings
+from refectoire.payments.enums import OperationState
+from refectoire.payments.models import OperationInvoice
+
+
+def sepa_settings_for(caisse) -> SepaSettings | None:
+    """The Caisse's direct debit settings, when it offers direct debit."""
+    found = SepaSettings.objects.filter(caisse=caisse).first()
+    return found if found is not None and found.is_active else None
+
+
+def live_mandate(household) -> Mandate | None:
+    return Mandate.objects.live().filter(household=household).first()
+
+
+def collection_date(sepa: SepaSettings, issued_on: datetime.date) -> datetime.date:
+    """When an invoice issued on `issued_on` is debited: the Caisse's delay after issue, never
+    before the pre-notification delay (the invoice is the pre-notification)."""
+    return issued_on + datetime.timedelta(days=max(sepa.debit_days_after_issue, sepa.prenotification_days))
+
+
+def notice(day: datetime.date, hint: str) -> str:
+    return _("Cette facture sera prélevée le %(day)s sur le compte %(account)s") % {
+        "day": day.strftime("%d/%m/%Y"),
+        "account": hint,
+    }
+
+
+def _issued_on(invoice) -> datetime.date:
+    return timezone.localdate(invoice.issued_at) if invoice.issued_at else timezone.localdate()
+
+
+@dataclass
+class Candidate:
+    invoice: Invoice
+    mandate: Mandate
+    amount: Decimal
+    sequence_type: str
+    collection_date: datetime.date
+
+
+def _first_done(mandate_ids) -> set[int]:
+    """Mandates that already have a debit sent and not rejected: their next debit is RCUR."""
+    mandate_ids = list(mandate_ids)
+    return set(
+        Debit.objects.filter(mandate_id__in=mandate_ids, state=DebitState.SENT).values_list(
+            "mandate_id", flat=True
+        )
+    ) | set(Mandate.objects.filter(pk__in=mandate_ids, previously_debited=True).values_list("pk", flat=True))
+
+
+def batch_candidates(*, caisse, period, sepa: SepaSettings | None = None) -> list[Candidate]:
+    """The invoices of an issued period that its batch will debit: issued, unpaid, of a household
+    with an active mandate, without an online payment in progress; FRST for a mandate's first
+    debit (or after its first was rejected), RCUR after."""
+    sepa = sepa or sepa_settings_for(caisse)
+    if sepa is None:
+        return []
+    invoices = list(
+        Invoice.objects.filter(caisse=caisse, period=period, household__isnull=False)
+        .unpaid()
+        .select_related("household")
+        .order_by("number")
+    )
+    mandates = {
+        mandate.household_id: mandate
+        for mandate in Mandate.objects.filter(
+            caisse=caisse,
+            state=MandateState.ACTIVE,
+            household_id__in=[invoice.household_id for invoice in invoices],
+        )
+    }
+    pending = set(
+        OperationInvoice.objects.filter(
+            invoice_id__in=[invoice.pk for invoice in invoices], operation__state=OperationState.PENDING
+        ).values_list("invoice_id", flat=True)
+    )
+    already = set(
+        Debit.objects.filter(invoice_id__in=[invoice.pk for invoice in invoices]).values_list(
+            "invoice_id", flat=True
+        )
+    )
+    done = _first_done(mandate.pk for mandate in mandates.values())
+    result = []
+    for invoice in invoices:
+        mandate = mandates.get(invoice.household_id)
+        if mandate is None or invoice.pk in pending or invoice.pk in already or invoice.amount_due <= 0:
+            continue
+        result.append(
+            Candidate(
+                invoice=invoice,
+                mandate=mandate,
+                amount=invoice.amount_due,
+                sequence_type=SequenceType.RCUR if mandate.pk in done else SequenceType.FRST,
+                collection_date=collection_date(sepa, _issued_on(invoice)),
+            )
+        )
+    return result
+
+
+def _pes(sepa, mandate, sequence_type, invoice) -> PesDebit | None:
+    if sepa.route != Route.PES:
+        return None
+    return PesDebit(
+        sequence=PES_SEQUENCE[SequenceType(sequence_type)],
+        mandate_reference=mandate.reference,
+        mandate_signed_on=timezone.localdate(mandate.signed_at),
+        iban=mandate.iban,
+        bic=mandate.bic,
+        holder=mandate.holder_name,
+        label=f"{sepa.creditor_name} facture {invoice.number}",
+    )
+
+
+def debit_plans_of(invoices) -> dict[int, DebitPlan]:
+    """Billing's provider (billing/debits.py): the debit of each invoice, sent or still planned.
+
+    Sent: the debit of a generated batch that is not rejected. Planned: an issued invoice left to
+    pay, of a household with an active mandate, in a period whose batch is not generated yet.
+    """
+    invoices = [
+        invoice
+        for invoice in invoices
+        if invoice.household_id is not None
+        and invoice.kind == InvoiceKind.INVOICE
+        and invoice.number is not None
+    ]
+    if not invoices:
+        return {}
+    caisse_ids = {invoice.caisse_id for invoice in invoices}
+    settings_by_caisse = {
+        sepa.caisse_id: sepa for sepa in SepaSettings.objects.filter(caisse_id__in=caisse_ids, is_active=True)
+    }
+    if not settings_by_caisse:
+        return {}
+    plans: dict[int, DebitPlan] = {}
+    debits = Debit.objects.filter(invoice__in=invoices).select_related("mandate", "invoice")
+    debited = set()
+    for debit in debits:
+        debited.add(debit.invoice_id)
+        sepa = settings_by_caisse.get(debit.caisse_id)
+        if debit.state != DebitState.SENT or sepa is None:
+            continue
+        plans[debit.invoice_id] = DebitPlan(
+            collection_date=debit.collection_date,
+            amount=debit.amount,
+            account_hint=debit.mandate.account_hint,
+            notice=notice(debit.collection_date, debit.mandate.account_hint),
+            pes=_pes(sepa, debit.mandate, debit.sequence_type, debit.invoice),
+        )
+    rest = [
+        invoice
+        for invoice in invoices
+        if invoice.pk not in debited
+        and invoice.caisse_id in settings_by_caisse
+        and invoice.state == InvoiceState.ISSUED
+        and invoice.period_id is not None
+        and invoice.amount_due > 0
+    ]
+    if not rest:
+        return plans
+    frozen = set(
+        DebitBatch.objects.filter(period_id__in={invoice.period_id for invoice in rest}).values_list(
+            "period_id", flat=True
+        )
+    )
+    rest = [invoice for invoice in rest if invoice.period_id not in frozen]
+    mandates = {
+        mandate.household_id: mandate
+        for mandate in Mandate.objects.filter(
+            state=MandateState.ACTIVE, household_id__in={invoice.household_id for invoice in rest}
+        )
+    }
+    pending = set(
+        OperationInvoice.objects.filter(
+            invoice_id__in=[invoice.pk for invoice in rest], operation__state=OperationState.PENDING
+        ).values_list("invoice_id", flat=True)
+    )
+    done = _first_done(mandate.pk for mandate in mandates.values())
+    for invoice in rest:
+        mandate = mandates.get(invoice.household_id)
+        if mandate is None or invoice.pk in pending:
+            continue
+        sepa = settings_by_caisse[invoice.caisse_id]
+        day = collection_date(sepa, _issued_on(invoice))
+        sequence_type = SequenceType.RCUR if mandate.pk in done else SequenceType.FRST
+        plans[invoice.pk] = DebitPlan(
+            collection_date=day,
+            amount=invoice.amount_due,
+            account_hint=mandate.account_hint,
+            notice=notice(day, mandate.account_hint),
+            pes=_pes(sepa, mandate, sequence_type, invoice),
+        )
+    return plans
+
+
+def online_payment_refusals_of(invoice_ids: list[int]) -> dict[int, str]:
+    """Payments' guard (payments/guards.py): an invoice to be debited, or in a sent batch, is not
+    paid online until its debit is rejected."""
+    invoices = list(Invoice.objects.filter(pk__in=invoice_ids))
+    return {
+        pk: _(
+            "Cette facture sera prélevée le %(day)s : elle ne peut pas être payée en ligne, sauf si le "
+            "prélèvement est rejeté."
+        )
+        % {"day": plan.collection_date.strftime("%d/%m/%Y")}
+        for pk, plan in debit_plans_of(invoices).items()
+    }
+
+
+def next_debit(household) -> DebitPlan | None:
+    """The household's next debit (the dashboard tile): the soonest of its invoices' debits."""
+    invoices = list(Invoice.objects.filter(household=household).unpaid()) + list(
+        Invoice.objects.filter(household=household, sepa_debits__state=DebitState.SENT).filter(
+            sepa_debits__collection_date__gte=timezone.localdate()
+        )
+    )
+    plans = [
+        plan for plan in debit_plans_of(invoices).values() if plan.collection_date >= timezone.localdate()
+    ]
+    return min(plans, key=lambda plan: plan.collection_date) if plans else None
+
+
+def consecutive_rejects(mandate) -> int:
+    """How many of the mandate's latest debits were rejected in a row."""
+    count = 0
+    for state in (
+        Debit.objects.filter(mandate=mandate)
+        .order_by("-collection_date", "-pk")
+        .values_list("state", flat=True)
+    ):
+        if state != DebitState.REJECTED:
+            break
+        count += 1
+    return count
