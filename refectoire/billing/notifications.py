@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from refectoire.accounts.language import in_language_of
+from refectoire.core.mail import mail_subject
 from refectoire.households.selectors import household_emails
 
 
@@ -28,7 +29,7 @@ def send_invoice_issued(invoice) -> bool:
     }
     with in_language_of(recipients):
         send_mail(
-            subject=f"{invoice.title} — {caisse.name}",
+            subject=mail_subject(caisse.name, invoice.title),
             message=render_to_string("billing/emails/invoice_issued.txt", context),
             from_email=None,
             recipient_list=recipients,
@@ -50,7 +51,7 @@ def send_reminder(*, caisse, household=None, invoices, recipients=None) -> bool:
     }
     with in_language_of(recipients):
         send_mail(
-            subject=_("Relance : factures impayées — {caisse}").format(caisse=caisse.name),
+            subject=mail_subject(caisse.name, _("Relance : factures impayées")),
             message=render_to_string("billing/emails/reminder.txt", context),
             from_email=None,
             recipient_list=recipients,

@@ -8,6 +8,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from refectoire.core.mail import mail_subject
 from refectoire.households.selectors import household_emails
 
 
@@ -21,5 +22,5 @@ def notify_household(*, household, subject: str, intro: str, url: str) -> None:
         "Ce courriel est envoyé automatiquement, merci de ne pas y répondre.\n%(caisse)s"
     ) % {"intro": intro, "url": url, "caisse": caisse.name}
     transaction.on_commit(
-        lambda: send_mail(f"{subject} — {caisse.name}", body, None, recipients, fail_silently=False)
+        lambda: send_mail(mail_subject(caisse.name, subject), body, None, recipients, fail_silently=False)
     )

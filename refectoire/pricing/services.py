@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from refectoire.core.lifecycle import AGENT, PARENT, transition
+from refectoire.core.mail import mail_subject
 from refectoire.core.money import format_euros
 from refectoire.core.uploads import PDF_OR_IMAGE
 from refectoire.documents.enums import DocumentKind
@@ -201,7 +202,7 @@ def _mail_parents(request, *, subject: str, body: str) -> None:
     caisse = request.caisse
     url = caisse.absolute_url("portal:tariff", kwargs={"year_uuid": request.school_year.uuid})
     text = f"{body}\n\nVotre demande : {url}\n\n{caisse.name}"
-    transaction.on_commit(lambda: send_mail(subject, text, None, recipients))
+    transaction.on_commit(lambda: send_mail(mail_subject(caisse.name, subject), text, None, recipients))
 
 
 def _apply_declaration(request, declaration: Declaration) -> None:
