@@ -141,6 +141,7 @@ def test_a_parent_sees_what_to_do_first_and_each_item_leaves_once_done(
         school_year=next_year,
         state=TariffRequestState.SENT,
         income_source=IncomeSource.CAF_ATTESTATION,
+        sent_at=timezone.now(),
     )
     absence.state = AbsenceState.ACCEPTED
     absence.save()

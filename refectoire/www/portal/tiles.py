@@ -160,27 +160,9 @@ def dashboard_tiles(
     """The dashboard's tiles; with the (validated) `household`, its own « Tarif » tiles: last
     year's before « Restauration adulte » and this year's after it, as in the guide.
 
-    « Mon espace » passes `unpaid` (it has counted the unpaid invoices already) and `year` (the
-    label of the current school year): then the « Tarif » entry stays one link to the tariff pages
-    (the tariff in force is on each child's card, the request to make in « À faire »), so the
-    services cost no query."""
-    if unpaid is not None:
-        year = year or school_year_label(caisse)
-        tiles = [
-            Tile(
-                feature,
-                _(label).format(year=year),
-                _(description).format(year=year),
-                reverse(name, kwargs=kwargs),
-                group=group,
-            )
-            for group, feature, label, description, name, kwargs in TILES
-        ]
-        for tile in tiles:
-            if tile.feature == "factures":
-                tile.detail = unpaid_text(unpaid)
-        return tiles
-    year = school_year_label(caisse)
+    « Mon espace » passes what it has read already: `unpaid` (the number of unpaid invoices) and
+    `year` (the label of the current school year)."""
+    year = year or school_year_label(caisse)
     tiles = [
         Tile(
             feature,
@@ -194,7 +176,7 @@ def dashboard_tiles(
     if household is not None:
         for tile in tiles:
             if tile.feature == "factures":
-                tile.detail = invoices_detail(household)
+                tile.detail = unpaid_text(unpaid) if unpaid is not None else invoices_detail(household)
     own = tariff_tiles(household) if household is not None else []
     if not own:
         return tiles

@@ -157,6 +157,7 @@ def test_next_years_tariff_request_to_make_then_gone_once_sent(cde11, family, pa
         school_year=year,
         state=TariffRequestState.SENT,
         income_source=IncomeSource.CAF_ATTESTATION,
+        sent_at=timezone.now(),
     )
     assert "tariff" not in kinds(household)
     request.state = TariffRequestState.NEEDS_INFO

@@ -43,11 +43,13 @@ MONTHS = [
 
 
 def _enrollment(request, enrollment_uuid):
-    household = access.household(request, validated_only=True)
+    household = access.household(request, validated_only=True, related=())
     if household is None:
         raise Http404
     return get_object_or_404(
-        Enrollment.objects.for_household(household).select_related("child", "school", "school_year"),
+        Enrollment.objects.for_household(household).select_related(
+            "child", "school", "school_year", "household"
+        ),
         uuid=enrollment_uuid,
     )
 
