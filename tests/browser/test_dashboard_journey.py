@@ -87,7 +87,9 @@ def test_a_parent_sees_what_to_do_first_and_each_item_leaves_once_done(
 
     household, child, school, _enrollment, next_year = enrolled_family(cde11, parent_a)
     today = timezone.localdate()
-    invoice = InvoiceFactory(caisse=cde11, household=household, issued=True, total=Decimal("42.50"))
+    invoice = InvoiceFactory(
+        caisse=cde11, household=household, issued=True, total=Decimal("42.50"), with_line=False
+    )
     request = Request.objects.create(
         caisse=cde11, household=household, kind=RequestKind.CORRECTION, state=RequestState.INCOMPLETE
     )

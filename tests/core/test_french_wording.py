@@ -14,3 +14,15 @@ def test_every_subject_has_the_caisse_in_brackets_first():
     assert mail_subject("Caisse des écoles Paris 11e", "Absence acceptée") == (
         "[Caisse des écoles Paris 11e] Absence acceptée"
     )
+
+
+def test_every_select_offers_choisir_rather_than_dashes():
+    from django import forms
+
+    class Form(forms.Form):
+        school = forms.ChoiceField(choices=[("", "---------"), ("keller", "École Keller")], required=False)
+        kind = forms.TypedChoiceField(choices=[("a", "A")], required=False)
+
+    html = str(Form()["school"])
+    assert ">Choisir…</option>" in html and "---------" not in html
+    assert ">École Keller</option>" in html
