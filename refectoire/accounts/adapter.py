@@ -23,6 +23,7 @@ from refectoire.accounts.models import User
 from refectoire.accounts.oidc import IDTokenRejected
 from refectoire.accounts.services import cgu_accept
 from refectoire.caisses.selectors import agent_role_for
+from refectoire.core.mail import mail_subject
 from refectoire.core.models import ADDRESS_FIELDS
 
 logger = logging.getLogger(__name__)
@@ -119,8 +120,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def format_email_subject(self, subject):
         caisse = getattr(self.request, "caisse", None) if hasattr(self, "request") else None
-        prefix = f"[{caisse.name}] " if caisse else ""
-        return prefix + str(subject)
+        return mail_subject(caisse.name, str(subject)) if caisse else str(subject)
 
     def send_mail(self, template_prefix, email, context):
         context.setdefault("caisse", getattr(self.request, "caisse", None))

@@ -12,6 +12,7 @@ from refectoire.adultmeals.enums import Employer, RegistrationState
 from refectoire.adultmeals.models import AdultExtraMeal, AdultRegistration, AdultRegistrationEvent
 from refectoire.billing.enums import InvoiceKind, InvoiceState
 from refectoire.core.lifecycle import ADULT, AGENT, can_move, transition
+from refectoire.core.mail import mail_subject
 
 
 def _lock(registration) -> None:
@@ -158,7 +159,7 @@ def _ended_by_agent_email(registration, reason: str) -> None:
     caisse = registration.caisse
     with in_language_of([email]):
         send_mail(
-            subject=f"{caisse.name} — " + _("Fin de votre inscription à la restauration adulte"),
+            subject=mail_subject(caisse.name, _("Fin de votre inscription à la restauration adulte")),
             message=_(
                 "Bonjour,\n\nLa Caisse des écoles a mis fin à votre inscription à la restauration adulte "
                 "de l'établissement « %(school)s ». Dernier jour : le %(day)s ; les repas sont facturés "

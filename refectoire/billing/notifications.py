@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from refectoire.accounts.language import in_language_of, known_languages
+from refectoire.core.mail import mail_subject
 from refectoire.households.selectors import household_emails
 
 
@@ -30,7 +31,7 @@ def invoice_issued_message(invoice, *, languages=None, connection=None) -> Email
     }
     with in_language_of(recipients, known=languages):
         return EmailMessage(
-            subject=f"{invoice.title} — {caisse.name}",
+            subject=mail_subject(caisse.name, invoice.title),
             body=render_to_string("billing/emails/invoice_issued.txt", context),
             to=recipients,
             connection=connection,
@@ -64,7 +65,7 @@ def send_reminder(*, caisse, household=None, invoices, recipients=None) -> bool:
     }
     with in_language_of(recipients):
         send_mail(
-            subject=_("Relance : factures impayées — {caisse}").format(caisse=caisse.name),
+            subject=mail_subject(caisse.name, _("Relance : factures impayées")),
             message=render_to_string("billing/emails/reminder.txt", context),
             from_email=None,
             recipient_list=recipients,

@@ -73,3 +73,12 @@ def version_changes(record) -> list[tuple[str, str]]:
     ]
     # a creation says what was filled in; a change also says what was emptied
     return [(name, value) for name, value in shown if previous is not None or value != "—"]
+
+
+# A first name beginning with a vowel (or a mute h is not guessed: « de Hugo ») takes « d' » in French.
+VOWELS = "aeiouyàâäéèêëîïôöùûüœæ"
+
+
+def starts_with_vowel(name: str) -> bool:
+    """« Elie » → True (« Garde d'Elie »), « Hikari » → False (« Garde de Hikari »)."""
+    return bool(name) and name[0].lower() in VOWELS

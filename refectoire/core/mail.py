@@ -13,6 +13,11 @@ from django.core.mail.backends.base import BaseEmailBackend
 from refectoire.core.tasks import deliver_email
 
 
+def mail_subject(caisse_name: str, subject: str) -> str:
+    """The one format of an e-mail's subject: « [Caisse des écoles Paris 11e] Objet »."""
+    return f"[{caisse_name}] {subject}"
+
+
 class QueuedEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         count = 0

@@ -99,7 +99,7 @@ CAISSES = [
             "des écoles.\n\n"
             "Pour tous les autres services scolaires et périscolaires (crèche, halte-garderie, centre de "
             "loisirs, étude, conservatoire, atelier beaux-arts, etc.), rendez-vous sur le portail "
-            "Facil'familles de la Ville de Paris."
+            "Facil'familles de la Ville de Paris, [veuillez cliquer ici](https://www.paris.fr/)."
         ),
         "accounting": {
             "pes_id_post": "075019",

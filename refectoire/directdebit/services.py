@@ -14,9 +14,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refectoire.accounts.language import in_language_of
 from refectoire.billing.enums import RunState
 from refectoire.billing.models import BillingRun, Invoice, period_has_issued_invoices
 from refectoire.core.lifecycle import AGENT, SYSTEM, transition
+from refectoire.core.mail import mail_subject
 from refectoire.core.money import format_euros
 from refectoire.directdebit import pain008
 from refectoire.directdebit.banking import account_hint, check_account, check_bic, check_creditor_id
@@ -123,17 +125,18 @@ def _email_mandate(mandate: Mandate, pdf: bytes) -> None:
     if not recipients:
         return
     caisse = mandate.caisse
-    message = EmailMessage(
-        subject=_("Votre mandat de prélèvement SEPA — %(caisse)s") % {"caisse": caisse.name},
-        body=_(
-            "Bonjour,\n\nVous avez signé le mandat de prélèvement SEPA %(reference)s : vos factures seront "
-            "prélevées sur le compte %(account)s. Le mandat est joint à ce courriel et reste dans « Mes "
-            "documents » de votre espace famille.\n\nCe courriel est envoyé automatiquement, merci de ne pas "
-            "y répondre.\n%(caisse)s"
+    with in_language_of(recipients):
+        message = EmailMessage(
+            subject=mail_subject(caisse.name, _("Votre mandat de prélèvement SEPA")),
+            body=_(
+                "Bonjour,\n\nVous avez signé le mandat de prélèvement SEPA %(reference)s : vos factures seront "
+                "prélevées sur le compte %(account)s. Le mandat est joint à ce courriel et reste dans « Mes "
+                "documents » de votre espace famille.\n\nCe courriel est envoyé automatiquement, merci de ne pas "
+                "y répondre.\n%(caisse)s"
+            )
+            % {"reference": mandate.reference, "account": mandate.account_hint, "caisse": caisse.name},
+            to=recipients,
         )
-        % {"reference": mandate.reference, "account": mandate.account_hint, "caisse": caisse.name},
-        to=recipients,
-    )
     message.attach(f"mandat-{mandate.reference}.pdf", pdf, "application/pdf")
     transaction.on_commit(lambda: message.send(fail_silently=False))
 

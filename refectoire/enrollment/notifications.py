@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from refectoire.accounts.language import in_language_of
+from refectoire.core.mail import mail_subject
 from refectoire.enrollment.enums import AbsenceState, weekday_names
 from refectoire.households.selectors import household_emails
 
@@ -37,7 +38,7 @@ def notify_absence_decision(absence) -> None:
             "Ce courriel est envoyé automatiquement, merci de ne pas y répondre.\n%(caisse)s"
         ) % {"intro": intro, "url": caisse.absolute_url("portal:absence_list"), "caisse": caisse.name}
     transaction.on_commit(
-        lambda: send_mail(f"{subject} — {caisse.name}", body, None, recipients, fail_silently=False)
+        lambda: send_mail(mail_subject(caisse.name, subject), body, None, recipients, fail_silently=False)
     )
 
 
@@ -71,4 +72,4 @@ def notify_enrollment_made(enrollment, *, email: str, waiting: bool) -> None:
             "url": caisse.absolute_url("portal:planning", kwargs={"enrollment_uuid": enrollment.uuid}),
             "caisse": caisse.name,
         }
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    transaction.on_commit(lambda: send_mail(mail_subject(caisse.name, subject), body, None, [email]))

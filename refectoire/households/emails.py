@@ -6,6 +6,7 @@ from django.core.mail import send_mail
 from django.utils.translation import gettext as _
 
 from refectoire.accounts.language import in_language_of
+from refectoire.core.mail import mail_subject
 from refectoire.households.enums import ChangeState
 
 SIGNATURE = "\n\n{caisse}\n{contact}"
@@ -26,7 +27,7 @@ def _send(household, subject: str, body: str) -> None:
         return
     caisse = household.caisse
     send_mail(
-        subject=f"{caisse.name} — {subject}",
+        subject=mail_subject(caisse.name, subject),
         message=body + SIGNATURE.format(caisse=caisse.name, contact=caisse.contact_email),
         from_email=None,
         recipient_list=recipients,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from refectoire.accounts.language import in_language_of
+from refectoire.core.mail import mail_subject
 from refectoire.households.selectors import household_emails
 
 
@@ -26,5 +27,5 @@ def notify_household(*, household, subject, intro, url: str) -> None:
             "Ce courriel est envoyé automatiquement, merci de ne pas y répondre.\n%(caisse)s"
         ) % {"intro": intro, "url": url, "caisse": caisse.name}
     transaction.on_commit(
-        lambda: send_mail(f"{subject} — {caisse.name}", body, None, recipients, fail_silently=False)
+        lambda: send_mail(mail_subject(caisse.name, subject), body, None, recipients, fail_silently=False)
     )

@@ -613,8 +613,33 @@ def household_balance(*, household) -> dict:
     billed = money_sum(invoices, "total")
     credited = money_sum(invoices, "amount_credited")
     paid = money_sum(Payment.objects.filter(household=household).recorded(), "amount")
-    balance = billed - credited - paid
     due = sum((invoice.amount_due for invoice in invoices.unpaid()), Decimal("0.00"))
+    return _balance(billed=billed, credited=credited, paid=paid, due=due)
+
+
+def balance_of(*, invoices, payments) -> dict:
+    """`household_balance` from a household's issued invoices and credit notes and its payments
+    already read (the portal's « Factures » lists them anyway): no query."""
+    own = [invoice for invoice in invoices if invoice.kind == InvoiceKind.INVOICE]
+    billed = sum((invoice.total for invoice in own), Decimal("0.00"))
+    credited = sum((invoice.amount_credited for invoice in own), Decimal("0.00"))
+    paid = sum(
+        (payment.amount for payment in payments if payment.state == PaymentState.RECORDED), Decimal("0.00")
+    )
+    due = sum(
+        (
+            invoice.amount_due
+            for invoice in own
+            if invoice.state == InvoiceState.ISSUED
+            and invoice.total > invoice.amount_paid + invoice.amount_credited
+        ),
+        Decimal("0.00"),
+    )
+    return _balance(billed=billed, credited=credited, paid=paid, due=due)
+
+
+def _balance(*, billed, credited, paid, due) -> dict:
+    balance = billed - credited - paid
     return {
         "billed": billed,
         "credited": credited,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from refectoire.accounts.language import in_language_of
 from refectoire.core.lifecycle import AGENT, PARENT, transition
+from refectoire.core.mail import mail_subject
 from refectoire.core.money import format_euros
 from refectoire.core.uploads import PDF_OR_IMAGE
 from refectoire.documents.enums import DocumentKind
@@ -209,7 +210,7 @@ def _mail_parents(request, compose) -> None:
             "url": url,
             "caisse": caisse.name,
         }
-    transaction.on_commit(lambda: send_mail(subject, text, None, recipients))
+    transaction.on_commit(lambda: send_mail(mail_subject(caisse.name, subject), text, None, recipients))
 
 
 def _apply_declaration(request, declaration: Declaration) -> None:

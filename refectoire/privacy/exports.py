@@ -14,11 +14,13 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refectoire.accounts.language import in_language_of
 from refectoire.caisses.urls import caisse_reverse
 from refectoire.core.lifecycle import SYSTEM, transition
+from refectoire.core.mail import mail_subject
 from refectoire.core.personal_data import jsonable
 from refectoire.households.models import Household
 from refectoire.privacy.enums import ExportState
@@ -103,8 +105,8 @@ def _email_export_ready(export):
     url = settings.BASE_URL + caisse_reverse(
         caisse, "portal:privacy_export_download", kwargs={"export_uuid": export.uuid}
     )
-    with translation.override(owner.language or "fr"):
-        subject = _("Vos données sont prêtes") + f" — {caisse.name}"
+    with in_language_of([owner.email]):
+        subject = mail_subject(caisse.name, _("Vos données sont prêtes"))
         body = _(
             "Bonjour,\n\nLe fichier de vos données est prêt. Il se télécharge une seule fois, "
             "depuis votre espace, connecté à votre compte, jusqu'au %(date)s :\n%(url)s\n\n"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from refectoire.accounts.language import in_language_of
 from refectoire.core.lifecycle import AGENT, PARENT, SYSTEM, can_move, transition
+from refectoire.core.mail import mail_subject
 from refectoire.core.translated import translated
 from refectoire.core.uploads import PDF_OR_IMAGE, FileType, inspect_upload
 from refectoire.documents.services import document_store, file_save_in_transaction
@@ -214,7 +215,7 @@ def _notify_place(choice: StayChoice) -> None:
             "url": caisse.absolute_url("portal:stays_home"),
             "caisse": caisse.name,
         }
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+    transaction.on_commit(lambda: send_mail(mail_subject(caisse.name, subject), body, None, recipients))
 
 
 def _take_place(choice: StayChoice, *, actor, message: str, now) -> StayChoice:

@@ -205,5 +205,5 @@ def test_an_agent_sets_up_two_factor_authentication_before_the_back_office(
         expect(page.get_by_text("Code incorrect.")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/recovery-codes/"))
     page.goto(f"{live_server.url}/cde11/agent/")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Back office")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Espace agents")
     check_page(page)

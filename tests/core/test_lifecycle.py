@@ -40,6 +40,7 @@ from refectoire.households.enums import HouseholdAction, HouseholdState
 from refectoire.households.models import Household
 from refectoire.payments.models import PayfipOperation, Payment
 from refectoire.pricing.models import TariffRequest
+from refectoire.privacy.models import DataExport, ErasureRequest
 from refectoire.requests.models import Request
 from refectoire.stays.models import StayChoice
 from tests.households.factories import household_for
@@ -59,6 +60,8 @@ EXPECTED = {
     PayfipOperation: "pending",
     Mandate: "active",
     Debit: "sent",
+    DataExport: "queued",
+    ErasureRequest: "submitted",
 }
 
 

@@ -320,7 +320,7 @@ def test_a_new_email_becomes_the_login_email_to_verify_and_the_old_one_is_told(
     assert (address.email, address.primary, address.verified) == ("allison.new@example.fr", True, False)
     old = EmailAddress.objects.get(user=parent_a, primary=False)
     assert (old.email, old.verified) == ("allison@example.fr", True)
-    by_subject = {message.subject.split(" — ")[0]: message for message in mail.outbox}
+    by_subject = {message.subject.split("] ", 1)[1]: message for message in mail.outbox}
     confirm = by_subject["Confirmez votre adresse électronique"]
     assert confirm.to == ["allison.new@example.fr"]
     key = address.emailconfirmation_set.get().key

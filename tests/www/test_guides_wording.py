@@ -57,3 +57,25 @@ def test_the_welcome_text_of_the_caisse_turns_addresses_into_links(client, cde19
     cde19.save()
     page = client.get("/cde19/").content.decode()
     assert '<a href="https://services.example.fr/familles"' in page
+
+
+def test_the_19e_guides_veuillez_cliquer_ici_is_a_link_with_its_own_words(client, cde19):
+    """« …portail Facil'familles de la Ville de Paris, veuillez cliquer ici »: the manager writes
+    « [veuillez cliquer ici](https://…) »; anything else typed stays text."""
+    cde19.welcome_text = (
+        "Rendez-vous sur le portail Facil'familles de la Ville de Paris, "
+        "[veuillez cliquer ici](https://www.paris.fr/). <script>alert(1)</script>"
+    )
+    cde19.save()
+    page = client.get("/cde19/").content.decode()
+    assert '<a href="https://www.paris.fr/">veuillez cliquer ici</a>' in page
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_the_11e_guides_qr_code_opens_the_portal_from_a_phone(client, cde11):
+    """« OU scannez ce QR Code »: an SVG drawn on the server, of the Caisse's own address."""
+    page = text(client.get("/cde11/"))
+    assert "OU scannez ce QR code :" in page
+    svg = page[page.index('<div class="refectoire-qr">') :]
+    assert svg.index("<svg") < svg.index("</svg>") and 'role="img"' in svg
+    assert "QR code de l'adresse de votre espace famille : http" in svg and "/cde11/" in svg

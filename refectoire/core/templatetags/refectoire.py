@@ -1,4 +1,8 @@
+import re
+
 from django import forms, template
+from django.template.defaultfilters import linebreaks_filter as linebreaks
+from django.template.defaultfilters import urlize
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 
@@ -76,3 +80,19 @@ def lang_of(obj, name):
     """` lang="fr"` on the element when the French text stands in on an English or Arabic page."""
     language = fallback_language(obj, name)
     return format_html(' lang="{}"', language) if language else ""
+
+
+LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
+
+
+@register.filter(needs_autoescape=True)
+def rich_text(value, autoescape=True) -> str:
+    """A text a manager typed (the Caisse's welcome text): paragraphs, addresses made links, and
+    « [veuillez cliquer ici](https://…) » a link with its own words, as the guides write them."""
+    parts, position = [], 0
+    for match in LINK.finditer(value or ""):
+        parts.append(urlize(value[position : match.start()], autoescape=autoescape))
+        parts.append(format_html('<a href="{}">{}</a>', match.group(2), match.group(1)))
+        position = match.end()
+    parts.append(urlize((value or "")[position:], autoescape=autoescape))
+    return linebreaks("".join(parts), autoescape=False)

@@ -76,7 +76,8 @@ class CaisseProfileForm(forms.ModelForm):
         help_texts = {
             "welcome_text": _(
                 "Texte brut de la page d'accueil : une ligne vide sépare deux paragraphes ; une adresse web "
-                "(https://…), par exemple celle du portail des autres services de la ville, devient un lien."
+                "(https://…), par exemple celle du portail des autres services de la ville, devient un lien ; "
+                "[veuillez cliquer ici](https://…) fait un lien sur les mots entre crochets."
             ),
         }
 

@@ -1,19 +1,29 @@
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from refectoire.billing.enums import RunState
+from refectoire.billing.models import BillingRun
 from refectoire.caisses import services as caisse_services
 from refectoire.caisses.models import Caisse
 from refectoire.messaging import services as messaging_services
 from refectoire.messaging.models import NewsItem
+from refectoire.payments.enums import OperationState
+from refectoire.payments.models import PayfipOperation
+from refectoire.schools.models import BillingPeriod
 from refectoire.www.backoffice.access import agent_required, manager_required
 from refectoire.www.backoffice.adult_meals.views import adult_meals_home_queues
 from refectoire.www.backoffice.billing.views import billing_queues
 from refectoire.www.backoffice.enrollment.views import enrollment_queues
 from refectoire.www.backoffice.forms import CaisseProfileForm, CguForm, NewsForm
 from refectoire.www.backoffice.household.views import home_queue as household_queue
+from refectoire.www.backoffice.queues import queue
 from refectoire.www.backoffice.requests.views import request_queues
 from refectoire.www.backoffice.stays.views import stays_home_queues
 from refectoire.www.backoffice.tariff.views import home_queue as tariff_queue
@@ -21,7 +31,11 @@ from refectoire.www.backoffice.tariff.views import home_queue as tariff_queue
 
 @agent_required
 def home(request):
-    return render(request, "backoffice/home.html", {"queues": home_queues(request)})
+    """« Espace agents »: the work queues that hold something (count, oldest waiting date), and for
+    a manager the billing calendar."""
+    queues = [entry for entry in home_queues(request) if entry["count"]]
+    calendar = billing_calendar(request.caisse) if request.agent_role.is_manager else None
+    return render(request, "backoffice/home.html", {"queues": queues, "billing_calendar": calendar})
 
 
 def home_queues(request) -> list[dict]:
@@ -34,7 +48,74 @@ def home_queues(request) -> list[dict]:
         *stays_home_queues(request),
         *adult_meals_home_queues(request),
         *billing_queues(request),
+        payments_queue(request),
     ]
+
+
+# An online payment PayFIP has not answered for this long is looked at by an agent.
+PAYMENT_ANSWER_DELAY = datetime.timedelta(hours=2)
+
+
+def payments_queue(request) -> dict:
+    """Online payments still waiting for PayFIP's answer: to reconcile by hand when it never comes."""
+    return queue(
+        label=_("Paiements en ligne à rapprocher (sans réponse de PayFIP)"),
+        queryset=PayfipOperation.objects.filter(
+            caisse=request.caisse,
+            state=OperationState.PENDING,
+            created_at__lt=timezone.now() - PAYMENT_ANSWER_DELAY,
+        ),
+        since="created_at",
+        url=reverse("backoffice:billing_home"),
+    )
+
+
+def billing_calendar(caisse) -> list[dict]:
+    """The manager's billing calendar: the next period to compute, the periods to issue, the next
+    opening of online payment. Three queries."""
+    today = timezone.localdate()
+    entries = []
+    to_compute = (
+        BillingPeriod.objects.for_caisse(caisse).filter(run__isnull=True).order_by("start_date").first()
+    )
+    if to_compute is not None:
+        entries.append(
+            {
+                "label": _("Période à calculer"),
+                "period": to_compute.label,
+                "text": _("à calculer après le %(day)s") % {"day": f"{to_compute.end_date:%d/%m/%Y}"}
+                if to_compute.end_date >= today
+                else _("à calculer : la période est finie depuis le %(day)s")
+                % {"day": f"{to_compute.end_date:%d/%m/%Y}"},
+            }
+        )
+    for run in BillingRun.objects.filter(caisse=caisse, state=RunState.DRAFT).select_related("period"):
+        entries.append(
+            {
+                "label": _("Période à émettre"),
+                "period": run.period.label,
+                "text": _("calculée le %(day)s, à vérifier puis émettre")
+                % {"day": f"{timezone.localtime(run.computed_at):%d/%m/%Y}"}
+                if run.computed_at
+                else _("calculée, à vérifier puis émettre"),
+            }
+        )
+    opening = (
+        BillingPeriod.objects.for_caisse(caisse)
+        .filter(payment_opens_at__gt=timezone.now())
+        .order_by("payment_opens_at")
+        .first()
+    )
+    if opening is not None:
+        entries.append(
+            {
+                "label": _("Ouverture du paiement en ligne"),
+                "period": opening.label,
+                "text": _("le %(day)s")
+                % {"day": f"{timezone.localtime(opening.payment_opens_at):%d/%m/%Y à %H:%M}"},
+            }
+        )
+    return entries
 
 
 @manager_required

@@ -12,12 +12,15 @@ from django.shortcuts import render
 from refectoire.households.models import Household
 
 
-def household(request, *, validated_only: bool) -> Household | None:
-    """The user's household in request.caisse (one at most), or None."""
+def household(
+    request, *, validated_only: bool, related: tuple[str, ...] = ("guardians", "children")
+) -> Household | None:
+    """The user's household in request.caisse (one at most), or None. `related`: the members the
+    page reads (a page that only filters by household passes `()`: one query)."""
     households = Household.objects.for_user(request.user, request.caisse)
     if validated_only:
         households = households.validated()
-    return households.prefetch_related("guardians", "children").first()
+    return households.prefetch_related(*related).first()
 
 
 def household_required(view):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import gettext_noop, ngettext
 
 from refectoire.adultmeals.enums import RegistrationState
@@ -30,45 +31,109 @@ class Tile:
     description: str
     url: str
     detail: str = ""
+    group: str = ""
 
 
-# (feature, label, description, URL name, URL kwargs), in the guide's order (« MA FAMILLE »:
-# Inscription, Simulation des tarifs, Changement de situation, Tarif 2022-2023, Restauration
-# adulte, Tarif 2023-2024). The "tarif" entry stands for the tariff tiles; its label and
-# description serve only when the Caisse has no school year yet.
+# The groups of « Mon espace »'s services, in the order shown. A service declares its group below.
+GROUPS = [
+    ("inscriptions", _lazy("Inscriptions et planning")),
+    ("tarifs", _lazy("Tarifs")),
+    ("factures", _lazy("Factures et paiements")),
+    ("demandes", _lazy("Demandes et messages")),
+    ("sejours", _lazy("Séjours")),
+    ("documents", _lazy("Documents")),
+]
+
+# (group, feature, label, description, URL name, URL kwargs): one line per service, in the guide's
+# order inside each group (« MA FAMILLE »: Inscription, Simulation des tarifs, Changement de
+# situation, Tarif 2022-2023, Restauration adulte, Tarif 2023-2024). The "tarif" entry stands for the
+# tariff tiles; its label and description serve only when the Caisse has no school year yet.
 TILES = [
-    ("inscription", "Inscription", "Inscription scolaire rentrée {year}", "portal:enrollment_list", {}),
-    ("simulation", "Simulation des tarifs", "Estimez votre tarif", "portal:tariff_simulator", {}),
     (
+        "inscriptions",
+        "inscription",
+        "Inscription",
+        "Inscription scolaire rentrée {year}",
+        "portal:enrollment_list",
+        {},
+    ),
+    ("tarifs", "simulation", "Simulation des tarifs", "Estimez votre tarif", "portal:tariff_simulator", {}),
+    (
+        "demandes",
         "situation",
         "Changement de situation",
         "Signalez un changement",
         "portal:request_create",
         {"kind_slug": "changement-de-situation"},
     ),
-    ("tarif", "Tarif {year}", "Demande de tarif dégressif {year}", "portal:tariff_index", {}),
-    ("restauration-adulte", "Restauration adulte", "Repas des adultes", "portal:adult_meals", {}),
-    ("absences", "Absences", "Signaler une absence, suivre vos absences", "portal:absence_list", {}),
-    ("factures", "Factures", "Vos factures et leur paiement", "portal:invoice_list", {}),
+    ("tarifs", "tarif", "Tarif {year}", "Demande de tarif dégressif {year}", "portal:tariff_index", {}),
     (
+        "inscriptions",
+        "restauration-adulte",
+        "Restauration adulte",
+        "Repas des adultes",
+        "portal:adult_meals",
+        {},
+    ),
+    (
+        "inscriptions",
+        "absences",
+        "Absences",
+        "Signaler une absence, suivre vos absences",
+        "portal:absence_list",
+        {},
+    ),
+    ("factures", "factures", "Factures", "Vos factures et leur paiement", "portal:invoice_list", {}),
+    (
+        "factures",
         "prelevement",
         "Prélèvement automatique",
         gettext_noop("Vos factures prélevées sur votre compte"),
         "portal:directdebit",
         {},
     ),
-    ("demandes", "Mes demandes", "Le suivi de vos demandes", "portal:request_list", {}),
-    ("messages", "Messages", "Vos échanges avec la Caisse", "portal:conversation_list", {}),
+    ("demandes", "demandes", "Mes demandes", "Le suivi de vos demandes", "portal:request_list", {}),
+    ("demandes", "messages", "Messages", "Vos échanges avec la Caisse", "portal:conversation_list", {}),
     (
+        "sejours",
         "sejours",
         "Séjours de vacances",
         "Les séjours de vacances de la Caisse des écoles",
         "portal:stays_home",
         {},
     ),
-    ("documents", "Mes documents", "Votre espace de stockage sécurisé", "portal:document_list", {}),
-    ("donnees", "Mes données", "Télécharger vos données, supprimer votre compte", "portal:privacy", {}),
+    (
+        "documents",
+        "documents",
+        "Mes documents",
+        "Votre espace de stockage sécurisé",
+        "portal:document_list",
+        {},
+    ),
+    (
+        "documents",
+        "donnees",
+        "Mes données",
+        "Télécharger vos données, supprimer votre compte",
+        "portal:privacy",
+        {},
+    ),
 ]
+
+
+@dataclass
+class ServiceGroup:
+    key: str
+    label: str
+    tiles: list
+
+
+def service_groups(tiles: list[Tile]) -> list[ServiceGroup]:
+    """The tiles by group, in the order of GROUPS; a group without tile is left out."""
+    groups = [
+        ServiceGroup(key, str(label), [tile for tile in tiles if tile.group == key]) for key, label in GROUPS
+    ]
+    return [group for group in groups if group.tiles]
 
 
 def school_year_label(caisse) -> str:
@@ -90,13 +155,16 @@ def tariff_tiles(household) -> list[Tile]:
         tile = tariff_tile(household=household, school_year=year, past=past)
         feature = "tarif-precedent" if past else "tarif"
         url = caisse_reverse(household.caisse, "portal:tariff", kwargs={"year_uuid": tile.school_year_uuid})
-        tiles.append(Tile(feature, tile.title, tile.text, url, detail=tile.state_label))
+        tiles.append(Tile(feature, tile.title, tile.text, url, detail=tile.state_label, group="tarifs"))
     return tiles
 
 
 def invoices_detail(household) -> str:
     """« 2 factures non réglées », as the guide words an invoice waiting for payment."""
-    count = unpaid_invoice_count(household)
+    return unpaid_text(unpaid_invoice_count(household))
+
+
+def unpaid_text(count: int) -> str:
     if not count:
         return _("Aucune facture non réglée")
     return ngettext("%(count)s facture non réglée", "%(count)s factures non réglées", count) % {
@@ -115,25 +183,31 @@ def directdebit_detail(household) -> str:
     return _("Mandat signé") if live_mandate(household) else _("Aucun mandat")
 
 
-def dashboard_tiles(caisse, household=None) -> list[Tile]:
+def dashboard_tiles(
+    caisse, household=None, *, unpaid: int | None = None, year: str | None = None
+) -> list[Tile]:
     """The dashboard's tiles; with the (validated) `household`, its own « Tarif » tiles: last
-    year's before « Restauration adulte » and this year's after it, as in the guide."""
-    year = school_year_label(caisse)
+    year's before « Restauration adulte » and this year's after it, as in the guide.
+
+    « Mon espace » passes what it has read already: `unpaid` (the number of unpaid invoices) and
+    `year` (the label of the current school year)."""
+    year = year or school_year_label(caisse)
     tiles = [
         Tile(
             feature,
             _(label).format(year=year),
             _(description).format(year=year),
             reverse(name, kwargs=kwargs),
+            group=group,
         )
-        for feature, label, description, name, kwargs in TILES
+        for group, feature, label, description, name, kwargs in TILES
     ]
     if sepa_settings_for(caisse) is None:  # « Prélèvement automatique » only where the Caisse offers it
         tiles = [tile for tile in tiles if tile.feature != "prelevement"]
     if household is not None:
         for tile in tiles:
             if tile.feature == "factures":
-                tile.detail = invoices_detail(household)
+                tile.detail = unpaid_text(unpaid) if unpaid is not None else invoices_detail(household)
             if tile.feature == "prelevement":
                 tile.detail = directdebit_detail(household)
     own = tariff_tiles(household) if household is not None else []

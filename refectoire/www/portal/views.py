@@ -1,8 +1,47 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
+
+from refectoire.households.models import Household
+from refectoire.www.common.tariff import tariff_in_force_text
+from refectoire.www.portal.tiles import adult_meal_tiles, dashboard_tiles, service_groups
+from refectoire.www.portal.todo import family_dashboard
 
 
 @login_required
 def dashboard(request):
-    """ "Mon espace": the parent's home in this Caisse."""
-    return render(request, "portal/dashboard.html", {"person": request.user})
+    """ "Mon espace": « À faire » first, then one card per child, then the services by group. A
+    household not validated yet sees where its declaration stands; school staff, their meals."""
+    household = (
+        Household.objects.for_user(request.user, request.caisse)
+        .select_related("caisse")
+        .prefetch_related("children")
+        .first()
+    )
+    context = {"person": request.user, "household": household, "tiles": [], "adult_tiles": []}
+    if household is not None and household.is_validated:
+        today = timezone.localdate()
+        family = family_dashboard(
+            household=household, today=today, tariff_text=tariff_in_force_text(household, today)
+        )
+        unpaid = sum(1 for item in family.todo if item.kind == "invoice")
+        tiles = dashboard_tiles(request.caisse, household, unpaid=unpaid, year=family.school_year_label)
+        context.update(
+            {
+                "todo": family.todo,
+                "child_cards": family.children,
+                "tiles": tiles,
+                "groups": service_groups(tiles),
+                "today": today,
+            }
+        )
+    else:
+        # A person registered for adult meals only (school staff) sees those first; the family
+        # block then only invites them to declare a family, should they have one.
+        context["adult_tiles"] = adult_meal_tiles(request.caisse, request.user)
+    context["family"] = {
+        "household": household,
+        "tiles": context["tiles"],
+        "adult_tiles": context["adult_tiles"],
+    }
+    return render(request, "portal/dashboard.html", context)

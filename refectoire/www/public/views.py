@@ -12,6 +12,7 @@ from refectoire.accounts.forms import CguAcceptForm, LoginForm
 from refectoire.caisses.models import Caisse
 from refectoire.core.models import OutboxEmail
 from refectoire.messaging.models import NewsItem
+from refectoire.www.public.qrcode import qr_code_svg
 
 WELCOME_NEWS_COUNT = 3
 
@@ -24,10 +25,19 @@ def caisse_list(request):
 def welcome(request):
     caisse = request.caisse
     news = NewsItem.objects.published(caisse)[:WELCOME_NEWS_COUNT]
+    address = caisse.absolute_url("public:welcome")
     return render(
         request,
         "public/welcome.html",
-        {"news": news, "login_form": LoginForm(request=request), "has_more_news": True},
+        {
+            "news": news,
+            "login_form": LoginForm(request=request),
+            "has_more_news": True,
+            "address": address,
+            "qr_code": qr_code_svg(
+                address, title=_("QR code de l'adresse de votre espace famille : %(url)s") % {"url": address}
+            ),
+        },
     )
 
 

@@ -36,7 +36,7 @@ def test_agent_sees_the_backoffice_home_of_their_caisse(client, cde11, agent_cde
     client.force_login(agent_cde11)
     response = client.get("/cde11/agent/")
     assert response.status_code == 200
-    assert "Back office" in response.content.decode()
+    assert "Espace agents" in response.content.decode()
 
 
 def test_a_parent_gets_404_in_the_backoffice(client, cde11, parent_a):

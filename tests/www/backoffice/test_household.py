@@ -179,7 +179,8 @@ def test_the_agent_validates_a_member_addition(client, cde11, agent_cde11, paren
         data={"first_name": "Robin", "last_name": "L", "birth_date": "2021-02-03", "sex": "m"},
     )
     client.force_login(agent_cde11)
-    assert client.get("/cde11/agent/").context["queues"][1]["count"] == 1
+    queues = {q["label"]: q["count"] for q in client.get("/cde11/agent/").context["queues"]}
+    assert queues["Ajouts de membres à valider"] == 1
     page = client.get(
         curl(cde11, "backoffice:household_detail", household_uuid=household.uuid)
     ).content.decode()

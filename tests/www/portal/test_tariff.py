@@ -62,6 +62,26 @@ def test_the_estimate_shows_before_sending_and_nothing_is_stored(client, curl, y
     assert not TariffRequest.objects.exists()
 
 
+def test_a_summary_of_the_answers_comes_before_sending_with_only_the_chosen_income_section(
+    client, curl, year, household, parent_a
+):
+    client.force_login(parent_a)
+    response = client.post(
+        curl(year.caisse, "portal:tariff_request", year_uuid=year.uuid),
+        {**FORM, "reference_tax_income": "41000", "action": "estimate"},
+    )
+    summary = dict(response.context["summary"])
+    assert "ressources mensuelles" in summary["Vos ressources"]
+    assert "3\xa0200,00\xa0€" in summary.values()
+    assert not any("imposition" in label.lower() or "fiscal" in label.lower() for label in summary)
+    page = response.content.decode()
+    assert "Récapitulatif avant envoi" in page
+    # Each income section is its own block, revealed one at a time by the script (all without it).
+    for source in ["caf", "tax", "monthly"]:
+        assert f'data-income-section="{source}"' in page
+    assert "js/income-sections.js" in page
+
+
 def test_a_parent_sends_the_request_with_a_proof(client, curl, year, household, parent_a):
     client.force_login(parent_a)
     response = send(client, curl, year)

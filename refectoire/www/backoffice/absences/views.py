@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from refectoire.accounts.access_log import access_log_for_request
@@ -145,7 +146,12 @@ def absence_record(request):
                 )
                 messages.success(
                     request,
-                    _("%(count)d absence(s) enregistrée(s) et acceptée(s).") % {"count": len(made)},
+                    ngettext(
+                        "%(count)d absence enregistrée et acceptée.",
+                        "%(count)d absences enregistrées et acceptées.",
+                        len(made),
+                    )
+                    % {"count": len(made)},
                 )
                 for enrollment, why in skipped:
                     messages.warning(request, f"{enrollment.child.full_name} : {why}")

@@ -17,16 +17,18 @@ from refectoire.adultmeals.selectors import adult_meals_for_period, pending_regi
 from refectoire.core.forms import add_service_errors
 from refectoire.www.backoffice.access import agent_required
 from refectoire.www.backoffice.adult_meals.forms import AdultRegistrationEndForm
+from refectoire.www.backoffice.queues import queue
 from refectoire.www.backoffice.stays.forms import AdultExtraMealForm, ReasonForm
 
 
 def adult_meals_home_queues(request) -> list[dict]:
     return [
-        {
-            "label": _("Restauration adulte : inscriptions à valider"),
-            "count": pending_registrations(request.caisse).count(),
-            "url": reverse("backoffice:adult_meals_list"),
-        }
+        queue(
+            label=_("Restauration adulte : inscriptions à valider"),
+            queryset=pending_registrations(request.caisse),
+            since="created_at",
+            url=reverse("backoffice:adult_meals_list"),
+        )
     ]
 
 

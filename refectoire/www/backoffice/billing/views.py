@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from refectoire.billing import services as billing_services
@@ -38,6 +39,7 @@ from refectoire.www.backoffice.billing.forms import (
     PayfipSettingsForm,
     RefundForm,
 )
+from refectoire.www.backoffice.queues import queue
 
 # Periods and runs ------------------------------------------------------------------------
 
@@ -378,7 +380,13 @@ def unpaid_list(request):
 def unpaid_remind(request):
     count = billing_services.invoices_send_reminders(caisse=request.caisse, actor=request.user)
     messages.success(
-        request, _("%(count)s relance(s) envoyée(s), une par foyer ou adulte.") % {"count": count}
+        request,
+        ngettext(
+            "%(count)s relance envoyée, une par foyer ou adulte.",
+            "%(count)s relances envoyées, une par foyer ou adulte.",
+            count,
+        )
+        % {"count": count},
     )
     return redirect("backoffice:billing_unpaid")
 
@@ -445,9 +453,10 @@ def payfip_settings(request):
 def billing_queues(request) -> list[dict]:
     """The back-office home's billing queue: unpaid invoices past due."""
     return [
-        {
-            "label": _("Factures impayées échues"),
-            "count": _past_due(request).count(),
-            "url": reverse("backoffice:billing_unpaid"),
-        }
+        queue(
+            label=_("Factures impayées échues"),
+            queryset=Invoice.objects.for_caisse(request.caisse).past_due(timezone.localdate()),
+            since="due_date",
+            url=reverse("backoffice:billing_unpaid"),
+        )
     ]

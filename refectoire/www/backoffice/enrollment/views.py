@@ -33,6 +33,7 @@ from refectoire.www.backoffice.enrollment.forms import (
     ForecastForm,
     LinkForm,
 )
+from refectoire.www.backoffice.queues import queue
 from refectoire.www.files import document_response
 
 
@@ -421,25 +422,26 @@ def attendance(request):
 
 
 def enrollment_queues(request) -> list[dict]:
-    pending = RhythmChange.objects.filter(
-        enrollment__caisse=request.caisse, state=RhythmChangeState.PENDING
-    ).count()
-    absences = Absence.objects.for_caisse(request.caisse).filter(state=AbsenceState.PENDING).count()
     waiting, gaps = selectors.custody_calendars_to_complete(caisse=request.caisse)
     return [
         {
             "label": _("Gardes alternées à compléter (calendrier de garde)"),
             "count": len(waiting) + len(gaps),
+            "oldest": None,
             "url": reverse("backoffice:custody_to_complete"),
         },
-        {
-            "label": _("Changements de rythme à valider"),
-            "count": pending,
-            "url": reverse("backoffice:rhythm_change_list"),
-        },
-        {
-            "label": _("Absences à décider"),
-            "count": absences,
-            "url": reverse("backoffice:absence_list"),
-        },
+        queue(
+            label=_("Changements de rythme à valider"),
+            queryset=RhythmChange.objects.filter(
+                enrollment__caisse=request.caisse, state=RhythmChangeState.PENDING
+            ),
+            since="created_at",
+            url=reverse("backoffice:rhythm_change_list"),
+        ),
+        queue(
+            label=_("Absences à décider"),
+            queryset=Absence.objects.for_caisse(request.caisse).filter(state=AbsenceState.PENDING),
+            since="created_at",
+            url=reverse("backoffice:absence_list"),
+        ),
     ]

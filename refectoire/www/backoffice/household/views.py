@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,14 +14,18 @@ from refectoire.accounts.access_log import access_log_for_request
 from refectoire.accounts.enums import AccessKind
 from refectoire.core.forms import add_service_errors
 from refectoire.documents.models import Document
+from refectoire.enrollment.models import Enrollment
 from refectoire.households import selectors, services
 from refectoire.households.enums import GuardianRole, HouseholdState
 from refectoire.households.importer import ImportRejected, import_families
 from refectoire.households.letters import service_key_letters_pdf
 from refectoire.households.models import Guardian, Household, HouseholdChange
+from refectoire.payments.services import household_balance
 from refectoire.www.backoffice.access import agent_required, manager_required
 from refectoire.www.backoffice.household.forms import ImportForm, MessageForm, QueueFilterForm, ReasonForm
+from refectoire.www.backoffice.queues import queue
 from refectoire.www.common.forms import ChildForm, GuardianForm
+from refectoire.www.common.tariff import tariff_in_force_text
 from refectoire.www.files import document_response
 
 
@@ -28,16 +33,18 @@ def home_queue(request) -> list[dict]:
     """The entries of the back-office home for households."""
     caisse = request.caisse
     return [
-        {
-            "label": _("Foyers à valider"),
-            "count": selectors.households_to_validate_count(caisse=caisse),
-            "url": reverse("backoffice:household_queue") + "?state=submitted",
-        },
-        {
-            "label": _("Ajouts de membres à valider"),
-            "count": selectors.changes_to_validate_count(caisse=caisse),
-            "url": reverse("backoffice:household_queue") + "?state=changes",
-        },
+        queue(
+            label=_("Foyers à valider"),
+            queryset=Household.objects.for_caisse(caisse).filter(state=HouseholdState.SUBMITTED),
+            since="submitted_at",
+            url=reverse("backoffice:household_queue") + "?state=submitted",
+        ),
+        queue(
+            label=_("Ajouts de membres à valider"),
+            queryset=HouseholdChange.objects.for_caisse(caisse).pending(),
+            since="created_at",
+            url=reverse("backoffice:household_queue") + "?state=changes",
+        ),
     ]
 
 
@@ -83,6 +90,11 @@ def household_detail(request, household_uuid):
             "children": list(household.children.all()),
             "changes": list(household.changes.order_by("-created_at")),
             "documents": Document.objects.for_household(household).available(),
+            "enrollments": Enrollment.objects.filter(household=household, caisse=request.caisse)
+            .select_related("child", "school", "school_year")
+            .order_by("-school_year__first_day", "child__first_name"),
+            "tariff_text": tariff_in_force_text(household, timezone.localdate()),
+            "balance": household_balance(household=household),
             "history": selectors.household_history(household),
             "message_form": MessageForm(),
             "reason_form": ReasonForm(),

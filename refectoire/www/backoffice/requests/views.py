@@ -2,9 +2,11 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Min
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from refectoire.accounts.access_log import access_log_for_request
@@ -30,12 +32,21 @@ def request_queues(request) -> list[dict]:
     conversations = {
         "label": _("Conversations avec des messages non lus"),
         "count": unread,
+        "oldest": None,
         "url": reverse("backoffice:conversation_list") + "?unread=1",
     }
+    oldest = dict(
+        Request.objects.for_caisse(request.caisse)
+        .visible_to_agents()
+        .values("state")
+        .annotate(oldest=Min("submitted_at"))
+        .values_list("state", "oldest")
+    )
     per_state = [
         {
             "label": _("Demandes — %(state)s") % {"state": RequestState(state).label},
             "count": count,
+            "oldest": timezone.localtime(oldest[state]).date() if oldest.get(state) else None,
             "url": f"{url}?state={state}",
         }
         for state, count in selectors.count_by_state(request.caisse).items()

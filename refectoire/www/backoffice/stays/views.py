@@ -20,6 +20,7 @@ from refectoire.stays.enums import PLACE_STATES, ChoiceState
 from refectoire.stays.models import HolidayStay, StayApplicationDocument, StayChoice
 from refectoire.stays.selectors import child_ref, stay_choices
 from refectoire.www.backoffice.access import agent_required, manager_required
+from refectoire.www.backoffice.queues import queue
 from refectoire.www.backoffice.stays.forms import (
     HolidayStayForm,
     ReasonForm,
@@ -31,17 +32,15 @@ from refectoire.www.files import document_response
 
 def stays_home_queues(request) -> list[dict]:
     """Back-office home: stays whose places are to be given."""
-    to_allocate = (
-        HolidayStay.objects.for_caisse(request.caisse)
-        .filter(application_closes_on__lt=timezone.localdate(), allocation__isnull=True, is_published=True)
-        .count()
-    )
     return [
-        {
-            "label": _("Séjours : places à attribuer"),
-            "count": to_allocate,
-            "url": reverse("backoffice:stays_list"),
-        }
+        queue(
+            label=_("Séjours : places à attribuer"),
+            queryset=HolidayStay.objects.for_caisse(request.caisse).filter(
+                application_closes_on__lt=timezone.localdate(), allocation__isnull=True, is_published=True
+            ),
+            since="application_closes_on",
+            url=reverse("backoffice:stays_list"),
+        )
     ]
 
 

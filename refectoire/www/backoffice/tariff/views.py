@@ -21,6 +21,7 @@ from refectoire.pricing.models import TariffDecision, TariffGrid, TariffRequest
 from refectoire.pricing.selectors import current_grids, grid_for_year, pricing_settings_for, tariffs_csv
 from refectoire.schools.models import SchoolYear
 from refectoire.www.backoffice.access import agent_required, manager_required
+from refectoire.www.backoffice.queues import queue
 from refectoire.www.backoffice.tariff.forms import (
     OPEN,
     ComplementForm,
@@ -393,8 +394,11 @@ def tariff_settings(request):
 
 def home_queue(request) -> dict:
     """The « Demandes de tarif » tile of the back-office home."""
-    return {
-        "label": _("Demandes de tarif"),
-        "count": selectors.open_tariff_requests_count(caisse=request.caisse),
-        "url": reverse("backoffice:tariff_requests"),
-    }
+    return queue(
+        label=_("Demandes de tarif"),
+        queryset=TariffRequest.objects.for_caisse(request.caisse).filter(
+            state__in=selectors.OPEN_REQUEST_STATES
+        ),
+        since="sent_at",
+        url=reverse("backoffice:tariff_requests"),
+    )

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from refectoire.core.forms import add_service_errors
@@ -42,11 +43,13 @@ MONTHS = [
 
 
 def _enrollment(request, enrollment_uuid):
-    household = access.household(request, validated_only=True)
+    household = access.household(request, validated_only=True, related=())
     if household is None:
         raise Http404
     return get_object_or_404(
-        Enrollment.objects.for_household(household).select_related("child", "school", "school_year"),
+        Enrollment.objects.for_household(household).select_related(
+            "child", "school", "school_year", "household"
+        ),
         uuid=enrollment_uuid,
     )
 
@@ -200,6 +203,30 @@ def _month_bounds(enrollment, month_param):
     return month, first_month, last_month
 
 
+def month_label(month: datetime.date) -> str:
+    """« novembre 2026 »."""
+    return f"{_(MONTHS[month.month - 1])} {month.year}"
+
+
+# What a past day says happened (a future day says what is planned: the status's own label).
+PAST_LABELS = {
+    DayStatus.SERVED: gettext_lazy("Repas pris"),
+    DayStatus.ABSENCE_PENDING: gettext_lazy("Absence signalée, repas facturé"),
+    DayStatus.NOT_WEEKDAY: gettext_lazy("Non facturé"),
+    DayStatus.OTHER_GUARDIAN: gettext_lazy("Non facturé"),
+    DayStatus.CUSTODY_PENDING: gettext_lazy("Non facturé"),
+    DayStatus.NOT_ENROLLED: gettext_lazy("Non facturé"),
+}
+
+
+def day_label(status, *, past: bool) -> str:
+    if status is None:
+        return ""
+    if past and status in PAST_LABELS:
+        return str(PAST_LABELS[status])
+    return str(status.label)
+
+
 def _shift_month(month, delta):
     index = month.year * 12 + month.month - 1 + delta
     return datetime.date(index // 12, index % 12 + 1, 1)
@@ -218,11 +245,18 @@ def planning(request, enrollment_uuid):
         start=month,
         end=last_day,
     )
+    today = timezone.localdate()
     weeks = []
     for week in pycalendar.Calendar().monthdatescalendar(month.year, month.month):
         weeks.append(
             [
-                {"day": day, "status": statuses.get(day), "in_month": day.month == month.month}
+                {
+                    "day": day,
+                    "status": statuses.get(day),
+                    "label": day_label(statuses.get(day), past=day < today),
+                    "in_month": day.month == month.month,
+                    "today": day == today,
+                }
                 for day in week[:5]
             ]
         )
@@ -234,7 +268,7 @@ def planning(request, enrollment_uuid):
         "portal/enrollment/planning.html",
         {
             "enrollment": enrollment,
-            "month_label": f"{MONTHS[month.month - 1]} {month.year}",
+            "month_label": month_label(month),
             "weeks": weeks,
             "served": served,
             "absent": sum(1 for status in statuses.values() if status == DayStatus.ABSENCE),
@@ -243,6 +277,8 @@ def planning(request, enrollment_uuid):
             and enrollment.end_date >= timezone.localdate(),
             "previous_month": previous_month.strftime("%Y-%m") if previous_month else "",
             "next_month": next_month.strftime("%Y-%m") if next_month else "",
+            "previous_label": month_label(previous_month) if previous_month else "",
+            "next_label": month_label(next_month) if next_month else "",
             "feed_url": request.build_absolute_uri(_feed_path(request, enrollment)),
             "awaits_calendar": selectors.awaits_custody_calendar(enrollment),
             "statuses": DayStatus,

@@ -7,27 +7,29 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from refectoire.billing.enums import PORTAL_STATE_LABELS, PayableState
+from refectoire.billing.enums import PORTAL_STATE_LABELS, InvoiceState, PayableState
 from refectoire.billing.models import Invoice
 from refectoire.billing.pdf import invoice_pdf as render_invoice_pdf
 from refectoire.billing.selectors import invoice_detail_context
 from refectoire.directdebit.selectors import sepa_settings_for
 from refectoire.payments.guards import online_payment_refusals
 from refectoire.payments.models import Payment
-from refectoire.payments.services import household_balance, payfip_settings_for, pending_invoice_ids
+from refectoire.payments.services import balance_of, payfip_settings_for, pending_invoice_ids
 from refectoire.www.portal import access
 
 
 def _invoice(request, invoice_uuid) -> Invoice:
-    queryset = Invoice.objects.for_user(request.user, request.caisse).select_related(
-        "household", "caisse", "period"
+    queryset = (
+        Invoice.objects.for_user(request.user, request.caisse)
+        .select_related("household", "caisse", "period")
+        .prefetch_related("household__guardians")
     )
     return get_object_or_404(queryset, uuid=invoice_uuid)
 
 
 @login_required
 def invoice_list(request):
-    household = access.household(request, validated_only=False)
+    household = access.household(request, validated_only=False, related=())
     invoices, payments, balance = [], [], None
     if household is not None:
         invoices = list(
@@ -47,7 +49,7 @@ def invoice_list(request):
                 else invoice.portal_state_label(today)
             )
         payments = list(Payment.objects.filter(household=household).order_by("-paid_on", "-pk"))
-        balance = household_balance(household=household)
+        balance = balance_of(invoices=invoices, payments=payments)
     payfip = payfip_settings_for(request.caisse)
     now = timezone.now()
     debited = online_payment_refusals([invoice.pk for invoice in invoices])
@@ -78,13 +80,12 @@ def invoice_list(request):
 def adult_invoices_summary(request) -> dict | None:
     """The user's own invoices of the restauration adulte (school staff), kept apart from the
     household's: how many, how many unpaid and what is left to pay; None without any."""
-    adult = Invoice.objects.for_adult(request.user, request.caisse).invoices()
-    count = adult.count()
-    if not count:
+    adult = list(Invoice.objects.for_adult(request.user, request.caisse).invoices())
+    if not adult:
         return None
-    unpaid = list(adult.unpaid())
+    unpaid = [invoice for invoice in adult if invoice.state == InvoiceState.ISSUED and invoice.amount_due > 0]
     return {
-        "count": count,
+        "count": len(adult),
         "unpaid": len(unpaid),
         "due": sum((invoice.amount_due for invoice in unpaid), Decimal("0.00")),
     }

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from refectoire.core.display import starts_with_vowel
 from refectoire.core.forms import DateInput
 from refectoire.core.uploads import PDF_OR_IMAGE
 from refectoire.core.validators import FREE_TEXT_MAX
@@ -123,7 +124,12 @@ class SituationForm(HouseholdForm):
         for child in self.household.children.all():
             name = f"custody_{child.uuid}"
             self.fields[name] = forms.ChoiceField(
-                label=_("Garde de %(child)s à compter de cette date") % {"child": child.first_name},
+                label=(
+                    _("Garde d'%(child)s à compter de cette date")
+                    if starts_with_vowel(child.first_name)
+                    else _("Garde de %(child)s à compter de cette date")
+                )
+                % {"child": child.first_name},
                 choices=CUSTODY_CHOICES,
                 initial="full",
                 required=False,

@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from refectoire.core.display import value_display
 from refectoire.core.forms import add_service_errors
+from refectoire.core.money import format_euros
 from refectoire.pricing import api_particulier
 from refectoire.pricing.enums import IncomeSource, TariffRequestState
 from refectoire.pricing.models import PricingSettings, TariffRequest
@@ -116,6 +118,39 @@ def _initial(household):
     }
 
 
+# The fields of each income section; the summary shows only the chosen one's.
+SOURCE_FIELDS = {
+    IncomeSource.CAF_ATTESTATION: {"declared_qf", "benefits_number"},
+    IncomeSource.TAX_NOTICE: {"reference_tax_income", "fiscal_parts"},
+    IncomeSource.MONTHLY_RESOURCES: {"monthly_resources", "monthly_benefits"},
+}
+MONEY_FIELDS = {"reference_tax_income", "monthly_resources", "monthly_benefits"}
+
+
+def declaration_summary(form) -> list[tuple[str, str]]:
+    """« Récapitulatif » before sending: each answer as the parent reads it (labels of choices,
+    « 1 234,00 € »), the other income sections left out."""
+    if not form.is_bound or not hasattr(form, "cleaned_data"):
+        return []
+    data = form.cleaned_data
+    others = set().union(
+        *(fields for source, fields in SOURCE_FIELDS.items() if source != data.get("income_source"))
+    )
+    rows = []
+    for name, field in form.fields.items():
+        value = data.get(name)
+        if name in others or name.startswith("proof") or value in (None, ""):
+            continue
+        if getattr(field, "choices", None) and not isinstance(value, list | tuple):
+            shown = str(dict(field.choices).get(value, value))
+        elif name in MONEY_FIELDS:
+            shown = format_euros(value)
+        else:
+            shown = value_display(value)
+        rows.append((str(field.label), shown))
+    return rows
+
+
 def _form_page(request, *, year, household, form, result, tariff_request=None):
     return render(
         request,
@@ -125,6 +160,7 @@ def _form_page(request, *, year, household, form, result, tariff_request=None):
             "household": household,
             "form": form,
             "result": result,
+            "summary": declaration_summary(form) if result is not None else [],
             "grid": grid_for_year(year),
             "tariff_request": tariff_request,
             "api_enabled": _api_settings(request.caisse) is not None and tariff_request is None,

@@ -1,0 +1,387 @@
+"""« À faire » and the children's cards of « Mon espace »: what needs the parent now, read in a fixed
+number of queries whatever the size of the family or of the Caisse.
+
+Each item has a deadline (or none), one sentence and one button. The items, most urgent first:
+an unpaid invoice (« à régler avant le … », « Payer »), a place in a stay to confirm, a child to
+enroll for next year, a tariff request to make for next year, an absence to justify (illness
+declared late: the refund needs a medical certificate within 30 days), a request or a tariff
+request the Caisse asked to complete. An item leaves as soon as what it asks is done.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+
+from refectoire.billing.models import Invoice
+from refectoire.caisses.urls import caisse_reverse
+from refectoire.core.display import starts_with_vowel
+from refectoire.core.money import format_euros
+from refectoire.enrollment.enums import AbsenceState, EnrollmentState, weekday_names
+from refectoire.enrollment.models import Absence, Enrollment
+from refectoire.enrollment.selectors import meal_days
+from refectoire.pricing.enums import TariffRequestState
+from refectoire.pricing.models import TariffDecision, TariffGrid, TariffRequest
+from refectoire.requests.enums import RequestKind, RequestState
+from refectoire.requests.models import Request
+from refectoire.schools.models import SchoolYear
+from refectoire.stays.enums import ChoiceState
+from refectoire.stays.models import StayChoice
+
+# The illness refund needs its medical certificate within this many days of the absence's first day.
+ILLNESS_PROOF_DAYS = 30
+# Items without a deadline (the Caisse waits for an answer) come after the dated ones.
+FAR = datetime.date.max
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    kind: str  # invoice, stay, enrollment, tariff, absence, request, tariff_info
+    title: str
+    text: str
+    deadline: datetime.date | None
+    action: str
+    url: str
+
+    @property
+    def deadline_text(self) -> str:
+        return f"{self.deadline:%d/%m/%Y}" if self.deadline else ""
+
+    def is_late(self, today: datetime.date) -> bool:
+        return self.deadline is not None and self.deadline < today
+
+
+def _dated(deadline: datetime.date | None) -> tuple:
+    return (deadline or FAR,)
+
+
+def _invoices(household) -> list[TodoItem]:
+    items = []
+    for invoice in (
+        Invoice.objects.filter(caisse_id=household.caisse_id, household=household)
+        .unpaid()
+        .select_related("period")
+        .order_by("due_date", "number")
+    ):
+        amount = format_euros(invoice.amount_due)
+        if invoice.due_date:
+            text = _("%(amount)s à régler avant le %(day)s.") % {
+                "amount": amount,
+                "day": f"{invoice.due_date:%d/%m/%Y}",
+            }
+        else:
+            text = _("%(amount)s à régler.") % {"amount": amount}
+        items.append(
+            TodoItem(
+                "invoice",
+                _("Facture n° %(number)s — %(label)s") % {"number": invoice.number, "label": invoice.label},
+                text,
+                invoice.due_date,
+                _("Payer"),
+                caisse_reverse(
+                    household.caisse, "portal:invoice_detail", kwargs={"invoice_uuid": invoice.uuid}
+                ),
+            )
+        )
+    return items
+
+
+def _stays(household) -> list[TodoItem]:
+    items = []
+    choices = (
+        StayChoice.objects.filter(
+            application__household=household, stay__caisse_id=household.caisse_id, state=ChoiceState.ALLOCATED
+        )
+        .select_related("child", "stay", "application")
+        .order_by("confirm_by", "pk")
+    )
+    for choice in choices:
+        deadline = choice.confirm_by.date() if choice.confirm_by else None
+        items.append(
+            TodoItem(
+                "stay",
+                _("Place à confirmer : %(child)s, %(stay)s")
+                % {"child": choice.child.first_name, "stay": choice.stay.title},
+                _("Une place est retenue pour %(child)s. Confirmez-la avant le %(day)s.")
+                % {"child": choice.child.first_name, "day": f"{deadline:%d/%m/%Y}"}
+                if deadline
+                else _("Une place est retenue pour %(child)s. Confirmez-la.")
+                % {"child": choice.child.first_name},
+                deadline,
+                _("Confirmer la place"),
+                caisse_reverse(
+                    household.caisse,
+                    "portal:stay_application",
+                    kwargs={"application_uuid": choice.application.uuid},
+                ),
+            )
+        )
+    return items
+
+
+def _enrollments(household, children, years, enrollments, today) -> list[TodoItem]:
+    items = []
+    enrolled = {(e.child_id, e.school_year_id) for e in enrollments if e.state == EnrollmentState.ACTIVE}
+    for year in years:
+        opens, closes = year.enrollment_opens_on, year.enrollment_closes_on
+        if not opens or opens > today or (closes and closes < today):
+            continue
+        for child in children:
+            if (child.pk, year.pk) in enrolled:
+                continue
+            items.append(
+                TodoItem(
+                    "enrollment",
+                    _("Inscrire %(child)s à la cantine pour %(year)s")
+                    % {"child": child.first_name, "year": year.label},
+                    _("Les inscriptions sont ouvertes jusqu'au %(day)s.") % {"day": f"{closes:%d/%m/%Y}"}
+                    if closes
+                    else _("Les inscriptions sont ouvertes."),
+                    closes,
+                    _("Inscrire %(child)s") % {"child": child.first_name},
+                    caisse_reverse(
+                        household.caisse,
+                        "portal:enrollment_form",
+                        kwargs={"child_uuid": child.uuid, "year_uuid": year.uuid},
+                    ),
+                )
+            )
+    return items
+
+
+def _tariffs(household, years) -> list[TodoItem]:
+    """Next year's request to make (before the rentrée, when the highest tariff would apply), and
+    any request the Caisse asked to complete."""
+    requests = list(
+        TariffRequest.objects.filter(household=household, caisse_id=household.caisse_id)
+        .exclude(state=TariffRequestState.CANCELLED)
+        .select_related("school_year")
+    )
+    items = []
+    for request in requests:
+        if request.state == TariffRequestState.NEEDS_INFO:
+            items.append(
+                TodoItem(
+                    "tariff_info",
+                    _("Demande de tarif %(year)s à compléter") % {"year": request.school_year.label},
+                    request.agent_message or _("La Caisse des écoles attend un complément."),
+                    None,
+                    _("Compléter"),
+                    caisse_reverse(
+                        household.caisse, "portal:tariff", kwargs={"year_uuid": request.school_year.uuid}
+                    ),
+                )
+            )
+    asked = {request.school_year_id for request in requests}
+    with_grid = [year for year in years if year.has_grid and year.pk not in asked and not year.decided]
+    for year in with_grid:
+        items.append(
+            TodoItem(
+                "tariff",
+                _("Demande de tarif %(year)s à faire") % {"year": year.label},
+                _("Sans demande avant la rentrée du %(day)s, le tarif le plus élevé s'applique.")
+                % {"day": f"{year.first_day:%d/%m/%Y}"},
+                year.first_day,
+                _("Faire ma demande de tarif"),
+                caisse_reverse(household.caisse, "portal:tariff", kwargs={"year_uuid": year.uuid}),
+            )
+        )
+    return items
+
+
+def _absences(household, today) -> list[TodoItem]:
+    """Illness declared late and still waiting: the refund asks for a medical certificate."""
+    absences = list(
+        Absence.objects.filter(
+            household=household,
+            state=AbsenceState.PENDING,
+            notice_kept=False,
+            reason__is_illness=True,
+            first_day__gte=today - datetime.timedelta(days=ILLNESS_PROOF_DAYS),
+        ).select_related("child")
+    )
+    if not absences:
+        return []
+    refunded = set(
+        Request.objects.filter(
+            household=household,
+            caisse_id=household.caisse_id,
+            kind=RequestKind.ILLNESS_REFUND,
+            created_at__gte=min(absence.created_at for absence in absences),
+        )
+        .exclude(state__in=[RequestState.DRAFT, RequestState.CANCELLED])
+        .values_list("children", flat=True)
+    )
+    items = []
+    for absence in absences:
+        if absence.child_id in refunded:
+            continue
+        deadline = absence.first_day + datetime.timedelta(days=ILLNESS_PROOF_DAYS)
+        items.append(
+            TodoItem(
+                "absence",
+                (
+                    _("Absence d'%(child)s à justifier")
+                    if starts_with_vowel(absence.child.first_name)
+                    else _("Absence de %(child)s à justifier")
+                )
+                % {"child": absence.child.first_name},
+                _(
+                    "Absence pour maladie du %(first)s au %(last)s : envoyez le certificat médical avant le %(day)s."
+                )
+                % {
+                    "first": f"{absence.first_day:%d/%m/%Y}",
+                    "last": f"{absence.last_day:%d/%m/%Y}",
+                    "day": f"{deadline:%d/%m/%Y}",
+                },
+                deadline,
+                _("Envoyer le certificat"),
+                caisse_reverse(
+                    household.caisse, "portal:request_create", kwargs={"kind_slug": "remboursement-maladie"}
+                ),
+            )
+        )
+    return items
+
+
+def _requests(household) -> list[TodoItem]:
+    return [
+        TodoItem(
+            "request",
+            _("%(kind)s : à compléter") % {"kind": request.get_kind_display()},
+            _("La Caisse des écoles vous demande un document ou une correction."),
+            None,
+            _("Compléter ma demande"),
+            caisse_reverse(household.caisse, "portal:request_detail", kwargs={"request_uuid": request.uuid}),
+        )
+        for request in Request.objects.filter(
+            household=household, caisse_id=household.caisse_id, state=RequestState.INCOMPLETE
+        ).order_by("submitted_at", "pk")
+    ]
+
+
+@dataclass
+class Dashboard:
+    """Everything « Mon espace » shows a validated household, read in a fixed number of queries."""
+
+    todo: list[TodoItem]
+    children: list["ChildCard"]
+    school_year_label: str
+
+
+@dataclass(frozen=True)
+class ChildCard:
+    child: object
+    school: str
+    days: str
+    eats_today: bool | None  # None: not enrolled today
+    eats_tomorrow: bool | None
+    tariff: str
+    planning_url: str
+
+    @property
+    def planning_label(self) -> str:
+        name = self.child.first_name
+        if starts_with_vowel(name):
+            return _("Planning d'%(name)s") % {"name": name}
+        return _("Planning de %(name)s") % {"name": name}
+
+    @property
+    def today_text(self) -> str:
+        if self.eats_today is None:
+            return ""
+        return (
+            _("Mange à la cantine aujourd'hui")
+            if self.eats_today
+            else _("Ne mange pas à la cantine aujourd'hui")
+        )
+
+    @property
+    def tomorrow_text(self) -> str:
+        if self.eats_tomorrow is None:
+            return ""
+        return _("Mange à la cantine demain") if self.eats_tomorrow else _("Ne mange pas à la cantine demain")
+
+
+def _child_cards(household, children, enrollments, tariff_text, today) -> list[ChildCard]:
+    tomorrow = today + datetime.timedelta(days=1)
+    current = {}
+    for enrollment in enrollments:
+        if (
+            enrollment.state == EnrollmentState.ACTIVE
+            and enrollment.start_date <= tomorrow
+            and enrollment.end_date >= today
+        ):
+            current.setdefault(enrollment.child_id, enrollment)
+    days = (
+        meal_days(caisse=household.caisse, start=today, end=tomorrow, household_ids=[household.pk])
+        if current
+        else {}
+    )
+    cards = []
+    for child in children:
+        enrollment = current.get(child.pk)
+        served = days.get((household.pk, child.pk), [])
+        cards.append(
+            ChildCard(
+                child=child,
+                school=enrollment.school.name if enrollment else "",
+                days=weekday_names(enrollment.weekdays) if enrollment else "",
+                eats_today=(today in served) if enrollment and enrollment.start_date <= today else None,
+                eats_tomorrow=(tomorrow in served)
+                if enrollment and enrollment.end_date >= tomorrow
+                else None,
+                tariff=tariff_text if enrollment else "",
+                planning_url=caisse_reverse(
+                    household.caisse, "portal:planning", kwargs={"enrollment_uuid": enrollment.uuid}
+                )
+                if enrollment
+                else "",
+            )
+        )
+    return cards
+
+
+def family_dashboard(*, household, today: datetime.date, tariff_text: str = "") -> Dashboard:
+    """« À faire » (most urgent first) and one card per child of a validated `household`."""
+    children = list(household.children.all())
+    enrollments = list(
+        Enrollment.objects.filter(household=household, caisse_id=household.caisse_id)
+        .select_related("school")
+        .order_by("start_date")
+    )
+    all_years = list(
+        SchoolYear.objects.filter(caisse_id=household.caisse_id)
+        .annotate(
+            has_grid=Exists(TariffGrid.objects.filter(school_year=OuterRef("pk"))),
+            decided=Exists(TariffDecision.objects.filter(household=household, school_year=OuterRef("pk"))),
+        )
+        .order_by("first_day")
+    )
+    years = [year for year in all_years if year.first_day > today]
+    todo = [
+        *_invoices(household),
+        *_stays(household),
+        *_enrollments(household, children, years, enrollments, today),
+        *_tariffs(household, years),
+        *_absences(household, today),
+        *_requests(household),
+    ]
+    todo.sort(key=lambda item: _dated(item.deadline))
+    return Dashboard(
+        todo=todo,
+        children=_child_cards(household, children, enrollments, tariff_text, today),
+        school_year_label=_year_label(all_years, today),
+    )
+
+
+def _year_label(years, today) -> str:
+    """The current school year's label (« 2026-2027 »), as `tiles.school_year_label` reads it."""
+    current = next((year for year in years if year.first_day <= today <= year.last_day), None)
+    if current is None and years:
+        current = years[-1]
+    if current is not None:
+        return current.label
+    start = today.year if today.month >= 8 else today.year - 1
+    return f"{start}-{start + 1}"
