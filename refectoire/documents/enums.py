@@ -11,3 +11,4 @@ class DocumentKind(models.TextChoices):
     HEALTH_FORM = "health_form", _("Fiche sanitaire")
     VACCINATION = "vaccination", _("Certificat de vaccination")
     ATTACHMENT = "attachment", _("Pièce jointe")
+    PAI = "pai", _("PAI signé")
