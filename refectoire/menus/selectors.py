@@ -28,6 +28,18 @@ def published_week(caisse, group, monday: datetime.date) -> MenuWeek | None:
     )
 
 
+def published_weeks_of_school(*, caisse, school, start: datetime.date, end: datetime.date):
+    """The published weeks of the school's group between `start` and `end` (Mondays), dishes prefetched."""
+    return (
+        MenuWeek.objects.for_caisse(caisse)
+        .published()
+        .filter(group__schools=school, monday__gte=monday_of(start), monday__lte=end)
+        .select_related("group")
+        .prefetch_related("dishes")
+        .order_by("monday")
+    )
+
+
 def group_of_school(caisse, school) -> MenuGroup | None:
     return MenuGroup.objects.for_caisse(caisse).filter(schools=school).first()
 

@@ -17,3 +17,6 @@ def group_11(cde11, keller):  # noqa: F811
 
 def signed_pai():
     return SimpleUploadedFile("pai.pdf", pdf_plain(), content_type="application/pdf")
+
+
+from tests.enrollment.conftest import family_a, family_b  # noqa: E402, F401 (fixtures)

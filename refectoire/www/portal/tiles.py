@@ -47,6 +47,7 @@ TILES = [
     ("tarif", "Tarif {year}", "Demande de tarif dégressif {year}", "portal:tariff_index", {}),
     ("restauration-adulte", "Restauration adulte", "Repas des adultes", "portal:adult_meals", {}),
     ("absences", "Absences", "Signaler une absence, suivre vos absences", "portal:absence_list", {}),
+    ("menus", "Menus", "Les menus de la semaine, les allergènes et le PAI", "portal:menus", {}),
     ("factures", "Factures", "Vos factures et leur paiement", "portal:invoice_list", {}),
     ("demandes", "Mes demandes", "Le suivi de vos demandes", "portal:request_list", {}),
     ("messages", "Messages", "Vos échanges avec la Caisse", "portal:conversation_list", {}),

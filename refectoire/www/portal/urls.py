@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("refectoire.www.portal.messages.urls")),
     path("", include("refectoire.www.portal.documents.urls")),
     path("", include("refectoire.www.portal.invoices.urls")),
+    path("", include("refectoire.www.portal.menus.urls")),
 ]
