@@ -37,6 +37,10 @@ PARENT_SOURCES = (
     "refectoire/pricing/selectors.py",
     "refectoire/households/emails.py",
     "refectoire/billing/notifications.py",
+    "refectoire/templates/menus/",
+    "refectoire/menus/enums.py",
+    "refectoire/enrollment/pai.py",
+    "refectoire/enrollment/options.py",
     # The labels of the states, kinds and reasons a parent reads (the agents' roles are not shown).
     *(
         f"refectoire/{app}/enums.py"
