@@ -152,6 +152,7 @@ def test_every_demo_module_is_a_step_and_the_steps_run_in_their_written_order():
         "schools",
         "pricing",
         "enrollment",
+        "menus",
         "billing",
         "payments",
         "requests",

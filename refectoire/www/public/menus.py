@@ -14,7 +14,7 @@ from refectoire.menus.models import MenuWeek
 from refectoire.menus.pdf import menu_week_pdf
 from refectoire.menus.selectors import monday_of
 from refectoire.schools.models import School
-from refectoire.www.portal.menus.views import shown_weeks
+from refectoire.www.common.menus import shown_weeks
 
 
 def _schools(request):

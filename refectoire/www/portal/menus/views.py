@@ -18,30 +18,10 @@ from refectoire.enrollment.models import Enrollment, MealOption, Pai
 from refectoire.enrollment.options import meal_option_choose, next_monday, option_in_force
 from refectoire.enrollment.pai import pai_cancel as pai_cancel_service
 from refectoire.enrollment.pai import pai_declare as pai_declare_service
-from refectoire.menus.selectors import group_of_school, marked_allergens, monday_of, published_week, week_days
+from refectoire.menus.selectors import monday_of
+from refectoire.www.common.menus import shown_weeks
 from refectoire.www.portal.access import household_required
 from refectoire.www.portal.menus.forms import MealOptionForm, PaiForm
-
-
-def shown_weeks(caisse, school, today: datetime.date, *, pais=()) -> list[dict]:
-    """This week and the next of `school`'s menus as families see them (published only). With the
-    child's validated PAI, each dish lists the PAI's allergens it contains on the days they cover."""
-    group = group_of_school(caisse, school)
-    weeks = []
-    for monday in (monday_of(today), monday_of(today) + datetime.timedelta(days=7)):
-        week = published_week(caisse, group, monday) if group is not None else None
-        days = []
-        for menu_day in week_days(week) if week is not None else []:
-            codes = [
-                code for pai in pais if pai.starts_on <= menu_day.day <= pai.ends_on for code in pai.allergens
-            ]
-            dishes = []
-            for dish in menu_day.dishes:
-                marks = marked_allergens(dish.allergens, codes)
-                dishes.append({"dish": dish, "marks": allergen_names(marks)})
-            days.append({"day": menu_day.day, "dishes": dishes, "is_vegetarian": menu_day.is_vegetarian})
-        weeks.append({"monday": monday, "week": week, "days": days, "group": group})
-    return weeks
 
 
 @household_required
