@@ -26,7 +26,7 @@ from refectoire.schools.models import School
 
 OPTIONS = ["Repas sans viande", "Repas sans porc"]
 # (caisse, username of the parent, the option chosen for the first enrolled child)
-OPTION_CHOICES = [("cde11", "P11-CLAIR", "Repas sans viande"), ("cde19", "P19-PATRM", "Repas sans porc")]
+OPTION_CHOICES = [("cde11", "P11-MARCP", "Repas sans viande"), ("cde19", "P19-PATRM", "Repas sans porc")]
 # (caisse, username, kind, allergens, validated)
 PAIS = [
     ("cde11", "G4V-RNG6P", PaiKind.ADAPTED_MEAL, ["arachides", "fruits_a_coque"], True),
