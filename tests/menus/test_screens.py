@@ -294,6 +294,8 @@ def test_agent_builds_copies_and_publishes_a_week(client, curl, cde11, agent_cde
     client.post(curl(cde11, "backoffice:menu_week_publish", group_uuid=group.uuid, monday=MONDAY.isoformat()))
     week.refresh_from_db()
     assert week.state == MenuWeekState.PUBLISHED
+    client.post(url, grid_post(MONDAY, [{"day": MONDAY, "course": "plat", "name": "Autre plat"}]))
+    assert [d.name for d in week.dishes.all()] == ["Lasagnes"]  # a published week is not edited
     next_monday = MONDAY + datetime.timedelta(days=7)
     client.post(
         curl(cde11, "backoffice:menu_week_copy", group_uuid=group.uuid, monday=MONDAY.isoformat()),

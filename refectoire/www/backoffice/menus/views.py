@@ -136,7 +136,9 @@ def menu_week_edit(request, group_uuid, monday):
     group, monday = _week(request, group_uuid, monday)
     week = MenuWeek.objects.filter(group=group, monday=monday).prefetch_related("dishes").first()
     formset = DishFormSet(request.POST or None, initial=_grid_initial(week, monday), prefix="dish")
-    if request.method == "POST" and formset.is_valid():
+    if request.method == "POST" and week is not None and week.state == MenuWeekState.PUBLISHED:
+        messages.error(request, _("Cette semaine est publiée : repassez-la en brouillon pour la modifier."))
+    elif request.method == "POST" and formset.is_valid():
         try:
             target = week or services.menu_week_ensure(group=group, monday=monday)
             services.menu_week_set_dishes(
