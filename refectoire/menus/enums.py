@@ -41,8 +41,9 @@ class MenuWeekState(models.TextChoices):
     PUBLISHED = "published", _("Publié")
 
 
-# A week is drafted, published (families see it), and may go back to draft to be corrected.
+# A week is drafted, then published: families see it from then on. A published week stays
+# published; its dishes may still be corrected (a dish replaced), and families see the correction.
 MENU_WEEK_LIFECYCLE = {
     MenuWeekState.DRAFT: {MenuWeekState.PUBLISHED: {AGENT}},
-    MenuWeekState.PUBLISHED: {MenuWeekState.DRAFT: {AGENT}},
+    MenuWeekState.PUBLISHED: {},
 }

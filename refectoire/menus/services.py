@@ -114,7 +114,7 @@ def menu_week_copy(*, source, monday: datetime.date, actor=None) -> MenuWeek:
     if target.pk == source.pk:
         raise ValidationError({"monday": _("Choisissez une autre semaine que celle copiée.")})
     if target.state == MenuWeekState.PUBLISHED:
-        raise ValidationError({"monday": _("Cette semaine est publiée : repassez-la en brouillon avant.")})
+        raise ValidationError({"monday": _("Cette semaine est déjà publiée : corrigez-la directement.")})
     shift = monday - source.monday
     return menu_week_set_dishes(
         week=target,
@@ -138,12 +138,6 @@ def menu_week_publish(*, week, agent) -> MenuWeek:
     if not week.dishes.exists():
         raise ValidationError(_("Cette semaine n'a aucun plat : rien à publier."))
     return transition(week, MenuWeekState.PUBLISHED, actor=agent, by=AGENT, published_at=timezone.now())
-
-
-@transaction.atomic
-def menu_week_unpublish(*, week, agent) -> MenuWeek:
-    week = MenuWeek.objects.select_for_update().get(pk=week.pk)
-    return transition(week, MenuWeekState.DRAFT, actor=agent, by=AGENT, published_at=None)
 
 
 def _comparable(rows) -> list[tuple]:

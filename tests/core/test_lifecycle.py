@@ -34,9 +34,10 @@ from refectoire.core.lifecycle import (
     reachable,
     transition,
 )
-from refectoire.enrollment.models import Absence, Enrollment, RhythmChange
+from refectoire.enrollment.models import Absence, Enrollment, Pai, RhythmChange
 from refectoire.households.enums import HouseholdAction, HouseholdState
 from refectoire.households.models import Household
+from refectoire.menus.models import MenuWeek
 from refectoire.payments.models import PayfipOperation, Payment
 from refectoire.pricing.models import TariffRequest
 from refectoire.requests.models import Request
@@ -56,6 +57,8 @@ EXPECTED = {
     AdultRegistration: "submitted",
     Payment: "recorded",
     PayfipOperation: "pending",
+    Pai: "pending",
+    MenuWeek: "draft",
 }
 
 

@@ -294,8 +294,7 @@ def test_agent_builds_copies_and_publishes_a_week(client, curl, cde11, agent_cde
     client.post(curl(cde11, "backoffice:menu_week_publish", group_uuid=group.uuid, monday=MONDAY.isoformat()))
     week.refresh_from_db()
     assert week.state == MenuWeekState.PUBLISHED
-    client.post(url, grid_post(MONDAY, [{"day": MONDAY, "course": "plat", "name": "Autre plat"}]))
-    assert [d.name for d in week.dishes.all()] == ["Lasagnes"]  # a published week is not edited
+    assert "Publier la semaine" not in client.get(url).content.decode()
     next_monday = MONDAY + datetime.timedelta(days=7)
     client.post(
         curl(cde11, "backoffice:menu_week_copy", group_uuid=group.uuid, monday=MONDAY.isoformat()),
@@ -305,6 +304,18 @@ def test_agent_builds_copies_and_publishes_a_week(client, curl, cde11, agent_cde
     assert copy.state == MenuWeekState.DRAFT and [d.name for d in copy.dishes.all()] == ["Lasagnes"]
     home = client.get(curl(cde11, "backoffice:menus_home")).content.decode()
     assert "Publié" in home and "Brouillon" in home
+    # A published week is corrected in place: families see the correction.
+    client.post(
+        url,
+        grid_post(
+            MONDAY,
+            [{"day": MONDAY, "course": "plat", "name": "Lasagnes végétales", "labels": ["vegetarien"]}],
+        ),
+    )
+    week.refresh_from_db()
+    assert week.state == MenuWeekState.PUBLISHED and [d.name for d in week.dishes.all()] == [
+        "Lasagnes végétales"
+    ]
 
 
 def test_other_caisses_agents_and_parents_cannot_reach_the_grid(

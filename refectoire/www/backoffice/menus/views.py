@@ -136,9 +136,7 @@ def menu_week_edit(request, group_uuid, monday):
     group, monday = _week(request, group_uuid, monday)
     week = MenuWeek.objects.filter(group=group, monday=monday).prefetch_related("dishes").first()
     formset = DishFormSet(request.POST or None, initial=_grid_initial(week, monday), prefix="dish")
-    if request.method == "POST" and week is not None and week.state == MenuWeekState.PUBLISHED:
-        messages.error(request, _("Cette semaine est publiée : repassez-la en brouillon pour la modifier."))
-    elif request.method == "POST" and formset.is_valid():
+    if request.method == "POST" and formset.is_valid():
         try:
             target = week or services.menu_week_ensure(group=group, monday=monday)
             services.menu_week_set_dishes(
@@ -205,14 +203,8 @@ def menu_week_publish(request, group_uuid, monday):
     group, monday = _week(request, group_uuid, monday)
     week = get_object_or_404(MenuWeek.objects.filter(group=group), monday=monday)
     try:
-        if request.POST.get("action") == "unpublish":
-            services.menu_week_unpublish(week=week, agent=request.user)
-            messages.success(
-                request, _("La semaine est repassée en brouillon : les familles ne la voient plus.")
-            )
-        else:
-            services.menu_week_publish(week=week, agent=request.user)
-            messages.success(request, _("La semaine est publiée : les familles la voient."))
+        services.menu_week_publish(week=week, agent=request.user)
+        messages.success(request, _("La semaine est publiée : les familles la voient."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("backoffice:menu_week", group_uuid=group.uuid, monday=monday.isoformat())
