@@ -86,7 +86,8 @@ def test_an_agents_view_is_logged_and_the_agent_validates(client, curl, cde11, a
     assert pai.state == PaiState.VALIDATED
     document = client.get(curl(cde11, "backoffice:pai_document", pai_uuid=pai.uuid))
     assert document.status_code == 200 and document["Content-Type"] == "application/pdf"
-    document.close()
+    assert b"".join(document.streaming_content).startswith(b"%PDF")
+    document.file_to_stream.close()  # not response.close(): it would end the test's database connection
     assert AccessLog.objects.filter(kind=AccessKind.PAI).count() == 3
 
 
