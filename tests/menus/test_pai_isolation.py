@@ -5,6 +5,8 @@ family, another Caisse's agent, a parent in the back office and an anonymous vis
 import datetime
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.utils import timezone
 
 from refectoire.accounts.enums import AccessKind
@@ -87,7 +89,12 @@ def test_an_agents_view_is_logged_and_the_agent_validates(client, curl, cde11, a
     document = client.get(curl(cde11, "backoffice:pai_document", pai_uuid=pai.uuid))
     assert document.status_code == 200 and document["Content-Type"] == "application/pdf"
     assert b"".join(document.streaming_content).startswith(b"%PDF")
-    document.file_to_stream.close()  # not response.close(): it would end the test's database connection
+    # Close the served file as the test client does: without ending the test's database connection.
+    request_finished.disconnect(close_old_connections)
+    try:
+        document.close()
+    finally:
+        request_finished.connect(close_old_connections)
     assert AccessLog.objects.filter(kind=AccessKind.PAI).count() == 3
 
 
