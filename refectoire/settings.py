@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "refectoire.schools",
     "refectoire.pricing",
     "refectoire.enrollment",
+    "refectoire.menus",
     "refectoire.documents",
     "refectoire.billing",
     "refectoire.payments",

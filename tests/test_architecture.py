@@ -1,7 +1,7 @@
 """The layering of docs/architecture.md, read from the code itself (ast, no import).
 
 Apps from bottom to top (a module imports only from its own app or apps below it):
-core < caisses < accounts < documents < schools < households < messaging < enrollment < pricing
+core < caisses < accounts < documents < schools < households < messaging < enrollment < menus < pricing
 < billing < payments < directdebit < requests < stays < adultmeals < privacy < demo < www
 
 Fails on: an import circle between modules (imports inside functions included); a domain app
@@ -23,6 +23,7 @@ ORDER = [
     "households",
     "messaging",
     "enrollment",
+    "menus",
     "pricing",
     "billing",
     "payments",

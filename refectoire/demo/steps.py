@@ -12,6 +12,7 @@ from refectoire.demo import (
     directdebit,
     enrollment,
     households,
+    menus,
     messaging,
     payments,
     pricing,
@@ -27,6 +28,7 @@ STEPS = [
     schools.seed,  # schools, school years and their calendars, the billing periods
     pricing.seed,  # the tariff grids, a tariff request waiting for a decision
     enrollment.seed,  # the children enrolled for 2026-2027, shared custody, a rhythm change
+    menus.seed,  # menus of this week and the next, meal options, a validated PAI and a waiting one
     billing.seed,  # the invoice counters and the first period issued (adults registered first)
     payments.seed,  # PayFIP on eopayment's dummy backend
     directdebit.seed,  # cde11's SEPA settings, two mandates (FRST, RCUR), the period's batch, an AC04 reject

@@ -12,3 +12,4 @@ class DocumentKind(models.TextChoices):
     VACCINATION = "vaccination", _("Certificat de vaccination")
     ATTACHMENT = "attachment", _("Pièce jointe")
     SEPA_MANDATE = "sepa_mandate", _("Mandat de prélèvement SEPA")
+    PAI = "pai", _("PAI signé")

@@ -99,3 +99,57 @@ WEEKDAY_NAMES = {
 def weekday_names(digits: str) -> str:
     """« Lundi, Mardi, Jeudi, Vendredi » for the stored weekdays « 1245 »."""
     return ", ".join(str(WEEKDAY_NAMES[int(digit)]) for digit in str(digits) if digit in "1234567")
+
+
+class Allergen(models.TextChoices):
+    """The 14 allergens of EU regulation 1169/2011, annex II (the codes of docs/formats-menus.md)."""
+
+    GLUTEN = "gluten", _("Gluten")
+    CRUSTACEANS = "crustaces", _("Crustacés")
+    EGGS = "oeufs", _("Œufs")
+    FISH = "poissons", _("Poissons")
+    PEANUTS = "arachides", _("Arachides")
+    SOY = "soja", _("Soja")
+    MILK = "lait", _("Lait")
+    NUTS = "fruits_a_coque", _("Fruits à coque")
+    CELERY = "celeri", _("Céleri")
+    MUSTARD = "moutarde", _("Moutarde")
+    SESAME = "sesame", _("Sésame")
+    SULPHITES = "sulfites", _("Sulfites")
+    LUPIN = "lupin", _("Lupin")
+    MOLLUSCS = "mollusques", _("Mollusques")
+
+
+def allergen_names(codes) -> str:
+    """« Arachides, Fruits à coque » for the codes ["arachides", "fruits_a_coque"] (unknown codes left out)."""
+    labels = dict(Allergen.choices)
+    return ", ".join(str(labels[code]) for code in codes if code in labels)
+
+
+class PaiKind(models.TextChoices):
+    """What a PAI (projet d'accueil individualisé) asks of the canteen."""
+
+    ADAPTED_MEAL = "adapted_meal", _("Repas adapté fourni par la cuisine")
+    PACKED_MEAL = "packed_meal", _("Panier repas fourni par la famille")
+    EVICTION = "eviction", _("Éviction simple")
+
+
+class PaiState(models.TextChoices):
+    PENDING = "pending", _("En attente de validation")
+    VALIDATED = "validated", _("Validé")
+    REFUSED = "refused", _("Refusé")
+    CANCELLED = "cancelled", _("Annulé")
+
+
+# A parent declares a PAI (pending); an agent validates or refuses it with a reason; the parent or an
+# agent cancels it (a PAI that ended, a child who left). Expiry is a date, not a state.
+PAI_LIFECYCLE = {
+    PaiState.PENDING: {
+        PaiState.VALIDATED: {AGENT},
+        PaiState.REFUSED: {AGENT},
+        PaiState.CANCELLED: {PARENT, AGENT},
+    },
+    PaiState.VALIDATED: {PaiState.CANCELLED: {PARENT, AGENT}},
+    PaiState.REFUSED: {},
+    PaiState.CANCELLED: {},
+}

@@ -19,12 +19,16 @@ from refectoire.core.models import TimeStampedModel
 from refectoire.enrollment.enums import (
     ABSENCE_LIFECYCLE,
     ENROLLMENT_LIFECYCLE,
+    PAI_LIFECYCLE,
     RHYTHM_CHANGE_LIFECYCLE,
     AbsenceState,
     Custody,
     EnrollmentAction,
     EnrollmentState,
+    PaiKind,
+    PaiState,
     RhythmChangeState,
+    allergen_names,
     weekday_names,
 )
 from refectoire.schools.models import weekdays_validator
@@ -378,6 +382,129 @@ class Attendance(TimeStampedModel):
         return f"{self.enrollment} {self.day:%d/%m/%Y} : {self.present}"
 
 
+class MealOptionQuerySet(CaisseQuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class MealOption(TimeStampedModel):
+    """A meal the Caisse offers besides the standard one (« Repas sans viande »): about food only,
+    never about religion or belief (docs/menus.md says why; `validate_meal_option_label`)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="meal_options")
+    label = models.CharField(_("intitulé"), max_length=80)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    is_active = models.BooleanField(_("proposé aux familles"), default=True)
+
+    history = HistoricalRecords()
+    objects = MealOptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "label"]
+        verbose_name = _("option de repas")
+        verbose_name_plural = _("options de repas")
+        constraints = [models.UniqueConstraint(fields=["caisse", "label"], name="meal_option_unique_label")]
+
+    def __str__(self):
+        return self.label
+
+
+class MealOptionChoice(TimeStampedModel):
+    """The meal option of an enrollment from `starts_on` (no option: the standard meal). The choice in
+    force on a day is the latest one starting on or before it."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="meal_option_choices")
+    option = models.ForeignKey(MealOption, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    starts_on = models.DateField(_("à partir du"))
+    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "starts_on"], name="meal_option_choice_one_per_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment} : {self.option or '—'} ({self.starts_on:%d/%m/%Y})"
+
+
+class PaiQuerySet(CaisseQuerySet):
+    def validated(self):
+        return self.filter(state=PaiState.VALIDATED)
+
+    def in_force(self, day):
+        """Validated PAI whose validity covers `day`."""
+        return self.validated().filter(starts_on__lte=day, ends_on__gte=day)
+
+    def overlapping(self, start, end):
+        return self.validated().filter(starts_on__lte=end, ends_on__gte=start)
+
+
+class Pai(TimeStampedModel):
+    """A child's PAI (projet d'accueil individualisé) as it concerns the canteen: health data, seen
+    only by the family and the Caisse's agents (every agent's view is in the access log)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="pais")
+    household = models.ForeignKey("households.Household", on_delete=models.PROTECT, related_name="pais")
+    child = models.ForeignKey("households.Child", on_delete=models.PROTECT, related_name="pais")
+    kind = models.CharField(_("type de PAI"), max_length=20, choices=PaiKind.choices)
+    allergens = models.JSONField(_("allergènes concernés"), default=list, blank=True)
+    starts_on = models.DateField(_("valable du"))
+    ends_on = models.DateField(_("valable jusqu'au"))
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(_("état"), max_length=20, choices=PaiState.choices, default=PaiState.PENDING)
+    reason = models.TextField(_("motif"), blank=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    expiry_reminded_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = PaiQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "-created_at"]
+        verbose_name = _("PAI")
+        verbose_name_plural = _("PAI")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="pai_end_after_start",
+                violation_error_message=_("La fin de validité doit suivre son début."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"PAI {self.child} ({self.starts_on:%d/%m/%Y} – {self.ends_on:%d/%m/%Y})"
+
+    @property
+    def allergen_names(self) -> str:
+        return allergen_names(self.allergens)
+
+
+class PaiEvent(TransitionEvent):
+    """One row per change of a PAI's lifecycle."""
+
+    pai = models.ForeignKey(Pai, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(max_length=20, choices=PaiState.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=PaiState.choices, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
 register(
     Enrollment,
     Lifecycle(
@@ -408,5 +535,15 @@ register(
         event_model=AbsenceEvent,
         event_field="absence",
         refused=_("Cette absence est « %(state)s » : elle ne peut plus changer ainsi."),
+    ),
+)
+register(
+    Pai,
+    Lifecycle(
+        states=PaiState,
+        table=PAI_LIFECYCLE,
+        event_model=PaiEvent,
+        event_field="pai",
+        refused=_("Ce PAI est « %(state)s » : il ne peut plus changer ainsi."),
     ),
 )

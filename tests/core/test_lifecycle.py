@@ -35,9 +35,10 @@ from refectoire.core.lifecycle import (
     transition,
 )
 from refectoire.directdebit.models import Debit, Mandate
-from refectoire.enrollment.models import Absence, Enrollment, RhythmChange
+from refectoire.enrollment.models import Absence, Enrollment, Pai, RhythmChange
 from refectoire.households.enums import HouseholdAction, HouseholdState
 from refectoire.households.models import Household
+from refectoire.menus.models import MenuWeek
 from refectoire.payments.models import PayfipOperation, Payment
 from refectoire.pricing.models import TariffRequest
 from refectoire.privacy.models import DataExport, ErasureRequest
@@ -62,6 +63,8 @@ EXPECTED = {
     Debit: "sent",
     DataExport: "queued",
     ErasureRequest: "submitted",
+    Pai: "pending",
+    MenuWeek: "draft",
 }
 
 

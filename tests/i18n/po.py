@@ -51,6 +51,10 @@ PARENT_SOURCES = (
     "refectoire/privacy/services.py",
     # Direct debit: the mandate, the pre-notification, the IBAN checks and the e-mails to families.
     "refectoire/directdebit/",
+    "refectoire/templates/menus/",
+    "refectoire/menus/enums.py",
+    "refectoire/enrollment/pai.py",
+    "refectoire/enrollment/options.py",
     # The labels of the states, kinds and reasons a parent reads (the agents' roles are not shown).
     *(
         f"refectoire/{app}/enums.py"

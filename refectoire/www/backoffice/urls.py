@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("refectoire.www.backoffice.exports.urls")),
     path("", include("refectoire.www.backoffice.privacy.urls")),
     path("", include("refectoire.www.backoffice.directdebit.urls")),
+    path("", include("refectoire.www.backoffice.menus.urls")),
 ]

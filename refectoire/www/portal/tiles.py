@@ -77,6 +77,14 @@ TILES = [
     ),
     (
         "inscriptions",
+        "menus",
+        "Menus",
+        "Les menus de la semaine, les allergènes et le PAI",
+        "portal:menus",
+        {},
+    ),
+    (
+        "inscriptions",
         "absences",
         "Absences",
         "Signaler une absence, suivre vos absences",

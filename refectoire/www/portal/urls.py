@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("refectoire.www.portal.invoices.urls")),
     path("", include("refectoire.www.portal.privacy.urls")),
     path("", include("refectoire.www.portal.directdebit.urls")),
+    path("", include("refectoire.www.portal.menus.urls")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from refectoire.www.public import accessibility, branding, privacy_notice, simulator, views
+from refectoire.www.public import accessibility, branding, menus, privacy_notice, simulator, views
 
 app_name = "public"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("logo/", branding.logo, name="logo"),
     path("favicon.png", branding.favicon, name="favicon"),
     path("simulation-des-tarifs/", simulator.tariff_simulator, name="tariff_simulator"),
+    path("menus/", menus.menus, name="menus"),
+    path("menus/ecole/<uuid:school_uuid>/", menus.school_menus, name="school_menus"),
+    path("menus/ecole/<uuid:school_uuid>/menus.ics", menus.menus_feed, name="menus_feed"),
+    path("menus/semaine/<uuid:week_uuid>.pdf", menus.menu_week_pdf_view, name="menu_week_pdf"),
 ]

@@ -22,9 +22,19 @@ from refectoire.enrollment.enums import (
     WEEKDAY_NAMES,
     AbsenceState,
     RhythmChangeState,
+    allergen_names,
 )
-from refectoire.enrollment.models import Absence, Attendance, ChildLink, CustodyWeek, Enrollment, RhythmChange
+from refectoire.enrollment.models import (
+    Absence,
+    Attendance,
+    ChildLink,
+    CustodyWeek,
+    Enrollment,
+    Pai,
+    RhythmChange,
+)
 from refectoire.households.models import Child
+from refectoire.menus.selectors import group_of_school, marked_allergens, monday_of, published_week, week_days
 from refectoire.schools.models import SchoolYear
 from refectoire.www.backoffice.access import agent_required
 from refectoire.www.backoffice.enrollment.forms import (
@@ -332,6 +342,13 @@ def forecast(request):
             e.pk: e for e in Enrollment.objects.filter(pk__in=ids).select_related("child", "household")
         }
 
+        forecast_rows = {
+            row.day: row
+            for row in selectors.kitchen_forecast(
+                caisse=request.caisse, start=start, end=end, school_ids=[school.pk]
+            )
+        }
+
         def by_name(pks):
             return sorted(
                 (enrollments[pk] for pk in pks), key=lambda e: (e.child.last_name, e.child.first_name)
@@ -342,6 +359,8 @@ def forecast(request):
                 "day": d,
                 "weekday": WEEKDAY_NAMES[d.isoweekday()],
                 "count": len(pks),
+                "by_option": list(forecast_rows[d].by_option.items()) if d in forecast_rows else [],
+                "pai_meals": forecast_rows[d].pai_meals if d in forecast_rows else 0,
                 "children": by_name(pks),
                 "absent": by_name(absent_by_day.get(d, [])),
             }
@@ -399,6 +418,7 @@ def attendance(request):
                 request, _("Le pointage du %(day)s est enregistré.") % {"day": day.strftime("%d/%m/%Y")}
             )
             return redirect(request.get_full_path())
+        pai_rows = pai_markers(request, school=school, day=day, enrollments=enrollments)
         recorded = dict(
             Attendance.objects.filter(day=day, enrollment__in=enrollments).values_list(
                 "enrollment_id", "present"
@@ -409,16 +429,54 @@ def attendance(request):
                 "school": school,
                 "day": day,
                 "rows": [
-                    {"enrollment": e, "present": recorded.get(e.pk, False), "recorded": e.pk in recorded}
+                    {
+                        "enrollment": e,
+                        "present": recorded.get(e.pk, False),
+                        "recorded": e.pk in recorded,
+                        "pai": pai_rows.get(e.child_id),
+                    }
                     for e in enrollments
                 ],
                 "present_count": sum(1 for v in recorded.values() if v),
+                "menu_day": menu_day_of(request.caisse, school, day),
                 "absent": absent,
             }
         )
     elif request.method == "POST":
         return redirect("backoffice:attendance")
     return render(request, "backoffice/enrollment/attendance.html", context)
+
+
+def menu_day_of(caisse, school, day):
+    """The day's published dishes at `school` (None when no published menu)."""
+    group = group_of_school(caisse, school)
+    week = published_week(caisse, group, monday_of(day)) if group is not None else None
+    if week is None:
+        return None
+    return next((menu_day for menu_day in week_days(week) if menu_day.day == day), None)
+
+
+def pai_markers(request, *, school, day, enrollments) -> dict[int, dict]:
+    """child id -> the validated PAI in force on `day` (kind, allergens, the day's dishes containing
+    them). Each PAI shown is written in the access log."""
+    menu_day = menu_day_of(request.caisse, school, day)
+    markers = {}
+    pais = (
+        Pai.objects.for_caisse(request.caisse)
+        .in_force(day)
+        .filter(child_id__in=[e.child_id for e in enrollments])
+    )
+    for pai in pais:
+        dishes = [
+            {"name": dish.name, "allergens": allergen_names(marked_allergens(dish.allergens, pai.allergens))}
+            for dish in (menu_day.dishes if menu_day else [])
+            if marked_allergens(dish.allergens, pai.allergens)
+        ]
+        markers[pai.child_id] = {"pai": pai, "dishes": dishes}
+        access_log_for_request(
+            request, kind=AccessKind.PAI, object_id=pai.uuid, household_id=pai.household_id
+        )
+    return markers
 
 
 def enrollment_queues(request) -> list[dict]:
