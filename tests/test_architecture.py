@@ -2,7 +2,7 @@
 
 Apps from bottom to top (a module imports only from its own app or apps below it):
 core < caisses < accounts < documents < schools < households < messaging < enrollment < pricing
-< billing < payments < requests < stays < adultmeals < demo < www
+< billing < payments < requests < stays < adultmeals < partners < demo < www
 
 Fails on: an import circle between modules (imports inside functions included); a domain app
 importing refectoire.www; an app importing an app above it; an import inside a function without a
@@ -29,6 +29,7 @@ ORDER = [
     "requests",
     "stays",
     "adultmeals",
+    "partners",
     "demo",
     "www",
 ]
