@@ -50,8 +50,8 @@ MAX_FORECAST_DAYS = 93
 MAX_CALENDAR_DAYS = 366
 # How long the first time a forecast's content was computed is remembered (its Last-Modified).
 SEEN_SECONDS = 7 * 24 * 3600
-COMMON_ERRORS = (401, 403, 422, 429)
-WITH_SCHOOL_ERRORS = (401, 403, 404, 422, 429)
+COMMON_ERRORS = (400, 401, 403, 422, 429)
+WITH_SCHOOL_ERRORS = (400, 401, 403, 404, 422, 429)
 
 
 # Errors -------------------------------------------------------------------------------------

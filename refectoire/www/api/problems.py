@@ -68,6 +68,7 @@ def problem_response(request, status: int, detail: str, *, headers=None, errors=
 def problem_openapi(*statuses: int) -> dict:
     """The `responses` of an operation's OpenAPI for these error statuses (see openapi_extra)."""
     descriptions = {
+        400: "Requête illisible (caractère nul, encodage, corps JSON invalide).",
         401: "Jeton absent, inconnu, révoqué ou expiré.",
         403: "Le jeton n'a pas le droit demandé, ou est limité à un autre établissement.",
         404: "Établissement inconnu dans cette Caisse.",
