@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from refectoire.caisses.querysets import CaisseQuerySet
 from refectoire.core.models import TimeStampedModel
+from refectoire.partners.enums import ApiScope
 
 # A token reads "rfc_<prefix>_<secret>": the prefix finds the row, the secret is checked by its hash.
 TOKEN_MARK = "rfc"
@@ -70,6 +71,10 @@ class ApiToken(TimeStampedModel):
 
     def is_expired(self, now=None) -> bool:
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    @property
+    def scope_labels(self) -> list[str]:
+        return [ApiScope(scope).label for scope in self.scopes if scope in ApiScope.values]
 
     @property
     def is_revoked(self) -> bool:

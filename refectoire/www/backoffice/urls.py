@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("refectoire.www.backoffice.documents.urls")),
     path("", include("refectoire.www.backoffice.billing.urls")),
     path("", include("refectoire.www.backoffice.exports.urls")),
+    path("", include("refectoire.www.backoffice.api_tokens.urls")),
 ]
