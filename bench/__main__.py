@@ -13,6 +13,7 @@ BENCHMARKS = {
     "load": "bench.load",
     "pg_restart": "bench.pg_restart",
     "uploads": "bench.uploads",
+    "api": "bench.api",
 }
 
 
