@@ -36,7 +36,9 @@ def run() -> None:
     from refectoire.partners.services import api_token_create
 
     caisse = Caisse.objects.get(slug="bench")
-    _token, raw = api_token_create(caisse=caisse, name="Cuisine centrale", scopes=["forecast:read"], actor=None)
+    _token, raw = api_token_create(
+        caisse=caisse, name="Cuisine centrale", scopes=["forecast:read"], actor=None
+    )
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_HOST="localhost")
     first = client.get(URL)
     assert first.status_code == 200, first.content[:500]

@@ -5,7 +5,7 @@ from refectoire.partners.models import ApiCall, ApiToken
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "caisse", "prefix", "school", "expires_at", "revoked_at"]
+    list_display = ["name", "caisse", "prefix", "school", "expires_at", "state"]
     list_filter = ["caisse"]
     readonly_fields = ["prefix"]
     exclude = ["secret_hash"]

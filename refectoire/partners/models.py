@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from refectoire.caisses.querysets import CaisseQuerySet
+from refectoire.core.lifecycle import Lifecycle, TransitionEvent, register
 from refectoire.core.models import TimeStampedModel
-from refectoire.partners.enums import ApiScope
+from refectoire.partners.enums import API_TOKEN_LIFECYCLE, ApiScope, ApiTokenState
 
 # A token reads "rfc_<prefix>_<secret>": the prefix finds the row, the secret is checked by its hash.
 TOKEN_MARK = "rfc"
@@ -27,7 +28,7 @@ def secret_hash(secret: str) -> str:
 class ApiTokenQuerySet(CaisseQuerySet):
     def usable(self, now=None):
         now = now or timezone.now()
-        return self.filter(revoked_at__isnull=True).filter(
+        return self.filter(state=ApiTokenState.ACTIVE).filter(
             models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
         )
 
@@ -50,6 +51,9 @@ class ApiToken(TimeStampedModel):
         verbose_name=_("établissement"),
     )
     expires_at = models.DateTimeField(_("expire le"), null=True, blank=True)
+    state = models.CharField(
+        _("état"), max_length=20, choices=ApiTokenState.choices, default=ApiTokenState.ACTIVE
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -78,7 +82,16 @@ class ApiToken(TimeStampedModel):
 
     @property
     def is_revoked(self) -> bool:
-        return self.revoked_at is not None
+        return self.state == ApiTokenState.REVOKED
+
+
+class ApiTokenEvent(TransitionEvent):
+    """A move of a token's lifecycle (its revocation): who, when."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("événement d'un jeton d'API")
 
 
 class ApiCall(models.Model):
@@ -100,3 +113,15 @@ class ApiCall(models.Model):
 
     def __str__(self):
         return f"{self.method} {self.endpoint} {self.status}"
+
+
+register(
+    ApiToken,
+    Lifecycle(
+        states=ApiTokenState,
+        table=API_TOKEN_LIFECYCLE,
+        event_model=ApiTokenEvent,
+        event_field="token",
+        refused=_("Ce jeton est déjà révoqué."),
+    ),
+)

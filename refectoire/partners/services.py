@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from refectoire.partners.enums import ApiScope
+from refectoire.core.lifecycle import AGENT, transition
+from refectoire.partners.enums import ApiScope, ApiTokenState
 from refectoire.partners.models import TOKEN_MARK, ApiCall, ApiToken, secret_hash
 from refectoire.schools.models import School
 
@@ -53,12 +54,15 @@ def api_token_create(
 def api_token_revoke(*, token: ApiToken, actor) -> ApiToken:
     """The token stops working at once; it stays listed, with its calls."""
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
-    if token.revoked_at is not None:
-        raise ValidationError(_("Ce jeton est déjà révoqué."))
-    token.revoked_at = timezone.now()
-    token.revoked_by = actor
-    token.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
-    return token
+    return transition(
+        token,
+        ApiTokenState.REVOKED,
+        actor=actor,
+        by=AGENT,
+        update_fields=(),
+        revoked_at=timezone.now(),
+        revoked_by=actor,
+    )
 
 
 def api_call_record(

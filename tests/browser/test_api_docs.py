@@ -20,7 +20,11 @@ def test_the_api_docs_page_draws_the_operations_from_our_own_files(page, live_se
     page.goto(f"{live_server.url}/cde11/api/v1/docs")
 
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Réfectoire")
-    for path in ("/cde11/api/v1/forecast", "/cde11/api/v1/schools/{code}/attendance/{day}", "/cde11/api/v1/tariffs"):
+    for path in (
+        "/cde11/api/v1/forecast",
+        "/cde11/api/v1/schools/{code}/attendance/{day}",
+        "/cde11/api/v1/tariffs",
+    ):
         expect(page.locator(".opblock-summary-path", has_text=path).first).to_be_visible()
     assert hosts == {urlparse(live_server.url).netloc}
     assert errors == []

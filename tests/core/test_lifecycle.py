@@ -12,7 +12,8 @@ Each app's service refuses a forbidden move in its own tests (reused, not duplic
 - stay choices: tests/stays/test_allocation.py, a refused wish is neither confirmed nor refused again;
 - adult registrations: tests/adultmeals/test_end.py, only a validated registration ends;
 - payments: tests/payments/test_manual_payments.py, a cancelled payment is not cancelled again;
-  online payment attempts: tests/payments/test_payfip.py, a settled attempt never changes again.
+  online payment attempts: tests/payments/test_payfip.py, a settled attempt never changes again;
+- partners' API tokens: tests/www/backoffice/test_api_tokens.py, a revoked token is not revoked again.
 """
 
 import datetime
@@ -37,6 +38,7 @@ from refectoire.core.lifecycle import (
 from refectoire.enrollment.models import Absence, Enrollment, RhythmChange
 from refectoire.households.enums import HouseholdAction, HouseholdState
 from refectoire.households.models import Household
+from refectoire.partners.models import ApiToken
 from refectoire.payments.models import PayfipOperation, Payment
 from refectoire.pricing.models import TariffRequest
 from refectoire.requests.models import Request
@@ -56,6 +58,7 @@ EXPECTED = {
     AdultRegistration: "submitted",
     Payment: "recorded",
     PayfipOperation: "pending",
+    ApiToken: "active",
 }
 
 

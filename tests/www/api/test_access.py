@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from refectoire.partners.enums import ApiScope
 from refectoire.partners.models import ApiCall, ApiToken
+from refectoire.partners.services import api_token_revoke
 from tests.www.api.conftest import ALL_SCOPES, bearer
 
 CASES = ["no token", "revoked", "expired", "wrong scope", "other caisse", "other school", "right token"]
@@ -71,7 +72,7 @@ def headers_for(case, scope, *, make_token, cde19, keller, popincourt):
         return bearer(make_token(scopes=[scope], school=popincourt)[1])
     token, raw = make_token(scopes=[scope], school=keller if case == "right token" else None)
     if case == "revoked":
-        ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+        api_token_revoke(token=token, actor=None)
     if case == "expired":
         ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
     return bearer(raw)

@@ -81,9 +81,16 @@ def test_revoking_stops_the_token_and_shows_its_calls(client, cde11, manager_cde
     response = client.post(f"{LIST}{token.uuid}/revoquer/")
     assert response.status_code == 302
     token.refresh_from_db()
-    assert token.revoked_at is not None and token.revoked_by == manager_cde11
+    assert token.state == "revoked" and token.revoked_at is not None and token.revoked_by == manager_cde11
+    [event] = token.events.all()
+    assert (event.from_state, event.to_state, event.actor) == ("active", "revoked", manager_cde11)
     assert client.get("/cde11/api/v1/tariffs", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
     assert token.history.count() == 2
+    assert "Révoqué" in client.get(f"{LIST}{token.uuid}/").content.decode()
+
+    again = client.post(f"{LIST}{token.uuid}/revoquer/", follow=True)
+    assert "Ce jeton est déjà révoqué." in again.content.decode()
+    assert token.events.count() == 1
 
 
 def test_anonymous_is_sent_to_the_login(client, cde11, token_11):
@@ -92,7 +99,7 @@ def test_anonymous_is_sent_to_the_login(client, cde11, token_11):
         assert client.get(path)["Location"].startswith("/cde11/compte/login/")
     client.post(f"{LIST}{token.uuid}/revoquer/")
     token.refresh_from_db()
-    assert token.revoked_at is None
+    assert token.state == "active"
 
 
 def test_a_plain_agent_gets_403(client, cde11, agent_cde11, token_11):
@@ -103,7 +110,7 @@ def test_a_plain_agent_gets_403(client, cde11, agent_cde11, token_11):
     assert client.post(f"{LIST}{token.uuid}/revoquer/").status_code == 403
     assert client.post(LIST, {"name": "x", "scopes": ["tariffs:read"]}).status_code == 403
     token.refresh_from_db()
-    assert token.revoked_at is None and ApiToken.objects.count() == 1
+    assert token.state == "active" and ApiToken.objects.count() == 1
 
 
 @pytest.mark.parametrize("visitor", ["manager_cde19", "parent_a"])
@@ -114,7 +121,7 @@ def test_others_get_404_for_cde11_tokens(client, request, cde11, cde19, token_11
     assert client.get(f"{LIST}{token.uuid}/").status_code == 404
     assert client.post(f"{LIST}{token.uuid}/revoquer/").status_code == 404
     token.refresh_from_db()
-    assert token.revoked_at is None
+    assert token.state == "active"
 
 
 def test_a_manager_of_cde19_does_not_see_cde11_tokens_in_their_own_back_office(
@@ -126,4 +133,4 @@ def test_a_manager_of_cde19_does_not_see_cde11_tokens_in_their_own_back_office(
     assert client.get(f"/cde19/agent/api/jetons/{token.uuid}/").status_code == 404
     assert client.post(f"/cde19/agent/api/jetons/{token.uuid}/revoquer/").status_code == 404
     token.refresh_from_db()
-    assert token.revoked_at is None
+    assert token.state == "active"
