@@ -235,10 +235,15 @@ def kitchen_forecast(
     `school_ids`): the one computation behind the back office's « Effectifs prévus » and the
     partners' API, so they cannot disagree."""
     calendar, rows = _enrollment_bits(caisse=caisse, start=start, end=end, school_ids=school_ids)
-    counts: dict[tuple[int, datetime.date], int] = defaultdict(int)
+    # Most children of a school share their days (same weekdays, no absence): each pattern of days
+    # is read once, with the number of children who have it.
+    patterns: dict[tuple[int, int], int] = defaultdict(int)
     for row in rows:
-        for day in calendar.window.dates(row.served):
-            counts[row.school_id, day] += 1
+        patterns[row.school_id, row.served] += 1
+    counts: dict[tuple[int, datetime.date], int] = defaultdict(int)
+    for (school_id, served), children in patterns.items():
+        for day in calendar.window.dates(served):
+            counts[school_id, day] += children
     return [
         ForecastCount(school_id=school_id, day=day, meals=meals, by_option={})
         for (school_id, day), meals in sorted(counts.items())

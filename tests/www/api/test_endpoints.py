@@ -12,6 +12,7 @@ from refectoire.enrollment.selectors import expected_meals, kitchen_forecast
 from refectoire.partners.enums import ApiScope
 from refectoire.partners.models import ApiCall
 from refectoire.schools.services import closure_create
+from refectoire.www.api.schemas import ForecastOut
 from tests.www.api.conftest import PARIS, bearer
 
 D = datetime.date
@@ -27,6 +28,7 @@ def test_forecast_returns_the_back_office_numbers(client, cde11, keller, popinco
 
     assert response.status_code == 200
     body = response.json()
+    assert ForecastOut.model_validate(body).model_dump(mode="json") == body
     got = {(row["school"], row["day"]): row["meals"] for row in body["days"]}
     codes = {keller.pk: keller.code, popincourt.pk: popincourt.code}
     rows = kitchen_forecast(caisse=cde11, start=D(2026, 9, 1), end=D(2026, 9, 30))
