@@ -54,6 +54,7 @@ def test_a_manager_makes_a_token_shown_once_and_stored_hashed(client, cde11, man
     listing = client.get(LIST).content.decode()
     detail = client.get(f"{LIST}{token.uuid}/").content.decode()
     assert "Tablette Keller" in listing and secret not in listing + detail
+    assert 'href="/cde11/api/v1/docs"' in listing
     assert "Pointage (écriture)" in detail and "attendance:write" not in detail
 
 
