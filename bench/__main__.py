@@ -17,6 +17,7 @@ BENCHMARKS = {
     "uploads": "bench.uploads",
     "access_log": "bench.access_log",
     "sepa": "bench.sepa",
+    "api": "bench.api",
 }
 
 

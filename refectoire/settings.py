@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "simple_history",
+    # django-ninja: the partners' API; installed for its templates and the Swagger files it ships
+    "ninja",
     # Réfectoire, domain apps
     "refectoire.core",
     "refectoire.caisses",
@@ -61,6 +63,7 @@ INSTALLED_APPS = [
     "refectoire.requests",
     "refectoire.stays",
     "refectoire.adultmeals",
+    "refectoire.partners",
     "refectoire.privacy",
     # Réfectoire, the demo data (its steps run in the order of refectoire/demo/steps.py)
     "refectoire.demo",
@@ -150,6 +153,10 @@ else:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: use redis://..., db:// or locmem://")
+
+# The partners' API (/<caisse>/api/v1/): calls a token may make per minute, then 429 with Retry-After;
+# the open data (tariffs without a token) are limited the same way per client address.
+API_RATE_PER_MINUTE = envint("REFECTOIRE_API_RATE_PER_MINUTE", 120)
 
 SESSION_ENGINE = envchoice(
     "SESSION_ENGINE",

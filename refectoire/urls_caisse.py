@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from refectoire.www import i18n
+from refectoire.www.api import urls as api_urls
 from refectoire.www.oidc import views as oidc_views
 from refectoire.www.public import views as public_views
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("langue/", i18n.set_language, name="set_language"),
     path("mon-espace/", include("refectoire.www.portal.urls")),
     path("agent/", include("refectoire.www.backoffice.urls")),
+    path("api/v1/", api_urls.urls),
 ]
 
 handler400 = "refectoire.www.errors.bad_request"

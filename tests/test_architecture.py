@@ -2,7 +2,7 @@
 
 Apps from bottom to top (a module imports only from its own app or apps below it):
 core < caisses < accounts < documents < schools < households < messaging < enrollment < menus < pricing
-< billing < payments < directdebit < requests < stays < adultmeals < privacy < demo < www
+< billing < payments < directdebit < requests < stays < adultmeals < partners < privacy < demo < www
 
 Fails on: an import circle between modules (imports inside functions included); a domain app
 importing refectoire.www; an app importing an app above it; an import inside a function without a
@@ -31,6 +31,7 @@ ORDER = [
     "requests",
     "stays",
     "adultmeals",
+    "partners",
     "privacy",
     "demo",
     "www",

@@ -26,8 +26,10 @@ from refectoire.enrollment.models import (
     EnrollmentEvent,
     RhythmChange,
 )
+from refectoire.enrollment.selectors import expected_meals
 from refectoire.households.enums import GuardianRole
 from refectoire.households.models import Household
+from refectoire.schools.calendar import CalendarBits, Window
 from refectoire.schools.models import BillingPeriod, School
 
 # Custodies of the same child in its two households that never give one day to both.
@@ -468,6 +470,63 @@ def attendance_save(*, school, day: datetime.date, present_ids, expected_ids, ac
         )
         count += 1
     return count
+
+
+@transaction.atomic
+def attendance_record(
+    *, caisse, school, day: datetime.date, presences: dict, today: datetime.date, actor=None
+):
+    """The canteen's tablet (partners' API): who ate at `school` on `day`, {enrollment uuid: present}.
+
+    Idempotent by child and day (the same call twice changes nothing); a correction is accepted on
+    the day itself only; refused for a day the canteen is closed (weekend, holidays, closure) and
+    for a child not expected that day. Returns the attendance rows written, in the order given.
+    """
+    if school.caisse_id != caisse.pk:
+        raise ValidationError({"school": _("Cet établissement n'est pas de la Caisse.")})
+    if day > today:
+        raise ValidationError({"day": _("Le pointage d'un jour à venir n'est pas possible.")})
+    if day < today:
+        raise ValidationError(
+            {
+                "day": _(
+                    "Le pointage du %(day)s n'est plus modifiable : les corrections se font le jour même, "
+                    "ensuite dans le back office."
+                )
+                % {"day": day.strftime("%d/%m/%Y")}
+            }
+        )
+    expected_ids = expected_meals(caisse=caisse, school=school, start=day, end=day)[day]
+    if not CalendarBits.load(caisse=caisse, window=Window(day, day), school_ids=[school.pk]).school_days(
+        school.pk
+    ):
+        raise ValidationError(
+            {
+                "day": _("Le %(day)s, la cantine est fermée : aucun pointage.")
+                % {"day": day.strftime("%d/%m/%Y")}
+            }
+        )
+    keys = [str(key) for key in presences]
+    enrollments = {
+        str(e.uuid): e for e in Enrollment.objects.filter(caisse=caisse, school=school, uuid__in=keys)
+    }
+    unknown = [key for key in keys if key not in enrollments or enrollments[key].pk not in expected_ids]
+    if unknown:
+        raise ValidationError(
+            {
+                "presences": _("Enfants non attendus ce jour dans cet établissement : %(ids)s.")
+                % {"ids": ", ".join(unknown)}
+            }
+        )
+    rows = []
+    for key, present in presences.items():
+        row, _created = Attendance.objects.update_or_create(
+            enrollment=enrollments[str(key)],
+            day=day,
+            defaults={"present": bool(present), "recorded_by": actor},
+        )
+        rows.append(row)
+    return rows
 
 
 # The parents' enrollment campaign --------------------------------------------------------

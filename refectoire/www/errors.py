@@ -11,6 +11,8 @@ from django.template import loader
 from django.urls import get_urlconf, set_urlconf
 from django.views.decorators.csrf import requires_csrf_token
 
+from refectoire.www.api.problems import problem_response
+
 logger = logging.getLogger(__name__)
 
 PLAIN_500 = (
@@ -30,6 +32,9 @@ def _render(request, template_name, context=None) -> str:
 
 @requires_csrf_token
 def bad_request(request, exception, template_name="400.html"):
+    if getattr(request, "caisse", None) is not None and request.path_info.startswith("/api/"):
+        # The partners' API answers in problem details, never with a page.
+        return problem_response(request, 400, "Requête illisible : caractère nul ou encodage invalide.")
     return HttpResponseBadRequest(_render(request, template_name))
 
 

@@ -86,6 +86,7 @@ SKIPPED = [
         r"/progression/$",  # an htmx fragment of the billing run
         r"^/admin/",
         r"^/dev/outbox/",
+        r"/api/v1/",  # the partners' API: JSON, and its Swagger page for developers (test_api_docs.py)
     ]
 ]
 

@@ -12,7 +12,8 @@ Each app's service refuses a forbidden move in its own tests (reused, not duplic
 - stay choices: tests/stays/test_allocation.py, a refused wish is neither confirmed nor refused again;
 - adult registrations: tests/adultmeals/test_end.py, only a validated registration ends;
 - payments: tests/payments/test_manual_payments.py, a cancelled payment is not cancelled again;
-  online payment attempts: tests/payments/test_payfip.py, a settled attempt never changes again.
+  online payment attempts: tests/payments/test_payfip.py, a settled attempt never changes again;
+- partners' API tokens: tests/www/backoffice/test_api_tokens.py, a revoked token is not revoked again.
 """
 
 import datetime
@@ -39,6 +40,7 @@ from refectoire.enrollment.models import Absence, Enrollment, Pai, RhythmChange
 from refectoire.households.enums import HouseholdAction, HouseholdState
 from refectoire.households.models import Household
 from refectoire.menus.models import MenuWeek
+from refectoire.partners.models import ApiToken
 from refectoire.payments.models import PayfipOperation, Payment
 from refectoire.pricing.models import TariffRequest
 from refectoire.privacy.models import DataExport, ErasureRequest
@@ -65,6 +67,7 @@ EXPECTED = {
     ErasureRequest: "submitted",
     Pai: "pending",
     MenuWeek: "draft",
+    ApiToken: "active",
 }
 
 

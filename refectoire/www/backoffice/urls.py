@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("refectoire.www.backoffice.privacy.urls")),
     path("", include("refectoire.www.backoffice.directdebit.urls")),
     path("", include("refectoire.www.backoffice.menus.urls")),
+    path("", include("refectoire.www.backoffice.api_tokens.urls")),
 ]

@@ -1,0 +1,1 @@
+"""The partners' API, /<caisse>/api/v1/ (django-ninja): see docs/api.md."""
