@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from refectoire.accounts.language import in_language_of
 from refectoire.accounts.models import CguAcceptance
+from refectoire.core.mail import mail_subject
 
 
 @transaction.atomic
@@ -54,8 +55,8 @@ def account_email_change(*, user, new_email: str, caisse) -> EmailAddress:
             "l'origine de ce changement, contactez "
             "sans attendre la Caisse des écoles (%(contact)s).\n\n%(caisse)s"
         ) % {"contact": caisse.contact_email or caisse.name, "caisse": caisse.name}
-        subject_verify = _("Confirmez votre adresse électronique — %(caisse)s") % {"caisse": caisse.name}
-        subject_notice = _("Le courriel de votre compte a changé — %(caisse)s") % {"caisse": caisse.name}
+        subject_verify = mail_subject(caisse.name, _("Confirmez votre adresse électronique"))
+        subject_notice = mail_subject(caisse.name, _("Le courriel de votre compte a changé"))
 
     def send():
         send_mail(subject_verify, verify, None, [new_email])

@@ -213,6 +213,7 @@ class RefundToMake(TimeStampedModel):
     """Money to pay back to a household: a debit rejected after its invoice was paid otherwise
     left the household overpaid. Shown to the agents until one records the refund."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="+")
     household = models.ForeignKey("households.Household", on_delete=models.PROTECT, related_name="+")
     debit = models.OneToOneField(Debit, on_delete=models.PROTECT, related_name="refund_to_make")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from refectoire.accounts.language import in_language_of
 from refectoire.core.lifecycle import AGENT, PARENT, transition
+from refectoire.core.mail import mail_subject
 from refectoire.documents.enums import DocumentKind
 from refectoire.documents.services import document_store
 from refectoire.enrollment.enums import Allergen, PaiKind, PaiState
@@ -34,7 +35,7 @@ def _notify(pai, subject: str, intro: str) -> None:
             "Ce courriel est envoyé automatiquement, merci de ne pas y répondre.\n%(caisse)s"
         ) % {"intro": intro, "url": caisse.absolute_url("portal:pai_list"), "caisse": caisse.name}
     transaction.on_commit(
-        lambda: send_mail(f"{subject} — {caisse.name}", body, None, recipients, fail_silently=False)
+        lambda: send_mail(mail_subject(caisse.name, subject), body, None, recipients, fail_silently=False)
     )
 
 

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from refectoire.caisses.querysets import CaisseQuerySet
 from refectoire.core.lifecycle import Lifecycle, TransitionEvent, register
 from refectoire.core.models import TimeStampedModel
-from refectoire.core.validators import validate_editorial_text, validate_free_text
+from refectoire.core.validators import EDITORIAL_TEXT_MAX, validate_editorial_text, validate_free_text
 from refectoire.privacy.enums import (
     ERASURE_LIFECYCLE,
     EXPORT_LIFECYCLE,
@@ -39,6 +39,7 @@ class PrivacySettings(TimeStampedModel):
     notice_text = models.TextField(
         _("texte de la page « Données personnelles »"),
         blank=True,
+        max_length=EDITORIAL_TEXT_MAX,
         validators=[validate_editorial_text],
         help_text=_("Laissez vide pour afficher le texte par défaut, conforme pour une Caisse des écoles."),
     )

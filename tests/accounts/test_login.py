@@ -117,9 +117,11 @@ def test_after_activation_login_by_identifier_then_by_email_and_logout(
     activate(client, activation_path())
     response = login(client, cde11, curl, person.username, STRONG_PASSWORD)
     assert response["Location"] == curl(cde11, "portal:dashboard")
-    dashboard = text(client.get(response["Location"]))
-    assert person.username in dashboard
-    assert "Madame Allison LOVINFOSSE" in dashboard
+    assert client.get(response["Location"]).status_code == 200
+    # « Mon espace » puts first what is to do; the identity is in « Profil ».
+    profile = text(client.get(curl(cde11, "portal:household_profile")))
+    assert person.username in profile
+    assert "Madame Allison LOVINFOSSE" in profile
     response = client.post(curl(cde11, "account_logout"))
     assert response["Location"] == curl(cde11, "public:welcome")
     assert not is_logged_in(client, cde11, curl)

@@ -78,9 +78,10 @@ def test_first_provider_login_creates_a_prefilled_account(client, monparis, cde1
     assert not person.has_usable_password()
     account = SocialAccount.objects.get()
     assert (account.user, account.provider, account.uid) == (person, "monparis", "sub-0001")
-    dashboard = page(client.get(curl(cde11, "portal:dashboard")))
-    assert "Camille MARTIN" in dashboard
-    assert person.username in dashboard
+    assert client.get(curl(cde11, "portal:dashboard")).status_code == 200
+    profile = page(client.get(curl(cde11, "portal:household_profile")))
+    assert "Camille MARTIN" in profile
+    assert person.username in profile
     # The token request proved the code, the client secret and the PKCE verifier.
     assert monparis.token_requests[0]["code_verifier"]
     assert monparis.token_requests[0]["client_secret"] == monparis.secret

@@ -185,7 +185,7 @@ def test_issuing_numbers_household_and_adult_invoices_in_one_sequence_and_emails
     assert staff.state == InvoiceState.ISSUED and staff.issued_at is not None
     assert staff.due_date == period.due_date
     [message] = [m for m in mail.outbox if registration.user.email in m.to]
-    assert message.subject.startswith("Restauration 40946 - Mars / Avril 2027")
+    assert message.subject.startswith("[Caisse des écoles Paris 11e] Restauration 40946 - Mars / Avril 2027")
     assert "espace personnel (restauration adulte)" in message.body
     assert f"/cde11/mon-espace/factures/{staff.uuid}/" in message.body
     # Frozen once issued: the period cannot be recomputed.

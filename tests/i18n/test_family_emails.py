@@ -31,11 +31,14 @@ SENDERS = {
     "adultmeals.services:_ended_by_agent_email": "itself",
     "billing.notifications:invoice_issued_message": "itself",
     "billing.notifications:send_reminder": "itself",
+    "directdebit.services:_email_mandate": "itself",
+    "enrollment.pai:_notify": "itself",
     "enrollment.notifications:notify_absence_decision": "itself",
     "enrollment.notifications:notify_enrollment_made": "itself",
     "households.emails:_send": "households.emails:_in_family_language",
     "messaging.notifications:notify_household": "itself",
     "pricing.services:_mail_parents": "itself",
+    "privacy.exports:_email_export_ready": "itself",
     "stays.services:_notify_place": "itself",
 }
 

@@ -28,7 +28,7 @@ class SepaSettingsForm(forms.Form):
 
 
 class MandateSearchForm(forms.Form):
-    q = forms.CharField(label=_("Foyer, titulaire ou RUM"), required=False)
+    q = forms.CharField(label=_("Foyer, titulaire ou RUM"), required=False, max_length=100)
 
 
 class ReasonForm(forms.Form):

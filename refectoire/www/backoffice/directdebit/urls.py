@@ -29,5 +29,7 @@ urlpatterns = [
     ),
     path("prelevements/debits/<uuid:debit_uuid>/rejet/", views.debit_reject, name="directdebit_debit_reject"),
     path("prelevements/retours/", views.returns_upload, name="directdebit_returns"),
-    path("prelevements/remboursements/<int:refund_id>/", views.refund_done, name="directdebit_refund_done"),
+    path(
+        "prelevements/remboursements/<uuid:refund_uuid>/", views.refund_done, name="directdebit_refund_done"
+    ),
 ]

@@ -260,8 +260,8 @@ def returns_upload(request):
 
 @require_POST
 @agent_required
-def refund_done(request, refund_id):
-    refund = get_object_or_404(RefundToMake.objects.filter(caisse=request.caisse), pk=refund_id)
+def refund_done(request, refund_uuid):
+    refund = get_object_or_404(RefundToMake.objects.filter(caisse=request.caisse), uuid=refund_uuid)
     services.refund_done(refund=refund, actor=request.user)
     messages.success(request, _("Remboursement noté comme fait."))
     return redirect("backoffice:directdebit_home")

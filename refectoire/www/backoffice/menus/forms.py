@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from refectoire.core.forms import DateInput
+from refectoire.core.validators import FREE_TEXT_MAX
 from refectoire.enrollment.enums import Allergen
 from refectoire.menus.enums import Course, QualityLabel
 from refectoire.schools.models import School
@@ -44,5 +45,8 @@ class MealOptionForm(forms.Form):
 
 class PaiDecisionForm(forms.Form):
     reason = forms.CharField(
-        label=_("Motif du refus"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Motif du refus"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=FREE_TEXT_MAX,
     )

@@ -33,6 +33,7 @@ class MandateForm(forms.Form):
         help_text=_("Pour confirmer votre signature"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         required=False,
+        max_length=128,
     )
 
 
