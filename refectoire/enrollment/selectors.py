@@ -297,6 +297,27 @@ def kitchen_forecast(
     ]
 
 
+def enrolled_children(*, caisse, school, day: datetime.date) -> list[tuple[Enrollment, str]]:
+    """The active enrollments of `school` on `day`, child loaded, each with the weekdays in force
+    that day (validated rhythm changes applied), by last name then first name."""
+    enrollments = list(
+        Enrollment.objects.filter(caisse=caisse, school=school, state=EnrollmentState.ACTIVE)
+        .overlapping(day, day)
+        .select_related("child")
+        .order_by("child__last_name", "child__first_name", "pk")
+    )
+    in_force = {}
+    for enrollment_id, weekdays in (
+        RhythmChange.objects.filter(
+            enrollment__in=enrollments, state=RhythmChangeState.VALIDATED, starts_on__lte=day
+        )
+        .order_by("starts_on", "decided_at", "pk")
+        .values_list("enrollment_id", "weekdays")
+    ):
+        in_force[enrollment_id] = weekdays  # the latest wins
+    return [(enrollment, in_force.get(enrollment.pk, enrollment.weekdays)) for enrollment in enrollments]
+
+
 def absent_meals(
     *, caisse, school, start: datetime.date, end: datetime.date
 ) -> dict[datetime.date, list[int]]:

@@ -137,8 +137,8 @@ def mandate_iban(request, mandate_uuid):
     return _mandate_page(request, mandate, full_iban=iban_formatted(mandate.iban))
 
 
-@require_POST
 @agent_required
+@require_POST
 def mandate_revoke(request, mandate_uuid):
     mandate = _mandate(request, mandate_uuid)
     form = ReasonForm(request.POST)
@@ -156,8 +156,8 @@ def mandate_revoke(request, mandate_uuid):
     return redirect("backoffice:directdebit_mandate", mandate_uuid=mandate.uuid)
 
 
-@require_POST
 @agent_required
+@require_POST
 def mandate_reactivate(request, mandate_uuid):
     mandate = _mandate(request, mandate_uuid)
     try:
@@ -219,8 +219,8 @@ def batch_download(request, period_uuid):
     return response
 
 
-@require_POST
 @agent_required
+@require_POST
 def debit_reject(request, debit_uuid):
     debit = get_object_or_404(
         Debit.objects.for_caisse(request.caisse).select_related("batch__period"), uuid=debit_uuid
@@ -258,8 +258,8 @@ def returns_upload(request):
     return render(request, "backoffice/directdebit/returns.html", {"form": form, "results": results})
 
 
-@require_POST
 @agent_required
+@require_POST
 def refund_done(request, refund_uuid):
     refund = get_object_or_404(RefundToMake.objects.filter(caisse=request.caisse), uuid=refund_uuid)
     services.refund_done(refund=refund, actor=request.user)
