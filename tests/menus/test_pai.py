@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from refectoire.documents.enums import DocumentKind
 from refectoire.enrollment.enums import PaiKind, PaiState
@@ -163,3 +164,22 @@ def test_forecast_without_options_keeps_by_option_empty(cde11, keller, year_2026
     enrollment_create(household=household, child=child, school=keller, school_year=year_2026, weekdays="1")
     (row,) = kitchen_forecast(caisse=cde11, start=D(2026, 9, 14), end=D(2026, 9, 14))
     assert (row.meals, row.by_option, row.pai_meals) == (1, {}, 0)
+
+
+def test_a_pai_waiting_for_validation_is_a_queue_of_the_agents_home_until_decided(
+    client, curl, cde11, family_a, agent_cde11, agent_cde19, cde19
+):
+    household, child = family_a
+    pai = declare(household, child)
+    client.force_login(agent_cde11)
+    queues = {queue["label"]: queue for queue in client.get(curl(cde11, "backoffice:home")).context["queues"]}
+    assert queues["PAI à valider"]["count"] == 1
+    assert queues["PAI à valider"]["oldest"] == timezone.localdate()
+    assert queues["PAI à valider"]["url"] == curl(cde11, "backoffice:pai_list")
+    client.force_login(agent_cde19)
+    other = client.get(curl(cde19, "backoffice:home")).context["queues"]
+    assert "PAI à valider" not in {queue["label"] for queue in other}
+    pai_validate(pai=pai, agent=agent_cde11)
+    client.force_login(agent_cde11)
+    queues = {queue["label"] for queue in client.get(curl(cde11, "backoffice:home")).context["queues"]}
+    assert "PAI à valider" not in queues

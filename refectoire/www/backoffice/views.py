@@ -12,10 +12,15 @@ from refectoire.billing.enums import RunState
 from refectoire.billing.models import BillingRun
 from refectoire.caisses import services as caisse_services
 from refectoire.caisses.models import Caisse
+from refectoire.directdebit.models import RefundToMake
+from refectoire.enrollment.enums import PaiState
+from refectoire.enrollment.models import Pai
 from refectoire.messaging import services as messaging_services
 from refectoire.messaging.models import NewsItem
 from refectoire.payments.enums import OperationState
 from refectoire.payments.models import PayfipOperation
+from refectoire.privacy.enums import ErasureState
+from refectoire.privacy.models import ErasureRequest
 from refectoire.schools.models import BillingPeriod
 from refectoire.www.backoffice.access import agent_required, manager_required
 from refectoire.www.backoffice.adult_meals.views import adult_meals_home_queues
@@ -49,7 +54,40 @@ def home_queues(request) -> list[dict]:
         *adult_meals_home_queues(request),
         *billing_queues(request),
         payments_queue(request),
+        pai_queue(request),
+        refunds_queue(request),
+        erasure_queue(request),
     ]
+
+
+def pai_queue(request) -> dict:
+    """PAI declared by families, waiting for an agent's validation."""
+    return queue(
+        label=_("PAI à valider"),
+        queryset=Pai.objects.filter(caisse=request.caisse, state=PaiState.PENDING),
+        since="created_at",
+        url=reverse("backoffice:pai_list"),
+    )
+
+
+def refunds_queue(request) -> dict:
+    """Debits rejected after their invoice was paid otherwise: money to pay back to the family."""
+    return queue(
+        label=_("Remboursements à faire après un rejet de prélèvement"),
+        queryset=RefundToMake.objects.filter(caisse=request.caisse, done_at__isnull=True),
+        since="created_at",
+        url=reverse("backoffice:directdebit_home"),
+    )
+
+
+def erasure_queue(request) -> dict:
+    """Families asking for their account to be deleted."""
+    return queue(
+        label=_("Demandes de suppression de compte"),
+        queryset=ErasureRequest.objects.filter(caisse=request.caisse, state=ErasureState.SUBMITTED),
+        since="created_at",
+        url=reverse("backoffice:privacy_erasures"),
+    )
 
 
 # An online payment PayFIP has not answered for this long is looked at by an agent.
