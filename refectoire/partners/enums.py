@@ -13,6 +13,7 @@ class ApiScope(models.TextChoices):
     ENROLLMENTS_READ = "enrollments:read", _("Enfants inscrits : prénom et nom (lecture)")
     CALENDAR_READ = "calendar:read", _("Calendrier : jours d'école et fermetures (lecture)")
     TARIFFS_READ = "tariffs:read", _("Grilles tarifaires (lecture)")
+    MENUS_READ = "menus:read", _("Menus publiés (lecture)")
 
 
 class ApiTokenState(models.TextChoices):

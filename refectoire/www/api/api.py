@@ -19,6 +19,7 @@ from refectoire.core.money import round_money
 from refectoire.enrollment import selectors as enrollment_selectors
 from refectoire.enrollment import services as enrollment_services
 from refectoire.enrollment.models import Attendance
+from refectoire.menus import selectors as menu_selectors
 from refectoire.partners.enums import ApiScope
 from refectoire.pricing.selectors import current_grids
 from refectoire.schools.calendar import CalendarBits, Window
@@ -48,6 +49,7 @@ FIRST_DAY = datetime.date(2000, 1, 1)
 LAST_DAY = datetime.date(2100, 12, 31)
 MAX_FORECAST_DAYS = 93
 MAX_CALENDAR_DAYS = 366
+MAX_MENU_DAYS = 62
 # How long the first time a forecast's content was computed is remembered (its Last-Modified).
 SEEN_SECONDS = 7 * 24 * 3600
 COMMON_ERRORS = (400, 401, 403, 422, 429)
@@ -145,6 +147,31 @@ def _euros(value) -> str:
     return f"{round_money(value):.2f}"
 
 
+def _json_with_etag(request, out: dict, *, kind: str) -> HttpResponse:
+    """`out` as JSON with an `ETag` (its digest) and a `Last-Modified` (when that digest was first
+    served); 304 to a matching `If-None-Match` or a later `If-Modified-Since`."""
+    body = json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode()
+    digest = hashlib.sha256(body).hexdigest()[:32]
+    etag = f'"{digest}"'
+    seen_key = f"refectoire:api-{kind}-seen:{request.caisse.pk}:{digest}"
+    cache.add(seen_key, int(timezone.now().timestamp()), timeout=SEEN_SECONDS)
+    first_seen = cache.get(seen_key) or int(timezone.now().timestamp())
+    headers = {"ETag": etag, "Last-Modified": http_date(first_seen), "Cache-Control": "private, no-cache"}
+    if_none_match = request.headers.get("If-None-Match")
+    if_modified_since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    not_modified = (
+        etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match.strip() == "*"
+        if if_none_match
+        else if_modified_since is not None and first_seen <= if_modified_since
+    )
+    response = (
+        HttpResponse(status=304) if not_modified else HttpResponse(body, content_type="application/json")
+    )
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
 # Forecast -----------------------------------------------------------------------------------
 
 
@@ -191,26 +218,7 @@ def forecast(request, start: datetime.date, end: datetime.date, school: str | No
             if row.school_id in codes
         ],
     }
-    body = json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode()
-    digest = hashlib.sha256(body).hexdigest()[:32]
-    etag = f'"{digest}"'
-    seen_key = f"refectoire:api-forecast-seen:{request.caisse.pk}:{digest}"
-    cache.add(seen_key, int(timezone.now().timestamp()), timeout=SEEN_SECONDS)
-    first_seen = cache.get(seen_key) or int(timezone.now().timestamp())
-    headers = {"ETag": etag, "Last-Modified": http_date(first_seen), "Cache-Control": "private, no-cache"}
-    if_none_match = request.headers.get("If-None-Match")
-    if_modified_since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-    not_modified = (
-        etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match.strip() == "*"
-        if if_none_match
-        else if_modified_since is not None and first_seen <= if_modified_since
-    )
-    response = (
-        HttpResponse(status=304) if not_modified else HttpResponse(body, content_type="application/json")
-    )
-    for name, value in headers.items():
-        response[name] = value
-    return response
+    return _json_with_etag(request, out, kind="forecast")
 
 
 # Attendance ---------------------------------------------------------------------------------
@@ -360,6 +368,61 @@ def calendar(request, start: datetime.date, end: datetime.date, school: str | No
             if closure.school_id is None or closure.school_id in school_ids
         ],
     )
+
+
+# Menus --------------------------------------------------------------------------------------
+
+
+@api.get(
+    "/schools/{code}/menus",
+    response={200: schemas.MenusOut},
+    auth=TokenAuth(ApiScope.MENUS_READ),
+    tags=["menus"],
+    summary="Menus publiés d'un établissement",
+    openapi_extra={
+        "responses": {
+            "304": {"description": "Inchangé depuis `If-None-Match` / `If-Modified-Since`."},
+            **problem_openapi(*WITH_SCHOOL_ERRORS),
+        }
+    },
+)
+def menus(request, code: str, start: datetime.date, end: datetime.date):
+    """Scope `menus:read`. Les menus publiés servis à l'établissement du [start, end] (62 jours au
+    plus) : par jour, les plats par composante avec leurs allergènes et leurs labels, et le repas
+    végétarien. Un brouillon n'est jamais servi. Réponse avec `ETag` et `Last-Modified`, comme
+    `forecast`."""
+    _window(start, end, MAX_MENU_DAYS)
+    school = _school(request, code)
+    group = menu_selectors.group_of_school(request.caisse, school)
+    days = []
+    for week in menu_selectors.published_weeks_of_school(
+        caisse=request.caisse, school=school, start=start, end=end
+    ):
+        for menu_day in menu_selectors.week_days(week):
+            if start <= menu_day.day <= end:
+                days.append(
+                    {
+                        "day": menu_day.day.isoformat(),
+                        "vegetarian": menu_day.is_vegetarian,
+                        "dishes": [
+                            {
+                                "course": dish.course,
+                                "name": dish.name,
+                                "allergens": list(dish.allergens),
+                                "labels": list(dish.labels),
+                            }
+                            for dish in menu_day.dishes
+                        ],
+                    }
+                )
+    out = {
+        "school": school.code,
+        "group": group.name if group is not None else None,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "days": days,
+    }
+    return _json_with_etag(request, out, kind="menus")
 
 
 # Tariffs ------------------------------------------------------------------------------------

@@ -121,3 +121,30 @@ class GridOut(Schema):
 
 class TariffsOut(Schema):
     grids: list[GridOut]
+
+
+class MenuDish(Schema):
+    course: str = Field(
+        description="Composante : entree, plat, accompagnement, produit_laitier, dessert, gouter."
+    )
+    name: str
+    allergens: list[str] = Field(
+        description="Codes des 14 allergènes réglementaires (docs/formats-menus.md)."
+    )
+    labels: list[str] = Field(description="Codes des labels de qualité (docs/formats-menus.md).")
+
+
+class MenuDayOut(Schema):
+    day: datetime.date
+    vegetarian: bool = Field(description="Le repas végétarien de la semaine est servi ce jour.")
+    dishes: list[MenuDish]
+
+
+class MenusOut(Schema):
+    school: str = Field(description="Code de l'établissement.")
+    group: str | None = Field(description="Le groupe de menus (la cuisine) de l'établissement, s'il en a un.")
+    start: datetime.date
+    end: datetime.date
+    days: list[MenuDayOut] = Field(
+        description="Les jours des semaines publiées ; un brouillon n'est jamais servi."
+    )

@@ -37,6 +37,10 @@ def calendar(keller, enrolled):
     return "get", "/cde11/api/v1/calendar?start=2026-09-01&end=2026-09-30&school=0751234A", None
 
 
+def menus(keller, enrolled):
+    return "get", "/cde11/api/v1/schools/0751234A/menus?start=2026-09-14&end=2026-09-18", None
+
+
 def tariffs(keller, enrolled):
     return "get", "/cde11/api/v1/tariffs", None
 
@@ -47,6 +51,7 @@ ENDPOINTS = [
     (attendance_write, ApiScope.ATTENDANCE_WRITE),
     (enrollments, ApiScope.ENROLLMENTS_READ),
     (calendar, ApiScope.CALENDAR_READ),
+    (menus, ApiScope.MENUS_READ),
     (tariffs, ApiScope.TARIFFS_READ),
 ]
 EXPECTED = {

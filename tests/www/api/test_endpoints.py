@@ -232,3 +232,65 @@ def test_every_call_is_logged_with_its_token_endpoint_status_and_time(client, ke
         ("GET", "/api/v1/schools/<code>/enrollments", 404),
     ]
     assert all(c.at is not None and c.duration_ms >= 0 for c in calls)
+
+
+def test_menus_give_the_published_weeks_of_the_schools_group_never_a_draft(
+    client, cde11, keller, popincourt, agent_cde11, make_token
+):
+    from refectoire.menus.services import (
+        menu_group_save,
+        menu_week_ensure,
+        menu_week_publish,
+        menu_week_set_dishes,
+    )
+
+    group = menu_group_save(caisse=cde11, name="Cuisine centrale", schools=[keller])
+    published = menu_week_set_dishes(
+        week=menu_week_ensure(group=group, monday=D(2026, 9, 14)),
+        dishes=[
+            {
+                "day": D(2026, 9, 14),
+                "course": "plat",
+                "name": "Omelette",
+                "allergens": ["oeufs"],
+                "labels": ["vegetarien", "bio"],
+            },
+            {"day": D(2026, 9, 14), "course": "dessert", "name": "Compote", "allergens": [], "labels": []},
+        ],
+    )
+    menu_week_publish(week=published, agent=agent_cde11)
+    menu_week_set_dishes(  # a draft: never served
+        week=menu_week_ensure(group=group, monday=D(2026, 9, 21)),
+        dishes=[
+            {"day": D(2026, 9, 21), "course": "plat", "name": "Brouillon", "allergens": [], "labels": []}
+        ],
+    )
+    _token, raw = make_token(scopes=[ApiScope.MENUS_READ])
+    url = "/cde11/api/v1/schools/0751234A/menus?start=2026-09-14&end=2026-09-25"
+
+    response = client.get(url, **bearer(raw))
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["school"], body["group"]) == ("0751234A", "Cuisine centrale")
+    assert body["days"] == [
+        {
+            "day": "2026-09-14",
+            "vegetarian": True,
+            "dishes": [
+                {
+                    "course": "plat",
+                    "name": "Omelette",
+                    "allergens": ["oeufs"],
+                    "labels": ["bio", "vegetarien"],
+                },
+                {"course": "dessert", "name": "Compote", "allergens": [], "labels": []},
+            ],
+        }
+    ]
+    # Polling: the same menus give 304 until an agent changes them.
+    again = client.get(url, HTTP_IF_NONE_MATCH=response["ETag"], **bearer(raw))
+    assert again.status_code == 304
+    # A school outside any group has no menu, and says so without error.
+    other = client.get(url.replace("0751234A", popincourt.code), **bearer(raw)).json()
+    assert (other["group"], other["days"]) == (None, [])

@@ -19,6 +19,7 @@ def test_the_schema_is_a_valid_openapi_3_document(client, cde11):
         "/cde11/api/v1/schools/{code}/attendance/{day}",
         "/cde11/api/v1/schools/{code}/enrollments",
         "/cde11/api/v1/calendar",
+        "/cde11/api/v1/schools/{code}/menus",
         "/cde11/api/v1/tariffs",
     }
     problem = schema["paths"]["/cde11/api/v1/forecast"]["get"]["responses"]["401"]["content"]

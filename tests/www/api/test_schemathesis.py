@@ -55,7 +55,7 @@ def test_generated_calls_match_the_schema(
     headers = {"Authorization": bearer(make_token()[1])["HTTP_AUTHORIZATION"]}
     schema = schemathesis.openapi.from_wsgi("/cde11/api/v1/openapi.json", application)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 6
+    assert len(operations) == 7
 
     for operation in operations:
 
