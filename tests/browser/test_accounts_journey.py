@@ -138,6 +138,9 @@ def test_a_parent_creates_activates_and_uses_their_space(
     follow(main(page).get_by_role("link", name="J'accède à mon espace personnel"))
     check_page(page)
     log_in(page, check_page, identifier, PASSWORD)
+    # « Mon espace » puts first what is to do; the identity is on « Profil ».
+    follow(main(page).get_by_role("link", name="Profil", exact=True))
+    expect(page.get_by_role("heading", name="Mon identité")).to_be_visible()
     expect(main(page).get_by_text(identifier)).to_be_visible()
     expect(main(page).get_by_text("Madame Allison LOVINFOSSE")).to_be_visible()
     expect(main(page).get_by_text("17/05/1985")).to_be_visible()

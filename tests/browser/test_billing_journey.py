@@ -31,7 +31,7 @@ def test_parent_pays_an_invoice_online_in_the_demo(page, live_server, check_page
 
     page.goto(f"{live_server.url}/cde11/mon-espace/factures/")
     expect(page.get_by_role("heading", name="Factures", exact=True)).to_be_visible()
-    expect(page.get_by_text("Facture non réglée", exact=True).first).to_be_visible()
+    expect(page.get_by_text("Facture non réglée", exact=True).filter(visible=True).first).to_be_visible()
     check_page(page)
 
     follow(page.get_by_role("link", name="Restauration 40945 - Mars / Avril 2027"))
@@ -51,7 +51,7 @@ def test_parent_pays_an_invoice_online_in_the_demo(page, live_server, check_page
     check_page(page)
 
     page.get_by_role("link", name="Retour aux factures").click()
-    expect(page.get_by_text("Facture réglée", exact=True).first).to_be_visible()
+    expect(page.get_by_text("Facture réglée", exact=True).filter(visible=True).first).to_be_visible()
     check_page(page)
 
 

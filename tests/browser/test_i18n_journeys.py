@@ -168,7 +168,7 @@ def test_paying_an_invoice_in_english_and_arabic(page, live_server, check_page, 
     page.goto(f"{live_server.url}/cde11/mon-espace/factures/")
     expect_language(page, language)
     expect(page.get_by_role("heading", name=words["invoices"], exact=True)).to_be_visible()
-    expect(page.get_by_text(words["unpaid"], exact=True).first).to_be_visible()
+    expect(page.get_by_text(words["unpaid"], exact=True).filter(visible=True).first).to_be_visible()
     check_page(page)
 
     follow(page.get_by_role("link", name="Restauration 40945 - Mars / Avril 2027"))

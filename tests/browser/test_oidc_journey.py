@@ -57,6 +57,8 @@ def test_provider_login_logout_and_linking_on_a_shared_computer(
     expect(page.get_by_role("heading", name=f"Connexion à {name}")).to_be_visible()
     page.get_by_role("button", name=f"Me connecter chez {name}").click()
     expect(page.get_by_role("heading", name="Mon espace", exact=True)).to_be_visible()
+    main(page).get_by_role("link", name="Profil", exact=True).click()  # the identity is on « Profil »
+    expect(page.get_by_role("heading", name="Mon identité")).to_be_visible()
     expect(main(page).get_by_text("Camille MARTIN")).to_be_visible()
     expect(main(page).get_by_text("29/02/1984")).to_be_visible()
     check_page(page)
@@ -76,6 +78,8 @@ def test_provider_login_logout_and_linking_on_a_shared_computer(
     expect(page.get_by_role("heading", name=f"Connexion à {name}")).to_be_visible()
     page.get_by_role("button", name=f"Me connecter chez {name}").click()
     expect(page.get_by_role("heading", name="Mon espace", exact=True)).to_be_visible()
+    main(page).get_by_role("link", name="Profil", exact=True).click()
+    expect(page.get_by_role("heading", name="Mon identité")).to_be_visible()
     expect(main(page).get_by_text("Allison LOVINFOSSE")).to_be_visible()
     expect(main(page).get_by_text("Camille MARTIN")).to_have_count(0)
     check_page(page)

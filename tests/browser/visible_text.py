@@ -24,6 +24,7 @@ FRENCH_WORDS = {
     "contact",
     "correction",
     "import",
+    "local",  # « Produit local », a quality label of the menus
     "maternelle",
     "message",
     "polyvalente",
