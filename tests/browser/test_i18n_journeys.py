@@ -184,5 +184,5 @@ def test_paying_an_invoice_in_english_and_arabic(page, live_server, check_page, 
     expect_language(page, language)
     check_page(page)
     page.get_by_role("link", name=words["back"]).click()
-    expect(page.get_by_text(words["paid"], exact=True).first).to_be_visible()
+    expect(page.get_by_text(words["paid"], exact=True).filter(visible=True).first).to_be_visible()
     check_page(page)

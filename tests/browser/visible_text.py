@@ -35,6 +35,10 @@ FRENCH_WORDS = {
     "ville",
 }
 
+# Enums whose codes are shown beside their label on purpose: the SEPA reason codes (« AC04 — Compte
+# clôturé ») are what the bank's return file and the agents speak in.
+SHOWN_AS_CODES = {"RejectReason"}
+
 ISO_DATE = re.compile(r"(?<![\w/.-])\d{4}-\d{2}-\d{2}(?![\w-])")
 
 
@@ -61,9 +65,13 @@ def project_text_choices():
 def raw_code_pattern():
     codes = set()
     for choices in project_text_choices():
+        if choices.__name__ in SHOWN_AS_CODES:
+            continue
         for choice in choices:
             value = str(choice.value)
             if len(value) <= 2 or value in FRENCH_WORDS or value.lower() == str(choice.label).lower():
+                continue
+            if value in str(choice.label):  # the label shows the code on purpose (« AC04 : … », « (FRST) »)
                 continue
             codes.add(value)
     alternatives = "|".join(re.escape(code) for code in sorted(codes, key=len, reverse=True))
