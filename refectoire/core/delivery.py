@@ -9,6 +9,7 @@ handshake per e-mail); it is opened again when the settings change or the server
 import email
 import smtplib
 import threading
+import weakref
 from email import policy
 
 from django.conf import settings
@@ -55,6 +56,7 @@ class RawEmail:
 
 
 _open = threading.local()
+_every = weakref.WeakSet()  # every thread's open connection, for close_all_delivery_connections()
 
 
 def _settings_key() -> tuple:
@@ -79,6 +81,7 @@ def _connection(*, fresh: bool = False):
         current = get_connection(settings.MAIL_DELIVERY_BACKEND, fail_silently=False)
         current.open()
         _open.connection, _open.key = current, key
+        _every.add(current)
     return current
 
 
@@ -89,6 +92,16 @@ def close_delivery_connection() -> None:
     if current is not None:
         try:
             current.close()
+        except Exception:  # noqa: BLE001 — a connection already gone closes silently
+            pass
+
+
+def close_all_delivery_connections() -> None:
+    """Close the delivery connections of every thread (at shutdown, or when an SMTP server goes)."""
+    for connection in list(_every):
+        _every.discard(connection)
+        try:
+            connection.close()
         except Exception:  # noqa: BLE001 — a connection already gone closes silently
             pass
 

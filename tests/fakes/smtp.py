@@ -14,6 +14,8 @@ from email import policy
 import pytest
 from aiosmtpd.controller import Controller
 
+from refectoire.core.delivery import close_all_delivery_connections
+
 
 class _Handler:
     def __init__(self, server):
@@ -73,6 +75,8 @@ class FakeSMTPServer:
 def smtp_server():
     server = FakeSMTPServer().start()
     yield server
+    # The delivery keeps one SMTP connection per thread: close them before their server goes.
+    close_all_delivery_connections()
     server.stop()
 
 
