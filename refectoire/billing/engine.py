@@ -38,6 +38,8 @@ class LineDraft:
     reason: str = ""
     credit_id: int | None = None
     label: str = ""
+    # The days of a validated « panier repas » PAI: billed at the grid's panier-repas price.
+    packed_meal: bool = False
 
     @property
     def is_credit(self) -> bool:
@@ -56,14 +58,21 @@ def compute_lines(
     meal_days: dict[tuple[int, int], list[date]],
     brackets: dict[int, list],
     credits: dict[int, list[Credit]] | None = None,
+    packed_meals: dict[int, list[tuple[date, date]]] | None = None,
 ) -> dict[int, list[LineDraft]]:
     """household_id → lines: one per child and bracket span with at least one meal, then credits.
+
+    `packed_meals`: child_id → the (first, last) days of its validated « panier repas » PAI. A meal
+    day inside one is billed apart, at the span's `packed_meal_price` (the grid's panier-repas
+    price), on a line of its own (`packed_meal`, after the child's line of that span), even at
+    0,00 €: the family reads why the day costs what it costs.
 
     A line's amount is meals × unit price, rounded once, at the line. Credits come oldest first
     and are used whole while the invoice stays positive; a credit that doesn't fit waits for a
     later invoice. A household with no meal gets no line (no invoice), whatever its credits.
     """
     credits = credits or {}
+    packed_meals = packed_meals or {}
     by_household: dict[int, list[tuple[int, list[date]]]] = defaultdict(list)
     for (household_id, child_id), days in meal_days.items():
         if days:
@@ -86,19 +95,40 @@ def compute_lines(
                 if high <= low:
                     continue
                 span_days = days[low:high]
-                lines.append(
-                    LineDraft(
-                        child_id=child_id,
-                        meals=len(span_days),
-                        unit_price=span.unit_price,
-                        amount=round_money(span.unit_price * len(span_days)),
-                        days=span_days,
-                        bracket_number=span.bracket_number,
-                        family_quotient=span.family_quotient,
-                        decision_id=span.decision_id,
-                        reason=span.reason,
+                ranges = packed_meals.get(child_id)
+                packed_days = [day for day in span_days if _inside(day, ranges)] if ranges else []
+                if packed_days:
+                    span_days = [day for day in span_days if not _inside(day, ranges)]
+                if span_days:
+                    lines.append(
+                        LineDraft(
+                            child_id=child_id,
+                            meals=len(span_days),
+                            unit_price=span.unit_price,
+                            amount=round_money(span.unit_price * len(span_days)),
+                            days=span_days,
+                            bracket_number=span.bracket_number,
+                            family_quotient=span.family_quotient,
+                            decision_id=span.decision_id,
+                            reason=span.reason,
+                        )
                     )
-                )
+                if packed_days:
+                    price = span.packed_meal_price
+                    lines.append(
+                        LineDraft(
+                            child_id=child_id,
+                            meals=len(packed_days),
+                            unit_price=price,
+                            amount=round_money(price * len(packed_days)),
+                            days=packed_days,
+                            bracket_number=span.bracket_number,
+                            family_quotient=span.family_quotient,
+                            decision_id=span.decision_id,
+                            reason=span.packed_meal_reason,
+                            packed_meal=True,
+                        )
+                    )
         total = sum((line.amount for line in lines), Decimal("0.00"))
         for credit in sorted(credits.get(household_id, []), key=lambda c: c.id):
             amount = round_money(credit.amount)
@@ -118,6 +148,10 @@ def compute_lines(
             )
         result[household_id] = lines
     return result
+
+
+def _inside(day: date, ranges) -> bool:
+    return any(first <= day <= last for first, last in ranges)
 
 
 def invoice_total(lines: list[LineDraft]) -> Decimal:

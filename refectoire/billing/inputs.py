@@ -1,6 +1,6 @@
 """The inputs of the billing run, read from the apps below billing (one function each).
 
-enrollment: `meal_days`; pricing: `brackets_in_force`; billing's own `Credit` rows not yet used.
+enrollment: `meal_days` and the validated « panier repas » PAI (`packed_meal_spans`); pricing: `brackets_in_force`; billing's own `Credit` rows not yet used.
 What higher apps bill (the adults' meals) reaches the run through `billing.sources`.
 """
 
@@ -16,7 +16,7 @@ from refectoire.billing.engine import Credit
 from refectoire.billing.enums import InvoiceKind, InvoiceState, LineKind
 from refectoire.billing.models import Credit as CreditModel
 from refectoire.billing.models import InvoiceLine
-from refectoire.enrollment.selectors import meal_days
+from refectoire.enrollment.selectors import meal_days, packed_meal_spans
 from refectoire.pricing.grids import tariff_grids_freeze
 from refectoire.pricing.selectors import brackets_in_force
 
@@ -29,13 +29,19 @@ def load_brackets(*, caisse, start: date, end: date, household_ids) -> dict[int,
     return brackets_in_force(caisse=caisse, start=start, end=end, household_ids=household_ids)
 
 
+def load_packed_meals(*, caisse, start: date, end: date, child_ids) -> dict[int, list[tuple[date, date]]]:
+    """child_id → the (first, last) days of its validated « panier repas » PAI overlapping [start, end]."""
+    return packed_meal_spans(caisse=caisse, start=start, end=end, child_ids=child_ids)
+
+
 def load_unused_credits(*, caisse, household_ids) -> dict[int, list[Credit]]:
     """household_id → its credits (refunds for illness) not yet used by an issued invoice, oldest first.
 
     A credit lists the meals given back (`days`); each gives back what was invoiced for it: the
     unit price of the issued invoice line that billed that child on that day, never the bracket
     in force today. A day no issued invoice billed yet is priced at the household's bracket of
-    that day (the price its invoice would carry). A credit that carries an amount keeps it.
+    that day (the price its invoice would carry: the panier-repas price on a day of a validated
+    « panier repas » PAI). A credit that carries an amount keeps it.
     """
     rows = list(
         CreditModel.objects.filter(
@@ -47,7 +53,7 @@ def load_unused_credits(*, caisse, household_ids) -> dict[int, list[Credit]]:
     if not rows:
         return {}
     to_price = [row for row in rows if row.amount is None and row.days]
-    invoiced, spans = {}, {}
+    invoiced, spans, packed = {}, {}, {}
     if to_price:
         invoiced = invoiced_unit_prices(children=[(row.household_id, row.child_id) for row in to_price])
         unbilled = [
@@ -63,6 +69,12 @@ def load_unused_credits(*, caisse, household_ids) -> dict[int, list[Credit]]:
                 end=max(unbilled),
                 household_ids=sorted({row.household_id for row in to_price}),
             )
+            packed = load_packed_meals(
+                caisse=caisse,
+                start=min(unbilled),
+                end=max(unbilled),
+                child_ids=sorted({row.child_id for row in to_price}),
+            )
     credits: dict[int, list[Credit]] = {}
     for row in rows:
         amount = row.amount
@@ -75,7 +87,12 @@ def load_unused_credits(*, caisse, household_ids) -> dict[int, list[Credit]]:
                     span = next(
                         (s for s in spans.get(row.household_id, []) if s.first_day <= day <= s.last_day), None
                     )
-                    price = span.unit_price if span is not None else Decimal("0.00")
+                    if span is None:
+                        price = Decimal("0.00")
+                    elif any(first <= day <= last for first, last in packed.get(row.child_id, ())):
+                        price = span.packed_meal_price  # a « panier repas » day: what its line bills
+                    else:
+                        price = span.unit_price
                 amount += price
         label = f"Remboursement : {row.meal_count} repas de {row.child.first_name}"
         credits.setdefault(row.household_id, []).append(Credit(id=row.pk, amount=amount, label=label))

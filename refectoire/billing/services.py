@@ -149,7 +149,19 @@ def _compute(*, caisse, period, chunk_size, progress) -> BillingRun:
                 else {}
             )
             credits = inputs.load_unused_credits(caisse=caisse, household_ids=billed) if billed else {}
-            lines = compute_lines(meal_days=meal_days, brackets=brackets, credits=credits)
+            packed = (
+                inputs.load_packed_meals(
+                    caisse=caisse,
+                    start=period.start_date,
+                    end=period.end_date,
+                    child_ids=sorted({child for (_household, child), days in meal_days.items() if days}),
+                )
+                if billed
+                else {}
+            )
+            lines = compute_lines(
+                meal_days=meal_days, brackets=brackets, credits=credits, packed_meals=packed
+            )
             names = dict(
                 (pk, f"{first} {last.upper()}".strip())
                 for pk, first, last in Child.objects.filter(household_id__any=billed).values_list(
@@ -181,10 +193,17 @@ def _compute(*, caisse, period, chunk_size, progress) -> BillingRun:
     return run
 
 
-def _line_label(line: LineDraft, names: dict[int, str]) -> str:
+def _line_label(line: LineDraft, names: dict[int, str], packed_label: str = "") -> str:
     if line.is_credit:
         return line.label or _("Avoir")
+    if line.packed_meal:
+        return f"{names.get(line.child_id, '')} — {packed_label or packed_meal_label()}"
     return names.get(line.child_id, "")
+
+
+def packed_meal_label() -> str:
+    """What a « panier repas » line says after the child's name."""
+    return _("Repas – panier repas fourni par la famille (PAI)")
 
 
 INVOICE_COLUMNS = [
@@ -320,6 +339,7 @@ def _write_chunk(
                 ).values_list("household_id", "pk")
             )
         line_rows = []
+        packed_label = packed_meal_label()
         for household_id in billed:
             invoice_id = ids[household_id]
             for position, line in enumerate(lines[household_id]):
@@ -329,7 +349,7 @@ def _write_chunk(
                         position,
                         credit_kind if line.credit_id is not None else meals_kind,
                         line.child_id,
-                        _line_label(line, names)[:200],
+                        _line_label(line, names, packed_label)[:200],
                         line.meals,
                         line.unit_price,
                         line.amount,

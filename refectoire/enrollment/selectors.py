@@ -27,7 +27,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from refectoire.enrollment.enums import AbsenceState, Custody, DayStatus, EnrollmentState, RhythmChangeState
+from refectoire.enrollment.enums import (
+    AbsenceState,
+    Custody,
+    DayStatus,
+    EnrollmentState,
+    PaiKind,
+    RhythmChangeState,
+)
 from refectoire.enrollment.models import (
     Absence,
     AbsenceReason,
@@ -203,6 +210,26 @@ def meal_days(
         if bits:
             served[row.household_id, row.child_id] |= bits
     return {key: calendar.window.dates(bits) for key, bits in served.items()}
+
+
+def packed_meal_spans(
+    *, caisse, start: datetime.date, end: datetime.date, child_ids
+) -> dict[int, list[tuple[datetime.date, datetime.date]]]:
+    """child_id → the (first day, last day) of its validated PAI of kind « panier repas fourni par
+    la famille » overlapping [start, end], oldest first (billing prices those days apart).
+
+    A PAI pending, refused or cancelled, or of another kind, does not count. One query.
+    """
+    result: dict[int, list[tuple[datetime.date, datetime.date]]] = defaultdict(list)
+    for child_id, first, last in (
+        Pai.objects.for_caisse(caisse)
+        .overlapping(start, end)
+        .filter(kind=PaiKind.PACKED_MEAL, child_id__any=list(child_ids))
+        .order_by("child_id", "starts_on", "pk")
+        .values_list("child_id", "starts_on", "ends_on")
+    ):
+        result[child_id].append((first, last))
+    return dict(result)
 
 
 def expected_meals(

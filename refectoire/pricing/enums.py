@@ -64,3 +64,10 @@ class DecisionSource(models.TextChoices):
 class ApiParticulierVersion(models.TextChoices):
     V2 = "v2", _("API Particulier v2")
     V3 = "v3", _("API Particulier v3")
+
+
+class PackedMealPricing(models.TextChoices):
+    """How a grid prices a « panier repas » day (a validated PAI whose meal the family brings)."""
+
+    FIXED = "fixed", _("Montant fixe")
+    SHARE = "share", _("Part du prix du repas de la tranche")

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refectoire.pricing.enums import PackedMealPricing
 from refectoire.pricing.models import TariffBracket, TariffGrid, validate_brackets
 from refectoire.pricing.selectors import _year_ranges, current_grids
 
@@ -48,11 +49,21 @@ def _frozen_error():
 
 @transaction.atomic
 def tariff_grid_create(
-    *, caisse, school_year, brackets, adult_meal_price, exceptional_meal_price, copied_from=None
+    *,
+    caisse,
+    school_year,
+    brackets,
+    adult_meal_price,
+    exceptional_meal_price,
+    packed_meal_pricing=PackedMealPricing.FIXED,
+    packed_meal_value=Decimal("0.00"),
+    copied_from=None,
 ) -> TariffGrid:
     """A new grid for `school_year`: version 1, or the next version if the year already has one.
 
-    `brackets` is a list of (number, qf_min, qf_max or None, unit_price).
+    `brackets` is a list of (number, qf_min, qf_max or None, unit_price). The « panier repas »
+    price (`packed_meal_pricing`: a fixed amount, or a share in % of the bracket's price, and its
+    `packed_meal_value`) defaults to a fixed 0,00 €.
     """
     if school_year.caisse_id != caisse.pk:
         raise ValueError("school year of another Caisse")
@@ -73,6 +84,8 @@ def tariff_grid_create(
         version=(last.version + 1) if last else 1,
         adult_meal_price=Decimal(adult_meal_price),
         exceptional_meal_price=Decimal(exceptional_meal_price),
+        packed_meal_pricing=packed_meal_pricing,
+        packed_meal_value=Decimal(packed_meal_value),
         copied_from=copied_from,
     )
     grid.full_clean()
@@ -85,8 +98,17 @@ def tariff_grid_create(
 
 
 @transaction.atomic
-def tariff_grid_update(*, grid, brackets, adult_meal_price, exceptional_meal_price) -> TariffGrid:
-    """Change a grid that no invoice used yet. `brackets` as for `tariff_grid_create`."""
+def tariff_grid_update(
+    *,
+    grid,
+    brackets,
+    adult_meal_price,
+    exceptional_meal_price,
+    packed_meal_pricing=None,
+    packed_meal_value=None,
+) -> TariffGrid:
+    """Change a grid that no invoice used yet. `brackets` as for `tariff_grid_create`; the
+    « panier repas » price is kept when not given."""
     grid = TariffGrid.objects.select_for_update().get(pk=grid.pk)
     if grid.is_frozen:
         raise _frozen_error()
@@ -97,6 +119,10 @@ def tariff_grid_update(*, grid, brackets, adult_meal_price, exceptional_meal_pri
     validate_brackets(lines)
     grid.adult_meal_price = Decimal(adult_meal_price)
     grid.exceptional_meal_price = Decimal(exceptional_meal_price)
+    if packed_meal_pricing is not None:
+        grid.packed_meal_pricing = packed_meal_pricing
+    if packed_meal_value is not None:
+        grid.packed_meal_value = Decimal(packed_meal_value)
     grid.full_clean()
     grid.save()
     existing = {bracket.number: bracket for bracket in grid.brackets.all()}
@@ -128,6 +154,8 @@ def tariff_grid_copy(*, grid, school_year) -> TariffGrid:
         brackets=[(b.number, b.qf_min, b.qf_max, b.unit_price) for b in grid.ordered_brackets()],
         adult_meal_price=grid.adult_meal_price,
         exceptional_meal_price=grid.exceptional_meal_price,
+        packed_meal_pricing=grid.packed_meal_pricing,
+        packed_meal_value=grid.packed_meal_value,
         copied_from=grid,
     )
 

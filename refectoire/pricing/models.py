@@ -14,11 +14,13 @@ from simple_history.models import HistoricalRecords
 from refectoire.caisses.querysets import CaisseQuerySet
 from refectoire.core.lifecycle import Lifecycle, TransitionEvent, can_move, register
 from refectoire.core.models import TimeStampedModel
+from refectoire.core.money import format_euros, round_money
 from refectoire.pricing.enums import (
     TARIFF_REQUEST_LIFECYCLE,
     ApiParticulierVersion,
     DecisionSource,
     IncomeSource,
+    PackedMealPricing,
     TariffRequestReason,
     TariffRequestState,
 )
@@ -31,6 +33,12 @@ child_parts_validator = RegexValidator(
     r"^\s*\d+([.,]\d+)?(\s*;\s*\d+([.,]\d+)?)*\s*$",
     _("Des nombres de parts séparés par « ; », par exemple 0,5 ; 0,5 ; 1."),
 )
+
+
+def format_percent(value) -> str:
+    """Decimal("50.00") → « 50 % », Decimal("12.50") → « 12,5 % » (non-breaking space)."""
+    text = f"{Decimal(value).quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
+    return f"{text.replace('.', ',')}\xa0%"
 
 
 def parse_child_parts(text: str) -> tuple[Decimal, ...]:
@@ -109,6 +117,21 @@ class TariffGrid(TimeStampedModel):
     exceptional_meal_price = models.DecimalField(
         _("prix du repas exceptionnel"), validators=[MinValueValidator(Decimal("0"))], **MONEY
     )
+    # The price of a « panier repas » day (validated PAI of kind packed meal): a fixed amount, or
+    # a share (percentage) of the household's bracket price. Default: a fixed 0,00 €.
+    packed_meal_pricing = models.CharField(
+        _("prix du panier repas (PAI)"),
+        max_length=10,
+        choices=PackedMealPricing.choices,
+        default=PackedMealPricing.FIXED,
+    )
+    packed_meal_value = models.DecimalField(
+        _("montant ou part du panier repas"),
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("En euros pour un montant fixe, en % du prix du repas de la tranche pour une part."),
+        **MONEY,
+    )
     frozen_at = models.DateTimeField(_("figée le"), null=True, blank=True)
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
@@ -134,6 +157,15 @@ class TariffGrid(TimeStampedModel):
                 name="tariff_grid_prices_not_negative",
                 violation_error_message=_("Un prix ne peut pas être négatif."),
             ),
+            models.CheckConstraint(
+                condition=Q(packed_meal_value__gte=0)
+                & (~Q(packed_meal_pricing="share") | Q(packed_meal_value__lte=100))
+                & Q(packed_meal_pricing__in=["fixed", "share"]),
+                name="tariff_grid_packed_meal_value_in_range",
+                violation_error_message=_(
+                    "Le prix du panier repas est un montant positif ou une part de 0 à 100 %."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -142,6 +174,36 @@ class TariffGrid(TimeStampedModel):
     @property
     def is_frozen(self) -> bool:
         return self.frozen_at is not None
+
+    def clean(self):
+        super().clean()
+        value = self.packed_meal_value
+        if value is None:
+            return
+        if value < 0:
+            raise ValidationError(
+                {"packed_meal_value": _("Le prix du panier repas ne peut pas être négatif.")}
+            )
+        if self.packed_meal_pricing == PackedMealPricing.SHARE and value > 100:
+            raise ValidationError(
+                {"packed_meal_value": _("La part du prix du repas doit être comprise entre 0 et 100 %.")}
+            )
+
+    def packed_meal_price(self, unit_price: Decimal) -> Decimal:
+        """The price of a « panier repas » day for a bracket of `unit_price`: the fixed amount, or
+        the share of `unit_price` rounded to the cent (half up, as every amount)."""
+        if self.packed_meal_pricing == PackedMealPricing.SHARE:
+            return round_money(Decimal(unit_price) * self.packed_meal_value / 100)
+        return round_money(self.packed_meal_value)
+
+    @property
+    def packed_meal_text(self) -> str:
+        """« 1,00 € par jour » or « 50 % du prix du repas de la tranche », for the agents' screens."""
+        if self.packed_meal_pricing == PackedMealPricing.SHARE:
+            return _("%(share)s du prix du repas de la tranche") % {
+                "share": format_percent(self.packed_meal_value)
+            }
+        return _("%(amount)s par jour (montant fixe)") % {"amount": format_euros(self.packed_meal_value)}
 
     def ordered_brackets(self) -> list["TariffBracket"]:
         return sorted(self.brackets.all(), key=lambda bracket: bracket.number)

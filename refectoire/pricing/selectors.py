@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 
 from refectoire.core.money import format_euros
 from refectoire.households.models import Household
-from refectoire.pricing.enums import DecisionSource, TariffRequestState
+from refectoire.pricing.enums import DecisionSource, PackedMealPricing, TariffRequestState
 from refectoire.pricing.models import (
     PricingSettings,
     TariffBracket,
     TariffDecision,
     TariffGrid,
     TariffRequest,
+    format_percent,
 )
 from refectoire.pricing.quotient import CAF_PARTS_RULE, PartsRule
 from refectoire.schools.models import SchoolYear
@@ -43,6 +44,35 @@ class BracketInForce:
     family_quotient: Decimal | None
     decision_id: int | None
     reason: str
+    # A « panier repas » day (validated PAI, the family brings the meal) is billed at this price,
+    # the grid's (fixed, or a share of `unit_price`), with this reason.
+    packed_meal_price: Decimal = Decimal("0.00")
+    packed_meal_reason: str = ""
+
+
+def packed_meal_reason(*, grid, bracket_number: int, unit_price: Decimal) -> str:
+    """Why a « panier repas » day costs what it costs, for its invoice line."""
+    if grid.packed_meal_pricing == PackedMealPricing.SHARE:
+        return _("panier repas (PAI) : %(share)s du prix du tarif %(n)s (%(price)s)") % {
+            "share": format_percent(grid.packed_meal_value),
+            "n": bracket_number,
+            "price": format_euros(unit_price),
+        }
+    return _("panier repas (PAI) : prix fixé par la grille %(year)s") % {"year": grid.school_year.label}
+
+
+def _packed(grid, bracket_number: int, unit_price: Decimal) -> dict:
+    """The panier-repas price and reason of a bracket of `grid`, made once per grid and bracket."""
+    cache = grid.__dict__.setdefault("_packed_cache", {})
+    key = (bracket_number, unit_price)
+    if key not in cache:
+        cache[key] = {
+            "packed_meal_price": grid.packed_meal_price(unit_price),
+            "packed_meal_reason": packed_meal_reason(
+                grid=grid, bracket_number=bracket_number, unit_price=unit_price
+            ),
+        }
+    return cache[key]
 
 
 def decision_reason(*, bracket_number: int, family_quotient, decided_on, source) -> str:
@@ -73,8 +103,10 @@ def pricing_settings_for(caisse) -> PricingSettings:
 
 def current_grids(*, caisse, school_years=None) -> dict[int, TariffGrid]:
     """The grid in force (highest version) of each school year of `caisse`, brackets prefetched."""
-    grids = TariffGrid.objects.filter(caisse=caisse).prefetch_related(
-        Prefetch("brackets", queryset=TariffBracket.objects.order_by("number"))
+    grids = (
+        TariffGrid.objects.filter(caisse=caisse)
+        .select_related("school_year")
+        .prefetch_related(Prefetch("brackets", queryset=TariffBracket.objects.order_by("number")))
     )
     if school_years is not None:
         grids = grids.filter(school_year__in=school_years)
@@ -159,6 +191,8 @@ def _span(decision: _Decision | None, grid, default: BracketInForce, first, last
             family_quotient=None,
             decision_id=None,
             reason=default.reason,
+            packed_meal_price=default.packed_meal_price,
+            packed_meal_reason=default.packed_meal_reason,
         )
     prices = _prices(grid)
     number = decision.bracket_number
@@ -177,6 +211,7 @@ def _span(decision: _Decision | None, grid, default: BracketInForce, first, last
             decided_on=decision.decided_on,
             source=decision.source,
         ),
+        **_packed(grid, number, prices[number]),
     )
 
 
@@ -212,6 +247,7 @@ def brackets_in_force(
             family_quotient=None,
             decision_id=None,
             reason=default_reason(top.number),
+            **_packed(grid, top.number, top.unit_price),
         )
         segments.append((year, lo, hi, grid, default))
 

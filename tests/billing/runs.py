@@ -1,13 +1,13 @@
 """Helpers of the run tests: a Caisse with its calendar, the Paris grid, families enrolled."""
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from refectoire.enrollment.enums import AbsenceState
-from refectoire.enrollment.models import Absence
+from refectoire.enrollment.enums import AbsenceState, PaiKind, PaiState
+from refectoire.enrollment.models import Absence, Pai
 from refectoire.enrollment.services import enrollment_create
 from refectoire.pricing.enums import DecisionSource
-from refectoire.pricing.models import TariffDecision
+from refectoire.pricing.models import TariffDecision, TariffGrid
 from refectoire.pricing.services import tariff_decision_record
 from tests.billing.factories import BillingPeriodFactory, ChildFactory, GuardianFactory
 from tests.enrollment.naive import naive_meal_days
@@ -74,9 +74,36 @@ def absent(household, child, first, last):
     )
 
 
+def packed_meal(household, child, first, last, *, state=PaiState.VALIDATED, kind=PaiKind.PACKED_MEAL):
+    """A PAI of `child` (by default validated, « panier repas fourni par la famille »), written as is."""
+    return Pai.objects.create(
+        caisse=household.caisse,
+        household=household,
+        child=child,
+        kind=kind,
+        starts_on=first,
+        ends_on=last,
+        state=state,
+    )
+
+
+def naive_packed_price(grid, unit_price: Decimal) -> Decimal:
+    """The grid's panier-repas price, from its text: a fixed amount, or a share rounded half up."""
+    if grid.packed_meal_pricing == "share":
+        return (unit_price * grid.packed_meal_value / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return grid.packed_meal_value
+
+
 def naive_lines(caisse, period):
-    """(household_id, child_id, bracket, meals, amount, days) day by day, from the rule's text."""
+    """(household_id, child_id, bracket, meals, amount, days) day by day, from the rule's text.
+
+    A day covered by a validated PAI « panier repas » of the child is billed apart at the grid's
+    panier-repas price.
+    """
     lines = set()
+    grid = (
+        TariffGrid.objects.filter(caisse=caisse, school_year=period.school_year).order_by("-version").first()
+    )
     days_by_key = naive_meal_days(caisse, period.start_date, period.end_date)
     for (household_id, child_id), days in days_by_key.items():
         per_bracket = {}
@@ -87,10 +114,20 @@ def naive_lines(caisse, period):
                 .first()
             )
             bracket = decision.bracket_number if decision else 10
-            key = (bracket, decision.pk if decision else None)
+            packed = Pai.objects.filter(
+                child_id=child_id,
+                kind=PaiKind.PACKED_MEAL,
+                state=PaiState.VALIDATED,
+                starts_on__lte=day,
+                ends_on__gte=day,
+            ).exists()
+            key = (bracket, decision.pk if decision else None, packed)
             per_bracket.setdefault(key, []).append(day)
-        for (bracket, _decision), bracket_days in per_bracket.items():
-            amount = Decimal(PARIS_PRICES[bracket]) * len(bracket_days)
+        for (bracket, _decision, packed), bracket_days in per_bracket.items():
+            price = Decimal(PARIS_PRICES[bracket])
+            if packed:
+                price = naive_packed_price(grid, price)
+            amount = price * len(bracket_days)
             lines.add((household_id, child_id, bracket, len(bracket_days), amount, tuple(bracket_days)))
     return lines
 

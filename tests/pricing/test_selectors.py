@@ -42,6 +42,8 @@ def test_without_decision_the_highest_bracket_applies(cde11, grid):
         family_quotient=None,
         decision_id=None,
         reason="tarif 10 : aucun justificatif de ressources",
+        packed_meal_price=Decimal("0.00"),
+        packed_meal_reason="panier repas (PAI) : prix fixé par la grille 2026-2027",
     )
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from refectoire.core.forms import DateInput, EurosField
 from refectoire.core.money import format_euros
-from refectoire.pricing.enums import IncomeSource, TariffRequestState
+from refectoire.pricing.enums import IncomeSource, PackedMealPricing, TariffRequestState
 from refectoire.pricing.models import PricingSettings
 from refectoire.pricing.selectors import OPEN
 
@@ -76,16 +76,39 @@ class YearForm(forms.Form):
         return self.years[self.cleaned_data["year"]]
 
 
+class AmountOrShareField(EurosField):
+    """« 1,00 », « 1,00 € » or « 50 % »: what the grid's panier-repas setting means says which."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("%", "")
+        return super().to_python(value)
+
+
 class GridForm(forms.Form):
     """The prices of a grid and its brackets: one row (from, to, price) per tarif."""
 
     adult_meal_price = EurosField(label=_("Prix du repas adulte (€)"), required=True)
     exceptional_meal_price = EurosField(label=_("Prix du repas exceptionnel (€)"), required=True)
+    packed_meal_pricing = forms.ChoiceField(
+        label=_("Prix d'un jour de panier repas (PAI, repas fourni par la famille)"),
+        choices=PackedMealPricing.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    packed_meal_value = AmountOrShareField(
+        label=_("Montant (€) ou part du prix du repas de la tranche (%)"),
+        help_text=_(
+            "Par exemple 1,00 pour un montant fixe de 1,00 €, ou 50 pour la moitié du prix du repas."
+        ),
+    )
 
     def __init__(self, *args, grid, **kwargs):
         initial = {
             "adult_meal_price": grid.adult_meal_price,
             "exceptional_meal_price": grid.exceptional_meal_price,
+            "packed_meal_pricing": grid.packed_meal_pricing,
+            "packed_meal_value": grid.packed_meal_value,
         }
         self.numbers = [b.number for b in grid.ordered_brackets()]
         for bracket in grid.ordered_brackets():
@@ -103,6 +126,14 @@ class GridForm(forms.Form):
             self.fields[f"price_{number}"] = EurosField(
                 label=_("Tarif %(n)d : prix du repas (€)") % {"n": number}, required=True
             )
+
+    def clean(self):
+        """The panier-repas setting comes whole (a way and its value), or not at all (kept as it is)."""
+        data = super().clean()
+        if data.get("packed_meal_pricing") and data.get("packed_meal_value") is None:
+            if "packed_meal_value" not in self.errors:
+                self.add_error("packed_meal_value", _("Indiquez le montant ou la part du prix du repas."))
+        return data
 
     def rows(self):
         return [

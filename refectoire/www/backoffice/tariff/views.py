@@ -319,9 +319,12 @@ def tariff_grid_edit(request, grid_uuid):
                 brackets=form.brackets(),
                 adult_meal_price=form.cleaned_data["adult_meal_price"],
                 exceptional_meal_price=form.cleaned_data["exceptional_meal_price"],
+                # Not posted (an older form, a script): the grid keeps its panier-repas price.
+                packed_meal_pricing=form.cleaned_data["packed_meal_pricing"] or None,
+                packed_meal_value=form.cleaned_data["packed_meal_value"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("La grille a été enregistrée."))
             return redirect("backoffice:tariff_grids")
