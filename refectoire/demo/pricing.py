@@ -10,7 +10,7 @@ from refectoire.caisses.models import Caisse
 from refectoire.demo.files import blank_pdf
 from refectoire.households.models import Household
 from refectoire.pricing import grids, quotient, services
-from refectoire.pricing.enums import IncomeSource
+from refectoire.pricing.enums import IncomeSource, PackedMealPricing
 from refectoire.pricing.grids import PARIS_ADULT_MEAL_PRICE, PARIS_BRACKETS, PARIS_EXCEPTIONAL_MEAL_PRICE
 from refectoire.pricing.models import PricingSettings, TariffGrid, TariffRequest
 from refectoire.schools.models import SchoolYear
@@ -20,6 +20,14 @@ from refectoire.schools.models import SchoolYear
 SCHOOL_YEARS = {
     "2025-2026": (datetime.date(2025, 9, 1), datetime.date(2026, 7, 3)),
     "2026-2027": (datetime.date(2026, 9, 1), datetime.date(2027, 7, 2)),
+}
+
+# The price of a « panier repas » day (PAI, the family brings the meal), one way per Caisse: a fixed
+# 1,00 € in cde11, half the bracket's price in cde19 (where Inès Moreau's PAI « panier repas » waits
+# for an agent: once validated, the next period's invoice shows the line).
+PACKED_MEAL_PRICES = {
+    "cde11": {"packed_meal_pricing": PackedMealPricing.FIXED, "packed_meal_value": Decimal("1.00")},
+    "cde19": {"packed_meal_pricing": PackedMealPricing.SHARE, "packed_meal_value": Decimal("50")},
 }
 
 
@@ -37,6 +45,7 @@ def seed(*, stdout):
                     brackets=PARIS_BRACKETS,
                     adult_meal_price=PARIS_ADULT_MEAL_PRICE,
                     exceptional_meal_price=PARIS_EXCEPTIONAL_MEAL_PRICE,
+                    **PACKED_MEAL_PRICES[caisse.slug],
                 )
         stdout.write(f"  /{caisse.slug}/  grilles tarifaires 2025-2026 et 2026-2027 (tarifs 1 à 10)")
     _waiting_request(stdout)

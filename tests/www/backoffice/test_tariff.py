@@ -323,3 +323,55 @@ def test_a_cde19_agent_gets_404_on_cde11_objects_through_cde19_urls(
         ).status_code
         == 404
     )
+
+
+def grid_data(grid, **changes):
+    data = {"adult_meal_price": "7,50", "exceptional_meal_price": "7"}
+    for bracket in grid.ordered_brackets():
+        data[f"qf_min_{bracket.number}"] = bracket.qf_min
+        data[f"qf_max_{bracket.number}"] = "" if bracket.qf_max is None else bracket.qf_max
+        data[f"price_{bracket.number}"] = str(bracket.unit_price).replace(".", ",")
+    return {**data, **changes}
+
+
+def test_a_manager_sets_the_panier_repas_price_and_agents_read_it(client, curl, cde11, manager_cde11, year):
+    grid = TariffGrid.objects.get(caisse=cde11)
+    client.force_login(manager_cde11)
+    url = curl(cde11, "backoffice:tariff_grid_edit", grid_uuid=grid.uuid)
+    page = client.get(url).content.decode()
+    assert 'for="id_packed_meal_pricing_0"' in page and 'for="id_packed_meal_value"' in page
+    data = grid_data(grid, packed_meal_pricing="share", packed_meal_value="50 %")
+    assert client.post(url, data).status_code == 302
+    grid.refresh_from_db()
+    assert (grid.packed_meal_pricing, grid.packed_meal_value) == ("share", Decimal("50.00"))
+    assert (
+        "Panier repas (PAI) : 50\xa0% du prix du repas de la tranche"
+        in client.get(curl(cde11, "backoffice:tariff_grids")).content.decode()
+    )
+    grids.tariff_grid_freeze(grid=grid)
+    assert "50\xa0% du prix du repas de la tranche" in client.get(url).content.decode()
+
+
+def test_a_share_above_100_is_said_next_to_its_field_and_the_form_keeps_what_was_typed(
+    client, curl, cde11, manager_cde11, year
+):
+    grid = TariffGrid.objects.get(caisse=cde11)
+    client.force_login(manager_cde11)
+    url = curl(cde11, "backoffice:tariff_grid_edit", grid_uuid=grid.uuid)
+    data = grid_data(grid, packed_meal_pricing="share", packed_meal_value="120", price_10="7,40")
+    page = client.post(url, data).content.decode()
+    assert 'id="id_packed_meal_value-desc-error"' in page
+    assert "entre 0 et 100" in page
+    assert 'value="120"' in page and 'value="7,40"' in page
+    grid.refresh_from_db()
+    assert (grid.packed_meal_value, grid.highest_bracket.unit_price) == (Decimal("0.00"), Decimal("7.00"))
+    page = client.post(
+        url, grid_data(grid, packed_meal_pricing="fixed", packed_meal_value="")
+    ).content.decode()
+    assert "Indiquez le montant ou la part" in page
+    page = client.post(
+        url, grid_data(grid, packed_meal_pricing="fixed", packed_meal_value="-1")
+    ).content.decode()
+    assert 'id="id_packed_meal_value-desc-error"' in page
+    grid.refresh_from_db()
+    assert grid.packed_meal_value == Decimal("0.00")
