@@ -129,3 +129,35 @@ def test_the_caf_quotient_journey_and_the_managers_pages(page, live_server, chec
     check_page(page)
     page.goto(f"{base}/agent/tarifs/sans-tarif/")
     check_page(page)
+
+
+def test_a_manager_sets_the_panier_repas_price_with_the_keyboard(page, live_server, check_page):
+    """Issue 18: the panier-repas price of a grid, a wrong share said next to its field, then saved."""
+    import re
+    from decimal import Decimal
+
+    from tests.factories import AgentRoleFactory, CaisseFactory
+    from tests.pricing.factories import paris_grid
+
+    caisse = CaisseFactory(slug="cde11", name="Caisse des écoles Paris 11e")
+    grid = paris_grid(caisse)
+    manager = AgentRoleFactory(caisse=caisse, manager=True).user
+    log_in(page, live_server, manager)
+    page.goto(f"{live_server.url}/cde11/agent/tarifs/grilles/{grid.uuid}/")
+    page.get_by_label("Part du prix du repas de la tranche", exact=True).focus()
+    page.keyboard.press("Space")
+    value = page.get_by_label("Montant (€) ou part du prix du repas de la tranche (%)")
+    value.fill("150")
+    value.press("Enter")
+    expect(page.locator("#id_packed_meal_value-desc-error")).to_contain_text("entre 0 et 100")
+    expect(page.get_by_label("Montant (€) ou part du prix du repas de la tranche (%)")).to_have_value("150")
+    check_page(page)
+    value = page.get_by_label("Montant (€) ou part du prix du repas de la tranche (%)")
+    value.fill("50")
+    value.press("Enter")
+    expect(
+        page.get_by_text(re.compile(r"Panier repas \(PAI\) : 50\s% du prix du repas de la tranche"))
+    ).to_be_visible()
+    check_page(page)
+    grid.refresh_from_db()
+    assert (grid.packed_meal_pricing, grid.packed_meal_value) == ("share", Decimal("50.00"))
