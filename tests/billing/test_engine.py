@@ -22,6 +22,8 @@ class Span:  # the shape of pricing's BracketInForce
     family_quotient: Decimal | None = None
     decision_id: int | None = None
     reason: str = ""
+    packed_meal_price: Decimal = Decimal("0.00")
+    packed_meal_reason: str = ""
 
 
 def whole_period(bracket=10, price="7.00", reason="tarif 10 : aucun justificatif de ressources"):
@@ -92,6 +94,47 @@ def test_a_day_without_bracket_in_force_is_an_error():
     spans = [Span(D(2027, 3, 10), D(2027, 4, 30), 10, Decimal("7.00"))]
     with pytest.raises(ValueError):
         compute_lines(meal_days={(1, 10): [D(2027, 3, 1)]}, brackets={1: spans})
+
+
+def test_panier_repas_days_go_on_their_own_line_after_the_span_line_even_at_zero():
+    spans = [
+        Span(
+            D(2027, 3, 1),
+            D(2027, 3, 14),
+            10,
+            Decimal("7.00"),
+            None,
+            None,
+            "tarif 10",
+            Decimal("0.00"),
+            "panier 0",
+        ),
+        Span(
+            D(2027, 3, 15),
+            D(2027, 4, 30),
+            3,
+            Decimal("1.62"),
+            None,
+            77,
+            "tarif 3",
+            Decimal("0.81"),
+            "panier 3",
+        ),
+    ]
+    days = [D(2027, 3, 1), D(2027, 3, 12), D(2027, 3, 15), D(2027, 3, 16), D(2027, 3, 22)]
+    lines = compute_lines(
+        meal_days={(1, 10): days, (1, 11): [D(2027, 3, 12)]},
+        brackets={1: spans},
+        packed_meals={10: [(D(2027, 3, 10), D(2027, 3, 13)), (D(2027, 3, 16), D(2027, 3, 16))]},
+    )
+    assert [(x.child_id, x.packed_meal, x.days, x.unit_price, x.amount, x.reason) for x in lines[1]] == [
+        (10, False, [D(2027, 3, 1)], Decimal("7.00"), Decimal("7.00"), "tarif 10"),
+        (10, True, [D(2027, 3, 12)], Decimal("0.00"), Decimal("0.00"), "panier 0"),
+        (10, False, [D(2027, 3, 15), D(2027, 3, 22)], Decimal("1.62"), Decimal("3.24"), "tarif 3"),
+        (10, True, [D(2027, 3, 16)], Decimal("0.81"), Decimal("0.81"), "panier 3"),
+        (11, False, [D(2027, 3, 12)], Decimal("7.00"), Decimal("7.00"), "tarif 10"),
+    ]
+    assert lines[1][3].decision_id == 77
 
 
 PERIOD_DAYS = [D(2027, 3, 1) + datetime.timedelta(days=i) for i in range(61)]
