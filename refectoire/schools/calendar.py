@@ -31,6 +31,7 @@ class Window:
         self.parity = {0: 0, 1: 0}
         self._days = [start + datetime.timedelta(days=i) for i in range(self.n)]
         self._dates_cache: dict[int, tuple] = {}
+        self._weekdays_cache: dict[str, int] = {}
         for i, day in enumerate(self._days):
             self.weekday[day.isoweekday()] |= 1 << i
             self.parity[day.isocalendar().week % 2] |= 1 << i
@@ -44,9 +45,13 @@ class Window:
         return ((1 << (b - a + 1)) - 1) << a
 
     def weekdays(self, digits: str) -> int:
-        bits = 0
-        for digit in digits:
-            bits |= self.weekday[int(digit)]
+        # Read once per enrollment: a handful of distinct strings ("12345", "124"…) over thousands.
+        bits = self._weekdays_cache.get(digits)
+        if bits is None:
+            bits = 0
+            for digit in digits:
+                bits |= self.weekday[int(digit)]
+            self._weekdays_cache[digits] = bits
         return bits
 
     def dates(self, bits: int) -> list[datetime.date]:
