@@ -157,6 +157,8 @@ else:
 # The partners' API (/<caisse>/api/v1/): calls a token may make per minute, then 429 with Retry-After;
 # the open data (tariffs without a token) are limited the same way per client address.
 API_RATE_PER_MINUTE = envint("REFECTOIRE_API_RATE_PER_MINUTE", 120)
+# Days the log of the API's calls (partners.ApiCall) is kept; `purge_api_calls`, nightly, deletes older rows.
+API_CALL_RETENTION_DAYS = envint("REFECTOIRE_API_CALL_RETENTION_DAYS", 90)
 
 SESSION_ENGINE = envchoice(
     "SESSION_ENGINE",

@@ -14,6 +14,7 @@ from refectoire.demo import (
     households,
     menus,
     messaging,
+    partners,
     payments,
     pricing,
     requests,
@@ -35,6 +36,7 @@ STEPS = [
     requests.seed,  # requests and a conversation of a demo family
     stays.seed,  # the holiday stays of cde19 and Léo's confirmed, invoiced place
     adultmeals.seed,  # the adults eating at the canteen (already registered by the billing step)
+    partners.seed,  # cde11's demo API token, its value fixed and written in docs/api.md
 ]
 
 

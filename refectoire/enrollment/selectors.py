@@ -271,47 +271,74 @@ def kitchen_forecast(
 
     `by_option` counts the meals by the option in force that day (the standard meal as
     « Repas standard »), only when the Caisse offers options or a family chose one; `pai_meals`
-    counts the meals of children with a validated PAI covering the day."""
+    counts the meals of children with a validated PAI covering the day.
+
+    Counted per pattern, not per child and day: the children of a school mostly share their days
+    (same weekdays, custody, no absence), so each distinct (school, days) pattern — of the meals, of
+    the PAI meals, of each option's meals — is counted once with the number of children having it,
+    then spread over its days. tests/enrollment/test_kitchen_forecast_oracle.py holds it to a plain
+    per-child, per-day reading."""
     calendar, rows = _enrollment_bits(caisse=caisse, start=start, end=end, school_ids=school_ids)
     window = calendar.window
-    enrollment_ids = [row.enrollment_id for row in rows if row.served]
-    # enrollment -> [(first bit, option label or None)], sorted by start
-    choices = defaultdict(list)
-    for enrollment_id, starts_on, label in (
-        MealOptionChoice.objects.filter(enrollment_id__in=enrollment_ids, starts_on__lte=end)
-        .order_by("enrollment_id", "starts_on")
-        .values_list("enrollment_id", "starts_on", "option__label")
-    ):
-        choices[enrollment_id].append((starts_on, label))
-    with_options = bool(choices) or MealOption.objects.for_caisse(caisse).exists()
-    pai_bits = defaultdict(int)  # child_id -> days covered by a validated PAI
-    for child_id, first, last in (
-        Pai.objects.for_caisse(caisse)
-        .overlapping(start, end)
-        .filter(child_id__in={row.child_id for row in rows})
-        .values_list("child_id", "starts_on", "ends_on")
-    ):
-        pai_bits[child_id] |= window.span(first, last)
-
-    counts: dict[tuple[int, datetime.date], int] = defaultdict(int)
-    options: dict[tuple[int, datetime.date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    pai: dict[tuple[int, datetime.date], int] = defaultdict(int)
+    counted = []  # (row, its meal days), only the rows with at least one
     for row in rows:
         served = row.served
-        if not served:
-            continue
-        for day in window.dates(served):
-            counts[row.school_id, day] += 1
-        for day in window.dates(served & pai_bits.get(row.child_id, 0)):
-            pai[row.school_id, day] += 1
+        if served:
+            counted.append((row, served))
+    # Read by the Caisse (and schools), not by a list of thousands of ids; the others are ignored.
+    counted_ids = {row.enrollment_id for row, _served in counted}
+    choices = defaultdict(list)  # enrollment -> [(first day, option label or None)], sorted by start
+    option_rows = MealOptionChoice.objects.filter(enrollment__caisse=caisse, starts_on__lte=end)
+    if school_ids is not None:
+        option_rows = option_rows.filter(enrollment__school_id__in=school_ids)
+    for enrollment_id, starts_on, label in option_rows.order_by("enrollment_id", "starts_on").values_list(
+        "enrollment_id", "starts_on", "option__label"
+    ):
+        if enrollment_id in counted_ids:
+            choices[enrollment_id].append((starts_on, label))
+    with_options = bool(choices) or MealOption.objects.for_caisse(caisse).exists()
+    children = {row.child_id for row, _served in counted}
+    pai_bits = defaultdict(int)  # child_id -> days covered by a validated PAI
+    for child_id, first, last in (
+        Pai.objects.for_caisse(caisse).overlapping(start, end).values_list("child_id", "starts_on", "ends_on")
+    ):
+        if child_id in children:
+            pai_bits[child_id] |= window.span(first, last)
+
+    meal_patterns: dict[tuple[int, int], int] = defaultdict(int)  # (school, days) -> children
+    pai_patterns: dict[tuple[int, int], int] = defaultdict(int)
+    option_patterns: dict[tuple[int, int, str], int] = defaultdict(int)  # (school, days, label) -> children
+    for row, served in counted:
+        school_id = row.school_id
+        meal_patterns[school_id, served] += 1
+        pai_days = served & pai_bits.get(row.child_id, 0)
+        if pai_days:
+            pai_patterns[school_id, pai_days] += 1
         if not with_options:
             continue
-        segments = [(start, None), *choices.get(row.enrollment_id, [])]
+        chosen = choices.get(row.enrollment_id)
+        if not chosen:
+            option_patterns[school_id, served, STANDARD_MEAL] += 1
+            continue
+        segments = [(start, None), *chosen]
         for index, (first, label) in enumerate(segments):
             last = segments[index + 1][0] - ONE_DAY if index + 1 < len(segments) else None
-            bits = served & window.span(max(first, start), last)
-            for day in window.dates(bits):
-                options[row.school_id, day][label or STANDARD_MEAL] += 1
+            days = served & window.span(max(first, start), last)
+            if days:
+                option_patterns[school_id, days, label or STANDARD_MEAL] += 1
+
+    counts: dict[tuple[int, datetime.date], int] = defaultdict(int)
+    for (school_id, days), number in meal_patterns.items():
+        for day in window.dates(days):
+            counts[school_id, day] += number
+    pai: dict[tuple[int, datetime.date], int] = defaultdict(int)
+    for (school_id, days), number in pai_patterns.items():
+        for day in window.dates(days):
+            pai[school_id, day] += number
+    options: dict[tuple[int, datetime.date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (school_id, days, label), number in option_patterns.items():
+        for day in window.dates(days):
+            options[school_id, day][label] += number
     return [
         ForecastCount(
             school_id=school_id,

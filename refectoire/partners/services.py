@@ -3,6 +3,7 @@
 import datetime
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -78,3 +79,16 @@ def api_call_record(
         at=at,
         duration_ms=max(duration_ms, 0),
     )
+
+
+def api_calls_purge(*, days: int | None = None, now=None, dry_run: bool = False) -> int:
+    """Delete the log's calls older than `days` (settings.API_CALL_RETENTION_DAYS), every Caisse's, in
+    one statement; returns how many (`dry_run`: counts them, deletes nothing)."""
+    days = settings.API_CALL_RETENTION_DAYS if days is None else days
+    if days < 1:
+        raise ValidationError(
+            _("La durée de conservation du journal des appels doit être d'au moins un jour.")
+        )
+    since = (now or timezone.now()) - datetime.timedelta(days=days)
+    old = ApiCall.objects.filter(at__lt=since)
+    return old.count() if dry_run else old.delete()[0]

@@ -31,12 +31,22 @@ class Window:
         self.parity = {0: 0, 1: 0}
         self._days = [start + datetime.timedelta(days=i) for i in range(self.n)]
         self._dates_cache: dict[int, tuple] = {}
+        self._weekdays_cache: dict[str, int] = {}
+        self._span_cache: dict[tuple, int] = {}
         for i, day in enumerate(self._days):
             self.weekday[day.isoweekday()] |= 1 << i
             self.parity[day.isocalendar().week % 2] |= 1 << i
 
     def span(self, first: datetime.date | None, last: datetime.date | None) -> int:
         """The bits of the days first..last (inclusive) inside the window."""
+        # Thousands of enrollments share their first and last days (the school year's): each pair once.
+        key = (first, last)
+        bits = self._span_cache.get(key)
+        if bits is None:
+            bits = self._span_cache[key] = self._span(first, last)
+        return bits
+
+    def _span(self, first: datetime.date | None, last: datetime.date | None) -> int:
         a = 0 if first is None else max((first - self.start).days, 0)
         b = self.n - 1 if last is None else min((last - self.start).days, self.n - 1)
         if b < a:
@@ -44,9 +54,13 @@ class Window:
         return ((1 << (b - a + 1)) - 1) << a
 
     def weekdays(self, digits: str) -> int:
-        bits = 0
-        for digit in digits:
-            bits |= self.weekday[int(digit)]
+        # Read once per enrollment: a handful of distinct strings ("12345", "124"…) over thousands.
+        bits = self._weekdays_cache.get(digits)
+        if bits is None:
+            bits = 0
+            for digit in digits:
+                bits |= self.weekday[int(digit)]
+            self._weekdays_cache[digits] = bits
         return bits
 
     def dates(self, bits: int) -> list[datetime.date]:

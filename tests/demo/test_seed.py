@@ -27,6 +27,7 @@ COUNTS = {
     "AdultRegistration": 2,
     "AdultRegistrationEvent": 4,
     "AgentRole": 4,
+    "ApiToken": 1,
     "BillingPeriod": 20,
     "BillingRun": 2,
     "CalendarEntry": 56,
@@ -176,5 +177,6 @@ def test_every_demo_module_is_a_step_and_the_steps_run_in_their_written_order():
         "requests",
         "stays",
         "adultmeals",
+        "partners",
     ]
     assert {step.__module__.removeprefix("refectoire.demo.") for step in STEPS} == modules
