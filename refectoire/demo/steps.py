@@ -16,6 +16,7 @@ from refectoire.demo import (
     messaging,
     payments,
     pricing,
+    privacy,
     requests,
     schools,
     stays,
@@ -35,6 +36,7 @@ STEPS = [
     requests.seed,  # requests and a conversation of a demo family
     stays.seed,  # the holiday stays of cde19 and Léo's confirmed, invoiced place
     adultmeals.seed,  # the adults eating at the canteen (already registered by the billing step)
+    privacy.seed,  # the DPO and retention of each Caisse, former families due for anonymisation, one held
 ]
 
 
