@@ -99,8 +99,12 @@ def seed(*, stdout):
         year = caisse.school_years.filter(label="2026-2027").first()
         if school is None or year is None:
             continue
+        # The children of primary-school age (one goes to collège the year one turns 11): the
+        # former families of the privacy step, whose children have left, are not enrolled.
         children = Child.objects.filter(
-            household__caisse=caisse, household__state="validated"
+            household__caisse=caisse,
+            household__state="validated",
+            birth_date__year__gte=year.first_day.year - 11,
         ).select_related("household")
         shared = _shared_children(caisse)
         username, not_yet = NOT_YET_ENROLLED

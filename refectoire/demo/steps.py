@@ -17,6 +17,7 @@ from refectoire.demo import (
     partners,
     payments,
     pricing,
+    privacy,
     requests,
     schools,
     stays,
@@ -37,6 +38,7 @@ STEPS = [
     stays.seed,  # the holiday stays of cde19 and Léo's confirmed, invoiced place
     adultmeals.seed,  # the adults eating at the canteen (already registered by the billing step)
     partners.seed,  # cde11's demo API token, its value fixed and written in docs/api.md
+    privacy.seed,  # the DPO and retention of each Caisse, former families due for anonymisation, one held
 ]
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from refectoire.accounts.models import AccessLog
 from refectoire.billing.models import Invoice
@@ -152,11 +153,11 @@ def erasure_request_decide(
     to = ErasureState.ACCEPTED if accept else ErasureState.REFUSED
     household = request.household
     if not accept:
-        # Told before anything changes (after, the family has no address left).
+        # Told before anything changes. Lazy texts: written in the family's language, not the agent's.
         notify_household(
             household=household,
-            subject=_("Votre demande de suppression de compte"),
-            intro=_("La Caisse a répondu à votre demande de suppression de compte."),
+            subject=gettext_lazy("Votre demande de suppression de compte"),
+            intro=gettext_lazy("La Caisse a répondu à votre demande de suppression de compte."),
             url=settings.BASE_URL + caisse_reverse(household.caisse, "portal:privacy"),
         )
     transition(
