@@ -511,7 +511,7 @@ def debit_cancel(*, invoice, actor, reason: str) -> DebitCancellation:
     reason = " ".join((reason or "").split())[:200]
     if not reason:
         raise ValidationError({"reason": _("Indiquez le motif de l'annulation du prélèvement.")})
-    invoice = Invoice.objects.select_for_update().select_related("household__caisse").get(pk=invoice.pk)
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if Debit.objects.filter(invoice=invoice, state=DebitState.SENT).exists():
         raise ValidationError(
             _(
