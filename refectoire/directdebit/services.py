@@ -605,12 +605,22 @@ def debit_reject(*, debit: Debit, reason_code: str, actor=None, by=AGENT, now=No
     if invoice.amount_due > 0:
         notify_household(
             household=household,
-            subject=_("Prélèvement rejeté"),
-            intro=_(
-                "Le prélèvement de %(amount)s de la facture %(number)s a été rejeté par votre banque "
-                "(motif : %(label)s). La facture est à nouveau à payer : vous pouvez la régler en ligne."
-            )
-            % {"amount": format_euros(debit.amount), "number": invoice.number, "label": label},
+            subject=gettext_lazy("Prélèvement rejeté"),
+            # Lazy: written (reason included) in the family's language by notify_household.
+            intro=lazy(
+                lambda: (
+                    _(
+                        "Le prélèvement de %(amount)s de la facture %(number)s a été rejeté par votre banque "
+                        "(motif : %(label)s). La facture est à nouveau à payer : vous pouvez la régler en ligne."
+                    )
+                    % {
+                        "amount": format_euros(debit.amount),
+                        "number": invoice.number,
+                        "label": reason_label(reason_code),
+                    }
+                ),
+                str,
+            )(),
             url=household.caisse.absolute_url("portal:invoice_list"),
         )
     if paid_otherwise > 0:
@@ -632,8 +642,8 @@ def debit_reject(*, debit: Debit, reason_code: str, actor=None, by=AGENT, now=No
         )
         notify_household(
             household=household,
-            subject=_("Prélèvement automatique suspendu"),
-            intro=_(
+            subject=gettext_lazy("Prélèvement automatique suspendu"),
+            intro=gettext_lazy(
                 "Deux prélèvements de suite ont été rejetés par votre banque : le prélèvement automatique "
                 "est suspendu. Vos factures sont à payer en ligne ; contactez la Caisse pour le reprendre."
             ),
