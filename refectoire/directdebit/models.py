@@ -41,6 +41,11 @@ class SepaSettings(TimeStampedModel):
     pain_version = models.CharField(
         _("version du fichier pain.008"), max_length=20, choices=PainVersion.choices, default=PainVersion.V02
     )
+    # Stay invoices of a household with an active mandate are debited once each (OOFF), in a
+    # batch of stays of their own (route pain.008 only).
+    debit_stays = models.BooleanField(
+        _("prélever les factures de séjour (prélèvement ponctuel OOFF)"), default=False
+    )
 
     history = HistoricalRecords()
 
@@ -126,11 +131,16 @@ class MandateEvent(TransitionEvent):
 
 
 class DebitBatch(TimeStampedModel):
-    """The debits of one issued period, frozen when the file is generated (same bytes ever after)."""
+    """The debits of one issued period, frozen when the file is generated (same bytes ever after).
+
+    Without a period: a batch of stay invoices (OOFF), one per generation, each frozen the same way.
+    """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="sepa_batches")
-    period = models.ForeignKey("schools.BillingPeriod", on_delete=models.PROTECT, related_name="sepa_batches")
+    period = models.ForeignKey(
+        "schools.BillingPeriod", on_delete=models.PROTECT, related_name="sepa_batches", null=True, blank=True
+    )
     route = models.CharField(_("circuit"), max_length=10, choices=Route.choices)
     pain_version = models.CharField(_("format"), max_length=20, choices=PainVersion.choices, blank=True)
     message_id = models.CharField(_("identifiant du message"), max_length=35, unique=True)
@@ -152,6 +162,10 @@ class DebitBatch(TimeStampedModel):
 
     def __str__(self):
         return self.message_id
+
+    @property
+    def is_stays(self) -> bool:
+        return self.period_id is None
 
 
 class DebitQuerySet(CaisseQuerySet):
@@ -207,6 +221,31 @@ class DebitEvent(TransitionEvent):
 
     def __str__(self):
         return self.action
+
+
+class DebitCancellation(TimeStampedModel):
+    """An agent cancelled the debit of an invoice before its batch was generated (a generated batch
+    is frozen): the invoice stays « non réglée », PayFIP opens for it, no batch takes it."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.PROTECT, related_name="+")
+    invoice = models.OneToOneField(
+        "billing.Invoice", on_delete=models.PROTECT, related_name="sepa_cancellation"
+    )
+    reason = models.CharField(_("motif"), max_length=200)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("prélèvement annulé")
+        verbose_name_plural = _("prélèvements annulés")
+
+    def __str__(self):
+        return f"{self.invoice_id}: {self.reason}"
 
 
 class RefundToMake(TimeStampedModel):

@@ -1,7 +1,7 @@
 """Personal data of direct debit (common contract): a household's mandates (holder, IBAN, signer)
 and its debits. The mandate's PDF is a document of the household (documents exports it)."""
 
-from refectoire.directdebit.models import Debit, Mandate
+from refectoire.directdebit.models import Debit, DebitCancellation, Mandate
 
 SECTION = "directdebit"
 
@@ -41,7 +41,8 @@ def export_household(household) -> list:
 
 
 def anonymise_household(household) -> dict[str, int]:
-    """Erase holders, IBANs and signers of the household's mandates, in the rows and their history."""
+    """Erase holders, IBANs and signers of the household's mandates, and the reasons agents wrote when
+    they cancelled one of its debits, in the rows and their history."""
     values = {
         "holder_name": ERASED,
         "iban": ERASED_IBAN,
@@ -55,4 +56,8 @@ def anonymise_household(household) -> dict[str, int]:
     ids = list(mandates.values_list("pk", flat=True))
     changed = mandates.update(**values)
     history = Mandate.history.filter(id__in=ids).update(**values)
-    return {"mandates": changed, "mandate_history": history}
+    cancellations = DebitCancellation.objects.filter(invoice__household=household)
+    cancellation_ids = list(cancellations.values_list("pk", flat=True))
+    cancelled = cancellations.update(reason=ERASED)
+    DebitCancellation.history.filter(id__in=cancellation_ids).update(reason=ERASED)
+    return {"mandates": changed, "mandate_history": history, "debit_cancellations": cancelled}

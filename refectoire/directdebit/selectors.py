@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from refectoire.billing.debits import DebitPlan, PesDebit
-from refectoire.billing.enums import InvoiceKind, InvoiceState
-from refectoire.billing.models import Invoice
+from refectoire.billing.enums import InvoiceKind, InvoiceState, LineKind
+from refectoire.billing.models import Invoice, InvoiceLine
 from refectoire.directdebit.enums import PES_SEQUENCE, DebitState, MandateState, Route, SequenceType
-from refectoire.directdebit.models import Debit, DebitBatch, Mandate, SepaSettings
+from refectoire.directdebit.models import Debit, DebitBatch, DebitCancellation, Mandate, SepaSettings
 from refectoire.payments.enums import OperationState
 from refectoire.payments.models import OperationInvoice
 
@@ -54,15 +54,111 @@ class Candidate:
     sequence_type: str
     collection_date: datetime.date
 
+    def get_sequence_type_display(self) -> str:
+        return str(SequenceType(self.sequence_type).label)
+
 
 def _first_done(mandate_ids) -> set[int]:
-    """Mandates that already have a debit sent and not rejected: their next debit is RCUR."""
+    """Mandates that already have a recurrent debit sent and not rejected: their next debit is RCUR.
+    A one-off debit (OOFF, a stay) is not the first of the series."""
     mandate_ids = list(mandate_ids)
     return set(
-        Debit.objects.filter(mandate_id__in=mandate_ids, state=DebitState.SENT).values_list(
-            "mandate_id", flat=True
-        )
+        Debit.objects.filter(mandate_id__in=mandate_ids, state=DebitState.SENT)
+        .exclude(sequence_type=SequenceType.OOFF)
+        .values_list("mandate_id", flat=True)
     ) | set(Mandate.objects.filter(pk__in=mandate_ids, previously_debited=True).values_list("pk", flat=True))
+
+
+def cancelled_invoices(invoice_ids) -> set[int]:
+    """Invoices whose debit an agent cancelled before their batch: never debited."""
+    return set(
+        DebitCancellation.objects.filter(invoice_id__in=list(invoice_ids)).values_list(
+            "invoice_id", flat=True
+        )
+    )
+
+
+def stay_invoice_ids(invoice_ids) -> set[int]:
+    """Which of these invoices are stay invoices (a line of kind « séjour », no period)."""
+    return set(
+        InvoiceLine.objects.filter(
+            invoice_id__in=list(invoice_ids), invoice__period__isnull=True, kind=LineKind.STAY
+        ).values_list("invoice_id", flat=True)
+    )
+
+
+def debits_stays(sepa: SepaSettings | None) -> bool:
+    """The Caisse debits stay invoices (OOFF): its choice, on the pain.008 route only."""
+    return sepa is not None and sepa.debit_stays and sepa.route == Route.PAIN008
+
+
+def stay_candidates(*, caisse, sepa: SepaSettings | None = None) -> list[Candidate]:
+    """The stay invoices the next batch of stays will debit, once each (OOFF): issued, unpaid, of a
+    household with an active mandate, without an online payment in progress, not debited yet and
+    not cancelled; empty unless the Caisse chose to debit stays."""
+    sepa = sepa or sepa_settings_for(caisse)
+    if not debits_stays(sepa):
+        return []
+    invoices = list(
+        Invoice.objects.filter(
+            caisse=caisse,
+            period__isnull=True,
+            household__isnull=False,
+            kind=InvoiceKind.INVOICE,
+            state=InvoiceState.ISSUED,
+            lines__kind=LineKind.STAY,
+        )
+        .unpaid()
+        .distinct()
+        .select_related("household")
+        .order_by("number")
+    )
+    return _candidates(invoices, caisse=caisse, sepa=sepa, one_off=True)
+
+
+def _candidates(invoices, *, caisse, sepa, one_off: bool) -> list[Candidate]:
+    ids = [invoice.pk for invoice in invoices]
+    mandates = {
+        mandate.household_id: mandate
+        for mandate in Mandate.objects.filter(
+            caisse=caisse,
+            state=MandateState.ACTIVE,
+            household_id__in=[invoice.household_id for invoice in invoices],
+        )
+    }
+    pending = set(
+        OperationInvoice.objects.filter(
+            invoice_id__in=ids, operation__state=OperationState.PENDING
+        ).values_list("invoice_id", flat=True)
+    )
+    already = set(Debit.objects.filter(invoice_id__in=ids).values_list("invoice_id", flat=True))
+    cancelled = cancelled_invoices(ids)
+    done = _first_done(mandate.pk for mandate in mandates.values())
+    result = []
+    for invoice in invoices:
+        mandate = mandates.get(invoice.household_id)
+        if (
+            mandate is None
+            or invoice.pk in pending
+            or invoice.pk in already
+            or invoice.pk in cancelled
+            or invoice.amount_due <= 0
+        ):
+            continue
+        if one_off:
+            sequence_type = SequenceType.OOFF
+        else:
+            sequence_type = SequenceType.RCUR if mandate.pk in done else SequenceType.FRST
+        result.append(
+            Candidate(
+                invoice=invoice,
+                mandate=mandate,
+                amount=invoice.amount_due,
+                sequence_type=sequence_type,
+                collection_date=collection_date(sepa, _issued_on(invoice)),
+            )
+        )
+    return result
 
 
 def batch_candidates(*, caisse, period, sepa: SepaSettings | None = None) -> list[Candidate]:
@@ -78,40 +174,7 @@ def batch_candidates(*, caisse, period, sepa: SepaSettings | None = None) -> lis
         .select_related("household")
         .order_by("number")
     )
-    mandates = {
-        mandate.household_id: mandate
-        for mandate in Mandate.objects.filter(
-            caisse=caisse,
-            state=MandateState.ACTIVE,
-            household_id__in=[invoice.household_id for invoice in invoices],
-        )
-    }
-    pending = set(
-        OperationInvoice.objects.filter(
-            invoice_id__in=[invoice.pk for invoice in invoices], operation__state=OperationState.PENDING
-        ).values_list("invoice_id", flat=True)
-    )
-    already = set(
-        Debit.objects.filter(invoice_id__in=[invoice.pk for invoice in invoices]).values_list(
-            "invoice_id", flat=True
-        )
-    )
-    done = _first_done(mandate.pk for mandate in mandates.values())
-    result = []
-    for invoice in invoices:
-        mandate = mandates.get(invoice.household_id)
-        if mandate is None or invoice.pk in pending or invoice.pk in already or invoice.amount_due <= 0:
-            continue
-        result.append(
-            Candidate(
-                invoice=invoice,
-                mandate=mandate,
-                amount=invoice.amount_due,
-                sequence_type=SequenceType.RCUR if mandate.pk in done else SequenceType.FRST,
-                collection_date=collection_date(sepa, _issued_on(invoice)),
-            )
-        )
-    return result
+    return _candidates(invoices, caisse=caisse, sepa=sepa, one_off=False)
 
 
 def _pes(sepa, mandate, sequence_type, invoice) -> PesDebit | None:
@@ -170,8 +233,19 @@ def debit_plans_of(invoices) -> dict[int, DebitPlan]:
         if invoice.pk not in debited
         and invoice.caisse_id in settings_by_caisse
         and invoice.state == InvoiceState.ISSUED
-        and invoice.period_id is not None
         and invoice.amount_due > 0
+    ]
+    # Without a period, only a stay invoice of a Caisse that debits stays is planned (OOFF).
+    stays = stay_invoice_ids(
+        invoice.pk
+        for invoice in rest
+        if invoice.period_id is None and debits_stays(settings_by_caisse[invoice.caisse_id])
+    )
+    cancelled = cancelled_invoices(invoice.pk for invoice in rest)
+    rest = [
+        invoice
+        for invoice in rest
+        if (invoice.period_id is not None or invoice.pk in stays) and invoice.pk not in cancelled
     ]
     if not rest:
         return plans
@@ -180,7 +254,7 @@ def debit_plans_of(invoices) -> dict[int, DebitPlan]:
             "period_id", flat=True
         )
     )
-    rest = [invoice for invoice in rest if invoice.period_id not in frozen]
+    rest = [invoice for invoice in rest if invoice.period_id is None or invoice.period_id not in frozen]
     mandates = {
         mandate.household_id: mandate
         for mandate in Mandate.objects.filter(
@@ -199,7 +273,10 @@ def debit_plans_of(invoices) -> dict[int, DebitPlan]:
             continue
         sepa = settings_by_caisse[invoice.caisse_id]
         day = collection_date(sepa, _issued_on(invoice))
-        sequence_type = SequenceType.RCUR if mandate.pk in done else SequenceType.FRST
+        if invoice.pk in stays:
+            sequence_type = SequenceType.OOFF
+        else:
+            sequence_type = SequenceType.RCUR if mandate.pk in done else SequenceType.FRST
         plans[invoice.pk] = DebitPlan(
             collection_date=day,
             amount=invoice.amount_due,

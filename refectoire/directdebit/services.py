@@ -12,7 +12,9 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from refectoire.accounts.language import in_language_of
 from refectoire.billing.enums import RunState
@@ -23,9 +25,23 @@ from refectoire.core.money import format_euros
 from refectoire.directdebit import pain008
 from refectoire.directdebit.banking import account_hint, check_account, check_bic, check_creditor_id
 from refectoire.directdebit.enums import DebitState, MandateState, PainVersion, RejectReason, Route
-from refectoire.directdebit.models import Debit, DebitBatch, Mandate, RefundToMake, SepaSettings
-from refectoire.directdebit.returns import parse_pain002
-from refectoire.directdebit.selectors import batch_candidates, consecutive_rejects, sepa_settings_for
+from refectoire.directdebit.models import (
+    Debit,
+    DebitBatch,
+    DebitCancellation,
+    Mandate,
+    RefundToMake,
+    SepaSettings,
+)
+from refectoire.directdebit.returns import parse_return_file
+from refectoire.directdebit.selectors import (
+    batch_candidates,
+    consecutive_rejects,
+    debit_plans_of,
+    debits_stays,
+    sepa_settings_for,
+    stay_candidates,
+)
 from refectoire.documents.enums import DocumentKind
 from refectoire.documents.services import document_store
 from refectoire.households.models import Household
@@ -58,6 +74,7 @@ def sepa_settings_save(
     route: str = Route.PAIN008,
     pain_version: str = PainVersion.V02,
     is_active: bool = True,
+    debit_stays: bool = False,
 ) -> SepaSettings:
     """Save the Caisse's direct debit settings, every identifier checked first."""
     errors = {}
@@ -82,6 +99,11 @@ def sepa_settings_save(
         errors["route"] = _("Choisissez un circuit.")
     if pain_version not in PainVersion.values:
         errors["pain_version"] = _("Choisissez une version du fichier.")
+    if debit_stays and route != Route.PAIN008:
+        errors["debit_stays"] = _(
+            "Les factures de séjour ne sont prélevées que par le circuit pain.008 : choisissez-le, ou "
+            "ne prélevez pas les séjours."
+        )
     if errors:
         raise ValidationError(errors)
     sepa, _created = SepaSettings.objects.update_or_create(
@@ -96,6 +118,7 @@ def sepa_settings_save(
             "route": route,
             "pain_version": pain_version,
             "is_active": is_active,
+            "debit_stays": bool(debit_stays),
         },
     )
     return sepa
@@ -350,38 +373,23 @@ def batch_file(batch: DebitBatch, *, version: str | None = None) -> bytes:
     )
 
 
-@transaction.atomic
-def batch_generate(*, caisse, period, actor=None, version: str | None = None, now=None) -> DebitBatch:
-    """Generate the debit batch of an issued period, once: every debit is written (FRST/RCUR), its
-    payment settles its invoice, and (route pain.008) the file is built and validated against the
-    official XSD. A batch already generated is returned as it is (frozen)."""
-    now = now or timezone.now()
-    refusal = batch_refusal(caisse=caisse, period=period)
-    if refusal:
-        raise ValidationError(refusal)
-    sepa = SepaSettings.objects.select_for_update().get(caisse=caisse)
-    existing = DebitBatch.objects.filter(caisse=caisse, period=period).first()
-    if existing is not None:
-        return existing
-    version = version or sepa.pain_version
-    if version not in PainVersion.values:
-        raise ValidationError(_("Version de fichier inconnue : %(version)s") % {"version": version})
-    # Lock the invoices the batch may take: a card payment waits, then finds them debited.
-    Invoice.objects.select_for_update().filter(caisse=caisse, period=period).unpaid().values_list("pk")
-    candidates = batch_candidates(caisse=caisse, period=period, sepa=sepa)
+def _batch_write(
+    *, caisse, sepa, period, candidates, message_id, version, end_to_end, actor, now
+) -> DebitBatch:
+    """Write a batch of `candidates`: each debit, its payment (it settles its invoice) and, on the
+    pain.008 route, the file built and validated against the official XSD (frozen)."""
     batch = DebitBatch.objects.create(
         caisse=caisse,
         period=period,
         route=sepa.route,
         pain_version=version if sepa.route == Route.PAIN008 else "",
-        message_id=_message_id(caisse, period),
+        message_id=message_id,
         collection_date=min((c.collection_date for c in candidates), default=timezone.localdate(now)),
         total=sum((c.amount for c in candidates), 0),
         count=len(candidates),
         generated_at=now.replace(microsecond=0),
         generated_by=actor,
     )
-    slug = re.sub(r"[^A-Za-z0-9]", "", caisse.slug)[:12]
     for candidate in candidates:
         invoice = candidate.invoice
         payment = direct_debit_payment_record(
@@ -402,7 +410,7 @@ def batch_generate(*, caisse, period, actor=None, version: str | None = None, no
             amount=candidate.amount,
             sequence_type=candidate.sequence_type,
             collection_date=candidate.collection_date,
-            end_to_end_id=f"{slug}-{invoice.number}-{period.pk}"[:35],
+            end_to_end_id=end_to_end(invoice),
         )
         debit.events.create(actor=actor, to_state=DebitState.SENT, action="sent", message=batch.message_id)
     if sepa.route == Route.PAIN008 and candidates:
@@ -411,6 +419,138 @@ def batch_generate(*, caisse, period, actor=None, version: str | None = None, no
         batch.sha256 = hashlib.sha256(content).hexdigest()
         batch.save(update_fields=["content", "sha256", "updated_at"])
     return batch
+
+
+@transaction.atomic
+def batch_generate(*, caisse, period, actor=None, version: str | None = None, now=None) -> DebitBatch:
+    """Generate the debit batch of an issued period, once: every debit is written (FRST/RCUR), its
+    payment settles its invoice, and (route pain.008) the file is built and validated against the
+    official XSD. A batch already generated is returned as it is (frozen)."""
+    now = now or timezone.now()
+    refusal = batch_refusal(caisse=caisse, period=period)
+    if refusal:
+        raise ValidationError(refusal)
+    sepa = SepaSettings.objects.select_for_update().get(caisse=caisse)
+    existing = DebitBatch.objects.filter(caisse=caisse, period=period).first()
+    if existing is not None:
+        return existing
+    version = version or sepa.pain_version
+    if version not in PainVersion.values:
+        raise ValidationError(_("Version de fichier inconnue : %(version)s") % {"version": version})
+    # Lock the invoices the batch may take: a card payment waits, then finds them debited.
+    Invoice.objects.select_for_update().filter(caisse=caisse, period=period).unpaid().values_list("pk")
+    candidates = batch_candidates(caisse=caisse, period=period, sepa=sepa)
+    slug = re.sub(r"[^A-Za-z0-9]", "", caisse.slug)[:12]
+    return _batch_write(
+        caisse=caisse,
+        sepa=sepa,
+        period=period,
+        candidates=candidates,
+        message_id=_message_id(caisse, period),
+        version=version,
+        end_to_end=lambda invoice: f"{slug}-{invoice.number}-{period.pk}"[:35],
+        actor=actor,
+        now=now,
+    )
+
+
+def stays_batch_refusal(*, caisse) -> str:
+    """Why no batch of stays can be generated (a French sentence), or ""."""
+    sepa = sepa_settings_for(caisse)
+    if sepa is None or not sepa.creditor_id:
+        return _(
+            "La Caisse n'a pas d'identifiant créancier SEPA (ICS) : renseignez ses réglages de prélèvement."
+        )
+    if not debits_stays(sepa):
+        return _(
+            "La Caisse ne prélève pas les factures de séjour : cochez « prélever les factures de séjour » "
+            "dans les réglages (circuit pain.008)."
+        )
+    return ""
+
+
+@transaction.atomic
+def stays_batch_generate(*, caisse, actor=None, version: str | None = None, now=None) -> DebitBatch:
+    """Generate a batch of the stay invoices to debit (OOFF, once each), frozen like a period's. The
+    next one takes the stay invoices issued since. Refused when there is nothing to debit."""
+    now = now or timezone.now()
+    refusal = stays_batch_refusal(caisse=caisse)
+    if refusal:
+        raise ValidationError(refusal)
+    sepa = SepaSettings.objects.select_for_update().get(caisse=caisse)
+    version = version or sepa.pain_version
+    if version not in PainVersion.values:
+        raise ValidationError(_("Version de fichier inconnue : %(version)s") % {"version": version})
+    Invoice.objects.select_for_update().filter(caisse=caisse, period__isnull=True).unpaid().values_list("pk")
+    candidates = stay_candidates(caisse=caisse, sepa=sepa)
+    if not candidates:
+        raise ValidationError(_("Aucune facture de séjour à prélever."))
+    rank = DebitBatch.objects.filter(caisse=caisse, period__isnull=True).count() + 1
+    slug = re.sub(r"[^A-Za-z0-9]", "", caisse.slug)[:12]
+    return _batch_write(
+        caisse=caisse,
+        sepa=sepa,
+        period=None,
+        candidates=candidates,
+        message_id=f"{slug.upper()}-SEJ-{timezone.localdate(now):%Y%m%d}-{rank}"[:35],
+        version=version,
+        end_to_end=lambda invoice: f"{slug}-{invoice.number}-OOFF"[:35],
+        actor=actor,
+        now=now,
+    )
+
+
+# Cancellation before the batch -----------------------------------------------------------
+
+
+@transaction.atomic
+def debit_cancel(*, invoice, actor, reason: str) -> DebitCancellation:
+    """An agent cancels the planned debit of an invoice, with a reason, before its batch is generated
+    (a generated batch is frozen: then only a reject undoes a debit). The invoice stays « non
+    réglée », PayFIP opens for it, no batch will take it; the family is told."""
+    reason = " ".join((reason or "").split())[:200]
+    if not reason:
+        raise ValidationError({"reason": _("Indiquez le motif de l'annulation du prélèvement.")})
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if Debit.objects.filter(invoice=invoice, state=DebitState.SENT).exists():
+        raise ValidationError(
+            _(
+                "Le prélèvement de cette facture est dans un lot déjà généré, qui ne change plus : "
+                "enregistrez un rejet si la banque le rend."
+            )
+        )
+    if DebitCancellation.objects.filter(invoice=invoice).exists():
+        raise ValidationError(_("Le prélèvement de cette facture est déjà annulé."))
+    plan = debit_plans_of([invoice]).get(invoice.pk)
+    if plan is None:
+        raise ValidationError(_("Cette facture n'est pas à prélever."))
+    cancellation = DebitCancellation.objects.create(
+        caisse=invoice.caisse, invoice=invoice, reason=reason, cancelled_by=actor
+    )
+    household = invoice.household
+    params = {
+        "amount": format_euros(plan.amount),
+        "day": plan.collection_date.strftime("%d/%m/%Y"),
+        "number": invoice.number,
+        "reason": reason,
+    }
+    # Lazy: written in the family's language by notify_household.
+    notify_household(
+        household=household,
+        subject=gettext_lazy("Prélèvement annulé"),
+        intro=lazy(
+            lambda: (
+                _(
+                    "Le prélèvement de %(amount)s prévu le %(day)s pour la facture %(number)s n'aura pas lieu "
+                    "(motif : %(reason)s). La facture est à régler : vous pouvez la payer en ligne."
+                )
+                % params
+            ),
+            str,
+        )(),
+        url=household.caisse.absolute_url("portal:invoice_list"),
+    )
+    return cancellation
 
 
 # Rejects ----------------------------------------------------------------------------------
@@ -465,12 +605,22 @@ def debit_reject(*, debit: Debit, reason_code: str, actor=None, by=AGENT, now=No
     if invoice.amount_due > 0:
         notify_household(
             household=household,
-            subject=_("Prélèvement rejeté"),
-            intro=_(
-                "Le prélèvement de %(amount)s de la facture %(number)s a été rejeté par votre banque "
-                "(motif : %(label)s). La facture est à nouveau à payer : vous pouvez la régler en ligne."
-            )
-            % {"amount": format_euros(debit.amount), "number": invoice.number, "label": label},
+            subject=gettext_lazy("Prélèvement rejeté"),
+            # Lazy: written (reason included) in the family's language by notify_household.
+            intro=lazy(
+                lambda: (
+                    _(
+                        "Le prélèvement de %(amount)s de la facture %(number)s a été rejeté par votre banque "
+                        "(motif : %(label)s). La facture est à nouveau à payer : vous pouvez la régler en ligne."
+                    )
+                    % {
+                        "amount": format_euros(debit.amount),
+                        "number": invoice.number,
+                        "label": reason_label(reason_code),
+                    }
+                ),
+                str,
+            )(),
             url=household.caisse.absolute_url("portal:invoice_list"),
         )
     if paid_otherwise > 0:
@@ -492,8 +642,8 @@ def debit_reject(*, debit: Debit, reason_code: str, actor=None, by=AGENT, now=No
         )
         notify_household(
             household=household,
-            subject=_("Prélèvement automatique suspendu"),
-            intro=_(
+            subject=gettext_lazy("Prélèvement automatique suspendu"),
+            intro=gettext_lazy(
                 "Deux prélèvements de suite ont été rejetés par votre banque : le prélèvement automatique "
                 "est suspendu. Vos factures sont à payer en ligne ; contactez la Caisse pour le reprendre."
             ),
@@ -502,35 +652,58 @@ def debit_reject(*, debit: Debit, reason_code: str, actor=None, by=AGENT, now=No
     return result
 
 
+def _debit_by_mandate(caisse, row):
+    """The debit a camt.054 names by its mandate and amount only: the one sent (else the one already
+    rejected, for an idempotent re-import); None when none or several fit."""
+    debits = list(
+        Debit.objects.filter(caisse=caisse, mandate__reference=row.mandate_id, amount=row.amount)
+        .select_related("invoice")
+        .order_by("-collection_date", "-pk")
+    )
+    sent = [debit for debit in debits if debit.state == DebitState.SENT]
+    if len(sent) == 1:
+        return sent[0]
+    if not sent and len(debits) == 1:
+        return debits[0]
+    return None
+
+
 @transaction.atomic
 def returns_import(*, caisse, content: bytes, actor=None) -> list[tuple[int, str, str]]:
-    """Import the bank's return file (pain.002), all or nothing: one (invoice number, reason code,
-    result) per debit it names. An unknown debit refuses the whole file."""
-    rows = parse_pain002(content)
-    debits = {
+    """Import the bank's return file (pain.002 or camt.054.001.02), all or nothing: one (invoice
+    number, reason code, result) per debit it names. An unknown debit refuses the whole file."""
+    rows = parse_return_file(content)
+    by_end_to_end = {
         debit.end_to_end_id: debit
         for debit in Debit.objects.filter(
-            caisse=caisse, end_to_end_id__in=[row.end_to_end_id for row in rows]
+            caisse=caisse, end_to_end_id__in=[row.end_to_end_id for row in rows if row.end_to_end_id]
         ).select_related("invoice")
     }
-    unknown = [row.end_to_end_id for row in rows if row.end_to_end_id not in debits]
+    found = []
+    unknown = []
+    for row in rows:
+        debit = by_end_to_end.get(row.end_to_end_id) if row.end_to_end_id else _debit_by_mandate(caisse, row)
+        if debit is None:
+            unknown.append(row.reference)
+        found.append((row, debit))
     if unknown:
         raise ValidationError(
             _("Fichier refusé : prélèvements inconnus de la Caisse : %(list)s.")
             % {"list": ", ".join(unknown[:10])}
         )
+    for row, _debit in found:
+        code = row.reason_code or "MS03"
+        if row.status == "RJCT" and code not in RejectReason.values:
+            raise ValidationError(
+                _("Fichier refusé : motif de rejet inconnu %(code)s (%(reference)s).")
+                % {"code": code, "reference": row.reference}
+            )
     results = []
-    for row in rows:
-        debit = debits[row.end_to_end_id]
+    for row, debit in found:
         if row.status != "RJCT":
             results.append((debit.invoice.number, "", "accepted"))
             continue
         code = row.reason_code or "MS03"
-        if code not in RejectReason.values:
-            raise ValidationError(
-                _("Fichier refusé : motif de rejet inconnu %(code)s (%(reference)s).")
-                % {"code": code, "reference": row.end_to_end_id}
-            )
         results.append(
             (debit.invoice.number, code, debit_reject(debit=debit, reason_code=code, actor=actor, by=SYSTEM))
         )

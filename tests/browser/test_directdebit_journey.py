@@ -73,3 +73,51 @@ def test_parent_signs_and_revokes_a_mandate(page, live_server, check_page, patie
     check_page(page)
     mandate.refresh_from_db()
     assert mandate.state == "revoked"
+
+
+def test_agent_cancels_a_planned_stay_debit_then_generates_the_batch_of_stays(
+    page, live_server, check_page, patient_browser
+):
+    from refectoire.directdebit.models import DebitBatch, DebitCancellation
+    from tests.billing.factories import household_of
+    from tests.directdebit.helpers import setup_sepa, sign
+    from tests.directdebit.test_stays_and_cancel import stay_invoice
+    from tests.factories import AgentRoleFactory, CaisseFactory, UserFactory
+
+    caisse = CaisseFactory(slug="cde11", name="Caisse des écoles Paris 11e")
+    setup_sepa(caisse, debit_stays=True)
+    households = []
+    for first, last in (("Allison", "Lovinfosse"), ("Marc", "Petit")):
+        parent = UserFactory(first_name=first, last_name=last)
+        households.append(household_of(parent, caisse))
+        sign(households[-1], parent)
+    cancelled = stay_invoice(caisse, households[0])
+    kept = stay_invoice(caisse, households[1])
+    agent = AgentRoleFactory(caisse=caisse).user
+    client = Client()
+    client.force_login(agent)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+    page.goto(f"{live_server.url}/cde11/agent/prelevements/")
+    follow(page.get_by_role("link", name="Prélèvements des séjours (OOFF)"))
+    expect(page.get_by_role("heading", name="Prélèvements des séjours", level=1)).to_be_visible()
+    check_page(page)
+
+    # With the keyboard: the reason's field is labelled with the invoice, Enter submits it.
+    reason = page.get_by_label(f"Motif de l'annulation (facture {cancelled.number})")
+    reason.focus()
+    page.keyboard.type("Payé en chèques-vacances")
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    expect(page.get_by_text(f"Prélèvement de la facture {cancelled.number} annulé")).to_be_visible()
+    expect(page.get_by_label(f"Motif de l'annulation (facture {kept.number})")).to_be_visible()
+    check_page(page)
+    assert DebitCancellation.objects.get().invoice_id == cancelled.pk
+
+    follow(page.get_by_role("button", name="Générer le fichier"))
+    expect(page.get_by_text("Le lot de prélèvements des séjours est généré")).to_be_visible()
+    check_page(page)
+    batch = DebitBatch.objects.get(period__isnull=True)
+    assert [debit.invoice_id for debit in batch.debits.all()] == [kept.pk]

@@ -305,3 +305,19 @@ def test_a_reject_on_an_invoice_paid_otherwise_makes_a_refund_to_make(cde11, hou
     invoice.refresh_from_db()
     assert invoice.amount_due == 0
     assert RefundToMake.objects.get().amount == Decimal("42.00")
+
+
+def test_the_reject_e_mail_is_written_in_the_family_s_language(
+    cde11, household_a, parent_a, django_capture_on_commit_callbacks
+):
+    setup_sepa(cde11)
+    sign(household_a, parent_a)
+    parent_a.language = "en"
+    parent_a.save(update_fields=["language"])
+    period, (invoice,) = issued_period(cde11, [household_a])
+    debit = batch_generate(caisse=cde11, period=period).debits.get()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        debit_reject(debit=debit, reason_code="AC04")
+    (message,) = [message for message in mail.outbox if str(invoice.number) in message.body]
+    assert "was rejected by your bank" in message.body and "Account closed" in message.body

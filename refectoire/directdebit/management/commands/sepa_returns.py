@@ -9,13 +9,13 @@ from refectoire.directdebit.services import returns_import
 
 class Command(BaseCommand):
     help = (
-        "Importe le fichier de retour de la banque (pain.002), en entier ou pas du tout, et écrit une ligne "
+        "Importe le fichier de retour de la banque (pain.002 ou avis camt.054.001.02), en entier ou pas du tout, et écrit une ligne "
         "par prélèvement : invoice_number;reason_code;result."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--caisse", required=True)
-        parser.add_argument("file", help="le compte rendu pain.002 (XML)")
+        parser.add_argument("file", help="le compte rendu pain.002 ou l'avis camt.054 (XML)")
 
     def handle(self, *args, caisse, file, **options):
         slug = caisse

@@ -25,6 +25,10 @@ class SepaSettingsForm(forms.Form):
     is_active = forms.BooleanField(
         label=_("Proposer le prélèvement automatique aux familles"), required=False
     )
+    debit_stays = forms.BooleanField(
+        label=_("Prélever aussi les factures de séjour (prélèvement ponctuel OOFF, circuit pain.008)"),
+        required=False,
+    )
 
 
 class MandateSearchForm(forms.Form):
@@ -35,6 +39,10 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Motif"), max_length=200)
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Motif de l'annulation"), max_length=200)
+
+
 class RejectForm(forms.Form):
     reason_code = forms.ChoiceField(
         label=_("Motif du rejet"),
@@ -43,4 +51,4 @@ class RejectForm(forms.Form):
 
 
 class ReturnFileForm(forms.Form):
-    file = forms.FileField(label=_("Fichier de retour de la banque (pain.002, XML)"))
+    file = forms.FileField(label=_("Fichier de retour de la banque (pain.002 ou camt.054, XML)"))

@@ -27,6 +27,18 @@ urlpatterns = [
         views.batch_download,
         name="directdebit_batch_file",
     ),
+    path("prelevements/sejours/", views.stays_batches, name="directdebit_stays"),
+    path("prelevements/sejours/<uuid:batch_uuid>/", views.stays_batch_detail, name="directdebit_stays_batch"),
+    path(
+        "prelevements/sejours/<uuid:batch_uuid>/fichier/",
+        views.stays_batch_download,
+        name="directdebit_stays_batch_file",
+    ),
+    path(
+        "prelevements/factures/<uuid:invoice_uuid>/annuler/",
+        views.debit_cancel,
+        name="directdebit_debit_cancel",
+    ),
     path("prelevements/debits/<uuid:debit_uuid>/rejet/", views.debit_reject, name="directdebit_debit_reject"),
     path("prelevements/retours/", views.returns_upload, name="directdebit_returns"),
     path(

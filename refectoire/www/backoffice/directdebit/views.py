@@ -6,21 +6,24 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from refectoire.accounts.access_log import access_log_for_request
 from refectoire.accounts.enums import AccessKind
+from refectoire.billing.models import Invoice
 from refectoire.core.forms import add_service_errors
 from refectoire.core.lifecycle import AGENT
 from refectoire.directdebit import services
 from refectoire.directdebit.banking import iban_formatted
 from refectoire.directdebit.enums import MandateState, PainVersion
 from refectoire.directdebit.models import Debit, DebitBatch, Mandate, RefundToMake, SepaSettings
-from refectoire.directdebit.selectors import batch_candidates
+from refectoire.directdebit.selectors import batch_candidates, stay_candidates
 from refectoire.schools.models import BillingPeriod
 from refectoire.www.backoffice.access import agent_required, manager_required
 from refectoire.www.backoffice.directdebit.forms import (
+    CancelForm,
     MandateSearchForm,
     ReasonForm,
     RejectForm,
@@ -80,6 +83,7 @@ def sepa_settings(request):
                 "route",
                 "pain_version",
                 "is_active",
+                "debit_stays",
             )
         }
         if sepa
@@ -200,14 +204,94 @@ def batch_detail(request, period_uuid):
             else [],
             "versions": PainVersion.choices,
             "reject_form": RejectForm(),
+            "cancel_form": CancelForm(),
+            "file_url": reverse("backoffice:directdebit_batch_file", kwargs={"period_uuid": period.uuid}),
         },
     )
 
 
 @agent_required
-def batch_download(request, period_uuid):
-    period = _period(request, period_uuid)
-    batch = DebitBatch.objects.filter(caisse=request.caisse, period=period).first()
+def stays_batches(request):
+    """The batches of stay invoices (OOFF): those generated, the stay invoices the next will take."""
+    if request.method == "POST":
+        try:
+            batch = services.stays_batch_generate(caisse=request.caisse, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Le lot de prélèvements des séjours est généré ; il ne changera plus.")
+            )
+            return redirect("backoffice:directdebit_stays_batch", batch_uuid=batch.uuid)
+        return redirect("backoffice:directdebit_stays")
+    refusal = services.stays_batch_refusal(caisse=request.caisse)
+    return render(
+        request,
+        "backoffice/directdebit/stays.html",
+        {
+            "refusal": refusal,
+            "candidates": [] if refusal else stay_candidates(caisse=request.caisse),
+            "batches": DebitBatch.objects.filter(caisse=request.caisse, period__isnull=True).order_by(
+                "-generated_at", "-pk"
+            ),
+            "cancel_form": CancelForm(),
+        },
+    )
+
+
+def _stays_batch(request, batch_uuid) -> DebitBatch:
+    return get_object_or_404(
+        DebitBatch.objects.filter(caisse=request.caisse, period__isnull=True), uuid=batch_uuid
+    )
+
+
+@agent_required
+def stays_batch_detail(request, batch_uuid):
+    batch = _stays_batch(request, batch_uuid)
+    return render(
+        request,
+        "backoffice/directdebit/batch.html",
+        {
+            "period": None,
+            "batch": batch,
+            "debits": batch.debits.select_related("invoice__household", "mandate").order_by("pk"),
+            "versions": PainVersion.choices,
+            "reject_form": RejectForm(),
+            "file_url": reverse("backoffice:directdebit_stays_batch_file", kwargs={"batch_uuid": batch.uuid}),
+        },
+    )
+
+
+@agent_required
+def stays_batch_download(request, batch_uuid):
+    return _download(request, _stays_batch(request, batch_uuid))
+
+
+@agent_required
+@require_POST
+def debit_cancel(request, invoice_uuid):
+    """Cancel the planned debit of an invoice (before its batch is generated), with a reason."""
+    invoice = get_object_or_404(Invoice.objects.for_caisse(request.caisse), uuid=invoice_uuid)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indiquez le motif de l'annulation du prélèvement."))
+    else:
+        try:
+            services.debit_cancel(invoice=invoice, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Prélèvement de la facture %(number)s annulé : elle est à régler autrement.")
+                % {"number": invoice.number},
+            )
+    if invoice.period_id is not None:
+        return redirect("backoffice:directdebit_batch", period_uuid=invoice.period.uuid)
+    return redirect("backoffice:directdebit_stays")
+
+
+def _download(request, batch):
     if batch is None or batch.route != "pain008" or not batch.count:
         raise Http404
     version = request.GET.get("format") or batch.pain_version
@@ -217,6 +301,12 @@ def batch_download(request, period_uuid):
     response = HttpResponse(content, content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="{batch.message_id}-{version}.xml"'
     return response
+
+
+@agent_required
+def batch_download(request, period_uuid):
+    period = _period(request, period_uuid)
+    return _download(request, DebitBatch.objects.filter(caisse=request.caisse, period=period).first())
 
 
 @agent_required
@@ -237,6 +327,8 @@ def debit_reject(request, debit_uuid):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Rejet enregistré : la facture est à nouveau à payer."))
+    if debit.batch.is_stays:
+        return redirect("backoffice:directdebit_stays_batch", batch_uuid=debit.batch.uuid)
     return redirect("backoffice:directdebit_batch", period_uuid=debit.batch.period.uuid)
 
 
