@@ -27,7 +27,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from refectoire.enrollment.enums import AbsenceState, Custody, DayStatus, EnrollmentState, RhythmChangeState
+from refectoire.enrollment.enums import (
+    AbsenceState,
+    Custody,
+    DayStatus,
+    EnrollmentState,
+    PaiState,
+    RhythmChangeState,
+)
 from refectoire.enrollment.models import (
     Absence,
     AbsenceReason,
@@ -585,3 +592,18 @@ def invoiced_days(absence) -> list[datetime.date]:
             days.append(day)
             day += ONE_DAY
     return sorted(days)
+
+
+def pais_for_canteen_staff(*, staff, day: datetime.date):
+    """The PAI a canteen staff member (`schools.CanteenStaff`) may read: the validated PAI of the
+    children with an active enrollment, not ended on `day`, at one of the staff member's schools."""
+    return (
+        Pai.objects.for_caisse(staff.caisse_id)
+        .filter(
+            state=PaiState.VALIDATED,
+            child__enrollments__school__in=staff.schools.all(),
+            child__enrollments__state=EnrollmentState.ACTIVE,
+            child__enrollments__end_date__gte=day,
+        )
+        .distinct()
+    )
