@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from refectoire.accounts.enums import AccessKind
 from refectoire.accounts.models import AccessLog
-from refectoire.enrollment.enums import PaiKind
+from refectoire.enrollment.enums import PaiKind, PaiState
+from refectoire.enrollment.models import Attendance, Enrollment, Pai
 from refectoire.enrollment.pai import pai_declare, pai_validate
 from refectoire.enrollment.services import enrollment_create
 from refectoire.menus.services import (
@@ -303,3 +304,22 @@ def test_only_the_caisses_manager_manages_staff(client, request, curl, cde11, vi
     client.force_login(request.getfixturevalue(visitor))
     expected = 403 if visitor == "agent_cde11" else 404
     assert client.get(curl(cde11, "backoffice:canteen_staff_list")).status_code == expected
+
+
+def test_staff_records_the_attendance_of_their_school_only(client, curl, cde11, keller, roquette, pai):
+    enrollment = Enrollment.objects.get(child=pai.child)
+    other = staff_of(cde11, roquette, email="cantine.roquette@example.fr")
+    client.force_login(other)
+    query = f"?school={keller.uuid}&day={TUESDAY.isoformat()}"
+    client.post(curl(cde11, "backoffice:attendance") + query, {"present": [enrollment.pk]})
+    assert not Attendance.objects.exists()
+    client.force_login(staff_of(cde11, keller, email="cantine.keller2@example.fr"))
+    client.post(curl(cde11, "backoffice:attendance") + query, {"present": [enrollment.pk]})
+    assert Attendance.objects.get(enrollment=enrollment, day=TUESDAY).present
+
+
+def test_staff_never_read_a_pai_not_validated(client, curl, cde11, pai, staff_keller):
+    Pai.objects.filter(pk=pai.pk).update(state=PaiState.PENDING)
+    client.force_login(staff_keller)
+    assert client.get(curl(cde11, "backoffice:pai_detail", pai_uuid=pai.uuid)).status_code == 404
+    assert not AccessLog.objects.exists()
