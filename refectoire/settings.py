@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "refectoire.caisses.context_processors.caisse",
                 "refectoire.caisses.context_processors.theme",
+                "refectoire.www.context_processors.canteen_staff",
             ],
             # `{{ amount|euros }}` everywhere without a load: one money formatter.
             "builtins": ["refectoire.core.templatetags.money"],

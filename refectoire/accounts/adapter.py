@@ -116,6 +116,13 @@ class AccountAdapter(DefaultAccountAdapter):
         # Agents and managers work in the back office of the Caisse they log in to.
         if agent_role_for(request.user, getattr(request, "caisse", None)) is not None:
             return reverse("backoffice:home")
+        # Canteen staff read their schools' attendance list (the relation is declared by schools).
+        caisse = getattr(request, "caisse", None)
+        if (
+            caisse is not None
+            and request.user.canteen_staff_roles.filter(caisse=caisse, is_active=True).exists()
+        ):
+            return reverse("backoffice:attendance")
         return reverse("portal:dashboard")
 
     def format_email_subject(self, subject):

@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 from refectoire.caisses.branding import BOLD_FONT, REGULAR_FONT
 from refectoire.caisses.models import AgentRole, Caisse
 from refectoire.caisses.services import caisse_update_cgu, caisse_update_profile
-from refectoire.demo.people import ADULTS, DEMO_PASSWORD, PEOPLE, demo_account
+from refectoire.demo.people import ADULTS, DEMO_PASSWORD, PEOPLE, STAFF, demo_account
 from refectoire.messaging.models import NewsItem
 from refectoire.messaging.services import news_save
 
@@ -226,3 +226,7 @@ def seed(*, stdout):
     for slug, username, email, *_rest in ADULTS:
         if slug in caisses:
             stdout.write(f"  /{slug}/  {'Restauration adulte':<20} {username}  ou  {email}")
+    # the canteen staff: their accounts are made by refectoire/demo/staff.py
+    for slug, username, email, *_rest in STAFF:
+        if slug in caisses:
+            stdout.write(f"  /{slug}/  {'Personnel de cantine':<20} {username}  ou  {email}")

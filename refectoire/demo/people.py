@@ -1,7 +1,9 @@
-"""The demo's accounts, in one place: agents, parents and the adults eating at the canteen.
+"""The demo's accounts, in one place: agents, parents, the adults eating at the canteen and the
+canteen staff.
 
 Every one logs in with DEMO_PASSWORD (the README lists them); the caisses step creates the agents'
-and parents' accounts and prints them all, the adultmeals step creates the adults' accounts.
+and parents' accounts and prints them all, the adultmeals step creates the adults' accounts, the
+staff step the canteen staff's.
 """
 
 import datetime
@@ -62,6 +64,14 @@ ADULTS = [
         "1245",
         [(datetime.date(2026, 9, 23), 1)],
     ),
+]
+
+# The canteen staff (« personnel de restauration »), one per Caisse, of the school of the first
+# enrolled child of a parent whose child has the demo PAI:
+# (caisse, username, e-mail, civility, first name, last name, username of that parent)
+STAFF = [
+    ("cde11", "S11-CANTN", "cantine@cde11.demo.refectoire.fr", "mme", "Rose", "Lemaire", "G4V-RNG6P"),
+    ("cde19", "S19-CANTN", "cantine@cde19.demo.refectoire.fr", "m", "Olivier", "Blanc", "P19-INESM"),
 ]
 
 

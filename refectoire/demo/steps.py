@@ -20,6 +20,7 @@ from refectoire.demo import (
     privacy,
     requests,
     schools,
+    staff,
     stays,
 )
 
@@ -31,6 +32,7 @@ STEPS = [
     pricing.seed,  # the tariff grids, a tariff request waiting for a decision
     enrollment.seed,  # the children enrolled for 2026-2027, shared custody, a rhythm change
     menus.seed,  # menus of this week and the next, meal options, a validated PAI and a waiting one
+    staff.seed,  # a canteen staff account per Caisse, for the school of the child with the PAI
     billing.seed,  # the invoice counters and the first period issued (adults registered first)
     payments.seed,  # PayFIP on eopayment's dummy backend
     directdebit.seed,  # cde11's SEPA settings, two mandates (FRST, RCUR), the period's batch, an AC04 reject

@@ -33,6 +33,7 @@ from refectoire.enrollment.enums import (
     DayStatus,
     EnrollmentState,
     PaiKind,
+    PaiState,
     RhythmChangeState,
 )
 from refectoire.enrollment.models import (
@@ -639,3 +640,18 @@ def invoiced_days(absence) -> list[datetime.date]:
             days.append(day)
             day += ONE_DAY
     return sorted(days)
+
+
+def pais_for_canteen_staff(*, staff, day: datetime.date):
+    """The PAI a canteen staff member (`schools.CanteenStaff`) may read: the validated PAI of the
+    children with an active enrollment, not ended on `day`, at one of the staff member's schools."""
+    return (
+        Pai.objects.for_caisse(staff.caisse_id)
+        .filter(
+            state=PaiState.VALIDATED,
+            child__enrollments__school__in=staff.schools.all(),
+            child__enrollments__state=EnrollmentState.ACTIVE,
+            child__enrollments__end_date__gte=day,
+        )
+        .distinct()
+    )

@@ -285,3 +285,36 @@ class BillingPeriod(TimeStampedModel):
         if self._issued_changes():
             raise ValidationError(_("Cette période est déjà facturée : elle ne peut plus changer."))
         super().save(*args, **kwargs)
+
+
+class CanteenStaffQuerySet(CaisseQuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class CanteenStaff(TimeStampedModel):
+    """A canteen staff account (« personnel de restauration ») of one Caisse, for one or more of its
+    schools. It is not an agent: it reads the attendance list (pointage) of its schools and the PAI
+    of their children, nothing else of the back office (www/backoffice/access.py)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    caisse = models.ForeignKey("caisses.Caisse", on_delete=models.CASCADE, related_name="canteen_staff")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="canteen_staff_roles"
+    )
+    schools = models.ManyToManyField(School, related_name="canteen_staff", verbose_name=_("établissements"))
+    is_active = models.BooleanField(_("actif"), default=True)
+
+    history = HistoricalRecords(m2m_fields=[schools])
+    objects = CanteenStaffQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        verbose_name = _("personnel de restauration")
+        verbose_name_plural = _("personnels de restauration")
+        constraints = [
+            models.UniqueConstraint(fields=["caisse", "user"], name="canteen_staff_one_per_caisse_and_user"),
+        ]
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.get_username()

@@ -66,6 +66,8 @@ PERSONAS = [
     # the school staff who eat at the canteen, from refectoire/adultmeals/demo.py
     Persona("enseignante cde11", "cde11", "E11-PROFS"),
     Persona("ATSEM cde19", "cde19", "E19-ATSEM"),
+    # the canteen staff of the school of the child with the demo PAI (refectoire/demo/staff.py)
+    Persona("personnel de cantine cde11", "cde11", "S11-CANTN"),
 ]
 
 # Never followed: they end the session, are files rather than pages, leave the site, or act on a GET.

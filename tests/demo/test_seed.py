@@ -14,6 +14,7 @@ from refectoire.billing.models import Invoice
 from refectoire.caisses.models import AgentRole
 from refectoire.demo.people import DEMO_PASSWORD
 from refectoire.demo.steps import STEPS
+from refectoire.schools.models import CanteenStaff
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,7 @@ COUNTS = {
     "BillingPeriod": 20,
     "BillingRun": 2,
     "CalendarEntry": 56,
+    "CanteenStaff": 2,
     "Caisse": 2,
     "Child": 21,
     "ChildLink": 2,
@@ -41,7 +43,7 @@ COUNTS = {
     "DebitBatch": 1,
     "DebitEvent": 3,
     "Dish": 102,
-    "EmailAddress": 11,
+    "EmailAddress": 13,
     "Enrollment": 13,
     "EnrollmentEvent": 14,
     "FaqEntry": 10,
@@ -76,7 +78,7 @@ COUNTS = {
     "TariffGrid": 4,
     "TariffRequest": 1,
     "TariffRequestEvent": 1,
-    "User": 11,
+    "User": 13,
 }
 DATED = {
     "Document",  # the tariff request's proof, and the refund's certificate when last week had school
@@ -105,6 +107,8 @@ ACCOUNTS = [
     ("cde11", "parent", "P11-MARCP", "marc.petit@demo.refectoire.fr"),
     ("cde19", "parent", "P19-INESM", "ines.moreau@demo.refectoire.fr"),
     ("cde19", "parent", "P19-PATRM", "patrick.moreau@demo.refectoire.fr"),
+    ("cde11", "staff", "S11-CANTN", "cantine@cde11.demo.refectoire.fr"),
+    ("cde19", "staff", "S19-CANTN", "cantine@cde19.demo.refectoire.fr"),
 ]
 
 
@@ -127,10 +131,12 @@ def _accounts():
     adults = set(
         get_user_model().objects.filter(adult_registrations__isnull=False).values_list("pk", flat=True)
     )
+    staff = set(CanteenStaff.objects.values_list("user_id", flat=True))
     return [
         (
             user.signup_caisse.slug,
-            roles.get(user.username) or ("adult" if user.pk in adults else "parent"),
+            roles.get(user.username)
+            or ("adult" if user.pk in adults else "staff" if user.pk in staff else "parent"),
             user.username,
             user.email,
         )
@@ -173,6 +179,7 @@ def test_every_demo_module_is_a_step_and_the_steps_run_in_their_written_order():
         "pricing",
         "enrollment",
         "menus",
+        "staff",
         "billing",
         "payments",
         "directdebit",

@@ -18,4 +18,5 @@ urlpatterns = [
     path("garde-alternee/<uuid:link_uuid>/", views.custody_weeks, name="custody_weeks"),
     path("effectifs/", views.forecast, name="forecast"),
     path("pointage/", views.attendance, name="attendance"),
+    path("pointage/imprimer/", views.attendance_print, name="attendance_print"),
 ]

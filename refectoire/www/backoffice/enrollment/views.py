@@ -36,7 +36,7 @@ from refectoire.enrollment.models import (
 from refectoire.households.models import Child
 from refectoire.menus.selectors import group_of_school, marked_allergens, monday_of, published_week, week_days
 from refectoire.schools.models import SchoolYear
-from refectoire.www.backoffice.access import agent_required
+from refectoire.www.backoffice.access import agent_or_canteen_staff_required, agent_required
 from refectoire.www.backoffice.enrollment.forms import (
     CancelForm,
     EnrollmentFilterForm,
@@ -386,28 +386,44 @@ def forecast(request):
     return render(request, "backoffice/enrollment/forecast.html", context)
 
 
-@agent_required
+def attendance_form(request):
+    """The school and day chosen; canteen staff choose among their own schools only."""
+    form = ForecastForm(request.GET or None, caisse=request.caisse)
+    if request.canteen_staff is not None:
+        form.fields["school"].queryset = request.canteen_staff.schools.filter(caisse=request.caisse)
+    return form
+
+
+def attendance_rows(request, *, school, day):
+    """The children expected at `school` on `day`, those whose absence was accepted, and the PAI
+    shown next to each child (every PAI shown is written in the access log)."""
+    expected_ids = selectors.expected_meals(caisse=request.caisse, school=school, start=day, end=day)[day]
+    absent = list(
+        Enrollment.objects.filter(
+            pk__in=selectors.absent_meals(caisse=request.caisse, school=school, start=day, end=day)[day]
+        )
+        .select_related("child")
+        .order_by("child__last_name", "child__first_name")
+    )
+    enrollments = list(
+        Enrollment.objects.filter(pk__in=expected_ids)
+        .select_related("child")
+        .order_by("child__last_name", "child__first_name")
+    )
+    return expected_ids, enrollments, absent
+
+
+@agent_or_canteen_staff_required
 @require_http_methods(["GET", "POST"])
 def attendance(request):
-    """ "Pointage": for a school and a day, who actually ate; saved per day."""
-    form = ForecastForm(request.GET or None, caisse=request.caisse)
+    """ "Pointage": for a school and a day, who actually ate; saved per day. Agents see every school,
+    canteen staff their own schools."""
+    form = attendance_form(request)
     context = {"form": form}
     if form.is_valid():
         school = form.cleaned_data["school"]
         day = form.cleaned_data["day"] or timezone.localdate()
-        expected_ids = selectors.expected_meals(caisse=request.caisse, school=school, start=day, end=day)[day]
-        absent = list(
-            Enrollment.objects.filter(
-                pk__in=selectors.absent_meals(caisse=request.caisse, school=school, start=day, end=day)[day]
-            )
-            .select_related("child")
-            .order_by("child__last_name", "child__first_name")
-        )
-        enrollments = list(
-            Enrollment.objects.filter(pk__in=expected_ids)
-            .select_related("child")
-            .order_by("child__last_name", "child__first_name")
-        )
+        expected_ids, enrollments, absent = attendance_rows(request, school=school, day=day)
         if request.method == "POST":
             present = [pk for pk in request.POST.getlist("present") if pk.isdigit()]
             services.attendance_save(
@@ -445,6 +461,30 @@ def attendance(request):
     elif request.method == "POST":
         return redirect("backoffice:attendance")
     return render(request, "backoffice/enrollment/attendance.html", context)
+
+
+@agent_or_canteen_staff_required
+def attendance_print(request):
+    """The attendance list of a school and day to print: each child, its PAI (kind, allergens, the
+    day's dishes containing them) and an empty box to tick by hand."""
+    form = attendance_form(request)
+    if not form.is_valid():
+        raise Http404
+    school = form.cleaned_data["school"]
+    day = form.cleaned_data["day"] or timezone.localdate()
+    _expected, enrollments, absent = attendance_rows(request, school=school, day=day)
+    pai_rows = pai_markers(request, school=school, day=day, enrollments=enrollments)
+    return render(
+        request,
+        "backoffice/enrollment/attendance_print.html",
+        {
+            "school": school,
+            "day": day,
+            "rows": [{"enrollment": e, "pai": pai_rows.get(e.child_id)} for e in enrollments],
+            "menu_day": menu_day_of(request.caisse, school, day),
+            "absent": absent,
+        },
+    )
 
 
 def menu_day_of(caisse, school, day):

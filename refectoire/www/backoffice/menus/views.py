@@ -6,7 +6,7 @@ import csv
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import formset_factory
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,11 +21,12 @@ from refectoire.enrollment.enums import PaiState
 from refectoire.enrollment.models import MealOption, Pai
 from refectoire.enrollment.options import meal_option_save
 from refectoire.enrollment.pai import pai_refuse, pai_validate
+from refectoire.enrollment.selectors import pais_for_canteen_staff
 from refectoire.menus import services
 from refectoire.menus.enums import Course, MenuWeekState
 from refectoire.menus.models import MenuGroup, MenuWeek
 from refectoire.menus.selectors import egalim_figures, has_vegetarian_meal, monday_of
-from refectoire.www.backoffice.access import agent_required, manager_required
+from refectoire.www.backoffice.access import agent_or_canteen_staff_required, agent_required, manager_required
 from refectoire.www.backoffice.menus.forms import (
     CopyForm,
     DishForm,
@@ -287,18 +288,25 @@ def pai_list(request):
     )
 
 
-def _pai(request, pai_uuid) -> Pai:
-    pai = get_object_or_404(
-        Pai.objects.for_caisse(request.caisse).select_related("child", "household", "document"), uuid=pai_uuid
-    )
+def _pai(request, pai_uuid, *, read_only: bool = False) -> Pai:
+    """One PAI of the Caisse (for canteen staff, of a child of their schools), logged as viewed.
+    Canteen staff only read: their POST is refused (403) once the PAI is found, before it is shown."""
+    if getattr(request, "canteen_staff", None) is not None:
+        pais = pais_for_canteen_staff(staff=request.canteen_staff, day=timezone.localdate())
+    else:
+        pais = Pai.objects.for_caisse(request.caisse)
+    pai = get_object_or_404(pais.select_related("child", "household", "document"), uuid=pai_uuid)
+    if read_only and request.method != "GET":
+        raise PermissionDenied
     access_log_for_request(request, kind=AccessKind.PAI, object_id=pai.uuid, household_id=pai.household_id)
     return pai
 
 
-@agent_required
+@agent_or_canteen_staff_required
 @require_http_methods(["GET", "POST"])
 def pai_detail(request, pai_uuid):
-    pai = _pai(request, pai_uuid)
+    """An agent reads, validates or refuses a PAI; canteen staff only read it."""
+    pai = _pai(request, pai_uuid, read_only=request.canteen_staff is not None)
     form = PaiDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -313,7 +321,14 @@ def pai_detail(request, pai_uuid):
         else:
             return redirect("backoffice:pai_detail", pai_uuid=pai.uuid)
     return render(
-        request, "backoffice/menus/pai_detail.html", {"pai": pai, "form": form, "events": pai.events.all()}
+        request,
+        "backoffice/menus/pai_detail.html",
+        {
+            "pai": pai,
+            "form": form,
+            "events": pai.events.all(),
+            "read_only": request.canteen_staff is not None,
+        },
     )
 
 

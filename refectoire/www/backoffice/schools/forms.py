@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from refectoire.core.forms import DateInput
@@ -83,3 +84,42 @@ class ClosureForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.for_caisse(caisse)
         self.fields["school"].empty_label = _("Toutes les écoles de la Caisse")
+
+
+class CanteenStaffForm(forms.Form):
+    """A canteen staff account: the person (on creation) and the schools whose attendance list they read."""
+
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    email = forms.EmailField(
+        label=_("Courriel"),
+        help_text=_(
+            "Son adresse professionnelle. Un compte qui existe déjà avec ce courriel reçoit le rôle ; "
+            "sinon un compte est créé et la personne choisit son mot de passe avec « J'ai oublié mon "
+            "mot de passe » sur la page de connexion."
+        ),
+    )
+    schools = forms.ModelMultipleChoiceField(
+        label=_("Établissements"),
+        help_text=_("La personne voit le pointage de ces établissements et les PAI de leurs enfants."),
+        queryset=School.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choisissez au moins un établissement.")},
+    )
+    is_active = forms.BooleanField(label=_("Compte actif"), required=False, initial=True)
+
+    def __init__(self, *args, caisse, staff=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["schools"].queryset = (
+            School.objects.for_caisse(caisse).filter(is_active=True).order_by("name")
+        )
+        if staff is None:
+            del self.fields["is_active"]
+        else:
+            for name in ("first_name", "last_name", "email"):
+                del self.fields[name]
+            self.fields["schools"].queryset = (
+                School.objects.for_caisse(caisse)
+                .filter(Q(is_active=True) | Q(pk__in=staff.schools.all()))
+                .order_by("name")
+            )

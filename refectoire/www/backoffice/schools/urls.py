@@ -22,6 +22,8 @@ urlpatterns = [
         views.calendar_entry_delete,
         name="calendar_entry_delete",
     ),
+    path("personnel-de-restauration/", views.canteen_staff_list, name="canteen_staff_list"),
+    path("personnel-de-restauration/<uuid:staff_uuid>/", views.canteen_staff_edit, name="canteen_staff_edit"),
     path("fermetures/", views.closure_list, name="closure_list"),
     path("fermetures/<uuid:closure_uuid>/supprimer/", views.closure_delete, name="closure_delete"),
 ]

@@ -8,10 +8,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from refectoire.core.forms import add_service_errors
 from refectoire.schools import services
-from refectoire.schools.models import BillingPeriod, Closure, School, SchoolYear
+from refectoire.schools.models import BillingPeriod, CanteenStaff, Closure, School, SchoolYear
+from refectoire.schools.staff import canteen_staff_create, canteen_staff_update
 from refectoire.www.backoffice.access import agent_required, manager_required
 from refectoire.www.backoffice.schools.forms import (
     CalendarEntryForm,
+    CanteenStaffForm,
     ClosureForm,
     SchoolForm,
     SchoolImportForm,
@@ -168,3 +170,52 @@ def closure_delete(request, closure_uuid):
     get_object_or_404(Closure.objects.for_caisse(request.caisse), uuid=closure_uuid).delete()
     messages.success(request, _("La fermeture a été supprimée."))
     return redirect("backoffice:closure_list")
+
+
+@manager_required
+@require_http_methods(["GET", "POST"])
+def canteen_staff_list(request):
+    """The Caisse's canteen staff accounts, and a form to create one (a manager's task)."""
+    form = CanteenStaffForm(request.POST or None, caisse=request.caisse)
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff = canteen_staff_create(caisse=request.caisse, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Le compte de %(name)s est prêt : identifiant %(username)s.")
+                % {"name": staff, "username": staff.user.username},
+            )
+            return redirect("backoffice:canteen_staff_list")
+    staff_list = (
+        CanteenStaff.objects.for_caisse(request.caisse).select_related("user").prefetch_related("schools")
+    )
+    return render(
+        request, "backoffice/schools/canteen_staff_list.html", {"staff_list": staff_list, "form": form}
+    )
+
+
+@manager_required
+@require_http_methods(["GET", "POST"])
+def canteen_staff_edit(request, staff_uuid):
+    """Change the schools of a canteen staff account, or end it."""
+    staff = get_object_or_404(
+        CanteenStaff.objects.for_caisse(request.caisse).select_related("user"), uuid=staff_uuid
+    )
+    initial = {"schools": list(staff.schools.all()), "is_active": staff.is_active}
+    form = CanteenStaffForm(request.POST or None, caisse=request.caisse, staff=staff, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            canteen_staff_update(staff=staff, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Le compte de %(name)s est enregistré.") % {"name": staff})
+            return redirect("backoffice:canteen_staff_list")
+    return render(
+        request,
+        "backoffice/schools/canteen_staff_edit.html",
+        {"staff": staff, "form": form, "history": staff.history.select_related("history_user")[:20]},
+    )
