@@ -18,6 +18,7 @@ BENCHMARKS = {
     "access_log": "bench.access_log",
     "sepa": "bench.sepa",
     "api": "bench.api",
+    "portal": "bench.portal",
 }
 
 

@@ -287,10 +287,9 @@ def debit_plans_of(invoices) -> dict[int, DebitPlan]:
     return plans
 
 
-def online_payment_refusals_of(invoice_ids: list[int]) -> dict[int, str]:
+def online_payment_refusals_of(invoices: list[Invoice]) -> dict[int, str]:
     """Payments' guard (payments/guards.py): an invoice to be debited, or in a sent batch, is not
     paid online until its debit is rejected."""
-    invoices = list(Invoice.objects.filter(pk__in=invoice_ids))
     return {
         pk: _(
             "Cette facture sera prélevée le %(day)s : elle ne peut pas être payée en ligne, sauf si le "

@@ -87,22 +87,38 @@ def _issued_periods(*, caisse, start, end) -> list[tuple]:
     )
 
 
-def _enrollment_bits(*, caisse, start, end, household_ids=None, school_ids=None, enrollment_ids=None):
-    """The calendar and the components of every enrollment overlapping [start, end]."""
+def _enrollment_bits(
+    *, caisse, start, end, household_ids=None, school_ids=None, enrollment_ids=None, enrollments=None
+):
+    """The calendar and the components of every enrollment overlapping [start, end]. `enrollments`:
+    every enrollment of the `household_ids` the caller read already (any state), not read again."""
     window = Window(start, end)
-    enrollments = Enrollment.objects.filter(caisse=caisse).overlapping(start, end)
     if household_ids is not None:
         household_ids = list(household_ids)  # read by three queries, each as one array parameter
-        enrollments = enrollments.filter(household_id__any=household_ids)
-    if school_ids is not None:
-        enrollments = enrollments.filter(school_id__in=school_ids)
-    if enrollment_ids is not None:
-        enrollments = enrollments.filter(pk__in=enrollment_ids)
-    rows = list(
-        enrollments.order_by().values_list(
-            "pk", "household_id", "child_id", "school_id", "weekdays", "custody", "start_date", "end_date"
+    if enrollments is not None:
+        rows = [
+            (e.pk, e.household_id, e.child_id, e.school_id, e.weekdays, e.custody, e.start_date, e.end_date)
+            for e in enrollments
+            if e.caisse_id == caisse.pk
+            and e.start_date <= end
+            and e.end_date >= start
+            and (household_ids is None or e.household_id in household_ids)
+            and (school_ids is None or e.school_id in school_ids)
+            and (enrollment_ids is None or e.pk in enrollment_ids)
+        ]
+    else:
+        queryset = Enrollment.objects.filter(caisse=caisse).overlapping(start, end)
+        if household_ids is not None:
+            queryset = queryset.filter(household_id__any=household_ids)
+        if school_ids is not None:
+            queryset = queryset.filter(school_id__in=school_ids)
+        if enrollment_ids is not None:
+            queryset = queryset.filter(pk__in=enrollment_ids)
+        rows = list(
+            queryset.order_by().values_list(
+                "pk", "household_id", "child_id", "school_id", "weekdays", "custody", "start_date", "end_date"
+            )
         )
-    )
     calendar = CalendarBits.load(caisse=caisse, window=window, school_ids=school_ids)
     if not rows:
         return calendar, []
@@ -201,10 +217,13 @@ def _enrollment_bits(*, caisse, start, end, household_ids=None, school_ids=None,
 
 
 def meal_days(
-    *, caisse, start: datetime.date, end: datetime.date, household_ids=None
+    *, caisse, start: datetime.date, end: datetime.date, household_ids=None, enrollments=None
 ) -> dict[tuple[int, int], list[datetime.date]]:
-    """(household_id, child_id) → the sorted days of [start, end] with a meal expected and billable."""
-    calendar, rows = _enrollment_bits(caisse=caisse, start=start, end=end, household_ids=household_ids)
+    """(household_id, child_id) → the sorted days of [start, end] with a meal expected and billable.
+    `enrollments`: every enrollment of `household_ids` when the caller read them (« Mon espace »)."""
+    calendar, rows = _enrollment_bits(
+        caisse=caisse, start=start, end=end, household_ids=household_ids, enrollments=enrollments
+    )
     served = defaultdict(int)
     for row in rows:
         bits = row.served

@@ -223,7 +223,7 @@ def _payfip_operation_start(
                 _("Le paiement en ligne est disponible à partir du %(when)s.")
                 % {"when": timezone.localtime(invoice.payment_opens_at).strftime("%d/%m/%Y à %Hh%M")}
             )
-    refusals = online_payment_refusals([invoice.pk for invoice in locked])
+    refusals = online_payment_refusals(locked)
     if refusals:
         raise ValidationError(next(iter(refusals.values())), code="debited")
     pending = pending_attempt([invoice.pk for invoice in locked])

@@ -132,13 +132,33 @@ def grid_in_force(*, caisse, day: datetime.date) -> TariffGrid:
     return grid
 
 
-def _year_ranges(caisse, start, end):
+@dataclass(frozen=True)
+class CaissePricing:
+    """What a page already read of a Caisse's pricing, handed to the selectors below so that
+    several of them on one page read it once: every school year (by first day) and the grid in
+    force of each year that has one (`current_grids`, brackets prefetched)."""
+
+    years: list
+    grids: dict
+
+
+def caisse_pricing(*, caisse, years=None) -> CaissePricing:
+    """The Caisse's school years (`years` when the caller read them all, by first day) and grids."""
+    if years is None:
+        years = list(SchoolYear.objects.filter(caisse=caisse).order_by("first_day"))
+    return CaissePricing(years=list(years), grids=current_grids(caisse=caisse) if years else {})
+
+
+def _year_ranges(caisse, start, end, known: CaissePricing | None = None):
     """The school years covering [start, end], each stretched to the eve of the next one.
 
     A tariff holds from one rentrée to the next: summer days belong to the year before; days
     before the first known year belong to it.
     """
-    years = list(SchoolYear.objects.filter(caisse=caisse).order_by("first_day"))
+    if known is not None:
+        years = known.years
+    else:
+        years = list(SchoolYear.objects.filter(caisse=caisse).order_by("first_day"))
     if not years:
         raise NoTariffGrid(f"no school year for {caisse}")
     ranges = []
@@ -223,16 +243,25 @@ def _prices(grid) -> dict[int, Decimal]:
 
 
 def brackets_in_force(
-    *, caisse, start: datetime.date, end: datetime.date, household_ids=None
+    *,
+    caisse,
+    start: datetime.date,
+    end: datetime.date,
+    household_ids=None,
+    known: CaissePricing | None = None,
 ) -> dict[int, list[BracketInForce]]:
     """For each household of `caisse` (or of `household_ids`), the consecutive non-overlapping
     spans covering [start, end], each with its bracket, price per meal and the reason for the
-    invoice line. Four queries whatever the number of households.
+    invoice line. Four queries whatever the number of households; one (the decisions) with
+    `known`, the years and grids the page read already (`caisse_pricing`).
     """
     if end < start:
         raise ValueError("end before start")
-    ranges = _year_ranges(caisse, start, end)
-    grids = current_grids(caisse=caisse, school_years=[year for year, _lo, _hi in ranges])
+    ranges = _year_ranges(caisse, start, end, known)
+    if known is not None:
+        grids = known.grids
+    else:
+        grids = current_grids(caisse=caisse, school_years=[year for year, _lo, _hi in ranges])
     segments = []
     for year, lo, hi in ranges:
         grid = grids.get(year.pk)
@@ -280,11 +309,11 @@ def brackets_in_force(
     return result
 
 
-def bracket_in_force(*, household, day: datetime.date) -> BracketInForce:
+def bracket_in_force(*, household, day: datetime.date, known: CaissePricing | None = None) -> BracketInForce:
     """The bracket of `household` on `day` (a span of that single day)."""
-    return brackets_in_force(caisse=household.caisse, start=day, end=day, household_ids=[household.pk])[
-        household.pk
-    ][0]
+    return brackets_in_force(
+        caisse=household.caisse, start=day, end=day, household_ids=[household.pk], known=known
+    )[household.pk][0]
 
 
 # --- the parent's side --------------------------------------------------------------------------
@@ -299,7 +328,9 @@ def tariff_years_open(*, caisse, today: datetime.date):
     )
 
 
-def dashboard_tariff_years(*, caisse, today: datetime.date) -> list[tuple]:
+def dashboard_tariff_years(
+    *, caisse, today: datetime.date, known: CaissePricing | None = None
+) -> list[tuple]:
     """The school years of the dashboard's « Tarif » tiles, as the guide shows them side by side
     (« Tarif 2025-2026 », « Tarif 2026-2027 »): [(year, past)], oldest first.
 
@@ -307,10 +338,15 @@ def dashboard_tariff_years(*, caisse, today: datetime.date) -> list[tuple]:
     the year containing `today`, or the latest known. The past one is the year just before it:
     its tile reads the decision that applied. Empty when the Caisse has no school year.
     """
-    years = list(SchoolYear.objects.for_caisse(caisse).order_by("first_day"))
+    if known is not None:
+        years = known.years
+        open_years = [year for year in years if year.last_day >= today and year.pk in known.grids]
+    else:
+        years = list(SchoolYear.objects.for_caisse(caisse).order_by("first_day"))
     if not years:
         return []
-    open_years = tariff_years_open(caisse=caisse, today=today)
+    if known is None:
+        open_years = tariff_years_open(caisse=caisse, today=today)
     current = open_years[-1] if open_years else None
     if current is None:
         current = next((year for year in years if year.first_day <= today <= year.last_day), years[-1])
@@ -330,13 +366,37 @@ class TariffTile:
     school_year_uuid: uuid.UUID  # the screens link the tile to the year's tariff page
 
 
-def tariff_tile(*, household, school_year, past: bool = False) -> TariffTile:
+def _requests_of_year(household, school_year, requests):
+    """The household's requests for the year, not cancelled: from `requests` (all the household's
+    requests not cancelled, read once by the page) or from the database."""
+    if requests is None:
+        return TariffRequest.objects.filter(household=household, school_year=school_year).exclude(
+            state=TariffRequestState.CANCELLED
+        )
+    return [request for request in requests if request.school_year_id == school_year.pk]
+
+
+def _latest_sent(requests):
+    unsent = [request for request in requests if request.sent_at is None]
+    if unsent:
+        return unsent[0]
+    return max(requests, key=lambda request: request.sent_at, default=None)
+
+
+def tariff_tile(
+    *, household, school_year, past: bool = False, known: CaissePricing | None = None, requests=None
+) -> TariffTile:
     """The « Tarif <année> » tile. The current year's leads to the request or tells its state;
-    a `past` year's reads the tariff that applied: bracket, price per meal and dates."""
+    a `past` year's reads the tariff that applied: bracket, price per meal and dates.
+
+    `known` (`caisse_pricing`) and `requests` (the household's requests not cancelled) spare the
+    queries of what the page read already."""
     title = _("Tarif %(year)s") % {"year": school_year.label}
     if past:
-        return _past_tariff_tile(household=household, school_year=school_year, title=title)
-    grid = grid_for_year(school_year)
+        return _past_tariff_tile(
+            household=household, school_year=school_year, title=title, known=known, requests=requests
+        )
+    grid = known.grids.get(school_year.pk) if known is not None else grid_for_year(school_year)
     top = grid.highest_bracket if grid and grid.brackets.all() else None
     default = (
         _("le tarif %(n)s (%(price)s par repas) s'applique")
@@ -344,11 +404,10 @@ def tariff_tile(*, household, school_year, past: bool = False) -> TariffTile:
         if top
         else _("le tarif le plus élevé s'applique")
     )
-    request = (
-        TariffRequest.objects.filter(household=household, school_year=school_year)
-        .exclude(state=TariffRequestState.CANCELLED)
-        .first()
-    )
+    if requests is None:
+        request = _requests_of_year(household, school_year, None).first()
+    else:  # `.first()` in the model's order: the latest sent (PostgreSQL puts one not sent first)
+        request = _latest_sent(_requests_of_year(household, school_year, requests))
     if request is None:
         return TariffTile(
             title=title,
@@ -390,15 +449,17 @@ def tariff_tile(*, household, school_year, past: bool = False) -> TariffTile:
     )
 
 
-def _past_tariff_tile(*, household, school_year, title: str) -> TariffTile:
+def _past_tariff_tile(*, household, school_year, title: str, known=None, requests=None) -> TariffTile:
     """What applied over the year (the same spans as the billing run): « Tarif 4 : 2,28 € par
     repas du 01/09/2025 au 03/07/2026. »; several spans when a decision changed in the year."""
-    request = (
-        TariffRequest.objects.filter(household=household, school_year=school_year)
-        .exclude(state=TariffRequestState.CANCELLED)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    if requests is None:
+        request = _requests_of_year(household, school_year, None).order_by("-created_at", "-pk").first()
+    else:  # the latest recorded
+        request = max(
+            _requests_of_year(household, school_year, requests),
+            key=lambda r: (r.created_at, r.pk),
+            default=None,
+        )
     if request is None:
         state, state_label = "none", _("Aucune demande")
     else:
@@ -409,6 +470,7 @@ def _past_tariff_tile(*, household, school_year, title: str) -> TariffTile:
             start=school_year.first_day,
             end=school_year.last_day,
             household_ids=[household.pk],
+            known=known,
         )[household.pk]
     except NoTariffGrid:
         text = _("Aucune grille tarifaire pour l'année %(year)s.") % {"year": school_year.label}

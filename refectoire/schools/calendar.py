@@ -12,11 +12,16 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import BigIntegerField, CharField, DateField, F, Value
+from django.db.models.functions import Cast
+
 from refectoire.schools.enums import CalendarKind
 from refectoire.schools.models import CalendarEntry, Closure, School, SchoolYear
 
 ONE_DAY = datetime.timedelta(days=1)
 SCHOOL_WEEK = "12345"  # never a weekend, whatever a school's weekdays say
+# The sources of CalendarBits.load's rows.
+_YEAR, _ENTRY, _CLOSURE, _SCHOOL = 1, 2, 3, 4
 
 
 class Window:
@@ -96,35 +101,58 @@ class CalendarBits:
 
     @classmethod
     def load(cls, *, caisse, window: Window, school_ids=None) -> CalendarBits:
+        """The school years, holidays, closures and schools' weekdays of `caisse` over `window`, in
+        one query: the four reads as one UNION ALL, each row tagged by its source."""
         cal = cls(window=window)
         start, end = window.start, window.end
-        for first, last in SchoolYear.objects.filter(
-            caisse=caisse, first_day__lte=end, last_day__gte=start
-        ).values_list("first_day", "last_day"):
-            cal.in_year |= window.span(first, last)
-        for kind, first, last in (
-            CalendarEntry.objects.filter(caisse=caisse)
-            .overlapping(start, end)
-            .values_list("kind", "first_day", "last_day")
-        ):
-            if kind == CalendarKind.PUBLIC_HOLIDAY:
-                cal.public_holiday |= window.span(first, last)
-            else:
-                cal.school_holiday |= window.span(first, last)
-        for school_id, first, last in (
-            Closure.objects.filter(caisse=caisse)
-            .overlapping(start, end)
-            .values_list("school_id", "first_day", "last_day")
-        ):
-            if school_id is None:
-                cal.caisse_closure |= window.span(first, last)
-            else:
-                cal.school_closure[school_id] |= window.span(first, last)
+        text, number, day = CharField(), BigIntegerField(), DateField()
+
+        def rows(queryset, tag, label, school, first, last):
+            return (
+                queryset.order_by()
+                .annotate(
+                    _tag=Value(tag, output_field=number),
+                    _label=label,
+                    _school=school,
+                    _first=first,
+                    _last=last,
+                )
+                .values_list("_tag", "_label", "_school", "_first", "_last")
+            )
+
+        # Typed NULLs: PostgreSQL types an untyped NULL of the first branches as text.
+        none_text, none_number, none_day = (Cast(Value(None), output_field=f) for f in (text, number, day))
+        years = rows(
+            SchoolYear.objects.filter(caisse=caisse, first_day__lte=end, last_day__gte=start),
+            _YEAR, none_text, none_number, F("first_day"), F("last_day"),
+        )  # fmt: skip
+        entries = rows(
+            CalendarEntry.objects.filter(caisse=caisse).overlapping(start, end),
+            _ENTRY, F("kind"), none_number, F("first_day"), F("last_day"),
+        )  # fmt: skip
+        closures = rows(
+            Closure.objects.filter(caisse=caisse).overlapping(start, end),
+            _CLOSURE, none_text, F("school_id"), F("first_day"), F("last_day"),
+        )  # fmt: skip
         schools = School.objects.filter(caisse=caisse)
         if school_ids is not None:
             schools = schools.filter(pk__in=school_ids)
-        for school_id, weekdays in schools.values_list("pk", "weekdays"):
-            cal.serves[school_id] = window.weekdays(weekdays) & window.weekdays(SCHOOL_WEEK)
+        schools = rows(schools, _SCHOOL, F("weekdays"), F("pk"), none_day, none_day)
+        for tag, label, school_id, first, last in years.union(entries, closures, schools, all=True):
+            if tag == _YEAR:
+                cal.in_year |= window.span(first, last)
+            elif tag == _ENTRY:
+                if label == CalendarKind.PUBLIC_HOLIDAY:
+                    cal.public_holiday |= window.span(first, last)
+                else:
+                    cal.school_holiday |= window.span(first, last)
+            elif tag == _CLOSURE:
+                if school_id is None:
+                    cal.caisse_closure |= window.span(first, last)
+                else:
+                    cal.school_closure[school_id] |= window.span(first, last)
+            else:
+                cal.serves[school_id] = window.weekdays(label) & window.weekdays(SCHOOL_WEEK)
         return cal
 
     def closure(self, school_id) -> int:

@@ -8,10 +8,11 @@ from refectoire.core.money import format_euros
 from refectoire.pricing.selectors import NoTariffGrid, bracket_in_force
 
 
-def tariff_in_force_text(household, day: datetime.date) -> str:
-    """« Tarif 4 : 2,28 € par repas » on `day`; empty when no grid covers that day."""
+def tariff_in_force_text(household, day: datetime.date, known=None) -> str:
+    """« Tarif 4 : 2,28 € par repas » on `day`; empty when no grid covers that day. `known`: the
+    Caisse's years and grids when the page read them (`pricing.selectors.caisse_pricing`)."""
     try:
-        bracket = bracket_in_force(household=household, day=day)
+        bracket = bracket_in_force(household=household, day=day, known=known)
     except NoTariffGrid:
         return ""
     return _("Tarif %(n)s : %(price)s par repas") % {

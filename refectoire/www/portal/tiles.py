@@ -155,12 +155,15 @@ def school_year_label(caisse) -> str:
     return f"{start}-{start + 1}"
 
 
-def tariff_tiles(household) -> list[Tile]:
-    """Last year's « Tarif » tile (what applied) and this year's (the request or its state)."""
-    years = dashboard_tariff_years(caisse=household.caisse, today=timezone.localdate())
+def tariff_tiles(household, pricing=None, tariff_requests=None) -> list[Tile]:
+    """Last year's « Tarif » tile (what applied) and this year's (the request or its state).
+    `pricing` and `tariff_requests`: what « Mon espace » read already (todo.Dashboard)."""
+    years = dashboard_tariff_years(caisse=household.caisse, today=timezone.localdate(), known=pricing)
     tiles = []
     for year, past in years:
-        tile = tariff_tile(household=household, school_year=year, past=past)
+        tile = tariff_tile(
+            household=household, school_year=year, past=past, known=pricing, requests=tariff_requests
+        )
         feature = "tarif-precedent" if past else "tarif"
         url = caisse_reverse(household.caisse, "portal:tariff", kwargs={"year_uuid": tile.school_year_uuid})
         tiles.append(Tile(feature, tile.title, tile.text, url, detail=tile.state_label, group="tarifs"))
@@ -192,13 +195,20 @@ def directdebit_detail(household) -> str:
 
 
 def dashboard_tiles(
-    caisse, household=None, *, unpaid: int | None = None, year: str | None = None
+    caisse,
+    household=None,
+    *,
+    unpaid: int | None = None,
+    year: str | None = None,
+    pricing=None,
+    tariff_requests=None,
 ) -> list[Tile]:
     """The dashboard's tiles; with the (validated) `household`, its own « Tarif » tiles: last
     year's before « Restauration adulte » and this year's after it, as in the guide.
 
-    « Mon espace » passes what it has read already: `unpaid` (the number of unpaid invoices) and
-    `year` (the label of the current school year)."""
+    « Mon espace » passes what it has read already: `unpaid` (the number of unpaid invoices),
+    `year` (the label of the current school year), `pricing` (the Caisse's years and grids) and
+    `tariff_requests` (the household's, not cancelled)."""
     year = year or school_year_label(caisse)
     tiles = [
         Tile(
@@ -218,7 +228,7 @@ def dashboard_tiles(
                 tile.detail = unpaid_text(unpaid) if unpaid is not None else invoices_detail(household)
             if tile.feature == "prelevement":
                 tile.detail = directdebit_detail(household)
-    own = tariff_tiles(household) if household is not None else []
+    own = tariff_tiles(household, pricing, tariff_requests) if household is not None else []
     if not own:
         return tiles
     result = []

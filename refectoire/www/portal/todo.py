@@ -23,11 +23,13 @@ from refectoire.enrollment.models import Absence, Enrollment
 from refectoire.enrollment.selectors import meal_days
 from refectoire.pricing.enums import TariffRequestState
 from refectoire.pricing.models import TariffDecision, TariffGrid, TariffRequest
+from refectoire.pricing.selectors import CaissePricing, caisse_pricing
 from refectoire.requests.enums import RequestKind, RequestState
 from refectoire.requests.models import Request
 from refectoire.schools.models import SchoolYear
 from refectoire.stays.enums import ChoiceState
 from refectoire.stays.models import StayChoice
+from refectoire.www.common.tariff import tariff_in_force_text
 
 # The illness refund needs its medical certificate within this many days of the absence's first day.
 ILLNESS_PROOF_DAYS = 30
@@ -150,14 +152,18 @@ def _enrollments(household, children, years, enrollments, today) -> list[TodoIte
     return items
 
 
-def _tariffs(household, years) -> list[TodoItem]:
-    """Next year's request to make (before the rentrée, when the highest tariff would apply), and
-    any request the Caisse asked to complete."""
-    requests = list(
+def _tariff_requests(household) -> list:
+    """The household's tariff requests, not cancelled (read once: « À faire » and the tiles)."""
+    return list(
         TariffRequest.objects.filter(household=household, caisse_id=household.caisse_id)
         .exclude(state=TariffRequestState.CANCELLED)
         .select_related("school_year")
     )
+
+
+def _tariffs(household, years, requests) -> list[TodoItem]:
+    """Next year's request to make (before the rentrée, when the highest tariff would apply), and
+    any request the Caisse asked to complete."""
     items = []
     for request in requests:
         if request.state == TariffRequestState.NEEDS_INFO:
@@ -268,6 +274,10 @@ class Dashboard:
     todo: list[TodoItem]
     children: list["ChildCard"]
     school_year_label: str
+    # What the tiles read too (tiles.dashboard_tiles): the Caisse's years and grids, the
+    # household's tariff requests not cancelled.
+    pricing: CaissePricing | None = None
+    tariff_requests: list | None = None
 
 
 @dataclass(frozen=True)
@@ -315,7 +325,13 @@ def _child_cards(household, children, enrollments, tariff_text, today) -> list[C
         ):
             current.setdefault(enrollment.child_id, enrollment)
     days = (
-        meal_days(caisse=household.caisse, start=today, end=tomorrow, household_ids=[household.pk])
+        meal_days(
+            caisse=household.caisse,
+            start=today,
+            end=tomorrow,
+            household_ids=[household.pk],
+            enrollments=enrollments,
+        )
         if current
         else {}
     )
@@ -343,8 +359,9 @@ def _child_cards(household, children, enrollments, tariff_text, today) -> list[C
     return cards
 
 
-def family_dashboard(*, household, today: datetime.date, tariff_text: str = "") -> Dashboard:
-    """« À faire » (most urgent first) and one card per child of a validated `household`."""
+def family_dashboard(*, household, today: datetime.date, tariff_text: str | None = None) -> Dashboard:
+    """« À faire » (most urgent first) and one card per child of a validated `household`; the
+    cards tell the tariff in force today (`tariff_text`, or read here)."""
     children = list(household.children.all())
     enrollments = list(
         Enrollment.objects.filter(household=household, caisse_id=household.caisse_id)
@@ -360,11 +377,15 @@ def family_dashboard(*, household, today: datetime.date, tariff_text: str = "") 
         .order_by("first_day")
     )
     years = [year for year in all_years if year.first_day > today]
+    pricing = caisse_pricing(caisse=household.caisse, years=all_years)
+    requests = _tariff_requests(household)
+    if tariff_text is None:
+        tariff_text = tariff_in_force_text(household, today, known=pricing)
     todo = [
         *_invoices(household),
         *_stays(household),
         *_enrollments(household, children, years, enrollments, today),
-        *_tariffs(household, years),
+        *_tariffs(household, years, requests),
         *_absences(household, today),
         *_requests(household),
     ]
@@ -373,6 +394,8 @@ def family_dashboard(*, household, today: datetime.date, tariff_text: str = "") 
         todo=todo,
         children=_child_cards(household, children, enrollments, tariff_text, today),
         school_year_label=_year_label(all_years, today),
+        pricing=pricing,
+        tariff_requests=requests,
     )
 
 

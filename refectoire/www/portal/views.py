@@ -3,7 +3,6 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from refectoire.households.models import Household
-from refectoire.www.common.tariff import tariff_in_force_text
 from refectoire.www.portal.tiles import adult_meal_tiles, dashboard_tiles, service_groups
 from refectoire.www.portal.todo import family_dashboard
 
@@ -21,11 +20,16 @@ def dashboard(request):
     context = {"person": request.user, "household": household, "tiles": [], "adult_tiles": []}
     if household is not None and household.is_validated:
         today = timezone.localdate()
-        family = family_dashboard(
-            household=household, today=today, tariff_text=tariff_in_force_text(household, today)
-        )
+        family = family_dashboard(household=household, today=today)
         unpaid = sum(1 for item in family.todo if item.kind == "invoice")
-        tiles = dashboard_tiles(request.caisse, household, unpaid=unpaid, year=family.school_year_label)
+        tiles = dashboard_tiles(
+            request.caisse,
+            household,
+            unpaid=unpaid,
+            year=family.school_year_label,
+            pricing=family.pricing,
+            tariff_requests=family.tariff_requests,
+        )
         context.update(
             {
                 "todo": family.todo,

@@ -43,11 +43,10 @@ MONTHS = [
 
 
 def _enrollment(request, enrollment_uuid):
-    household = access.household(request, validated_only=True, related=())
-    if household is None:
-        raise Http404
+    """An enrollment of the user's validated household in request.caisse (one query), else 404."""
+    households = Household.objects.for_user(request.user, request.caisse).validated()
     return get_object_or_404(
-        Enrollment.objects.for_household(household).select_related(
+        Enrollment.objects.filter(caisse=request.caisse, household__in=households).select_related(
             "child", "school", "school_year", "household"
         ),
         uuid=enrollment_uuid,

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from refectoire.billing.enums import PORTAL_STATE_LABELS, InvoiceState, PayableState
+from refectoire.billing.enums import PORTAL_STATE_LABELS, InvoiceKind, InvoiceState, PayableState
 from refectoire.billing.models import Invoice
 from refectoire.billing.pdf import invoice_pdf as render_invoice_pdf
 from refectoire.billing.selectors import invoice_detail_context
@@ -31,12 +31,11 @@ def _invoice(request, invoice_uuid) -> Invoice:
 def invoice_list(request):
     household = access.household(request, validated_only=False, related=())
     invoices, payments, balance = [], [], None
+    # The household's invoices and the user's own adult meals' (restauration adulte): one query.
+    readable = list(Invoice.objects.for_user(request.user, request.caisse).order_by("-number"))
+    adult = [invoice for invoice in readable if invoice.adult_registration_id is not None]
     if household is not None:
-        invoices = list(
-            Invoice.objects.for_user(request.user, request.caisse)
-            .filter(household=household)
-            .order_by("-number")
-        )
+        invoices = [invoice for invoice in readable if invoice.household_id == household.pk]
         pending = pending_invoice_ids([invoice.pk for invoice in invoices])
         today = timezone.localdate()
         for invoice in invoices:
@@ -52,7 +51,7 @@ def invoice_list(request):
         balance = balance_of(invoices=invoices, payments=payments)
     payfip = payfip_settings_for(request.caisse)
     now = timezone.now()
-    debited = online_payment_refusals([invoice.pk for invoice in invoices])
+    debited = online_payment_refusals(invoices)
     several = [
         invoice
         for invoice in invoices
@@ -65,7 +64,7 @@ def invoice_list(request):
         request,
         "portal/invoices/list.html",
         {
-            "adult_invoices": adult_invoices_summary(request),
+            "adult_invoices": adult_invoices_summary(request, adult),
             "household": household,
             "invoices": invoices,
             "payments": payments,
@@ -77,10 +76,13 @@ def invoice_list(request):
     )
 
 
-def adult_invoices_summary(request) -> dict | None:
+def adult_invoices_summary(request, readable=None) -> dict | None:
     """The user's own invoices of the restauration adulte (school staff), kept apart from the
-    household's: how many, how many unpaid and what is left to pay; None without any."""
-    adult = list(Invoice.objects.for_adult(request.user, request.caisse).invoices())
+    household's: how many, how many unpaid and what is left to pay; None without any.
+    `readable`: the user's adult invoices and credit notes when the page read them already."""
+    if readable is None:
+        readable = Invoice.objects.for_adult(request.user, request.caisse)
+    adult = [invoice for invoice in readable if invoice.kind == InvoiceKind.INVOICE]
     if not adult:
         return None
     unpaid = [invoice for invoice in adult if invoice.state == InvoiceState.ISSUED and invoice.amount_due > 0]
@@ -106,7 +108,7 @@ def invoice_detail(request, invoice_uuid):
             "payment_pending": pending,
             "can_pay": not pending
             and invoice.amount_due > 0
-            and not online_payment_refusals([invoice.pk])
+            and not online_payment_refusals([invoice])
             and payfip_settings_for(request.caisse) is not None,
             "payment_open": invoice.payment_is_open(),
         }
