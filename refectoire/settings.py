@@ -106,9 +106,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "refectoire.www.context_processors.canteen_staff",  # first: it reads both roles at once
                 "refectoire.caisses.context_processors.caisse",
                 "refectoire.caisses.context_processors.theme",
-                "refectoire.www.context_processors.canteen_staff",
             ],
             # `{{ amount|euros }}` everywhere without a load: one money formatter.
             "builtins": ["refectoire.core.templatetags.money"],

@@ -5,12 +5,40 @@ children (docs/roles.md). They are not agents: `caisses.selectors.agent_role_for
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from refectoire.accounts.identifiers import generate_username
 from refectoire.accounts.models import User
+from refectoire.caisses.models import AgentRole
 from refectoire.schools.models import CanteenStaff, School
+
+
+def load_roles(user, caisse) -> None:
+    """Learn with one query whether `user` is an agent or canteen staff of `caisse`, and remember
+    « neither » in the caches `agent_role_for` and `canteen_staff_for` read: a parent's page then
+    reads no role table again (the role objects themselves are fetched only for those who have one)."""
+    if user is None or not user.is_authenticated or caisse is None:
+        return
+    agents = user.__dict__.setdefault("_agent_roles", {})
+    staff = user.__dict__.setdefault("_canteen_staff", {})
+    if caisse.pk in agents and caisse.pk in staff:
+        return
+    is_agent, is_staff = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            is_agent=Exists(AgentRole.objects.for_caisse(caisse).filter(user=OuterRef("pk"))),
+            is_staff_member=Exists(
+                CanteenStaff.objects.for_caisse(caisse).active().filter(user=OuterRef("pk"))
+            ),
+        )
+        .values_list("is_agent", "is_staff_member")
+        .get()
+    )
+    if not is_agent:
+        agents.setdefault(caisse.pk, None)
+    if not is_staff:
+        staff.setdefault(caisse.pk, None)
 
 
 def canteen_staff_for(user, caisse) -> CanteenStaff | None:

@@ -1,4 +1,4 @@
-from refectoire.schools.staff import canteen_staff_for
+from refectoire.schools.staff import canteen_staff_for, load_roles
 
 
 def canteen_staff(request):
@@ -8,4 +8,5 @@ def canteen_staff(request):
     caisse = getattr(request, "caisse", None)
     if user is None or caisse is None or not user.is_authenticated:
         return {"canteen_staff": None}
+    load_roles(user, caisse)  # one query for both roles; runs before caisses' processor reads the agent's
     return {"canteen_staff": canteen_staff_for(user, caisse)}

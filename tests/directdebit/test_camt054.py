@@ -13,8 +13,8 @@ from refectoire.billing.models import Invoice
 from refectoire.directdebit.enums import DebitState
 from refectoire.directdebit.models import Debit
 from refectoire.directdebit.returns import camt054_schema, parse_return_file
-from refectoire.directdebit.selectors import online_payment_refusals_of
 from refectoire.directdebit.services import batch_generate, returns_import
+from refectoire.payments.guards import online_payment_refusals
 from tests.directdebit import camt054
 from tests.directdebit.helpers import issued_period, setup_sepa, sign
 
@@ -49,7 +49,7 @@ def test_a_returned_debit_is_rejected_and_its_invoice_is_to_pay_again(cde11, deb
     assert debit.state == DebitState.REJECTED and debit.reject_reason == reason
     invoice = Invoice.objects.get(pk=debit.invoice_id)
     assert invoice.amount_due == Decimal("42.00")
-    assert online_payment_refusals_of([invoice.pk]) == {}  # PayFIP opens again
+    assert online_payment_refusals([invoice.pk]) == {}  # PayFIP opens again
 
 
 def test_a_booked_collection_is_accepted_and_a_second_import_is_idempotent(cde11, debits):

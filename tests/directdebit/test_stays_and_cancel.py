@@ -13,7 +13,7 @@ from refectoire.billing.models import Invoice
 from refectoire.directdebit import pain008
 from refectoire.directdebit.enums import SequenceType
 from refectoire.directdebit.models import DebitBatch, DebitCancellation
-from refectoire.directdebit.selectors import batch_candidates, online_payment_refusals_of, stay_candidates
+from refectoire.directdebit.selectors import batch_candidates, stay_candidates
 from refectoire.directdebit.services import (
     batch_generate,
     debit_cancel,
@@ -21,6 +21,7 @@ from refectoire.directdebit.services import (
     sepa_settings_save,
     stays_batch_generate,
 )
+from refectoire.payments.guards import online_payment_refusals
 from refectoire.stays.enums import ChoiceState
 from refectoire.stays.invoicing import stay_invoice_issue
 from tests.directdebit.helpers import issued_period, setup_sepa, sign
@@ -58,7 +59,7 @@ def test_a_stay_invoice_is_debited_once_as_ooff_with_its_prenotification(cde11, 
     invoice = stay_invoice(cde11, household_a)
     plan = debit_plans([invoice])[invoice.pk]
     assert plan.amount == Decimal("180.00") and "sera prélevée le" in plan.notice
-    assert online_payment_refusals_of([invoice.pk])  # PayFIP waits for the debit
+    assert online_payment_refusals([invoice.pk])  # PayFIP waits for the debit
     batch = stays_batch_generate(caisse=cde11)
     assert batch.is_stays and batch.count == 1 and batch.total == Decimal("180.00")
     debit = batch.debits.get()
@@ -117,7 +118,7 @@ def test_an_agent_cancels_a_planned_debit_the_family_is_told_and_may_pay_online(
     sign(household_a, parent_a)
     sign(household_b, parent_b)
     period, (cancelled, kept) = issued_period(cde11, [household_a, household_b])
-    assert online_payment_refusals_of([cancelled.pk])
+    assert online_payment_refusals([cancelled.pk])
     mail.outbox.clear()
     with pytest.raises(ValidationError) as error:
         debit_cancel(invoice=cancelled, actor=agent_cde11, reason="  ")
@@ -129,7 +130,7 @@ def test_an_agent_cancels_a_planned_debit_the_family_is_told_and_may_pay_online(
             invoice=cancelled, actor=agent_cde11, reason="Famille partie en cours d'année"
         )
     assert cancellation.history.count() == 1 and cancellation.cancelled_by == agent_cde11
-    assert online_payment_refusals_of([cancelled.pk]) == {}  # PayFIP opens
+    assert online_payment_refusals([cancelled.pk]) == {}  # PayFIP opens
     assert cancelled.pk not in debit_plans([cancelled])
     assert any(
         "will not take place" in message.body and "Famille partie" in message.body for message in mail.outbox
