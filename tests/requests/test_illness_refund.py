@@ -123,4 +123,4 @@ def test_the_form_asks_for_the_certificate_and_the_school_visa(client, curl, cde
     response = client.post(curl(cde11, "portal:request_create", kind_slug="remboursement-maladie"), form)
     content = response.content.decode()
     assert "Joignez le certificat médical (PDF ou photo)." in content
-    assert "Joignez le visa du responsable de l&#x27;établissement ou cochez la case." in content
+    assert "Joignez la demande visée par le responsable de l&#x27;établissement, ou cochez la case" in content
