@@ -112,7 +112,10 @@ def _probe(data: bytes, *, pdf: bool) -> tuple[dict, bytes]:
 
 def _refuse_type(allowed) -> ValidationError:
     labels = ", ".join(FileType(kind).label for kind in sorted(allowed, key=list(FileType).index))
-    return ValidationError(_("Format refusé : %(types)s seulement.") % {"types": labels}, code="type")
+    return ValidationError(
+        _("Ce type de fichier n'est pas accepté. Formats acceptés : %(types)s.") % {"types": labels},
+        code="type",
+    )
 
 
 def _inspect(uploaded, allowed, max_size) -> CheckedFile:
@@ -125,10 +128,17 @@ def _inspect(uploaded, allowed, max_size) -> CheckedFile:
         )
     size = uploaded.size
     if not size:
-        raise ValidationError(_("Le fichier est vide."), code="empty")
+        raise ValidationError(
+            _("Ce fichier est vide : choisissez le bon fichier et envoyez-le de nouveau."), code="empty"
+        )
     if size > max_size:
         raise ValidationError(
-            _("Le fichier dépasse %(max)d Mo.") % {"max": max_size // (1024 * 1024)}, code="too_large"
+            _(
+                "Ce fichier dépasse %(max)d Mo : réduisez sa taille (une photo moins grande, un PDF compressé), "
+                "puis envoyez-le de nouveau."
+            )
+            % {"max": max_size // (1024 * 1024)},
+            code="too_large",
         )
     uploaded.seek(0)
     data = uploaded.read()
@@ -138,7 +148,12 @@ def _inspect(uploaded, allowed, max_size) -> CheckedFile:
             raise _refuse_type(allowed)
         if not data.startswith(b"%PDF-"):
             # A PDF header hidden after other content: a polyglot file, refused.
-            raise ValidationError(_("Ce fichier n'est pas un PDF valide."), code="polyglot")
+            raise ValidationError(
+                _(
+                    "Ce fichier n'est pas un PDF lisible : enregistrez le document de nouveau en PDF, puis envoyez-le."
+                ),
+                code="polyglot",
+            )
         facts, content = _probe(data, pdf=True)
         return CheckedFile(
             content_type=FileType.PDF.value,

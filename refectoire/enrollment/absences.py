@@ -93,9 +93,17 @@ def absence_meal_days(*, household, child, first_day, last_day, exclude=None) ->
     if first_day is None or last_day is None:
         raise ValidationError(_("Indiquez le premier et le dernier jour."))
     if last_day < first_day:
-        raise ValidationError({"last_day": _("Le dernier jour doit suivre le premier.")})
+        raise ValidationError(
+            {"last_day": _("Le dernier jour d'absence est avant le premier : vérifiez les deux dates.")}
+        )
     if (last_day - first_day).days > 366:
-        raise ValidationError({"last_day": _("Une absence dure au plus une année scolaire.")})
+        raise ValidationError(
+            {
+                "last_day": _(
+                    "Une absence ne peut pas durer plus d'une année scolaire : choisissez un dernier jour plus proche."
+                )
+            }
+        )
     if child.household_id != household.pk:
         raise ValidationError(_("Cet enfant n'est pas dans ce foyer."))
     overlapping = (
@@ -151,7 +159,7 @@ def _check_reason(*, caisse, reason):
     if reason is None:
         raise ValidationError({"reason": _("Choisissez le motif de l'absence.")})
     if reason.caisse_id != caisse.pk or not reason.is_active:
-        raise ValidationError({"reason": _("Ce motif n'est pas proposé.")})
+        raise ValidationError({"reason": _("Choisissez un des motifs de la liste.")})
 
 
 @transaction.atomic

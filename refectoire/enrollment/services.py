@@ -158,11 +158,23 @@ def enrollment_create(
     if school.caisse_id != caisse.pk or school_year.caisse_id != caisse.pk:
         raise ValidationError({"school": _("Cet établissement n'est pas dans la Caisse.")})
     if not school.is_active:
-        raise ValidationError({"school": _("Cet établissement n'est plus en service.")})
+        raise ValidationError(
+            {
+                "school": _(
+                    "Cet établissement ne prend plus d'inscriptions : choisissez-en un autre dans la liste."
+                )
+            }
+        )
     weekdays = normalise_weekdays(weekdays)
     check_weekdays(school=school, weekdays=weekdays)
     if custody not in Custody.values:
-        raise ValidationError({"custody": _("Garde : complète, semaines paires, impaires ou calendrier.")})
+        raise ValidationError(
+            {
+                "custody": _(
+                    "Choisissez la garde : complète, semaines paires, semaines impaires ou selon le calendrier de garde."
+                )
+            }
+        )
     # Two submits of one form at once: the second waits for the first, then finds its enrollment.
     Household.objects.select_for_update().filter(pk=household.pk).first()
     already = ValidationError(
@@ -262,7 +274,13 @@ def enrollment_custody_change(
     if enrollment.state != EnrollmentState.ACTIVE:
         raise ValidationError(_("Cette inscription est annulée."))
     if custody not in Custody.values:
-        raise ValidationError({"custody": _("Garde : complète, semaines paires, impaires ou calendrier.")})
+        raise ValidationError(
+            {
+                "custody": _(
+                    "Choisissez la garde : complète, semaines paires, semaines impaires ou selon le calendrier de garde."
+                )
+            }
+        )
     if custody == Custody.CALENDAR and custody_document is None:
         raise ValidationError({"custody": _("Joignez le calendrier de garde.")})
     if starts_on > enrollment.end_date:

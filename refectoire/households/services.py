@@ -105,7 +105,12 @@ def _check_editable(household, actor_is_agent: bool):
     if actor_is_agent:
         return
     if household.state != HouseholdState.DRAFT:
-        raise ValidationError(_("Votre demande a été envoyée : elle ne peut plus être modifiée."))
+        raise ValidationError(
+            _(
+                "Votre demande a été envoyée : vous ne pouvez plus la modifier. La Caisse des écoles vous "
+                "écrira par courriel, et vous demandera une correction si besoin."
+            )
+        )
 
 
 def _clean_fields(data: dict, allowed: tuple[str, ...]) -> dict:

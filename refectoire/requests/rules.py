@@ -24,9 +24,12 @@ def illness_refund_document_errors(*, has_certificate: bool, has_visa: bool, vis
     (attached, or to be confirmed by the head of the school). Field → sentence, empty when complete."""
     errors = {}
     if not has_certificate:
-        errors["attachment"] = _("Le certificat médical est obligatoire.")
+        errors["attachment"] = _("Joignez le certificat médical (PDF ou photo).")
     if not has_visa and not visa_by_school:
-        errors["visa"] = _("Joignez le visa du responsable de l'établissement ou cochez la case.")
+        errors["visa"] = _(
+            "Joignez la demande visée par le responsable de l'établissement, ou cochez la case si c'est lui "
+            "qui confirmera son visa à la Caisse."
+        )
     return errors
 
 
@@ -43,7 +46,7 @@ def illness_refund_attachment_errors(*, attachments, visa_by_school: bool) -> li
 
 
 def radiation_document_errors(*, has_certificate: bool) -> list[str]:
-    return [] if has_certificate else [_("Le certificat de radiation est obligatoire.")]
+    return [] if has_certificate else [_("Joignez le certificat de radiation que l'école vous a remis.")]
 
 
 def resources_document_errors(*, has_proof: bool) -> list[str]:
@@ -124,44 +127,63 @@ def already_refunded_error(days) -> str:
     }
 
 
-def illness_refund_errors(
+def illness_refund_field_errors(
     *, child, household, first: datetime.date, last: datetime.date, sent_on: datetime.date
-) -> list[str]:
-    """Why a refund for illness cannot be asked (empty when it can), one sentence per broken rule.
+) -> list[tuple[str, str]]:
+    """Why a refund for illness cannot be asked (empty when it can): (field, sentence) per broken
+    rule, the field being "first_day" or "last_day", the date the parent is asked to check.
 
     Days already refunded are named (the rule "déjà remboursés"); the 3-day rule is checked only
     when none of the days was refunded, so that the parent reads the rule that really fails.
     """
     if last < first:
-        return [_("Le dernier jour d'absence doit suivre le premier.")]
+        return [("last_day", _("Le dernier jour d'absence est avant le premier : vérifiez les deux dates."))]
     errors = []
     days = canteen_days(child, household, first, last)
     already = set(days) & refunded_days(child, household)
     if already:
-        errors.append(already_refunded_error(already))
+        errors.append(("first_day", already_refunded_error(already)))
     elif len(days) < MIN_CONSECUTIVE_CANTEEN_DAYS:
         errors.append(
-            _(
-                "Le remboursement demande une absence d'au moins %(min)d jours consécutifs de restauration "
-                "scolaire : du %(first)s au %(last)s, il y a %(count)d jour(s) de cantine."
+            (
+                "first_day",
+                _(
+                    "Du %(first)s au %(last)s, il y a %(count)d jour(s) de cantine. Le remboursement pour "
+                    "maladie demande au moins %(min)d jours de cantine de suite : vérifiez les dates d'absence."
+                )
+                % {
+                    "min": MIN_CONSECUTIVE_CANTEEN_DAYS,
+                    "first": _fr(first),
+                    "last": _fr(last),
+                    "count": len(days),
+                },
             )
-            % {
-                "min": MIN_CONSECUTIVE_CANTEEN_DAYS,
-                "first": _fr(first),
-                "last": _fr(last),
-                "count": len(days),
-            }
         )
     deadline = last + datetime.timedelta(days=REFUND_DELAY_DAYS)
     if sent_on > deadline:
         errors.append(
-            _(
-                "La demande doit être envoyée dans les %(delay)d jours qui suivent le dernier jour d'absence, "
-                "soit au plus tard le %(deadline)s."
+            (
+                "last_day",
+                _(
+                    "Le délai est dépassé : la demande devait être envoyée au plus tard le %(deadline)s, "
+                    "%(delay)d jours après le dernier jour d'absence."
+                )
+                % {"delay": REFUND_DELAY_DAYS, "deadline": _fr(deadline)},
             )
-            % {"delay": REFUND_DELAY_DAYS, "deadline": _fr(deadline)}
         )
     return errors
+
+
+def illness_refund_errors(
+    *, child, household, first: datetime.date, last: datetime.date, sent_on: datetime.date
+) -> list[str]:
+    """The sentences of `illness_refund_field_errors`, one per broken rule."""
+    return [
+        error
+        for _field, error in illness_refund_field_errors(
+            child=child, household=household, first=first, last=last, sent_on=sent_on
+        )
+    ]
 
 
 def enrollment_first_day(child) -> datetime.date | None:
@@ -188,8 +210,8 @@ def radiation_errors(*, children, last_day: datetime.date) -> list[str]:
         if start and last_day < start:
             errors.append(
                 _(
-                    "Le dernier jour de %(child)s ne peut pas précéder le début de son inscription "
-                    "(le %(start)s)."
+                    "Le dernier jour de %(child)s est avant le début de son inscription, le %(start)s : "
+                    "choisissez un jour à partir de cette date."
                 )
                 % {"child": child.first_name, "start": _fr(start)}
             )

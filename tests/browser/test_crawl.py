@@ -3,7 +3,9 @@
 The demo data is loaded (`seed_demo`), each persona logs in through the real login form, then the
 links of its pages are followed breadth-first (GET only, same site, same Caisse). On every page:
 status 200, axe-core without a serious or critical violation, no horizontal scroll at 360 px (the
-`check_page` helper), one `<main>` landmark, one `<h1>`, and a `<title>` that no other screen of
+`check_page` helper), one `<main>` landmark, one `<h1>`, the landmarks and headings outline of
+tests/www/test_outline.py (skip links first, banner, nav, main, contentinfo, no skipped heading
+level), and a `<title>` that no other screen of
 the persona shares, as plain text; no internal code (an enum's stored value) and no ISO date in the
 visible text (tests/browser/visible_text.py). Parents, school staff and visitors are crawled on a 360 px phone (axe runs
 there), agents on a desktop screen. Every problem of every persona is gathered and reported at once.
@@ -28,6 +30,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE_VIEWPORT
 from tests.browser.visible_text import text_problems, title_problems
+from tests.www.test_outline import outline_problems
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -175,6 +178,9 @@ def inspect(page, response, check_page):
         problems.append(f"{len(found['headings'])} titres <h1> : {found['headings']}")
     if found["clipped"]:
         problems.append(f"texte coupé : {found['clipped']}")
+    # What a screen reader navigates by (the check of tests/www/test_outline.py, on the page as
+    # chromium built it): the skip links first, the landmarks, one <h1> in main, no skipped level.
+    problems += [f"plan de la page : {problem}" for problem in outline_problems(page.content())]
     if not found["title"]:
         problems.append("pas de <title>")
     problems += label_problems(page, found["title"])

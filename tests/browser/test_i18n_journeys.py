@@ -186,3 +186,64 @@ def test_paying_an_invoice_in_english_and_arabic(page, live_server, check_page, 
     page.get_by_role("link", name=words["back"]).click()
     expect(page.get_by_text(words["paid"], exact=True).filter(visible=True).first).to_be_visible()
     check_page(page)
+
+
+MENU_WORDS = {
+    "en": {
+        "title": "Menus",
+        "course": "Main course:",
+        "mark": "PAI warning: contains Peanuts",
+        "allergens": "Allergens: Peanuts",
+        "label": "Organic",
+        "vegetarian": "Vegetarian meal",
+    },
+    "ar": {
+        "title": "قوائم الطعام",
+        "course": "الطبق الرئيسي:",
+        "mark": "تنبيه خطة الاستقبال الفردية: يحتوي على الفول السوداني",
+        "allergens": "مسببات الحساسية: الفول السوداني",
+        "label": "عضوي",
+        "vegetarian": "وجبة نباتية",
+    },
+}
+
+
+@LANGUAGES
+def test_the_menus_in_english_and_arabic(
+    page, live_server, check_page, cde11, parent_a, agent_cde11, language
+):
+    """« Menus » of Mon espace and the public menu page: the courses, allergens, labels and PAI marks in
+    the page's language (right to left in Arabic); a dish's name is the Caisse's French text, marked
+    lang="fr" so a screen reader reads it with a French voice (docs/menus.md)."""
+    from tests.browser.test_menus_journey import a_published_week_with_a_pai
+
+    words = MENU_WORDS[language]
+    a_published_week_with_a_pai(cde11, parent_a, agent_cde11)
+    parent_a.language = language
+    parent_a.save(update_fields=["language"])
+    login(page, live_server, parent_a)
+    page.goto(f"{live_server.url}/cde11/mon-espace/menus/")
+    expect_language(page, language)
+    main = page.locator("main")
+    expect(main.get_by_role("heading", name=words["title"], level=1)).to_be_visible()
+    expect(main.get_by_text(words["course"]).first).to_be_visible()
+    expect(main.get_by_text(words["mark"], exact=True)).to_have_count(1)
+    expect(main.get_by_text(words["allergens"]).first).to_be_visible()
+    expect(main.get_by_text(words["label"]).first).to_be_visible()
+    expect(main.get_by_text(words["vegetarian"]).first).to_be_visible()
+    dish = main.locator(".refectoire-dish", has_text="Poulet aux cacahuètes")
+    expect(dish).to_have_attribute("lang", "fr")
+    assert "Plat" not in main.inner_text() and "Attention PAI" not in main.inner_text()
+    check_page(page)
+
+    # The public page, without login, in the language chosen (the cookie).
+    page.context.clear_cookies()
+    in_language(page, live_server, language)
+    page.goto(f"{live_server.url}/cde11/menus/")
+    expect_language(page, language)
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("link", name="École élémentaire Keller").click()
+    expect(page.locator("main").get_by_text(words["course"]).first).to_be_visible()
+    expect(page.locator("main .refectoire-dish", has_text="Omelette")).to_have_attribute("lang", "fr")
+    expect(page.locator("main").get_by_text(words["mark"])).to_have_count(0)
+    check_page(page)

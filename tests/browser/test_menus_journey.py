@@ -26,9 +26,9 @@ def login(page, live_server, user):
     )
 
 
-def test_a_parent_reads_the_weeks_menu_with_the_pai_marks_on_a_phone(
-    page, live_server, check_page, patient_browser, cde11, parent_a, agent_cde11
-):
+def a_published_week_with_a_pai(cde11, parent_a, agent_cde11):
+    """This week's menu of École élémentaire Keller, published, and a validated PAI (arachides) of
+    parent A's child, enrolled there: one dish contains peanuts."""
     from refectoire.enrollment.enums import PaiKind
     from refectoire.enrollment.pai import pai_declare, pai_validate
     from refectoire.enrollment.services import enrollment_create
@@ -83,6 +83,12 @@ def test_a_parent_reads_the_weeks_menu_with_the_pai_marks_on_a_phone(
         ],
     )
     menu_week_publish(week=week, agent=agent_cde11)
+
+
+def test_a_parent_reads_the_weeks_menu_with_the_pai_marks_on_a_phone(
+    page, live_server, check_page, patient_browser, cde11, parent_a, agent_cde11
+):
+    a_published_week_with_a_pai(cde11, parent_a, agent_cde11)
 
     page.set_viewport_size(PHONE)
     login(page, live_server, parent_a)

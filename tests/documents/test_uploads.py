@@ -14,7 +14,7 @@ REFUSED = {
     "renamed_executable": (
         "certificat.pdf",
         b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200,
-        "Format refusé : PDF, JPEG, PNG seulement.",
+        "Ce type de fichier n'est pas accepté. Formats acceptés : PDF, JPEG, PNG.",
     ),
     "encrypted_pdf": (
         "certificat.pdf",
@@ -24,10 +24,17 @@ REFUSED = {
     "polyglot": (
         "photo.pdf",
         b"GIF89a<script>alert(1)</script>" + pdf_bytes(),
-        "Ce fichier n'est pas un PDF valide.",
+        "Ce fichier n'est pas un PDF lisible : enregistrez le document de nouveau en PDF, puis envoyez-le.",
     ),
-    "eleven_megabytes": ("gros.pdf", pdf_bytes() + b"\x00" * (11 * 1024 * 1024), "Le fichier dépasse 10 Mo."),
-    "empty": ("vide.pdf", b"", "Le fichier est vide."),
+    "eleven_megabytes": (
+        "gros.pdf",
+        pdf_bytes() + b"\x00" * (11 * 1024 * 1024),
+        (
+            "Ce fichier dépasse 10 Mo : réduisez sa taille (une photo moins grande, un PDF compressé), puis "
+            "envoyez-le de nouveau."
+        ),
+    ),
+    "empty": ("vide.pdf", b"", "Ce fichier est vide : choisissez le bon fichier et envoyez-le de nouveau."),
 }
 
 

@@ -143,7 +143,7 @@ def test_a_manager_may_make_a_reason_accepted_automatically(cde11, enrolled):
 def test_a_reason_of_another_caisse_or_withdrawn_is_refused(cde11, cde19, enrolled):
     household, child, _ = enrolled
     absence_rules_ensure(caisse=cde19)
-    with pytest.raises(ValidationError, match="pas proposé"):
+    with pytest.raises(ValidationError, match="motifs de la liste"):
         absence_declare(
             household=household,
             child=child,
@@ -153,7 +153,7 @@ def test_a_reason_of_another_caisse_or_withdrawn_is_refused(cde11, cde19, enroll
             now=at(D(2026, 9, 1), 9),
         )
     AbsenceReason.objects.filter(caisse=cde11, label="Autre").update(is_active=False)
-    with pytest.raises(ValidationError, match="pas proposé"):
+    with pytest.raises(ValidationError, match="motifs de la liste"):
         declare(household, child, D(2026, 9, 21), D(2026, 9, 21), label="Autre")
 
 

@@ -44,6 +44,7 @@ PARENT_SOURCES = (
     "refectoire/messaging/services.py",
     "refectoire/requests/notifications.py",
     "refectoire/requests/situation.py",
+    "refectoire/requests/rules.py",  # the rules a request is checked against: errors next to the fields
     "refectoire/pricing/services.py",
     "refectoire/stays/services.py",
     "refectoire/adultmeals/services.py",

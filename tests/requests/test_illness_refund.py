@@ -87,7 +87,7 @@ def test_two_days_of_illness_are_refused_saying_the_three_days_rule(
         refund_form(household_a.children.get(), monday, monday + datetime.timedelta(days=1)),
     )
     assert response.status_code == 200
-    assert "au moins 3 jours consécutifs de restauration scolaire" in response.content.decode()
+    assert "au moins 3 jours de cantine de suite" in response.content.decode()
     assert "il y a 2 jour(s) de cantine" in response.content.decode()
     assert not household_a.requests.exists()
 
@@ -99,8 +99,8 @@ def test_a_refund_sent_31_days_after_the_last_day_is_refused_with_the_deadline(h
         send_refund(household_a, parent_a, first, last)
     deadline = (last + datetime.timedelta(days=30)).strftime("%d/%m/%Y")
     assert error.value.messages == [
-        "La demande doit être envoyée dans les 30 jours qui suivent le dernier jour d'absence, "
-        f"soit au plus tard le {deadline}."
+        f"Le délai est dépassé : la demande devait être envoyée au plus tard le {deadline}, "
+        "30 jours après le dernier jour d'absence."
     ]
 
 
@@ -122,5 +122,5 @@ def test_the_form_asks_for_the_certificate_and_the_school_visa(client, curl, cde
     del form["attachment"], form["visa_by_school"]
     response = client.post(curl(cde11, "portal:request_create", kind_slug="remboursement-maladie"), form)
     content = response.content.decode()
-    assert "Le certificat médical est obligatoire." in content
-    assert "Joignez le visa du responsable de l&#x27;établissement ou cochez la case." in content
+    assert "Joignez le certificat médical (PDF ou photo)." in content
+    assert "Joignez la demande visée par le responsable de l&#x27;établissement, ou cochez la case" in content

@@ -43,7 +43,7 @@ def refusal(household, user, first, last) -> list[str]:
 def test_a_last_day_before_the_first_is_refused_with_that_rule(household_a, parent_a):
     monday, friday = last_school_week(timezone.localdate())
     assert refusal(household_a, parent_a, friday, monday) == [
-        "Le dernier jour d'absence doit suivre le premier."
+        "Le dernier jour d'absence est avant le premier : vérifiez les deux dates."
     ]
 
 
@@ -51,8 +51,8 @@ def test_two_canteen_days_are_refused_with_the_three_days_rule_and_the_count(hou
     monday, _friday = last_school_week(timezone.localdate())
     tuesday = monday + datetime.timedelta(days=1)
     assert refusal(household_a, parent_a, monday, tuesday) == [
-        "Le remboursement demande une absence d'au moins 3 jours consécutifs de restauration scolaire : "
-        f"du {fr(monday)} au {fr(tuesday)}, il y a 2 jour(s) de cantine."
+        f"Du {fr(monday)} au {fr(tuesday)}, il y a 2 jour(s) de cantine. Le remboursement pour maladie "
+        "demande au moins 3 jours de cantine de suite : vérifiez les dates d'absence."
     ]
 
 
@@ -60,8 +60,8 @@ def test_a_late_refund_is_refused_with_the_deadline(household_a, parent_a):
     last = timezone.localdate() - datetime.timedelta(days=40)
     first = last - datetime.timedelta(days=6)
     assert refusal(household_a, parent_a, first, last) == [
-        "La demande doit être envoyée dans les 30 jours qui suivent le dernier jour d'absence, "
-        f"soit au plus tard le {fr(last + datetime.timedelta(days=30))}."
+        "Le délai est dépassé : la demande devait être envoyée au plus tard le "
+        f"{fr(last + datetime.timedelta(days=30))}, 30 jours après le dernier jour d'absence."
     ]
 
 

@@ -37,7 +37,7 @@ def refund(household, user, *, attachments=(), visa_by_school=False):
 def test_a_refund_without_a_medical_certificate_is_refused_by_the_service(household_a, parent_a):
     with pytest.raises(ValidationError) as error:
         refund(household_a, parent_a, visa_by_school=True)
-    assert error.value.messages == ["Le certificat médical est obligatoire."]
+    assert error.value.messages == ["Joignez le certificat médical (PDF ou photo)."]
     assert not Request.objects.exists()
 
 
@@ -45,13 +45,16 @@ def test_a_school_visa_is_no_medical_certificate(household_a, parent_a):
     visa = stored_document(household_a, "school_visa", "visa.pdf")
     with pytest.raises(ValidationError) as error:
         refund(household_a, parent_a, attachments=[visa])
-    assert error.value.messages == ["Le certificat médical est obligatoire."]
+    assert error.value.messages == ["Joignez le certificat médical (PDF ou photo)."]
 
 
 def test_a_refund_without_the_school_visa_nor_its_promise_is_refused_by_the_service(household_a, parent_a):
     with pytest.raises(ValidationError) as error:
         refund(household_a, parent_a, attachments=[stored_document(household_a)])
-    assert error.value.messages == ["Joignez le visa du responsable de l'établissement ou cochez la case."]
+    assert error.value.messages == [
+        "Joignez la demande visée par le responsable de l'établissement, ou cochez la case si c'est lui qui "
+        "confirmera son visa à la Caisse."
+    ]
     assert not Request.objects.exists()
 
 
@@ -91,7 +94,7 @@ def test_a_radiation_without_its_certificate_is_refused_by_the_service(household
             created_by=parent_a,
             children=list(household_a.children.all()),
         )
-    assert error.value.messages == ["Le certificat de radiation est obligatoire."]
+    assert error.value.messages == ["Joignez le certificat de radiation que l'école vous a remis."]
     assert not Request.objects.exists()
 
 

@@ -78,7 +78,7 @@ def test_a_file_that_is_not_an_image_is_refused_next_to_the_field_and_nothing_is
     response = save_profile(client, cde11, name="Nom tapé", logo=fake)
     assert response.status_code == 200
     content = response.content.decode()
-    assert "Format refusé : JPEG, PNG seulement." in content
+    assert "Formats acceptés : JPEG, PNG." in content
     assert 'id="id_logo-group"' in content and "fr-input-group--error" in content
     assert 'value="Nom tapé"' in content
     cde11.refresh_from_db()
@@ -90,7 +90,7 @@ def test_a_pdf_is_refused_as_a_logo(client, cde11, manager_cde11):
     client.force_login(manager_cde11)
     pdf = SimpleUploadedFile("logo.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
     response = save_profile(client, cde11, logo=pdf)
-    assert "Format refusé : JPEG, PNG seulement." in response.content.decode()
+    assert "Formats acceptés : JPEG, PNG." in response.content.decode()
     cde11.refresh_from_db()
     assert not cde11.logo
 
@@ -99,7 +99,7 @@ def test_a_logo_over_one_megabyte_is_refused(client, cde11, manager_cde11):
     client.force_login(manager_cde11)
     big = SimpleUploadedFile("logo.png", png() + b"\0" * (1024 * 1024), "image/png")
     response = save_profile(client, cde11, logo=big)
-    assert "Le fichier dépasse 1 Mo." in response.content.decode()
+    assert "Ce fichier dépasse 1 Mo" in response.content.decode()
 
 
 def test_manager_removes_the_logo_and_the_name_comes_back(client, cde11, manager_cde11):

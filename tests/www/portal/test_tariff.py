@@ -125,7 +125,7 @@ def encrypted_pdf() -> bytes:
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("avis.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200, "Format refusé"),
+        ("avis.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200, "Formats acceptés"),
         ("avis.pdf", "encrypted", "protégé par un mot de passe"),
         ("avis.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ntrailer garbage", "endommagé"),
         ("avis.pdf", b"%PDF-1.4\n" + b"0" * (11 * 1024 * 1024), "dépasse 10 Mo"),

@@ -173,7 +173,7 @@ class AbsenceForm(forms.Form):
         widget=DateInput,
         error_messages={
             "required": _("Indiquez le premier jour d'absence."),
-            "invalid": _("Date au format jj/mm/aaaa."),
+            "invalid": _("Écrivez la date sous la forme jj/mm/aaaa, par exemple 14/09/2026."),
         },
     )
     last_day = forms.DateField(
@@ -182,7 +182,7 @@ class AbsenceForm(forms.Form):
         widget=DateInput,
         error_messages={
             "required": _("Indiquez le dernier jour d'absence."),
-            "invalid": _("Date au format jj/mm/aaaa."),
+            "invalid": _("Écrivez la date sous la forme jj/mm/aaaa, par exemple 14/09/2026."),
         },
     )
     reason = forms.ModelChoiceField(
@@ -214,5 +214,7 @@ class AbsenceForm(forms.Form):
         data = super().clean()
         first, last = data.get("first_day"), data.get("last_day")
         if first and last and last < first:
-            self.add_error("last_day", _("Le dernier jour doit suivre le premier."))
+            self.add_error(
+                "last_day", _("Le dernier jour d'absence est avant le premier : vérifiez les deux dates.")
+            )
         return data

@@ -225,10 +225,10 @@ class IllnessRefundForm(HouseholdForm):
             self.add_error(name, error)
         child, first, last = cleaned.get("child"), cleaned.get("first_day"), cleaned.get("last_day")
         if child and first and last:
-            for error in rules.illness_refund_errors(
+            for name, error in rules.illness_refund_field_errors(
                 child=child, household=self.household, first=first, last=last, sent_on=timezone.localdate()
             ):
-                self.add_error("last_day" if "dernier jour" in error else "first_day", error)
+                self.add_error(name, error)
         return cleaned
 
     def children(self):
