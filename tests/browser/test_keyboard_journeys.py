@@ -262,6 +262,14 @@ def test_a_parent_asks_for_an_illness_refund_with_the_keyboard_only(page, live_s
     error_summary_has_focus(page)
     fits_a_phone(page)
     check_page(page)
+    # The visa box stands apart from what follows it (its label touched the next question at 360 px).
+    gap = page.evaluate(
+        """() => {
+            const group = document.getElementById("id_visa_by_school-group");
+            return group.nextElementSibling.getBoundingClientRect().top - group.getBoundingClientRect().bottom;
+        }"""
+    )
+    assert gap >= 16, gap
 
     child_select = page.get_by_label("Enfant")
     tab_to(page, child_select)
