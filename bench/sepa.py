@@ -121,7 +121,7 @@ def run() -> None:
         + (
             " (a shared machine, loaded by other engineers' test runs: the wall time includes waiting "
             "for a core; the CPU time is what the batch costs one core).\n\n"
-            if load >= 1
+            if load >= 1.5
             else " (an idle machine).\n\n"
         )
         + "| version | debits | wall, build + XSD validation (s) | CPU (s) | file (Mio) |\n"
