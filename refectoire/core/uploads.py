@@ -11,6 +11,7 @@ Generic: the documents of households (documents/) and the Caisse's logo (caisses
 import hashlib
 import json
 import logging
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -33,8 +34,12 @@ class FileType(models.TextChoices):
 
 MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 MAX_PDF_PAGES = probe.MAX_PDF_PAGES
-# Wall-clock limit of one check (the child also has a CPU limit of probe.CPU_SECONDS).
+# Wall-clock limits of one check. A file's verdict is the child's CPU limit (probe.CPU_SECONDS),
+# so the same file gets the same answer whatever the load: past CHECK_TIMEOUT_SECONDS a child
+# still using CPU time (a loaded machine made it wait for a core) is given more time, up to
+# CHECK_STARVED_TIMEOUT_SECONDS; one that stopped using any is stopped.
 CHECK_TIMEOUT_SECONDS = 10
+CHECK_STARVED_TIMEOUT_SECONDS = 60
 PDF_ONLY = frozenset({FileType.PDF})
 PDF_OR_IMAGE = frozenset({FileType.PDF, FileType.JPEG, FileType.PNG})
 # A file whose name Django's parser would have dropped (see www/middleware.py). It holds a
@@ -89,25 +94,58 @@ def _probe(data: bytes, *, pdf: bool) -> tuple[dict, bytes]:
     png = data.startswith(b"\x89PNG")
     max_pixels = probe.MAX_IMAGE_PIXELS if png else probe.MAX_JPEG_PIXELS
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "refectoire.core.upload_probe"],
-            input=data,
-            capture_output=True,
-            timeout=CHECK_TIMEOUT_SECONDS,
-            cwd=_PROJECT_ROOT,
-            check=False,
-        )
+        returncode, stdout, stderr = _run_probe(data)
     except subprocess.TimeoutExpired as error:
         raise _refusal(over_budget, max_pixels) from error
-    if result.returncode != 0:
+    if returncode != 0:
         # Stopped by the kernel (CPU or memory limit) or out of memory: over its budget.
-        logger.info("upload check stopped (%s): %s", result.returncode, result.stderr[-300:])
+        logger.info("upload check stopped (%s): %s", returncode, stderr[-300:])
         raise _refusal(over_budget, max_pixels)
-    header, _newline, content = result.stdout.partition(b"\n")
+    header, _newline, content = stdout.partition(b"\n")
     facts = json.loads(header)
     if "refused" in facts:
         raise _refusal(facts["refused"], max_pixels)
     return facts, content
+
+
+def _run_probe(data: bytes) -> tuple[int, bytes, bytes]:
+    """The child's exit code and output. Past CHECK_TIMEOUT_SECONDS it gets another such span as
+    long as it used CPU time in the last one (a loaded machine makes it wait for a core), up to
+    CHECK_STARVED_TIMEOUT_SECONDS; a child that stopped working is stopped (TimeoutExpired)."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "refectoire.core.upload_probe"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=_PROJECT_ROOT,
+    )
+    with child:
+        waited, used, pending = 0, 0.0, data
+        while True:
+            try:
+                # A retried communicate() goes on writing and reading where it stopped.
+                stdout, stderr = child.communicate(pending, timeout=CHECK_TIMEOUT_SECONDS)
+                return child.returncode, stdout, stderr
+            except subprocess.TimeoutExpired:
+                pending = None
+                waited += CHECK_TIMEOUT_SECONDS
+                now_used = _cpu_seconds(child.pid)
+                if now_used <= used or waited >= CHECK_STARVED_TIMEOUT_SECONDS:
+                    child.kill()
+                    child.communicate()
+                    raise
+                used = now_used
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time used so far by a running child (Linux's /proc); 0 where it cannot be read (then
+    CHECK_TIMEOUT_SECONDS is a plain wall-clock limit)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        # After the command's name: state is field 3, utime 14 and stime 15 (proc(5)).
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def _refuse_type(allowed) -> ValidationError:

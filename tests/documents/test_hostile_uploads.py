@@ -2,6 +2,9 @@
 and what is stored is safe (images re-encoded, downloads named by kind and date)."""
 
 import io
+import subprocess
+import sys
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from refectoire.core import uploads
 from refectoire.core.uploads import inspect_upload
 from refectoire.documents.models import Document
 from refectoire.documents.services import document_store
@@ -170,3 +174,35 @@ def test_a_pdf_whose_xref_pointer_is_a_few_bytes_off_is_accepted():
     pointer = int(sent[end:].split(b"\n", 1)[0])
     shifted = sent[:end] + b"%d\n%%%%EOF\n" % (pointer + 7)
     assert inspect_upload(SimpleUploadedFile("a.pdf", shifted)).pages == 2
+
+
+def test_a_check_a_loaded_machine_slows_down_keeps_its_verdict(monkeypatch):
+    """The verdict is the child's CPU budget, not the wall clock: with a wall span far shorter than
+    the check (as on a machine whose cores are all busy), the child goes on while it uses CPU time
+    and the file gets the answer it gets on an idle machine (this case failed once under load)."""
+    monkeypatch.setattr(uploads, "CHECK_TIMEOUT_SECONDS", 0.2)
+    with pytest.raises(ValidationError) as error:
+        inspect_upload(SimpleUploadedFile("fichier.pdf", hostile.pdf_many_kids()))
+    assert error.value.messages == [BROKEN_PDF]
+
+
+def test_a_child_that_stopped_working_is_told_from_one_waiting_for_a_core():
+    idle = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        first = {"idle": uploads._cpu_seconds(idle.pid), "busy": uploads._cpu_seconds(busy.pid)}
+        busy_grew = False
+        for _ in range(200):
+            busy.poll()
+            if uploads._cpu_seconds(busy.pid) > first["busy"]:
+                busy_grew = True
+                break
+            time.sleep(0.05)
+        assert busy_grew
+        assert uploads._cpu_seconds(idle.pid) < 0.5
+    finally:
+        for child in (idle, busy):
+            child.kill()
+            child.wait()
+    # A process that is gone reads as no CPU time: the plain wall-clock limit applies.
+    assert uploads._cpu_seconds(busy.pid) == 0.0
