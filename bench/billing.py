@@ -436,13 +436,15 @@ def run(sizes=None) -> None:
     rows = []
     for size in sizes:
         if "sqlite" in databases:
+            before = os.getloadavg()[0]
             with tempfile.TemporaryDirectory() as tmp:
                 url = f"sqlite:///{tmp}/bench.sqlite3"
                 generated = _in_child("generate", url, str(size))
                 result = _in_child("run", url)
-                rows.append(("SQLite", size, generated, result, None, os.getloadavg()[0]))
+                rows.append(("SQLite", size, generated, result, None, (before, os.getloadavg()[0])))
                 print(f"SQLite {size}: {result}", flush=True)
         if "postgresql" in databases:
+            before = os.getloadavg()[0]
             _postgres_reset(postgres)
             generated = _in_child("generate", postgres, str(size))
             floor = _in_child("floor", postgres)
@@ -450,7 +452,7 @@ def run(sizes=None) -> None:
             if (floor["invoices"], floor["lines"]) != (result["invoices"], result["lines"]):
                 raise RuntimeError(f"the floor wrote other rows than the run: {floor} vs {result}")
             ratio = result["seconds"] / floor["seconds"]
-            rows.append(("PostgreSQL", size, generated, result, floor, os.getloadavg()[0]))
+            rows.append(("PostgreSQL", size, generated, result, floor, (before, os.getloadavg()[0])))
             print(f"PostgreSQL {size}: {result} floor {floor} ratio {ratio:.2f}", flush=True)
             _postgres_reset(postgres)
         write(rows)  # after each size: a long run killed later keeps what it measured
@@ -477,7 +479,7 @@ def write(rows) -> None:
         "the ratios, measured in one run, rather than the seconds.",
         "",
         "| database | children | run (s) | floor (s) | run ÷ floor | invoices | lines | peak memory (Mio) "
-        "| generation (s) | load average |",
+        "| generation (s) | load average (before → after) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for database, _size, generated, result, floor, load in rows:
@@ -486,7 +488,7 @@ def write(rows) -> None:
         lines.append(
             f"| {database} | {result['children']:,} | {result['seconds']} | {floor_s} | {ratio} | "
             f"{result['invoices']:,} | {result['lines']:,} | {result['max_rss_mb']} | "
-            f"{generated['generated_seconds']} | {load:.1f} |"
+            f"{generated['generated_seconds']} | {load[0]:.1f} → {load[1]:.1f} |"
         )
     postgres_rows = [row for row in rows if row[0] == "PostgreSQL"]
     if len(postgres_rows) >= 2:

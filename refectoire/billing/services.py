@@ -255,14 +255,13 @@ def _bulk_insert(cursor, table: str, columns: list[str], rows: list[tuple]) -> N
 
 
 def _days_json(days, cache: dict) -> str:
-    """The JSON list of ISO days (`["2027-03-01", "2027-03-02"]`), each day's text made once per run."""
-    parts = []
-    for day in days:
-        text = cache.get(day)
-        if text is None:
-            text = cache[day] = f'"{day.isoformat()}"'
-        parts.append(text)
-    return f"[{', '.join(parts)}]"
+    """The JSON list of ISO days (`["2027-03-01", "2027-03-02"]`), made once per run for each list of
+    days: the children of a school with the same weekdays and custody share theirs."""
+    key = tuple(days)
+    text = cache.get(key)
+    if text is None:
+        text = cache[key] = "[" + ", ".join(f'"{day.isoformat()}"' for day in key) + "]"
+    return text
 
 
 def _new_invoice_ids(cursor, count: int) -> list[int] | None:

@@ -75,16 +75,24 @@ def _packed(grid, bracket_number: int, unit_price: Decimal) -> dict:
     return cache[key]
 
 
-def decision_reason(*, bracket_number: int, family_quotient, decided_on, source) -> str:
+def _reason_texts() -> tuple[str, str, str]:
+    """decision_reason's three sentences (refused, without quotient, with quotient), translated
+    once by the caller that words thousands of decisions (brackets_in_force)."""
+    return (
+        _("tarif %(n)s : demande refusée (décision du %(when)s)"),
+        _("tarif %(n)s (décision du %(when)s)"),
+        _("tarif %(n)s : quotient familial %(qf)s (décision du %(when)s)"),
+    )
+
+
+def decision_reason(*, bracket_number: int, family_quotient, decided_on, source, texts=None) -> str:
+    refused, plain, with_quotient = texts or _reason_texts()
     values = {"n": bracket_number, "when": f"{decided_on.day:02d}/{decided_on.month:02d}/{decided_on.year}"}
     if source == DecisionSource.REFUSAL:
-        return _("tarif %(n)s : demande refusée (décision du %(when)s)") % values
+        return refused % values
     if family_quotient is None:
-        return _("tarif %(n)s (décision du %(when)s)") % values
-    return _("tarif %(n)s : quotient familial %(qf)s (décision du %(when)s)") % {
-        **values,
-        "qf": format_euros(family_quotient),
-    }
+        return plain % values
+    return with_quotient % {**values, "qf": format_euros(family_quotient)}
 
 
 def default_reason(bracket_number: int) -> str:
@@ -171,7 +179,7 @@ def _year_ranges(caisse, start, end, known: CaissePricing | None = None):
     return ranges
 
 
-def _spans_for(segments, decisions_by_year) -> list[BracketInForce]:
+def _spans_for(segments, decisions_by_year, texts) -> list[BracketInForce]:
     spans: list[BracketInForce] = []
     for year, lo, hi, grid, default in segments:
         # The decision in force from each start date (the latest recorded wins on the same date).
@@ -181,10 +189,10 @@ def _spans_for(segments, decisions_by_year) -> list[BracketInForce]:
             if decision.start_date > hi:
                 break
             if decision.start_date > day:
-                spans.append(_span(current, grid, default, day, decision.start_date - ONE_DAY))
+                spans.append(_span(current, grid, default, day, decision.start_date - ONE_DAY, texts))
                 day = decision.start_date
             current = decision
-        spans.append(_span(current, grid, default, day, hi))
+        spans.append(_span(current, grid, default, day, hi, texts))
     return spans
 
 
@@ -199,7 +207,7 @@ class _Decision(NamedTuple):
     source: str
 
 
-def _span(decision: _Decision | None, grid, default: BracketInForce, first, last) -> BracketInForce:
+def _span(decision: _Decision | None, grid, default: BracketInForce, first, last, texts) -> BracketInForce:
     if decision is None:
         if (first, last) == (default.first_day, default.last_day):
             return default
@@ -230,6 +238,7 @@ def _span(decision: _Decision | None, grid, default: BracketInForce, first, last
             family_quotient=decision.family_quotient,
             decided_on=decision.decided_on,
             source=decision.source,
+            texts=texts,
         ),
         **_packed(grid, number, prices[number]),
     )
@@ -302,10 +311,11 @@ def brackets_in_force(
         )
 
     default_spans = tuple(default for *_rest, default in segments)
+    texts = _reason_texts()
     result: dict[int, list[BracketInForce]] = {}
     for household_id in household_ids:
         decided = by_household.get(household_id)
-        result[household_id] = _spans_for(segments, decided) if decided else list(default_spans)
+        result[household_id] = _spans_for(segments, decided, texts) if decided else list(default_spans)
     return result
 
 
