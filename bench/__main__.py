@@ -19,6 +19,7 @@ BENCHMARKS = {
     "sepa": "bench.sepa",
     "api": "bench.api",
     "portal": "bench.portal",
+    "rush": "bench.rush",
 }
 
 

@@ -147,7 +147,9 @@ def run():
     )
 
 
-def prepare(postgres: ThrowawayPostgres) -> dict:
+def prepare(postgres: ThrowawayPostgres, *, demo: bool = True) -> dict:
+    """The database `refectoire` in the throwaway cluster, migrated (with the demo data unless
+    `demo` is false), and the environment gunicorn and manage.py run with: pool on, DEBUG off."""
     import psycopg
 
     with psycopg.connect(
@@ -165,8 +167,12 @@ def prepare(postgres: ThrowawayPostgres) -> dict:
         "CACHE_URL": "db://",
         "LOG_LEVEL": "ERROR",
     }
-    print("PostgreSQL jetable prêt ; migrations et données de démonstration…", flush=True)
+    print(
+        "PostgreSQL jetable prêt ; migrations" + (" et données de démonstration…" if demo else "…"),
+        flush=True,
+    )
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "createcachetable")
-    manage(env, "seed_demo")
+    if demo:
+        manage(env, "seed_demo")
     return env

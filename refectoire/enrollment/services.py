@@ -208,10 +208,10 @@ def enrollment_create(
     enrollment.clean_fields(exclude=[*RELATIONS, "created_by", "custody_document"])
     enrollment.clean()
     try:
-        with transaction.atomic():
-            enrollment.save()
+        enrollment.save()
     except IntegrityError as error:
-        # Where the row lock cannot serialise (SQLite's snapshot), the constraint still holds.
+        # Where the row lock cannot serialise (SQLite's snapshot), the constraint still holds. No
+        # query follows: the error leaves this function's transaction (or savepoint), rolled back.
         raise already from error
     _log(enrollment, actor=actor, action="create", to_state=EnrollmentState.ACTIVE)
     return enrollment
@@ -559,12 +559,12 @@ def enrollment_campaign_open(school_year, *, today: datetime.date) -> bool:
     )
 
 
-@transaction.atomic
 def enrollment_create_by_parent(
     *, household, child, school, school_year, weekdays, custody, custody_document=None, actor, today
 ) -> Enrollment:
     """A parent's enrollment from the portal: only while the year's campaign is open, from today
-    (or the year's first day). Agents and imports enroll at any time through `enrollment_create`."""
+    (or the year's first day). Agents and imports enroll at any time through `enrollment_create`,
+    whose transaction holds every write (the check here writes nothing)."""
     if not enrollment_campaign_open(school_year, today=today):
         raise ValidationError(
             _("Les inscriptions pour l'année %(year)s ne sont pas ouvertes.") % {"year": school_year.label}

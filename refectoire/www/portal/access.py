@@ -20,7 +20,10 @@ def household(
     households = Household.objects.for_user(request.user, request.caisse)
     if validated_only:
         households = households.validated()
-    return households.prefetch_related(*related).first()
+    found = households.prefetch_related(*related).first()
+    if found is not None:
+        found.caisse = request.caisse  # the row it was filtered by: `household.caisse` reads nothing
+    return found
 
 
 def household_required(view):

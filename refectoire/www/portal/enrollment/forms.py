@@ -1,4 +1,6 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from refectoire.core.forms import DateInput
@@ -57,8 +59,55 @@ class SchoolSelect(forms.Select):
         return option
 
 
+class ListedChoiceIterator(ModelChoiceIterator):
+    """The choices of a ListedModelChoiceField: its list, not a query each time they are read."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for instance in self.field.instances:
+            yield self.choice(instance)
+
+    def __len__(self):
+        return len(self.field.instances) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.instances)
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that reads its queryset once (`instances`, set by the form): the options
+    it renders and the check of the submitted one use that list (Django's field queries for each)."""
+
+    iterator = ListedChoiceIterator
+    instances: tuple = ()
+
+    def read(self):
+        self.instances = tuple(self.queryset)
+        return self.instances
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        model = self.queryset.model
+        field = model._meta.get_field(self.to_field_name) if self.to_field_name else model._meta.pk
+        try:
+            if isinstance(value, model):
+                value = getattr(value, field.attname)
+            key = field.to_python(value)
+        except (ValueError, TypeError, ValidationError):
+            key = None
+        for instance in self.instances:
+            if key is not None and getattr(instance, field.attname) == key:
+                return instance
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
 class EnrollmentForm(forms.Form):
-    school = forms.ModelChoiceField(
+    school = ListedModelChoiceField(
         label=_("Le lieu d'inscription de votre enfant"),
         queryset=School.objects.none(),
         widget=SchoolSelect(attrs={"data-school-weekdays": "weekdays"}),
@@ -91,7 +140,7 @@ class EnrollmentForm(forms.Form):
     def __init__(self, *args, caisse, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.for_caisse(caisse).filter(is_active=True)
-        partial = [s for s in self.fields["school"].queryset if s.weekdays != "12345"]
+        partial = [s for s in self.fields["school"].read() if s.weekdays != "12345"]
         if partial:
             self.fields["weekdays"].help_text = " ; ".join(
                 _("%(school)s : %(days)s")

@@ -2,6 +2,7 @@
 "changer le rythme" and leaving the canteen."""
 
 import calendar as pycalendar
+import contextlib
 import datetime
 
 from django.contrib import messages
@@ -95,7 +96,8 @@ def enrollment_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrollment_form(request, child_uuid, year_uuid):
-    household = access.household(request, validated_only=True)
+    # Neither the guardians nor every child are read: the child of the address is looked up.
+    household = access.household(request, validated_only=True, related=())
     if household is None:
         raise Http404
     child = get_object_or_404(household.children.all(), uuid=child_uuid)
@@ -109,7 +111,9 @@ def enrollment_form(request, child_uuid, year_uuid):
     if request.method == "POST" and campaign_open and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
+            # The calendar and the enrollment in one transaction; without a calendar, the service's
+            # own transaction is the only one (no savepoint inside another).
+            with transaction.atomic() if data.get("custody_calendar") else contextlib.nullcontext():
                 document = None
                 if data.get("custody_calendar"):
                     document = document_store(
