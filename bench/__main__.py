@@ -20,6 +20,7 @@ BENCHMARKS = {
     "api": "bench.api",
     "portal": "bench.portal",
     "rush": "bench.rush",
+    "mails": "bench.mails",
 }
 
 
