@@ -161,9 +161,15 @@ API_RATE_PER_MINUTE = envint("REFECTOIRE_API_RATE_PER_MINUTE", 120)
 # Days the log of the API's calls (partners.ApiCall) is kept; `purge_api_calls`, nightly, deletes older rows.
 API_CALL_RETENTION_DAYS = envint("REFECTOIRE_API_CALL_RETENTION_DAYS", 90)
 
+# Sessions in the database, read through the cache when the cache is shared and not itself in the
+# database (Redis), or local to the one process of the demo and the tests: a page then reads no
+# session row (issue 16). Never through a per-process cache of several processes: a logout in one
+# would leave the session alive in another's memory.
 SESSION_ENGINE = envchoice(
     "SESSION_ENGINE",
-    "django.contrib.sessions.backends.db",
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_URL.startswith(("redis://", "rediss://")) or (LOCAL and CACHE_URL == "locmem://")
+    else "django.contrib.sessions.backends.db",
     {
         "django.contrib.sessions.backends.db",
         "django.contrib.sessions.backends.cache",

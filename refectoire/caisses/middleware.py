@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 
 from refectoire.caisses.models import RESERVED_SLUGS, Caisse
 from refectoire.caisses.theme import DEFAULT_PRIMARY, palette_css
+from refectoire.core import reference
 
 
 class CaisseMiddleware:
@@ -30,8 +31,11 @@ class CaisseMiddleware:
         base = request.META.get("SCRIPT_NAME", "").rstrip("/") + "/"
         set_script_prefix(base)
         segment, _, rest = request.path_info.lstrip("/").partition("/")
-        if segment and segment not in RESERVED_SLUGS and "\x00" not in segment:
-            caisse = Caisse.objects.active().filter(slug=segment).first()
+        if not segment or segment in RESERVED_SLUGS or "\x00" in segment:
+            return self.get_response(request)
+        handle = reference.request_begin()
+        try:
+            caisse = active_caisse(segment)
             if caisse is not None:
                 if not rest and not request.path_info.endswith("/"):
                     return HttpResponsePermanentRedirect(request.path + "/")
@@ -39,7 +43,14 @@ class CaisseMiddleware:
                 request.urlconf = settings.CAISSE_URLCONF
                 request.path_info = "/" + rest
                 set_script_prefix(f"{base}{caisse.slug}/")
-        return self.get_response(request)
+            return self.get_response(request)
+        finally:
+            reference.request_end(handle)
+
+
+def active_caisse(slug):
+    """The active Caisse named `slug`, from the process's reference cache (core/reference.py)."""
+    return reference.cached("caisse", None, slug, lambda: Caisse.objects.active().filter(slug=slug).first())
 
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from refectoire.core import reference
+
 
 class DirectDebitConfig(AppConfig):
     name = "refectoire.directdebit"
@@ -8,6 +10,7 @@ class DirectDebitConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        reference.watch("directdebit.SepaSettings")  # core/reference.py: the pages' cache
         # reason: ready() plugs direct debits into billing and payments once the models are loaded
         from refectoire.directdebit import hooks
 

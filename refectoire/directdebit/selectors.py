@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from refectoire.billing.debits import DebitPlan, PesDebit
 from refectoire.billing.enums import InvoiceKind, InvoiceState, LineKind
 from refectoire.billing.models import Invoice, InvoiceLine
+from refectoire.core import reference
 from refectoire.directdebit.enums import PES_SEQUENCE, DebitState, MandateState, Route, SequenceType
 from refectoire.directdebit.models import Debit, DebitBatch, DebitCancellation, Mandate, SepaSettings
 from refectoire.payments.enums import OperationState
@@ -20,8 +21,14 @@ from refectoire.payments.models import OperationInvoice
 
 
 def sepa_settings_for(caisse) -> SepaSettings | None:
-    """The Caisse's direct debit settings, when it offers direct debit."""
-    found = SepaSettings.objects.filter(caisse=caisse).first()
+    """The Caisse's direct debit settings, when it offers direct debit (read once per generation
+    of the process's reference cache, core/reference.py)."""
+    found = reference.cached(
+        "sepa",
+        getattr(caisse, "pk", caisse),
+        None,
+        lambda: SepaSettings.objects.filter(caisse=caisse).first(),
+    )
     return found if found is not None and found.is_active else None
 
 
@@ -207,9 +214,15 @@ def debit_plans_of(invoices) -> dict[int, DebitPlan]:
     if not invoices:
         return {}
     caisse_ids = {invoice.caisse_id for invoice in invoices}
-    settings_by_caisse = {
-        sepa.caisse_id: sepa for sepa in SepaSettings.objects.filter(caisse_id__in=caisse_ids, is_active=True)
-    }
+    if len(caisse_ids) == 1:  # a page of one Caisse: its settings from the reference cache
+        [caisse_id] = caisse_ids
+        sepa = sepa_settings_for(caisse_id)
+        settings_by_caisse = {caisse_id: sepa} if sepa is not None else {}
+    else:
+        settings_by_caisse = {
+            sepa.caisse_id: sepa
+            for sepa in SepaSettings.objects.filter(caisse_id__in=caisse_ids, is_active=True)
+        }
     if not settings_by_caisse:
         return {}
     plans: dict[int, DebitPlan] = {}

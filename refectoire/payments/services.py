@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from refectoire.billing.enums import InvoiceKind, InvoiceState
 from refectoire.billing.models import Invoice, InvoiceEvent
+from refectoire.core import reference
 from refectoire.core.lifecycle import AGENT, SYSTEM, check_move, transition
 from refectoire.core.money import format_euros, money_sum
 from refectoire.households.models import Household
@@ -47,7 +48,12 @@ RETRY_DELAY = datetime.timedelta(minutes=20)
 
 
 def payfip_settings_for(caisse) -> PayfipSettings | None:
-    payfip = PayfipSettings.objects.filter(caisse=caisse, is_active=True).first()
+    payfip = reference.cached(  # the process's reference cache, core/reference.py
+        "payfip",
+        getattr(caisse, "pk", caisse),
+        None,
+        lambda: PayfipSettings.objects.filter(caisse=caisse, is_active=True).first(),
+    )
     if payfip and payfip.backend == PayfipBackend.DUMMY and not (settings.DEMO or settings.TESTING):
         return None  # the dummy backend trusts its return address: never in production
     return payfip

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refectoire.core import reference
 from refectoire.core.money import format_euros
 from refectoire.households.models import Household
 from refectoire.pricing.enums import DecisionSource, PackedMealPricing, TariffRequestState
@@ -151,10 +152,18 @@ class CaissePricing:
 
 
 def caisse_pricing(*, caisse, years=None) -> CaissePricing:
-    """The Caisse's school years (`years` when the caller read them all, by first day) and grids."""
+    """The Caisse's school years (`years` when the caller read them all, by first day) and grids;
+    when the caller read nothing, from the process's reference cache (core/reference.py)."""
     if years is None:
-        years = list(SchoolYear.objects.filter(caisse=caisse).order_by("first_day"))
+        return reference.cached(
+            "pricing", getattr(caisse, "pk", caisse), None, lambda: _caisse_pricing(caisse)
+        )
     return CaissePricing(years=list(years), grids=current_grids(caisse=caisse) if years else {})
+
+
+def _caisse_pricing(caisse) -> CaissePricing:
+    years = list(SchoolYear.objects.filter(caisse=caisse).order_by("first_day"))
+    return CaissePricing(years=years, grids=current_grids(caisse=caisse) if years else {})
 
 
 def _year_ranges(caisse, start, end, known: CaissePricing | None = None):

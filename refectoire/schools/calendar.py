@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import BigIntegerField, CharField, DateField, F, Value
 from django.db.models.functions import Cast
 
+from refectoire.core import reference
 from refectoire.schools.enums import CalendarKind
 from refectoire.schools.models import CalendarEntry, Closure, School, SchoolYear
 
@@ -102,7 +103,38 @@ class CalendarBits:
     @classmethod
     def load(cls, *, caisse, window: Window, school_ids=None) -> CalendarBits:
         """The school years, holidays, closures and schools' weekdays of `caisse` over `window`, in
-        one query: the four reads as one UNION ALL, each row tagged by its source."""
+        one query (or none: the process's reference cache, core/reference.py)."""
+        schools = None if school_ids is None else tuple(sorted(set(school_ids)))
+        bits = reference.cached(
+            "calendar",
+            getattr(caisse, "pk", caisse),
+            (window.start, window.end, schools),
+            lambda: cls._read(caisse=caisse, window=window, school_ids=school_ids).bits(),
+        )
+        in_year, school_holiday, public_holiday, caisse_closure, school_closure, serves = bits
+        return cls(
+            window=window,
+            in_year=in_year,
+            school_holiday=school_holiday,
+            public_holiday=public_holiday,
+            caisse_closure=caisse_closure,
+            school_closure=defaultdict(int, school_closure),
+            serves=serves,
+        )
+
+    def bits(self) -> tuple:
+        return (
+            self.in_year,
+            self.school_holiday,
+            self.public_holiday,
+            self.caisse_closure,
+            dict(self.school_closure),
+            dict(self.serves),
+        )
+
+    @classmethod
+    def _read(cls, *, caisse, window: Window, school_ids=None) -> CalendarBits:
+        """The four reads as one UNION ALL, each row tagged by its source."""
         cal = cls(window=window)
         start, end = window.start, window.end
         text, number, day = CharField(), BigIntegerField(), DateField()

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from refectoire.core import reference
 from refectoire.schools.calendar import CalendarBits, Window
 from refectoire.schools.enums import CalendarKind, SchoolKind
 from refectoire.schools.models import CalendarEntry, Closure, School, SchoolYear
@@ -83,7 +84,9 @@ def school_year_calendar_reset(*, school_year) -> list[CalendarEntry]:
             last_day=school_year.last_day,
         )
     ]
-    return CalendarEntry.objects.bulk_create(entries)
+    created = CalendarEntry.objects.bulk_create(entries)
+    reference.bump()  # bulk_create sends no post_save
+    return created
 
 
 @transaction.atomic

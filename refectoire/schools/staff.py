@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from refectoire.accounts.identifiers import generate_username
 from refectoire.accounts.models import User
 from refectoire.caisses.models import AgentRole
+from refectoire.core import reference
 from refectoire.schools.models import CanteenStaff, School
 
 
@@ -24,16 +25,24 @@ def load_roles(user, caisse) -> None:
     staff = user.__dict__.setdefault("_canteen_staff", {})
     if caisse.pk in agents and caisse.pk in staff:
         return
-    is_agent, is_staff = (
-        User.objects.filter(pk=user.pk)
-        .annotate(
-            is_agent=Exists(AgentRole.objects.for_caisse(caisse).filter(user=OuterRef("pk"))),
-            is_staff_member=Exists(
-                CanteenStaff.objects.for_caisse(caisse).active().filter(user=OuterRef("pk"))
-            ),
-        )
-        .values_list("is_agent", "is_staff_member")
-        .get()
+    # Both answers stay in the process's reference cache (core/reference.py) until a role changes:
+    # a saved or deleted AgentRole or CanteenStaff replaces its generation. A stale answer could
+    # only hide a role (the role objects are read again whenever one is found), never grant one.
+    is_agent, is_staff = reference.cached(
+        "roles",
+        caisse.pk,
+        user.pk,
+        lambda: (
+            User.objects.filter(pk=user.pk)
+            .annotate(
+                is_agent=Exists(AgentRole.objects.for_caisse(caisse).filter(user=OuterRef("pk"))),
+                is_staff_member=Exists(
+                    CanteenStaff.objects.for_caisse(caisse).active().filter(user=OuterRef("pk"))
+                ),
+            )
+            .values_list("is_agent", "is_staff_member")
+            .get()
+        ),
     )
     if not is_agent:
         agents.setdefault(caisse.pk, None)

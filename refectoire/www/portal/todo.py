@@ -11,7 +11,6 @@ request the Caisse asked to complete. An item leaves as soon as what it asks is 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from refectoire.billing.models import Invoice
@@ -22,11 +21,10 @@ from refectoire.enrollment.enums import AbsenceState, EnrollmentState, weekday_n
 from refectoire.enrollment.models import Absence, Enrollment
 from refectoire.enrollment.selectors import meal_days
 from refectoire.pricing.enums import TariffRequestState
-from refectoire.pricing.models import TariffDecision, TariffGrid, TariffRequest
+from refectoire.pricing.models import TariffDecision, TariffRequest
 from refectoire.pricing.selectors import CaissePricing, caisse_pricing
 from refectoire.requests.enums import RequestKind, RequestState
 from refectoire.requests.models import Request
-from refectoire.schools.models import SchoolYear
 from refectoire.stays.enums import ChoiceState
 from refectoire.stays.models import StayChoice
 from refectoire.www.common.tariff import tariff_in_force_text
@@ -161,9 +159,9 @@ def _tariff_requests(household) -> list:
     )
 
 
-def _tariffs(household, years, requests) -> list[TodoItem]:
+def _tariffs(household, years, requests, pricing: CaissePricing) -> list[TodoItem]:
     """Next year's request to make (before the rentrée, when the highest tariff would apply), and
-    any request the Caisse asked to complete."""
+    any request the Caisse asked to complete; `years`: the coming ones, `pricing`: their grids."""
     items = []
     for request in requests:
         if request.state == TariffRequestState.NEEDS_INFO:
@@ -180,7 +178,14 @@ def _tariffs(household, years, requests) -> list[TodoItem]:
                 )
             )
     asked = {request.school_year_id for request in requests}
-    with_grid = [year for year in years if year.has_grid and year.pk not in asked and not year.decided]
+    with_grid = [year for year in years if year.pk in pricing.grids and year.pk not in asked]
+    if with_grid:  # a coming year with a grid and no request: was its tariff decided without one?
+        decided = set(
+            TariffDecision.objects.filter(household=household, school_year__in=with_grid).values_list(
+                "school_year_id", flat=True
+            )
+        )
+        with_grid = [year for year in with_grid if year.pk not in decided]
     for year in with_grid:
         items.append(
             TodoItem(
@@ -368,16 +373,8 @@ def family_dashboard(*, household, today: datetime.date, tariff_text: str | None
         .select_related("school")
         .order_by("start_date")
     )
-    all_years = list(
-        SchoolYear.objects.filter(caisse_id=household.caisse_id)
-        .annotate(
-            has_grid=Exists(TariffGrid.objects.filter(school_year=OuterRef("pk"))),
-            decided=Exists(TariffDecision.objects.filter(household=household, school_year=OuterRef("pk"))),
-        )
-        .order_by("first_day")
-    )
-    years = [year for year in all_years if year.first_day > today]
-    pricing = caisse_pricing(caisse=household.caisse, years=all_years)
+    pricing = caisse_pricing(caisse=household.caisse_id)  # the Caisse's years and grids, cached
+    years = [year for year in pricing.years if year.first_day > today]
     requests = _tariff_requests(household)
     if tariff_text is None:
         tariff_text = tariff_in_force_text(household, today, known=pricing)
@@ -385,7 +382,7 @@ def family_dashboard(*, household, today: datetime.date, tariff_text: str | None
         *_invoices(household),
         *_stays(household),
         *_enrollments(household, children, years, enrollments, today),
-        *_tariffs(household, years, requests),
+        *_tariffs(household, years, requests, pricing),
         *_absences(household, today),
         *_requests(household),
     ]
@@ -393,7 +390,7 @@ def family_dashboard(*, household, today: datetime.date, tariff_text: str | None
     return Dashboard(
         todo=todo,
         children=_child_cards(household, children, enrollments, tariff_text, today),
-        school_year_label=_year_label(all_years, today),
+        school_year_label=_year_label(pricing.years, today),
         pricing=pricing,
         tariff_requests=requests,
     )
