@@ -141,7 +141,9 @@ elif envbool("DATABASE_POOL", False):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: throttling counters live here, so several processes must share it.
-CACHE_URL = envstr("CACHE_URL", "locmem://" if LOCAL else "db://")
+# The demo runs two gunicorn processes and a worker: they share the database cache; only the
+# tests (one process) keep theirs in memory.
+CACHE_URL = envstr("CACHE_URL", "locmem://" if TESTING else "db://")
 if CACHE_URL.startswith("redis://") or CACHE_URL.startswith("rediss://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 elif CACHE_URL == "db://":
@@ -162,13 +164,13 @@ API_RATE_PER_MINUTE = envint("REFECTOIRE_API_RATE_PER_MINUTE", 120)
 API_CALL_RETENTION_DAYS = envint("REFECTOIRE_API_CALL_RETENTION_DAYS", 90)
 
 # Sessions in the database, read through the cache when the cache is shared and not itself in the
-# database (Redis), or local to the one process of the demo and the tests: a page then reads no
-# session row (issue 16). Never through a per-process cache of several processes: a logout in one
-# would leave the session alive in another's memory.
+# database (Redis), or local to the one process of the tests: a page then reads no session row
+# (issue 16). Never through a per-process cache of several processes (the demo runs three): a
+# logout in one would leave the session alive in another's memory.
 SESSION_ENGINE = envchoice(
     "SESSION_ENGINE",
     "django.contrib.sessions.backends.cached_db"
-    if CACHE_URL.startswith(("redis://", "rediss://")) or (LOCAL and CACHE_URL == "locmem://")
+    if CACHE_URL.startswith(("redis://", "rediss://")) or (TESTING and CACHE_URL == "locmem://")
     else "django.contrib.sessions.backends.db",
     {
         "django.contrib.sessions.backends.db",

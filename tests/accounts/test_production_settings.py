@@ -74,6 +74,24 @@ def test_throttling_counters_live_in_a_shared_cache():
     )
 
 
+def test_sessions_are_read_through_the_cache_only_where_every_process_shares_it():
+    expression = "[settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE]"
+    assert production(expression) == [
+        "django.core.cache.backends.db.DatabaseCache",
+        "django.contrib.sessions.backends.db",
+    ]
+    assert production(expression, CACHE_URL="redis://cache.internal:6379/0") == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
+    ]
+    # The demo runs two gunicorn processes and a worker: a cache in each one's memory would keep a
+    # session alive after its logout in another process, and serve reference data another changed.
+    assert production(expression, REFECTOIRE_DEMO="1") == [
+        "django.core.cache.backends.db.DatabaseCache",
+        "django.contrib.sessions.backends.db",
+    ]
+
+
 def test_static_files_keep_the_dsfr_integrity_hashes_valid():
     # A manifest storage rewrites url() in dsfr.min.css: its integrity="sha384-..." would fail.
     assert "Manifest" not in production("settings.STORAGES['staticfiles']['BACKEND']")
