@@ -86,8 +86,16 @@ def load_average() -> str:
         return "?"
 
 
+def caches() -> list[str]:
+    """BENCH_CACHE_URL: the caches to measure, comma-separated (db:// by default, as a host without
+    Redis has it; redis://… is the production setting that reads no session row)."""
+    return [url for url in os.environ.get("BENCH_CACHE_URL", "db://").split(",") if url]
+
+
 def run():
+    before = load_average()  # the machine before the benchmark adds its own load
     postgres = ThrowawayPostgres()
+    results = []  # (cache, floor, measures, loads)
     try:
         postgres.start()
         env = prepare(postgres)
@@ -100,43 +108,61 @@ def run():
             ("une facture `factures/<uuid>/`", f"/cde11/mon-espace/factures/{invoice_uuid}/"),
             ("le planning `planning/<uuid>/`", f"/cde11/mon-espace/planning/{enrollment_uuid}/"),
         ]
-        measures = []
-        with gunicorn(env, 2):
-            for _label, path in [("floor", BARE), *pages]:  # warm-up: imports, pool, templates
-                drive_one(path, session, 2)
-            loads = [load_average()]
-            floor = drive_one(BARE, session, SECONDS)
-            for label, path in pages:
-                measures.append((label, path, drive_one(path, session, SECONDS)))
-            loads.append(load_average())
+        for cache_url in caches():
+            if cache_url.startswith("redis"):
+                import redis
+
+                redis.Redis.from_url(cache_url).flushdb()
+            measures = []
+            with gunicorn({**env, "CACHE_URL": cache_url}, 2):
+                for _label, path in [("floor", BARE), *pages]:  # warm-up: imports, pool, templates
+                    drive_one(path, session, 2)
+                loads = [load_average()]
+                floor = drive_one(BARE, session, SECONDS)
+                for label, path in pages:
+                    measures.append((label, path, drive_one(path, session, SECONDS)))
+                loads.append(load_average())
+            results.append((cache_url, floor, measures, loads))
     finally:
         postgres.stop()
-    floor_rate = len(floor[0]) / SECONDS
 
-    def row(label, durations, errors, ratio):
+    def row(cache_url, label, durations, errors, ratio):
         return (
-            f"| {label} | {len(durations) / SECONDS:.1f} | {statistics.median(durations) * 1000:.0f} ms "
+            f"| `{cache_url}` | {label} | {len(durations) / SECONDS:.1f} | "
+            f"{statistics.median(durations) * 1000:.0f} ms "
             f"| {percentile(durations, 0.99) * 1000:.0f} ms | {errors} | {ratio} |"
         )
 
-    rows = [row(f"floor: `{BARE}` (« ok », no database)", *floor, "1.0×")]
-    for label, _path, (durations, errors) in measures:
-        rate = len(durations) / SECONDS
-        ratio = f"{floor_rate / rate:.1f}×" if rate else "∞"
-        rows.append(row(label, durations, errors, ratio))
+    rows = []
+    for cache_url, floor, measures, _loads in results:
+        floor_rate = len(floor[0]) / SECONDS
+        rows.append(row(cache_url, f"floor: `{BARE}` (« ok », no database)", *floor, "1.0×"))
+        for label, _path, (durations, errors) in measures:
+            rate = len(durations) / SECONDS
+            ratio = f"{floor_rate / rate:.1f}×" if rate else "∞"
+            rows.append(row(cache_url, label, durations, errors, ratio))
     table = (
-        "| page | requests/s | p50 | p99 | errors | floor ÷ page |\n| --- | ---: | ---: | ---: | ---: | ---: |\n"
-        + "\n".join(rows)
+        "| cache | page | requests/s | p50 | p99 | errors | floor ÷ page |\n"
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |\n" + "\n".join(rows)
     )
+    loads = [results[0][3][0], results[-1][3][1]]
     print(table, flush=True)
     write_section(
         "portal",
         "## Les pages du parent (`./dev bench portal`)\n\n"
-        f"Machine: {describe()}; load average {loads[0]} before and {loads[1]} after the measure "
-        "(the machine is shared with other engineers' test suites: compare the ratios, measured in one "
-        "run, rather than the seconds; the goal is to be checked on an idle machine).\n\n"
-        "PostgreSQL 15 on the same host (throwaway cluster), the demo data, gunicorn with 2 workers, "
-        "psycopg's connection pool (`DATABASE_POOL=1`), DEBUG off; "
+        f"Machine: {describe()}; load average {before} before the benchmark started, {loads[0]} when "
+        f"the measure began and {loads[1]} after it "
+        + (
+            "(an idle machine: what follows is the benchmark's own clients, gunicorn and PostgreSQL).\n\n"
+            if float(before.replace("?", "99")) < 1.5
+            else "(the machine was shared with other work: compare the ratios, measured in one "
+            "run, rather than the seconds; the goal is to be checked on an idle machine).\n\n"
+        )
+        + "PostgreSQL 15 on the same host (throwaway cluster), the demo data, gunicorn with 2 workers, "
+        "psycopg's connection pool (`DATABASE_POOL=1`), DEBUG off, the cache of each row "
+        "(`CACHE_URL`: with `db://` the sessions are in the database and the reference data's generation "
+        "token is one query of `cache_table`; with Redis the sessions are read through it, "
+        "`cached_db`, docs/deploy.md); "
         f"{CLIENTS} connections without think time, {SECONDS:.0f} s per address, one address after the "
         f"other; the parent's household has {children} children. Floor ÷ page: the requests per second "
         "of the bare view over those of the page.\n\n"
