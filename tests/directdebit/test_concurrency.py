@@ -83,4 +83,4 @@ def test_a_card_payment_and_a_reject_at_once_never_pay_the_invoice_twice(cde11, 
         assert recorded.count() <= 1
         assert not recorded.filter(method="sepa").exists()
         outcomes.append(outcome["card"])
-    assert all(outcome == "started" or "prélevée" in outcome for outcome in outcomes)
+    assert all(outcome == "started" or "prélevée" in outcome for outcome in outcomes), outcomes
