@@ -191,7 +191,7 @@ def prepare(postgres: ThrowawayPostgres, *, demo: bool = True) -> dict:
         "REFECTOIRE_DEMO": "1",
         "REFECTOIRE_BASE_URL": "http://127.0.0.1",
         # db:// by default, as documented for one host; BENCH_CACHE_URL=redis://… measures Redis.
-        "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "db://"),
+        "CACHE_URL": caches()[0],
         "LOG_LEVEL": "ERROR",
     }
     print(
