@@ -9,8 +9,9 @@ BENCH_POSTGRES_URL (by default the local h_mails_bench, created if missing, its 
 2. an SMTP sink on 127.0.0.1 in its own process (the tests' aiosmtpd fake, tests/fakes/smtp.py)
    counting what it receives;
 3. the real thing: two `manage.py db_worker --queue-name "*"` processes (as ./dev demo starts one),
-   with the production settings (no REFECTOIRE_TESTING: mail is queued as one `deliver_email` task
-   per message and delivered through the worker's kept SMTP connection); the clock runs from their
+   with the production settings (no REFECTOIRE_TESTING: each batch's e-mails are built in bulk and
+   delivered by the worker that builds them over its kept SMTP connection, core.mail.send_batch;
+   before that each was queued as one `deliver_email` task); the clock runs from their
    start until the sink has received every e-mail. Then: 0 lost, 0 duplicated (each guardian's
    address received exactly the messages of its household's invoices), every task successful;
 4. the floor, in the same run against a fresh sink: the same number of messages, of the size the
@@ -364,8 +365,8 @@ def write(rows) -> None:
         "generator, one guardian per household) on PostgreSQL 15 (h_mails_bench), its period Mars / "
         "Avril 2027 computed and issued as in production: one `send_invoice_emails` task per 200 "
         "invoices queued in the database. Then two `manage.py db_worker` processes with the production "
-        "settings (each invoice's e-mail built in bulk, queued as one `deliver_email` task, delivered "
-        "through the worker's kept SMTP connection) to an SMTP sink on 127.0.0.1 (the tests' aiosmtpd "
+        "settings (each batch's e-mails built in bulk and delivered by the worker that builds them "
+        "over its kept SMTP connection, `core.mail.send_batch`) to an SMTP sink on 127.0.0.1 (the tests' aiosmtpd "
         "fake, in its own process): the time runs from the workers' start (Django's start-up included) "
         "until the sink has every e-mail. Checked: every expected recipient received exactly its "
         "messages (lost, duplicated), every task successful. Floor, in the same run: the same number of "

@@ -1,11 +1,11 @@
 """E-mails of billing: invoice issued, reminder of unpaid invoices."""
 
-from django.core.mail import EmailMessage, get_connection, send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from refectoire.accounts.language import in_language_of, known_languages
-from refectoire.core.mail import mail_subject
+from refectoire.core.mail import mail_subject, send_batch
 from refectoire.households.selectors import household_emails
 
 
@@ -17,7 +17,7 @@ def invoice_emails(invoice) -> list[str]:
     return household_emails(invoice.household)
 
 
-def invoice_issued_message(invoice, *, languages=None, connection=None) -> EmailMessage | None:
+def invoice_issued_message(invoice, *, languages=None) -> EmailMessage | None:
     """The e-mail of an issued invoice (None without recipient); `languages`: `known_languages` of
     a batch, so that building many reads nothing more."""
     recipients = invoice_emails(invoice)
@@ -34,21 +34,17 @@ def invoice_issued_message(invoice, *, languages=None, connection=None) -> Email
             subject=mail_subject(caisse.name, invoice.title),
             body=render_to_string("billing/emails/invoice_issued.txt", context),
             to=recipients,
-            connection=connection,
         )
 
 
 def send_invoices_issued(invoices) -> int:
     """The e-mails of many issued invoices (their households' guardians prefetched), built with one
-    query for the recipients' languages and handed to the mail backend together."""
+    query for the recipients' languages and sent together by the worker that builds them
+    (`core.mail.send_batch`: over its kept SMTP connection, not one queued task per e-mail)."""
     invoices = list(invoices)
     languages = known_languages(address for invoice in invoices for address in invoice_emails(invoice))
-    connection = get_connection()
-    messages = [
-        invoice_issued_message(invoice, languages=languages, connection=connection) for invoice in invoices
-    ]
-    messages = [message for message in messages if message is not None]
-    return connection.send_messages(messages) if messages else 0
+    messages = [invoice_issued_message(invoice, languages=languages) for invoice in invoices]
+    return send_batch([message for message in messages if message is not None])
 
 
 def send_reminder(*, caisse, household=None, invoices, recipients=None) -> bool:

@@ -11,6 +11,7 @@ import smtplib
 import threading
 import weakref
 from email import policy
+from functools import cached_property
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -28,7 +29,11 @@ class RawEmail:
         self.raw = raw
         self.from_email = from_email
         self._recipients = recipients
-        self.parsed = email.message_from_bytes(raw, policy=policy.SMTP)
+
+    @cached_property
+    def parsed(self):
+        # Only the subject and body of a backend that shows them (the demo's outbox) need it.
+        return email.message_from_bytes(self.raw, policy=policy.SMTP)
 
     def recipients(self):
         return self._recipients
@@ -106,13 +111,17 @@ def close_all_delivery_connections() -> None:
             pass
 
 
-def deliver_raw(*, raw: bytes, from_email: str, recipients: list[str]) -> int:
-    message = RawEmail(raw=raw, from_email=from_email, recipients=recipients)
+def deliver(message) -> int:
+    """Send one message (a Django `EmailMessage` or a `RawEmail`) over this thread's kept connection."""
     try:
         return _connection().send_messages([message])
     except (smtplib.SMTPServerDisconnected, ConnectionError):
         # The kept connection was dropped by the server (idle time-out, restart): once more, afresh.
         return _connection(fresh=True).send_messages([message])
+
+
+def deliver_raw(*, raw: bytes, from_email: str, recipients: list[str]) -> int:
+    return deliver(RawEmail(raw=raw, from_email=from_email, recipients=recipients))
 
 
 class OutboxEmailBackend(BaseEmailBackend):

@@ -2,7 +2,9 @@
 
 Fixtures:
 - `smtp_server`: the running server; `.host`, `.port`, `.messages` (parsed `email.message.EmailMessage`
-  objects, in order of arrival), `.envelopes` (sender and recipients as given to RCPT TO), `.clear()`.
+  objects, in order of arrival), `.envelopes` (sender and recipients as given to RCPT TO), `.clear()`,
+  `.refused` (addresses answered « 550 » at RCPT TO, as a server answers a mailbox that does not exist),
+  `.sessions` (how many SMTP connections it was opened).
 - `smtp_delivery`: `smtp_server`, with the settings that make the task worker deliver mail to it
   (MAIL_DELIVERY_BACKEND = Django's SMTP backend, EMAIL_HOST / EMAIL_PORT of the fake).
 """
@@ -20,6 +22,20 @@ from refectoire.core.delivery import close_all_delivery_connections
 class _Handler:
     def __init__(self, server):
         self.server = server
+
+    async def handle_RCPT(self, smtp_session, session, envelope, address, rcpt_options):
+        if address in self.server.refused:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_EHLO(self, smtp_session, session, envelope, hostname, responses):
+        with self.server.lock:
+            if not getattr(session, "counted", False):
+                session.counted = True
+                self.server.sessions += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_DATA(self, smtp_session, session, envelope):
         message = email.message_from_bytes(
@@ -46,6 +62,8 @@ class FakeSMTPServer:
         self.lock = threading.Lock()
         self.messages: list[email.message.EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.refused: set[str] = set()
+        self.sessions = 0
         self._controller = _FreePortController(_Handler(self), hostname=self.host, port=0)
 
     @property
@@ -63,6 +81,8 @@ class FakeSMTPServer:
         with self.lock:
             self.messages.clear()
             self.envelopes.clear()
+            self.refused.clear()
+            self.sessions = 0
 
     @staticmethod
     def text_of(message) -> str:
