@@ -11,6 +11,7 @@ request the Caisse asked to complete. An item leaves as soon as what it asks is 
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from refectoire.billing.models import Invoice
@@ -56,11 +57,68 @@ def _dated(deadline: datetime.date | None) -> tuple:
     return (deadline or FAR,)
 
 
+# What « À faire » asks of a household that is rare (a stay place, a late illness, a request to
+# complete) or a few days a month (an unpaid invoice): one query says which of them there is
+# (`with_pending`), and only those are then read. Each function below is the one rule of its item.
+
+
+def _unpaid_invoices(household, caisse_id):
+    return Invoice.objects.filter(caisse_id=caisse_id, household=household).unpaid()
+
+
+def _allocated_places(household, caisse_id):
+    return StayChoice.objects.filter(
+        application__household=household, stay__caisse_id=caisse_id, state=ChoiceState.ALLOCATED
+    )
+
+
+def _late_illnesses(household, today):
+    return Absence.objects.filter(
+        household=household,
+        state=AbsenceState.PENDING,
+        notice_kept=False,
+        reason__is_illness=True,
+        first_day__gte=today - datetime.timedelta(days=ILLNESS_PROOF_DAYS),
+    )
+
+
+def _incomplete_requests(household, caisse_id):
+    return Request.objects.filter(household=household, caisse_id=caisse_id, state=RequestState.INCOMPLETE)
+
+
+PENDING = {
+    "pending_invoice": _unpaid_invoices,
+    "pending_stay": _allocated_places,
+    "pending_absence": _late_illnesses,
+    "pending_request": _incomplete_requests,
+}
+
+
+def with_pending(households, *, caisse, today: datetime.date):
+    """`households` (a queryset of `caisse`), each told in the same query which rare items of
+    « À faire » it has: `family_dashboard` then reads only those."""
+    household = OuterRef("pk")
+    return households.annotate(
+        pending_invoice=Exists(_unpaid_invoices(household, caisse.pk)),
+        pending_stay=Exists(_allocated_places(household, caisse.pk)),
+        pending_absence=Exists(_late_illnesses(household, today)),
+        pending_request=Exists(_incomplete_requests(household, caisse.pk)),
+    )
+
+
+def _pending(household, today) -> dict[str, bool]:
+    if all(hasattr(household, name) for name in PENDING):
+        return {name: getattr(household, name) for name in PENDING}
+    found = with_pending(
+        type(household).objects.filter(pk=household.pk), caisse=household.caisse, today=today
+    )
+    return found.values(*PENDING).get()
+
+
 def _invoices(household) -> list[TodoItem]:
     items = []
     for invoice in (
-        Invoice.objects.filter(caisse_id=household.caisse_id, household=household)
-        .unpaid()
+        _unpaid_invoices(household, household.caisse_id)
         .select_related("period")
         .order_by("due_date", "number")
     ):
@@ -90,9 +148,7 @@ def _invoices(household) -> list[TodoItem]:
 def _stays(household) -> list[TodoItem]:
     items = []
     choices = (
-        StayChoice.objects.filter(
-            application__household=household, stay__caisse_id=household.caisse_id, state=ChoiceState.ALLOCATED
-        )
+        _allocated_places(household, household.caisse_id)
         .select_related("child", "stay", "application")
         .order_by("confirm_by", "pk")
     )
@@ -203,15 +259,7 @@ def _tariffs(household, years, requests, pricing: CaissePricing) -> list[TodoIte
 
 def _absences(household, today) -> list[TodoItem]:
     """Illness declared late and still waiting: the refund asks for a medical certificate."""
-    absences = list(
-        Absence.objects.filter(
-            household=household,
-            state=AbsenceState.PENDING,
-            notice_kept=False,
-            reason__is_illness=True,
-            first_day__gte=today - datetime.timedelta(days=ILLNESS_PROOF_DAYS),
-        ).select_related("child")
-    )
+    absences = list(_late_illnesses(household, today).select_related("child"))
     if not absences:
         return []
     refunded = set(
@@ -266,9 +314,7 @@ def _requests(household) -> list[TodoItem]:
             _("Compléter ma demande"),
             caisse_reverse(household.caisse, "portal:request_detail", kwargs={"request_uuid": request.uuid}),
         )
-        for request in Request.objects.filter(
-            household=household, caisse_id=household.caisse_id, state=RequestState.INCOMPLETE
-        ).order_by("submitted_at", "pk")
+        for request in _incomplete_requests(household, household.caisse_id).order_by("submitted_at", "pk")
     ]
 
 
@@ -366,7 +412,8 @@ def _child_cards(household, children, enrollments, tariff_text, today) -> list[C
 
 def family_dashboard(*, household, today: datetime.date, tariff_text: str | None = None) -> Dashboard:
     """« À faire » (most urgent first) and one card per child of a validated `household`; the
-    cards tell the tariff in force today (`tariff_text`, or read here)."""
+    cards tell the tariff in force today (`tariff_text`, or read here). A `household` read
+    `with_pending` saves a query."""
     children = list(household.children.all())
     enrollments = list(
         Enrollment.objects.filter(household=household, caisse_id=household.caisse_id)
@@ -378,13 +425,14 @@ def family_dashboard(*, household, today: datetime.date, tariff_text: str | None
     requests = _tariff_requests(household)
     if tariff_text is None:
         tariff_text = tariff_in_force_text(household, today, known=pricing)
+    pending = _pending(household, today)
     todo = [
-        *_invoices(household),
-        *_stays(household),
+        *(_invoices(household) if pending["pending_invoice"] else []),
+        *(_stays(household) if pending["pending_stay"] else []),
         *_enrollments(household, children, years, enrollments, today),
         *_tariffs(household, years, requests, pricing),
-        *_absences(household, today),
-        *_requests(household),
+        *(_absences(household, today) if pending["pending_absence"] else []),
+        *(_requests(household) if pending["pending_request"] else []),
     ]
     todo.sort(key=lambda item: _dated(item.deadline))
     return Dashboard(

@@ -4,22 +4,24 @@ from django.utils import timezone
 
 from refectoire.households.models import Household
 from refectoire.www.portal.tiles import adult_meal_tiles, dashboard_tiles, service_groups
-from refectoire.www.portal.todo import family_dashboard
+from refectoire.www.portal.todo import family_dashboard, with_pending
 
 
 @login_required
 def dashboard(request):
     """ "Mon espace": « À faire » first, then one card per child, then the services by group. A
     household not validated yet sees where its declaration stands; school staff, their meals."""
+    today = timezone.localdate()
     household = (
-        Household.objects.for_user(request.user, request.caisse)
+        with_pending(
+            Household.objects.for_user(request.user, request.caisse), caisse=request.caisse, today=today
+        )
         .select_related("caisse")
         .prefetch_related("children")
         .first()
     )
     context = {"person": request.user, "household": household, "tiles": [], "adult_tiles": []}
     if household is not None and household.is_validated:
-        today = timezone.localdate()
         family = family_dashboard(household=household, today=today)
         unpaid = sum(1 for item in family.todo if item.kind == "invoice")
         tiles = dashboard_tiles(

@@ -281,3 +281,46 @@ def test_anonymous_and_agents_without_family_get_no_todo(client, curl, cde11, ag
     page = text(client.get(curl(cde11, "portal:dashboard")))
     assert "À faire" not in page and "Facture n°" not in page
     assert InvoiceState.ISSUED  # the agent has no household in the portal
+
+
+def test_the_page_shows_each_rare_item_of_its_own_family_only(
+    client, curl, cde11, setup, family, parent_a, parent_b
+):
+    """The page reads which rare items a family has with its household (`todo.with_pending`), then
+    only those: each appears on its own family's page, none on a neighbour's."""
+    household, kids = family
+    today = timezone.localdate()
+    year, school, _period = setup
+    neighbour, _ = enrolled_family(cde11, year, school, children=1)
+    neighbour.guardians.update(user=parent_b, email=parent_b.email)
+    InvoiceFactory(caisse=cde11, household=household, issued=True, total=Decimal("12.00"))
+    illness = AbsenceReason.objects.create(caisse=cde11, label="Maladie", is_illness=True)
+    Absence.objects.create(
+        household=household,
+        child=kids[0],
+        first_day=today,
+        last_day=today,
+        reason=illness,
+        notice_kept=False,
+        state=AbsenceState.PENDING,
+    )
+    Request.objects.create(
+        caisse=cde11, household=household, kind=RequestKind.SITUATION, state=RequestState.INCOMPLETE
+    )
+    application = StayApplication.objects.create(caisse=cde11, household=household, child=kids[0])
+    StayChoice.objects.create(
+        application=application,
+        child=kids[0],
+        stay=HolidayStayFactory(caisse=cde11),
+        rank=1,
+        state=ChoiceState.ALLOCATED,
+        confirm_by=timezone.now() + datetime.timedelta(days=3),
+    )
+    shown = {}
+    for who in (parent_a, parent_b):
+        client.force_login(who)
+        response = client.get(curl(cde11, "portal:dashboard"))
+        shown[who.pk] = {item.kind for item in response.context["todo"]}
+        assert all(f'data-todo="{kind}"' in response.content.decode() for kind in shown[who.pk])
+    assert {"invoice", "absence", "request", "stay"} <= shown[parent_a.pk]
+    assert not {"invoice", "absence", "request", "stay"} & shown[parent_b.pk]
