@@ -86,12 +86,7 @@ def _incomplete_requests(household, caisse_id):
     return Request.objects.filter(household=household, caisse_id=caisse_id, state=RequestState.INCOMPLETE)
 
 
-PENDING = {
-    "pending_invoice": _unpaid_invoices,
-    "pending_stay": _allocated_places,
-    "pending_absence": _late_illnesses,
-    "pending_request": _incomplete_requests,
-}
+PENDING = ("pending_invoice", "pending_stay", "pending_absence", "pending_request")  # with_pending's
 
 
 def with_pending(households, *, caisse, today: datetime.date):
