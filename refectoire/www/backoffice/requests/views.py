@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from refectoire.accounts.access_log import access_log_for_request
 from refectoire.accounts.enums import AccessKind
@@ -128,11 +129,11 @@ ACTIONS = {
     ),
 }
 DONE = {
-    "take": _("Vous êtes chargé(e) de cette demande."),
-    "accept": _("La demande est acceptée ; la famille est prévenue par courriel."),
-    "refuse": _("La demande est refusée ; la famille est prévenue par courriel."),
-    "incomplete": _("La famille est invitée à compléter sa demande."),
-    "message": _("Votre message est ajouté à l'historique."),
+    "take": gettext_lazy("Vous êtes chargé(e) de cette demande."),
+    "accept": gettext_lazy("La demande est acceptée ; la famille est prévenue par courriel."),
+    "refuse": gettext_lazy("La demande est refusée ; la famille est prévenue par courriel."),
+    "incomplete": gettext_lazy("La famille est invitée à compléter sa demande."),
+    "message": gettext_lazy("Votre message est ajouté à l'historique."),
 }
 
 

@@ -37,10 +37,21 @@ from refectoire.schools.models import SchoolYear
 from refectoire.www.portal import access
 from refectoire.www.portal.enrollment.forms import CancelForm, EnrollmentForm, RhythmChangeForm
 
+# Lazy: a module's constants are made once, at import, in whatever language the first request had.
 MONTHS = [
-    _("janvier"), _("février"), _("mars"), _("avril"), _("mai"), _("juin"),
-    _("juillet"), _("août"), _("septembre"), _("octobre"), _("novembre"), _("décembre"),
-]  # fmt: skip
+    gettext_lazy("janvier"),
+    gettext_lazy("février"),
+    gettext_lazy("mars"),
+    gettext_lazy("avril"),
+    gettext_lazy("mai"),
+    gettext_lazy("juin"),
+    gettext_lazy("juillet"),
+    gettext_lazy("août"),
+    gettext_lazy("septembre"),
+    gettext_lazy("octobre"),
+    gettext_lazy("novembre"),
+    gettext_lazy("décembre"),
+]
 
 
 def _enrollment(request, enrollment_uuid):
@@ -208,7 +219,7 @@ def _month_bounds(enrollment, month_param):
 
 def month_label(month: datetime.date) -> str:
     """« novembre 2026 »."""
-    return f"{_(MONTHS[month.month - 1])} {month.year}"
+    return f"{MONTHS[month.month - 1]} {month.year}"
 
 
 # What a past day says happened (a future day says what is planned: the status's own label).

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from refectoire.documents.enums import DocumentKind
@@ -28,12 +29,14 @@ KIND_FORMS = {
 }
 SLUGS = {slug: kind for kind, (_form, slug, _doc) in KIND_FORMS.items()}
 KIND_HINTS = {
-    RequestKind.CORRECTION: _("Une erreur dans votre inscription ou dans votre foyer."),
-    RequestKind.SITUATION: _("Adresse, téléphone, courriel, séparation, ressources."),
-    RequestKind.ILLNESS_REFUND: _(
+    RequestKind.CORRECTION: gettext_lazy("Une erreur dans votre inscription ou dans votre foyer."),
+    RequestKind.SITUATION: gettext_lazy("Adresse, téléphone, courriel, séparation, ressources."),
+    RequestKind.ILLNESS_REFUND: gettext_lazy(
         "Absence d'au moins 3 jours consécutifs, certificat médical sous 30 jours."
     ),
-    RequestKind.RADIATION: _("Vous quittez l'arrondissement : joignez le certificat de radiation."),
+    RequestKind.RADIATION: gettext_lazy(
+        "Vous quittez l'arrondissement : joignez le certificat de radiation."
+    ),
 }
 
 
