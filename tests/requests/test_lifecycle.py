@@ -232,3 +232,57 @@ def test_the_backoffice_home_counts_conversations_to_read(
     client.force_login(agent_cde11)
     queues = client.get(curl(cde11, "backoffice:home")).context["queues"]
     assert {q["label"]: q["count"] for q in queues}["Conversations avec des messages non lus"] == 1
+
+
+def test_the_latest_activity_mixes_requests_and_messages_newest_first_in_one_query(
+    django_assert_num_queries, cde11, household_a, household_b, parent_a, parent_b, agent_cde11
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from refectoire.messaging.models import Conversation
+    from refectoire.messaging.services import conversation_reply, conversation_start
+    from refectoire.requests.models import Request
+    from refectoire.requests.selectors import latest_activity
+
+    start = timezone.now() - datetime.timedelta(days=30)
+    mine = [correction(household_a, parent_a, text=f"Erreur {n}") for n in range(4)]
+    menus = conversation_start(
+        household=household_a, subject="Menus", body="Bonjour", author=parent_a, by_agent=False
+    )
+    for body in ("Voici les menus.", "Et ceux de janvier."):
+        conversation_reply(conversation=menus, body=body, author=agent_cde11, by_agent=True)
+    quiet = conversation_start(
+        household=household_a, subject="Cantine", body="Merci", author=parent_a, by_agent=False
+    )
+    # Days 0, 2, 4, 6 for the requests, 5 for « Menus », 1 for « Cantine »: newest first, five of them.
+    for day, request in zip((0, 2, 4, 6), mine, strict=True):
+        Request.objects.filter(pk=request.pk).update(updated_at=start + datetime.timedelta(days=day))
+    Conversation.objects.filter(pk=menus.pk).update(last_message_at=start + datetime.timedelta(days=5))
+    Conversation.objects.filter(pk=quiet.pk).update(last_message_at=start + datetime.timedelta(days=1))
+    # The neighbours' items are newer than all of them, and never shown.
+    correction(household_b, parent_b)
+    conversation_start(
+        household=household_b, subject="Voisins", body="Bonjour", author=parent_b, by_agent=False
+    )
+
+    with django_assert_num_queries(1):
+        items = latest_activity(user=parent_a, caisse=cde11)
+    assert [(item["kind"], item["uuid"]) for item in items] == [
+        ("request", mine[3].uuid),
+        ("conversation", menus.uuid),
+        ("request", mine[2].uuid),
+        ("request", mine[1].uuid),
+        ("conversation", quiet.uuid),
+    ]
+    assert [str(item["label"]) for item in items] == [
+        "Demander une correction",
+        "Menus",
+        "Demander une correction",
+        "Demander une correction",
+        "Cantine",
+    ]
+    assert str(items[0]["status"]) == "Envoyée"
+    assert [items[1]["status"], items[4]["status"]] == [2, 0]  # the agent's two replies, unread
+    assert items[0]["at"] == start + datetime.timedelta(days=6)
