@@ -22,7 +22,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import DateField, Exists, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -87,6 +87,51 @@ def _issued_periods(*, caisse, start, end) -> list[tuple]:
     )
 
 
+def _rhythm_changes(*, caisse, end):
+    """The validated rhythm changes of `caisse` begun by `end` (each applies from its first day)."""
+    return RhythmChange.objects.filter(
+        enrollment__caisse=caisse, state=RhythmChangeState.VALIDATED, starts_on__lte=end
+    )
+
+
+def _absences(*, caisse, start, end):
+    """The absences of `caisse` over [start, end] that bear on its meal days: accepted (no meal) or
+    waiting (shown on the planning)."""
+    return Absence.objects.filter(
+        household__caisse=caisse,
+        state__in=[AbsenceState.ACCEPTED, AbsenceState.PENDING],
+        first_day__lte=end,
+        last_day__gte=start,
+    )
+
+
+def with_meal_flags(enrollments, *, caisse, start: datetime.date, end: datetime.date):
+    """`enrollments` (a queryset) annotated, in the same query, with whether a rhythm change or an
+    absence bears on [start, end]: `meal_days(enrollments=…)` over that window then reads neither
+    table when none of them has one (« Mon espace »: most families have neither today)."""
+    return enrollments.annotate(
+        rhythm_changed=Exists(_rhythm_changes(caisse=caisse, end=end).filter(enrollment=OuterRef("pk"))),
+        absent=Exists(
+            _absences(caisse=caisse, start=start, end=end).filter(
+                household_id=OuterRef("household_id"), child_id=OuterRef("child_id")
+            )
+        ),
+        flags_start=Value(start, output_field=DateField()),
+        flags_end=Value(end, output_field=DateField()),
+    )
+
+
+def _flagged(enrollments, flag: str, start, end) -> bool:
+    """Whether one of `enrollments` may have `flag` over [start, end]: true unless each was read
+    `with_meal_flags` over that very window and says not."""
+    return any(
+        getattr(e, flag, True)
+        or getattr(e, "flags_start", None) != start
+        or getattr(e, "flags_end", None) != end
+        for e in enrollments
+    )
+
+
 def _enrollment_bits(
     *, caisse, start, end, household_ids=None, school_ids=None, enrollment_ids=None, enrollments=None
 ):
@@ -123,20 +168,21 @@ def _enrollment_bits(
     if not rows:
         return calendar, []
 
-    changes = RhythmChange.objects.filter(
-        enrollment__caisse=caisse, state=RhythmChangeState.VALIDATED, starts_on__lte=end
-    )
-    absences = Absence.objects.filter(
-        household__caisse=caisse,
-        state__in=[AbsenceState.ACCEPTED, AbsenceState.PENDING],
-        first_day__lte=end,
-        last_day__gte=start,
-    )
+    changes = _rhythm_changes(caisse=caisse, end=end)
+    absences = _absences(caisse=caisse, start=start, end=end)
     if household_ids is not None:
         changes = changes.filter(enrollment__household_id__any=household_ids)
         absences = absences.filter(household_id__any=household_ids)
     if school_ids is not None:
         changes = changes.filter(enrollment__school_id__in=school_ids)
+    if enrollments is not None:
+        # Read `with_meal_flags`: only the tables where one of these enrollments has a row.
+        read = {row[0] for row in rows}
+        selected = [e for e in enrollments if e.pk in read]
+        if not _flagged(selected, "rhythm_changed", start, end):
+            changes = changes.none()
+        if not _flagged(selected, "absent", start, end):
+            absences = absences.none()
     rhythm = defaultdict(list)
     for enrollment_id, starts_on, weekdays in changes.order_by("starts_on", "decided_at", "pk").values_list(
         "enrollment_id", "starts_on", "weekdays"

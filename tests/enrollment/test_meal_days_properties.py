@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from refectoire.enrollment.enums import MEAL_STATUSES, AbsenceState, Custody, RhythmChangeState
 from refectoire.enrollment.models import Absence, RhythmChange
-from refectoire.enrollment.selectors import day_statuses, expected_meals, meal_days
+from refectoire.enrollment.selectors import day_statuses, expected_meals, meal_days, with_meal_flags
 from refectoire.enrollment.services import (
     child_link_create,
     custody_weeks_set,
@@ -151,6 +151,31 @@ def test_meal_days_equals_the_naive_day_by_day_reading_of_the_rule(cde11, year_2
         build(cde11, year_2026, data)
         start, end = data["window"]
         assert meal_days(caisse=cde11, start=start, end=end) == naive_meal_days(cde11, start, end)
+        transaction.set_rollback(True)
+
+
+@PROPERTY_SETTINGS
+@given(data=scenario())
+@pytest.mark.django_db
+def test_a_households_enrollments_read_with_their_flags_give_the_same_days(cde11, year_2026, data):
+    """« Mon espace » reads its enrollments `with_meal_flags` so that `meal_days` skips the rhythm
+    changes and the absences when none bears on the window: the days are those of the rule."""
+    from refectoire.enrollment.models import Enrollment
+
+    with transaction.atomic():
+        made = build(cde11, year_2026, data)
+        start, end = data["window"]
+        naive = naive_meal_days(cde11, start, end)
+        for household_id in {enrollment.household_id for enrollment in made}:
+            enrollments = list(
+                with_meal_flags(
+                    Enrollment.objects.filter(household_id=household_id), caisse=cde11, start=start, end=end
+                )
+            )
+            result = meal_days(
+                caisse=cde11, start=start, end=end, household_ids=[household_id], enrollments=enrollments
+            )
+            assert result == {key: days for key, days in naive.items() if key[0] == household_id}
         transaction.set_rollback(True)
 
 

@@ -20,7 +20,7 @@ from refectoire.core.display import starts_with_vowel
 from refectoire.core.money import format_euros
 from refectoire.enrollment.enums import AbsenceState, EnrollmentState, weekday_names
 from refectoire.enrollment.models import Absence, Enrollment
-from refectoire.enrollment.selectors import meal_days
+from refectoire.enrollment.selectors import meal_days, with_meal_flags
 from refectoire.pricing.enums import TariffRequestState
 from refectoire.pricing.models import TariffDecision, TariffRequest
 from refectoire.pricing.selectors import CaissePricing, caisse_pricing
@@ -411,7 +411,12 @@ def family_dashboard(*, household, today: datetime.date, tariff_text: str | None
     `with_pending` saves a query."""
     children = list(household.children.all())
     enrollments = list(
-        Enrollment.objects.filter(household=household, caisse_id=household.caisse_id)
+        with_meal_flags(
+            Enrollment.objects.filter(household=household, caisse_id=household.caisse_id),
+            caisse=household.caisse,
+            start=today,
+            end=today + datetime.timedelta(days=1),  # the children's cards: today and tomorrow
+        )
         .select_related("school")
         .order_by("start_date")
     )

@@ -324,3 +324,47 @@ def test_the_page_shows_each_rare_item_of_its_own_family_only(
         assert all(f'data-todo="{kind}"' in response.content.decode() for kind in shown[who.pk])
     assert {"invoice", "absence", "request", "stay"} <= shown[parent_a.pk]
     assert not {"invoice", "absence", "request", "stay"} & shown[parent_b.pk]
+
+
+def test_the_cards_say_who_eats_today_with_an_absence_and_a_rhythm_change(
+    client, curl, cde11, parent_a, family
+):
+    """The cards read their enrollments with flags that let `meal_days` skip the absences and the
+    rhythm changes when there are none: with one of each, the cards still follow them."""
+    from refectoire.enrollment.enums import RhythmChangeState
+    from refectoire.enrollment.models import RhythmChange
+
+    household, kids = family
+    cards = {card.child.pk: card for card in family_dashboard(household=household, today=TODAY).children}
+    assert [cards[kid.pk].eats_today for kid in kids] == [True, True]
+    assert [cards[kid.pk].eats_tomorrow for kid in kids] == [True, True]
+    Absence.objects.create(
+        household=household, child=kids[0], first_day=TODAY, last_day=TODAY, state=AbsenceState.ACCEPTED
+    )
+    RhythmChange.objects.create(  # from tomorrow (a Tuesday), Mondays and Thursdays only
+        enrollment=household.enrollments.get(child=kids[1]),
+        weekdays="14",
+        state=RhythmChangeState.VALIDATED,
+        starts_on=TODAY + datetime.timedelta(days=1),
+    )
+    cards = {card.child.pk: card for card in family_dashboard(household=household, today=TODAY).children}
+    assert (cards[kids[0].pk].eats_today, cards[kids[0].pk].eats_tomorrow) == (False, True)
+    assert (cards[kids[1].pk].eats_today, cards[kids[1].pk].eats_tomorrow) == (True, False)
+
+
+def test_flags_read_for_another_window_are_not_trusted(cde11, family):
+    from refectoire.enrollment.selectors import meal_days, with_meal_flags
+
+    household, kids = family
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    Absence.objects.create(
+        household=household, child=kids[0], first_day=tomorrow, last_day=tomorrow, state=AbsenceState.ACCEPTED
+    )
+    # Read for today alone, the flags say « no absence »; over today and tomorrow they must not count.
+    enrollments = list(with_meal_flags(household.enrollments.all(), caisse=cde11, start=TODAY, end=TODAY))
+    assert not any(e.absent for e in enrollments)
+    days = meal_days(
+        caisse=cde11, start=TODAY, end=tomorrow, household_ids=[household.pk], enrollments=enrollments
+    )
+    assert days[household.pk, kids[0].pk] == [TODAY]
+    assert days[household.pk, kids[1].pk] == [TODAY, tomorrow]

@@ -21,7 +21,7 @@ from tests.billing.runs import billing_setup, enrolled_family
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = {"dashboard": 11, "invoices": 5, "invoice": 7, "planning": 5}
+MAX_QUERIES = {"dashboard": 8, "invoices": 5, "invoice": 7, "planning": 5}
 OTHER_MONTHS = [1, 5, 6, 7, 8]  # the first invoice is of March / April 2027
 
 
