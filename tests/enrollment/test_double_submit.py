@@ -74,7 +74,7 @@ def test_ten_enrollments_sent_at_once_give_one_enrollment_no_500_and_no_orphan_f
         pytest.skip("concurrent transactions are tested on PostgreSQL")
     _household, (child,) = family(cde11, parent_a)
     url = curl(cde11, "portal:enrollment_form", child_uuid=child.uuid, year_uuid=current_year.uuid)
-    start = threading.Barrier(10)
+    start = threading.Barrier(10, timeout=120)  # a hang (e.g. a pool of fewer connections) fails instead
     answers = []
 
     def submit():
