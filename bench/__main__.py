@@ -21,6 +21,7 @@ BENCHMARKS = {
     "portal": "bench.portal",
     "rush": "bench.rush",
     "mails": "bench.mails",
+    "two_caisses": "bench.two_caisses",
 }
 
 

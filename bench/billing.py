@@ -419,8 +419,12 @@ def _in_child(*args) -> dict:
 
 
 def _postgres_reset(url: str) -> None:
+    """An empty schema in the database of `url`, created first on a server that lacks it."""
     import psycopg
 
+    from bench.mails import _ensure_database
+
+    _ensure_database(url)
     with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as db:
         db.execute("DROP SCHEMA public CASCADE")
         db.execute("CREATE SCHEMA public")
@@ -475,8 +479,10 @@ def write(rows) -> None:
         "lookups and bit sets, written with COPY into the real tables (then removed, untimed). The "
         "bench checks that the floor wrote as many invoices and lines as the run.",
         "",
-        f"Machine: {describe()}; loaded on purpose (other suites and stress-ng run beside it): compare "
-        "the ratios, measured in one run, rather than the seconds.",
+        f"Machine: {describe()}; "
+        "the load average before and after each measure is in the last column: above 1.5 on these 2 "
+        "cores the machine was shared with other work (compare the ratios, measured in one run, "
+        "rather than the seconds).",
         "",
         "| database | children | run (s) | floor (s) | run ÷ floor | invoices | lines | peak memory (Mio) "
         "| generation (s) | load average (before → after) |",

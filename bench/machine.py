@@ -67,3 +67,14 @@ def write_section(name: str, body: str) -> None:
     )
     DOC.parent.mkdir(parents=True, exist_ok=True)
     DOC.write_text(text)
+
+
+def load_sentence(load: float) -> str:
+    """What the load average `load` (taken just before the measure) says of the machine, for the
+    « Machine: » line of a section: idle below 1.5 on these 2 cores, else shared."""
+    if load < 1.5:
+        return f"load average {load:.1f} before the measure (an idle machine but for the benchmark itself)"
+    return (
+        f"load average {load:.1f} before the measure (the machine was shared with other work: compare "
+        "the ratios, measured in one run, rather than the seconds)"
+    )

@@ -74,7 +74,7 @@ def _data():
 
 
 def run() -> None:
-    from bench.machine import describe, django_setup, write_section
+    from bench.machine import describe, django_setup, load_sentence, write_section
 
     django_setup()
     import os
@@ -145,8 +145,7 @@ def run() -> None:
         "same process. « Per render » is what each render cost when the fonts and the stylesheet were "
         "made again every time (before issue 16).",
         "",
-        f"Machine: {describe()}; load average {load:.1f} during the measure (loaded on purpose: compare "
-        "the ratio).",
+        f"Machine: {describe()}; {load_sentence(load)}.",
         "",
         "| measure | p50 | p95 |",
         "| --- | ---: | ---: |",

@@ -42,7 +42,7 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
-from bench.machine import describe, write_section
+from bench.machine import describe, load_sentence, write_section
 from bench.portal import load_average, prepare
 from bench.serving import ROOT, WEB_PORT, NoRedirect, ThrowawayPostgres, fetch, gunicorn, manage, percentile
 
@@ -364,10 +364,7 @@ def report(generated, generation, floor, answered, mailed, durations, errors, re
     write_section(
         "rush",
         "## La rentrée : inscriptions en masse (`./dev bench rush`)\n\n"
-        f"Machine: {describe()}; load average {loads[0]} before and {loads[1]} after the measure "
-        "(the machine was loaded: other engineers' test suites and stress-ng ran beside it; compare the "
-        "ratio, measured in one run, rather than the seconds; the goal is to be checked on an idle "
-        "machine).\n\n"
+        f"Machine: {describe()}; {load_sentence(float(loads[0].replace('?', '99')))}, {loads[1]} after it.\n\n"
         "PostgreSQL 15 on the same host (throwaway cluster), gunicorn with 2 workers, psycopg's connection "
         "pool (`DATABASE_POOL=1`), DEBUG off, one task worker (`manage.py db_worker`) delivering the "
         "confirmation e-mails by SMTP to a sink on 127.0.0.1 (tests/fakes/smtp.py). A Caisse of "
