@@ -232,7 +232,7 @@ def child_run(database_url: str) -> None:
     print(
         json.dumps(
             {
-                "seconds": round(seconds, 1),
+                "seconds": round(seconds, 2),
                 "children": Child.objects.filter(household__caisse=caisse).count(),
                 "invoices": Invoice.objects.filter(period=period).count(),
                 "lines": InvoiceLine.objects.filter(invoice__period=period).count(),
@@ -400,7 +400,7 @@ def child_floor(database_url: str) -> None:
     print(
         json.dumps(
             {
-                "seconds": round(seconds, 1),
+                "seconds": round(seconds, 2),
                 "invoices": len(invoices),
                 "lines": len(lines),
                 "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),

@@ -16,6 +16,7 @@ from refectoire.billing.engine import Credit
 from refectoire.billing.enums import InvoiceKind, InvoiceState, LineKind
 from refectoire.billing.models import Credit as CreditModel
 from refectoire.billing.models import InvoiceLine
+from refectoire.core.lookups import Ids
 from refectoire.enrollment.selectors import meal_days, packed_meal_spans
 from refectoire.pricing.grids import tariff_grids_freeze
 from refectoire.pricing.selectors import brackets_in_force
@@ -45,7 +46,7 @@ def load_unused_credits(*, caisse, household_ids) -> dict[int, list[Credit]]:
     """
     rows = list(
         CreditModel.objects.filter(
-            caisse=caisse, household_id__any=list(household_ids), used_by_invoice__isnull=True
+            caisse=caisse, household_id__any=Ids(household_ids), used_by_invoice__isnull=True
         )
         .select_related("child")
         .order_by("created_at", "pk")

@@ -27,6 +27,7 @@ from refectoire.billing.models import (
 from refectoire.billing.sources import invoice_sources
 from refectoire.billing.tasks import send_adult_reminder_email, send_invoice_emails, send_reminder_email
 from refectoire.core.lifecycle import AGENT, SYSTEM, transition, transition_bulk
+from refectoire.core.lookups import Ids
 from refectoire.core.money import format_euros, money_sum
 from refectoire.households.models import Child, Household
 from refectoire.schools.models import BillingPeriod
@@ -164,7 +165,7 @@ def _compute(*, caisse, period, chunk_size, progress) -> BillingRun:
             )
             names = dict(
                 (pk, f"{first} {last.upper()}".strip())
-                for pk, first, last in Child.objects.filter(household_id__any=billed).values_list(
+                for pk, first, last in Child.objects.filter(household_id__any=Ids(billed)).values_list(
                     "pk", "first_name", "last_name"
                 )
             )
@@ -285,7 +286,10 @@ def _write_chunk(
     lock keeps every other writer out)."""
     if replace:
         drafts = Invoice.objects.filter(
-            period=period, household_id__any=household_ids, kind=InvoiceKind.INVOICE, state=InvoiceState.DRAFT
+            period=period,
+            household_id__any=Ids(household_ids),
+            kind=InvoiceKind.INVOICE,
+            state=InvoiceState.DRAFT,
         )
         InvoiceLine.objects.filter(invoice__in=drafts).delete()
         drafts._raw_delete(drafts.db)
@@ -334,7 +338,7 @@ def _write_chunk(
             _bulk_insert(cursor, Invoice._meta.db_table, INVOICE_COLUMNS, invoice_rows)
             ids = dict(
                 Invoice.objects.filter(
-                    period=period, household_id__any=billed, state=InvoiceState.DRAFT
+                    period=period, household_id__any=Ids(billed), state=InvoiceState.DRAFT
                 ).values_list("household_id", "pk")
             )
         line_rows = []

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from refectoire.core.lookups import Ids
 from refectoire.enrollment.enums import (
     AbsenceState,
     Custody,
@@ -139,7 +140,7 @@ def _enrollment_bits(
     every enrollment of the `household_ids` the caller read already (any state), not read again."""
     window = Window(start, end)
     if household_ids is not None:
-        household_ids = list(household_ids)  # read by three queries, each as one array parameter
+        household_ids = Ids(household_ids)  # read by three queries, each as one array parameter
     if enrollments is not None:
         rows = [
             (e.pk, e.household_id, e.child_id, e.school_id, e.weekdays, e.custody, e.start_date, e.end_date)
@@ -147,7 +148,7 @@ def _enrollment_bits(
             if e.caisse_id == caisse.pk
             and e.start_date <= end
             and e.end_date >= start
-            and (household_ids is None or e.household_id in household_ids)
+            and (household_ids is None or e.household_id in household_ids.values)
             and (school_ids is None or e.school_id in school_ids)
             and (enrollment_ids is None or e.pk in enrollment_ids)
         ]
@@ -290,7 +291,7 @@ def packed_meal_spans(
     for child_id, first, last in (
         Pai.objects.for_caisse(caisse)
         .overlapping(start, end)
-        .filter(kind=PaiKind.PACKED_MEAL, child_id__any=list(child_ids))
+        .filter(kind=PaiKind.PACKED_MEAL, child_id__any=Ids(child_ids))
         .order_by("child_id", "starts_on", "pk")
         .values_list("child_id", "starts_on", "ends_on")
     ):

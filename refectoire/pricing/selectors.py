@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from refectoire.core import reference
+from refectoire.core.lookups import Ids
 from refectoire.core.money import format_euros
 from refectoire.households.models import Household
 from refectoire.pricing.enums import DecisionSource, PackedMealPricing, TariffRequestState
@@ -308,7 +309,7 @@ def brackets_in_force(
     if household_ids is not None:
         household_ids = list(household_ids)
         # Only these households' decisions, the ids as one array parameter (core/lookups.py).
-        decisions = decisions.filter(household_id__any=household_ids)
+        decisions = decisions.filter(household_id__any=Ids(household_ids))
     else:
         household_ids = list(Household.objects.filter(caisse=caisse).values_list("pk", flat=True))
 

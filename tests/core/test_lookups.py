@@ -24,3 +24,15 @@ def test_any_on_a_foreign_key_and_across_a_relation(cde11):
         household.pk
     ]
     assert Household.objects.filter(caisse__pk__any=[cde11.pk + 1]).count() == 0
+
+
+def test_ids_given_as_one_value_select_the_same_rows(cde11):
+    from refectoire.core.lookups import Ids
+
+    first, second, third = (HouseholdFactory(caisse=cde11) for _ in range(3))
+    wanted = [first.pk, third.pk, 10**9]
+    as_list = set(Household.objects.filter(pk__any=wanted).values_list("pk", flat=True))
+    as_ids = set(Household.objects.filter(pk__any=Ids(wanted)).values_list("pk", flat=True))
+    assert as_list == as_ids == {first.pk, third.pk}
+    assert not Household.objects.filter(pk__any=Ids([])).exists()
+    assert second.pk not in as_ids
