@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -32,10 +31,6 @@ CHILDREN = 65_000
 SLUGS = ("bench-a", "bench-b", "bench-c", "bench-d")
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/h_two_caisses"
 PERIOD_START = datetime.date(2027, 3, 1)
-
-
-def _rss_mb() -> int:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def child_generate(database_url: str, children: int) -> None:
@@ -56,6 +51,7 @@ def child_generate(database_url: str, children: int) -> None:
 
 def child_compute(database_url: str, slug: str) -> None:
     from bench.billing import _django
+    from bench.issue import _rss_mb
 
     _django(database_url)
     from refectoire.billing.models import Invoice
