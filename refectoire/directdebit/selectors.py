@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -198,48 +199,70 @@ def _pes(sepa, mandate, sequence_type, invoice) -> PesDebit | None:
     )
 
 
-def debit_plans_of(invoices) -> dict[int, DebitPlan]:
-    """Billing's provider (billing/debits.py): the debit of each invoice, sent or still planned.
+# What `debit_plans_of` asks of each invoice it may plan, read with the invoices themselves
+# (`with_debit_flags`): a page that reads its invoices so saves the five queries of the rule.
+DEBIT_FLAGS = (
+    "debit_exists",
+    "debit_cancelled",
+    "debit_frozen",
+    "debit_pending",
+    "debit_stay",
+    "debit_mandate",
+)
 
-    Sent: the debit of a generated batch that is not rejected. Planned: an issued invoice left to
-    pay, of a household with an active mandate, in a period whose batch is not generated yet.
-    """
-    invoices = [
+
+def with_debit_flags(invoices):
+    """`invoices` (a queryset), each told in the same query what `debit_plans_of` asks of it: a debit
+    already written, a debit cancelled by an agent, its period's batch generated, an online payment
+    in progress, a stay line, an active mandate of its household."""
+    invoice = OuterRef("pk")
+    return invoices.annotate(
+        debit_exists=Exists(Debit.objects.filter(invoice=invoice)),
+        debit_cancelled=Exists(DebitCancellation.objects.filter(invoice=invoice)),
+        debit_frozen=Exists(DebitBatch.objects.filter(period=OuterRef("period"))),
+        debit_pending=Exists(
+            OperationInvoice.objects.filter(invoice=invoice, operation__state=OperationState.PENDING)
+        ),
+        debit_stay=Exists(InvoiceLine.objects.filter(invoice=invoice, kind=LineKind.STAY)),
+        debit_mandate=Exists(
+            Mandate.objects.filter(household=OuterRef("household"), state=MandateState.ACTIVE)
+        ),
+    )
+
+
+def _flagged(invoices) -> bool:
+    return all(hasattr(invoice, name) for invoice in invoices for name in DEBIT_FLAGS)
+
+
+def _debitable(invoices) -> list[Invoice]:
+    """The invoices a debit may be of: a household's numbered invoices (no credit note, no adult's)."""
+    return [
         invoice
         for invoice in invoices
         if invoice.household_id is not None
         and invoice.kind == InvoiceKind.INVOICE
         and invoice.number is not None
     ]
-    if not invoices:
-        return {}
+
+
+def _settings_of(invoices) -> dict[int, SepaSettings]:
+    """The active direct debit settings of these invoices' Caisses, by Caisse."""
     caisse_ids = {invoice.caisse_id for invoice in invoices}
     if len(caisse_ids) == 1:  # a page of one Caisse: its settings from the reference cache
         [caisse_id] = caisse_ids
         sepa = sepa_settings_for(caisse_id)
-        settings_by_caisse = {caisse_id: sepa} if sepa is not None else {}
-    else:
-        settings_by_caisse = {
-            sepa.caisse_id: sepa
-            for sepa in SepaSettings.objects.filter(caisse_id__in=caisse_ids, is_active=True)
-        }
-    if not settings_by_caisse:
-        return {}
-    plans: dict[int, DebitPlan] = {}
-    debits = Debit.objects.filter(invoice__in=invoices).select_related("mandate", "invoice")
-    debited = set()
-    for debit in debits:
-        debited.add(debit.invoice_id)
-        sepa = settings_by_caisse.get(debit.caisse_id)
-        if debit.state != DebitState.SENT or sepa is None:
-            continue
-        plans[debit.invoice_id] = DebitPlan(
-            collection_date=debit.collection_date,
-            amount=debit.amount,
-            account_hint=debit.mandate.account_hint,
-            notice=notice(debit.collection_date, debit.mandate.account_hint),
-            pes=_pes(sepa, debit.mandate, debit.sequence_type, debit.invoice),
-        )
+        return {caisse_id: sepa} if sepa is not None else {}
+    return {
+        sepa.caisse_id: sepa for sepa in SepaSettings.objects.filter(caisse_id__in=caisse_ids, is_active=True)
+    }
+
+
+def _planned(invoices, settings_by_caisse, debited: set[int]) -> list[Invoice]:
+    """The rule of a planned debit, but the mandate: which of `invoices` (not `debited` yet) the next
+    batch will debit. Issued and left to pay, of a Caisse offering direct debit, of a period whose
+    batch is not generated (or a stay invoice of a Caisse that debits stays), not cancelled by an
+    agent, without an online payment in progress. Read from the invoices' flags when they carry
+    them (`with_debit_flags`), else queried."""
     rest = [
         invoice
         for invoice in invoices
@@ -248,41 +271,94 @@ def debit_plans_of(invoices) -> dict[int, DebitPlan]:
         and invoice.state == InvoiceState.ISSUED
         and invoice.amount_due > 0
     ]
+    if not rest:
+        return []
+    flagged = _flagged(rest)
     # Without a period, only a stay invoice of a Caisse that debits stays is planned (OOFF).
-    stays = stay_invoice_ids(
-        invoice.pk
+    loose = [
+        invoice
         for invoice in rest
         if invoice.period_id is None and debits_stays(settings_by_caisse[invoice.caisse_id])
-    )
-    cancelled = cancelled_invoices(invoice.pk for invoice in rest)
+    ]
+    if flagged:
+        stays = {invoice.pk for invoice in loose if invoice.debit_stay}
+        cancelled = {invoice.pk for invoice in rest if invoice.debit_cancelled}
+    else:
+        stays = stay_invoice_ids(invoice.pk for invoice in loose)
+        cancelled = cancelled_invoices(invoice.pk for invoice in rest)
     rest = [
         invoice
         for invoice in rest
         if (invoice.period_id is not None or invoice.pk in stays) and invoice.pk not in cancelled
     ]
     if not rest:
-        return plans
-    frozen = set(
-        DebitBatch.objects.filter(period_id__in={invoice.period_id for invoice in rest}).values_list(
-            "period_id", flat=True
+        return []
+    if flagged:
+        frozen = {invoice.period_id for invoice in rest if invoice.debit_frozen}
+        pending = {invoice.pk for invoice in rest if invoice.debit_pending}
+    else:
+        frozen = set(
+            DebitBatch.objects.filter(period_id__in={invoice.period_id for invoice in rest}).values_list(
+                "period_id", flat=True
+            )
         )
+        pending = set(
+            OperationInvoice.objects.filter(
+                invoice_id__in=[invoice.pk for invoice in rest], operation__state=OperationState.PENDING
+            ).values_list("invoice_id", flat=True)
+        )
+    return [
+        invoice
+        for invoice in rest
+        if (invoice.period_id is None or invoice.period_id not in frozen) and invoice.pk not in pending
+    ]
+
+
+def debit_plans_of(invoices) -> dict[int, DebitPlan]:
+    """Billing's provider (billing/debits.py): the debit of each invoice, sent or still planned.
+
+    Sent: the debit of a generated batch that is not rejected. Planned: an issued invoice left to
+    pay, of a household with an active mandate, in a period whose batch is not generated yet
+    (`_planned`). Invoices read `with_debit_flags` save the queries of the rule.
+    """
+    invoices = _debitable(invoices)
+    if not invoices:
+        return {}
+    settings_by_caisse = _settings_of(invoices)
+    if not settings_by_caisse:
+        return {}
+    plans: dict[int, DebitPlan] = {}
+    debited = set()
+    with_debits = (
+        [invoice for invoice in invoices if invoice.debit_exists] if _flagged(invoices) else invoices
     )
-    rest = [invoice for invoice in rest if invoice.period_id is None or invoice.period_id not in frozen]
+    if with_debits:
+        for debit in Debit.objects.filter(invoice__in=with_debits).select_related("mandate", "invoice"):
+            debited.add(debit.invoice_id)
+            sepa = settings_by_caisse.get(debit.caisse_id)
+            if debit.state != DebitState.SENT or sepa is None:
+                continue
+            plans[debit.invoice_id] = DebitPlan(
+                collection_date=debit.collection_date,
+                amount=debit.amount,
+                account_hint=debit.mandate.account_hint,
+                notice=notice(debit.collection_date, debit.mandate.account_hint),
+                pes=_pes(sepa, debit.mandate, debit.sequence_type, debit.invoice),
+            )
+    rest = _planned(invoices, settings_by_caisse, debited)
+    if not rest:
+        return plans
     mandates = {
         mandate.household_id: mandate
         for mandate in Mandate.objects.filter(
             state=MandateState.ACTIVE, household_id__in={invoice.household_id for invoice in rest}
         )
     }
-    pending = set(
-        OperationInvoice.objects.filter(
-            invoice_id__in=[invoice.pk for invoice in rest], operation__state=OperationState.PENDING
-        ).values_list("invoice_id", flat=True)
-    )
     done = _first_done(mandate.pk for mandate in mandates.values())
+    stays = {invoice.pk for invoice in rest if invoice.period_id is None}  # the others have a period
     for invoice in rest:
         mandate = mandates.get(invoice.household_id)
-        if mandate is None or invoice.pk in pending:
+        if mandate is None:
             continue
         sepa = settings_by_caisse[invoice.caisse_id]
         day = collection_date(sepa, _issued_on(invoice))
@@ -324,6 +400,46 @@ def next_debit(household) -> DebitPlan | None:
         plan for plan in debit_plans_of(invoices).values() if plan.collection_date >= timezone.localdate()
     ]
     return min(plans, key=lambda plan: plan.collection_date) if plans else None
+
+
+@dataclass(frozen=True)
+class NextDebit:
+    """The day and amount of a household's next debit: what « Mon espace »'s tile tells."""
+
+    collection_date: datetime.date
+    amount: Decimal
+
+
+def with_debit_summary(households, *, today: datetime.date):
+    """`households` (a queryset), each told in the same query whether it has a live mandate and the
+    day and amount of its soonest sent debit from `today` on: `next_debit_day` then reads nothing."""
+    sent = Debit.objects.filter(
+        invoice__household=OuterRef("pk"), state=DebitState.SENT, collection_date__gte=today
+    ).order_by("collection_date", "pk")
+    return households.annotate(
+        debit_live_mandate=Exists(Mandate.objects.live().filter(household=OuterRef("pk"))),
+        debit_sent_on=Subquery(sent.values("collection_date")[:1]),
+        debit_sent_amount=Subquery(sent.values("amount")[:1]),
+    )
+
+
+def next_debit_day(household, unpaid: list[Invoice], *, today: datetime.date) -> NextDebit | None:
+    """`next_debit`'s day and amount without a query, from what « Mon espace » read: `household`
+    `with_debit_summary`, `unpaid` (its unpaid invoices) `with_debit_flags`. The planned debits
+    follow `_planned`, the one rule of `debit_plans_of`."""
+    sepa = sepa_settings_for(household.caisse_id)
+    if sepa is None:
+        return None
+    found = []
+    if household.debit_sent_on is not None:
+        found.append(NextDebit(household.debit_sent_on, household.debit_sent_amount))
+    invoices = _debitable(unpaid)
+    debited = {invoice.pk for invoice in invoices if invoice.debit_exists}
+    for invoice in _planned(invoices, {household.caisse_id: sepa}, debited):
+        day = collection_date(sepa, _issued_on(invoice))
+        if invoice.debit_mandate and day >= today:
+            found.append(NextDebit(day, invoice.amount_due))
+    return min(found, key=lambda plan: plan.collection_date) if found else None
 
 
 def consecutive_rejects(mandate) -> int:

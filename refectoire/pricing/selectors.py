@@ -206,6 +206,9 @@ def _spans_for(segments, decisions_by_year, texts) -> list[BracketInForce]:
     return spans
 
 
+DECISION_ORDER = ("household_id", "start_date", "created_at", "pk")
+
+
 class _Decision(NamedTuple):
     pk: int
     household_id: int
@@ -268,11 +271,13 @@ def brackets_in_force(
     end: datetime.date,
     household_ids=None,
     known: CaissePricing | None = None,
+    decisions: list[_Decision] | None = None,
 ) -> dict[int, list[BracketInForce]]:
     """For each household of `caisse` (or of `household_ids`), the consecutive non-overlapping
     spans covering [start, end], each with its bracket, price per meal and the reason for the
     invoice line. Four queries whatever the number of households; one (the decisions) with
-    `known`, the years and grids the page read already (`caisse_pricing`).
+    `known`, the years and grids the page read already (`caisse_pricing`); none with `decisions`
+    too, all the decisions of `household_ids` the page read already (`household_decisions`).
     """
     if end < start:
         raise ValueError("end before start")
@@ -299,23 +304,37 @@ def brackets_in_force(
         )
         segments.append((year, lo, hi, grid, default))
 
-    decisions = (
-        TariffDecision.objects.filter(
-            caisse=caisse, school_year__in=[year for year, _lo, _hi in ranges], start_date__lte=end
-        )
-        .order_by("household_id", "start_date", "created_at", "pk")
-        .values_list(*_Decision._fields)
-    )
-    if household_ids is not None:
+    years = [year for year, _lo, _hi in ranges]
+    if decisions is not None:  # read by the page, in the query's order: the same rows, kept here
+        if household_ids is None:
+            raise ValueError("decisions read by the page are those of its households")
         household_ids = list(household_ids)
-        # Only these households' decisions, the ids as one array parameter (core/lookups.py).
-        decisions = decisions.filter(household_id__any=Ids(household_ids))
+        wanted, year_ids = set(household_ids), {year.pk for year in years}
+        rows = [
+            decision
+            for decision in decisions
+            if decision.household_id in wanted
+            and decision.school_year_id in year_ids
+            and decision.start_date <= end
+        ]
     else:
-        household_ids = list(Household.objects.filter(caisse=caisse).values_list("pk", flat=True))
+        query = (
+            TariffDecision.objects.filter(caisse=caisse, school_year__in=years, start_date__lte=end)
+            .order_by(*DECISION_ORDER)
+            .values_list(*_Decision._fields)
+        )
+        if household_ids is not None:
+            household_ids = list(household_ids)
+            # Only these households' decisions, the ids as one array parameter (core/lookups.py).
+            query = query.filter(household_id__any=Ids(household_ids))
+        else:
+            household_ids = list(Household.objects.filter(caisse=caisse).values_list("pk", flat=True))
+        # A few households' decisions in one round trip; a Caisse's through a server-side cursor.
+        found = query if len(household_ids) <= 100 else query.iterator(chunk_size=5000)
+        rows = (_Decision._make(row) for row in found)
 
     by_household: dict[int, dict[int, list]] = {}
-    for row in decisions.iterator(chunk_size=5000):
-        decision = _Decision._make(row)
+    for decision in rows:
         by_household.setdefault(decision.household_id, {}).setdefault(decision.school_year_id, []).append(
             decision
         )
@@ -329,10 +348,28 @@ def brackets_in_force(
     return result
 
 
-def bracket_in_force(*, household, day: datetime.date, known: CaissePricing | None = None) -> BracketInForce:
+def household_decisions(household) -> list[_Decision]:
+    """Every tariff decision of `household`, in `brackets_in_force`'s order: a page telling several
+    of its spans (« Mon espace »: today's tariff, last year's) reads them once and passes them."""
+    return [
+        _Decision._make(row)
+        for row in TariffDecision.objects.filter(caisse_id=household.caisse_id, household=household)
+        .order_by(*DECISION_ORDER)
+        .values_list(*_Decision._fields)
+    ]
+
+
+def bracket_in_force(
+    *, household, day: datetime.date, known: CaissePricing | None = None, decisions=None
+) -> BracketInForce:
     """The bracket of `household` on `day` (a span of that single day)."""
     return brackets_in_force(
-        caisse=household.caisse, start=day, end=day, household_ids=[household.pk], known=known
+        caisse=household.caisse,
+        start=day,
+        end=day,
+        household_ids=[household.pk],
+        known=known,
+        decisions=decisions,
     )[household.pk][0]
 
 
@@ -404,17 +441,28 @@ def _latest_sent(requests):
 
 
 def tariff_tile(
-    *, household, school_year, past: bool = False, known: CaissePricing | None = None, requests=None
+    *,
+    household,
+    school_year,
+    past: bool = False,
+    known: CaissePricing | None = None,
+    requests=None,
+    decisions=None,
 ) -> TariffTile:
     """The « Tarif <année> » tile. The current year's leads to the request or tells its state;
     a `past` year's reads the tariff that applied: bracket, price per meal and dates.
 
-    `known` (`caisse_pricing`) and `requests` (the household's requests not cancelled) spare the
-    queries of what the page read already."""
+    `known` (`caisse_pricing`), `requests` (the household's requests not cancelled) and
+    `decisions` (`household_decisions`) spare the queries of what the page read already."""
     title = _("Tarif %(year)s") % {"year": school_year.label}
     if past:
         return _past_tariff_tile(
-            household=household, school_year=school_year, title=title, known=known, requests=requests
+            household=household,
+            school_year=school_year,
+            title=title,
+            known=known,
+            requests=requests,
+            decisions=decisions,
         )
     grid = known.grids.get(school_year.pk) if known is not None else grid_for_year(school_year)
     top = grid.highest_bracket if grid and grid.brackets.all() else None
@@ -469,7 +517,9 @@ def tariff_tile(
     )
 
 
-def _past_tariff_tile(*, household, school_year, title: str, known=None, requests=None) -> TariffTile:
+def _past_tariff_tile(
+    *, household, school_year, title: str, known=None, requests=None, decisions=None
+) -> TariffTile:
     """What applied over the year (the same spans as the billing run): « Tarif 4 : 2,28 € par
     repas du 01/09/2025 au 03/07/2026. »; several spans when a decision changed in the year."""
     if requests is None:
@@ -491,6 +541,7 @@ def _past_tariff_tile(*, household, school_year, title: str, known=None, request
             end=school_year.last_day,
             household_ids=[household.pk],
             known=known,
+            decisions=decisions,
         )[household.pk]
     except NoTariffGrid:
         text = _("Aucune grille tarifaire pour l'année %(year)s.") % {"year": school_year.label}

@@ -114,3 +114,66 @@ def test_a_grid_missing_for_last_year_is_said(cde11, household):
     paris_grid(cde11, "2026-2027")
     tile = tariff_tile(household=household, school_year=year, past=True)
     assert tile.text == "Aucune grille tarifaire pour l'année 2025-2026."
+
+
+def test_the_decisions_read_once_give_the_same_spans_as_the_query(cde11, household, years, parent_b):
+    """« Mon espace » reads the household's decisions once (`household_decisions`) for today's tariff
+    and last year's tile: every window gives what the query of `brackets_in_force` gives, the
+    neighbour's decisions read by the page being left out."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from refectoire.pricing.selectors import brackets_in_force, caisse_pricing, household_decisions
+    from refectoire.www.common.tariff import tariff_in_force_text
+
+    last, current = years
+    neighbour = household_of(parent_b, cde11)
+    services.tariff_decide_from_import(household=household, school_year=last, bracket=5, family_quotient=None)
+    services.tariff_decision_record(
+        household=household,
+        school_year=last,
+        bracket_number=2,
+        family_quotient=Decimal("300"),
+        start_date=D(2026, 1, 5),
+        source=DecisionSource.REQUEST,
+        decided_on=D(2025, 12, 20),
+    )
+    services.tariff_decide_from_import(
+        household=household, school_year=current, bracket=3, family_quotient="450"
+    )
+    services.tariff_decide_from_import(
+        household=neighbour, school_year=last, bracket=1, family_quotient="100"
+    )
+    decisions = household_decisions(household) + household_decisions(neighbour)
+    known = caisse_pricing(caisse=cde11.pk)
+    windows = [
+        (last.first_day, last.last_day),
+        (D(2026, 1, 4), D(2026, 1, 5)),
+        (D(2025, 12, 1), D(2026, 9, 30)),
+        (current.first_day, current.first_day),
+        (D(2026, 12, 8), D(2026, 12, 8)),
+    ]
+    for start, end in windows:
+        queried = brackets_in_force(caisse=cde11, start=start, end=end, household_ids=[household.pk])
+        with CaptureQueriesContext(connection) as read:
+            given = brackets_in_force(
+                caisse=cde11,
+                start=start,
+                end=end,
+                household_ids=[household.pk],
+                known=known,
+                decisions=decisions,
+            )
+        assert given == queried, (start, end)
+        assert len(read) == 0
+    today = D(2026, 12, 8)
+    assert (
+        tariff_in_force_text(household, today, known=known, decisions=decisions)
+        == tariff_in_force_text(household, today)
+        == "Tarif 3 : 1,62\xa0€ par repas"
+    )
+    assert tariff_tile(household=household, school_year=last, past=True, decisions=decisions) == tariff_tile(
+        household=household, school_year=last, past=True
+    )
+    with pytest.raises(ValueError):
+        brackets_in_force(caisse=cde11, start=today, end=today, decisions=decisions)

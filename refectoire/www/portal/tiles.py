@@ -19,7 +19,7 @@ from refectoire.billing.models import Invoice
 from refectoire.billing.selectors import unpaid_invoice_count
 from refectoire.caisses.urls import caisse_reverse
 from refectoire.core.money import format_euros
-from refectoire.directdebit.selectors import live_mandate, next_debit, sepa_settings_for
+from refectoire.directdebit.selectors import live_mandate, next_debit, next_debit_day, sepa_settings_for
 from refectoire.pricing.selectors import dashboard_tariff_years, tariff_tile
 from refectoire.schools.models import SchoolYear
 
@@ -155,14 +155,19 @@ def school_year_label(caisse) -> str:
     return f"{start}-{start + 1}"
 
 
-def tariff_tiles(household, pricing=None, tariff_requests=None) -> list[Tile]:
+def tariff_tiles(household, pricing=None, tariff_requests=None, decisions=None) -> list[Tile]:
     """Last year's « Tarif » tile (what applied) and this year's (the request or its state).
-    `pricing` and `tariff_requests`: what « Mon espace » read already (todo.Dashboard)."""
+    `pricing`, `tariff_requests` and `decisions`: what « Mon espace » read already (todo.Dashboard)."""
     years = dashboard_tariff_years(caisse=household.caisse, today=timezone.localdate(), known=pricing)
     tiles = []
     for year, past in years:
         tile = tariff_tile(
-            household=household, school_year=year, past=past, known=pricing, requests=tariff_requests
+            household=household,
+            school_year=year,
+            past=past,
+            known=pricing,
+            requests=tariff_requests,
+            decisions=decisions,
         )
         feature = "tarif-precedent" if past else "tarif"
         url = caisse_reverse(household.caisse, "portal:tariff", kwargs={"year_uuid": tile.school_year_uuid})
@@ -183,15 +188,22 @@ def unpaid_text(count: int) -> str:
     }
 
 
-def directdebit_detail(household) -> str:
-    """« Prochain prélèvement le 25/03/2027 : 42,00 € », or whether the household has a mandate."""
-    plan = next_debit(household)
+def directdebit_detail(household, unpaid_invoices=None) -> str:
+    """« Prochain prélèvement le 25/03/2027 : 42,00 € », or whether the household has a mandate.
+    Without a query from what « Mon espace » read: the household `with_debit_summary` and its
+    unpaid invoices (`unpaid_invoices`) `with_debit_flags`."""
+    if unpaid_invoices is not None and hasattr(household, "debit_live_mandate"):
+        plan = next_debit_day(household, unpaid_invoices, today=timezone.localdate())
+        has_mandate = household.debit_live_mandate
+    else:
+        plan = next_debit(household)
+        has_mandate = plan is not None or live_mandate(household) is not None
     if plan is not None:
         return _("Prochain prélèvement le %(day)s : %(amount)s") % {
             "day": plan.collection_date.strftime("%d/%m/%Y"),
             "amount": format_euros(plan.amount),
         }
-    return _("Mandat signé") if live_mandate(household) else _("Aucun mandat")
+    return _("Mandat signé") if has_mandate else _("Aucun mandat")
 
 
 def dashboard_tiles(
@@ -202,13 +214,17 @@ def dashboard_tiles(
     year: str | None = None,
     pricing=None,
     tariff_requests=None,
+    unpaid_invoices=None,
+    decisions=None,
 ) -> list[Tile]:
     """The dashboard's tiles; with the (validated) `household`, its own « Tarif » tiles: last
     year's before « Restauration adulte » and this year's after it, as in the guide.
 
     « Mon espace » passes what it has read already: `unpaid` (the number of unpaid invoices),
     `year` (the label of the current school year), `pricing` (the Caisse's years and grids) and
-    `tariff_requests` (the household's, not cancelled)."""
+    `tariff_requests` (the household's, not cancelled), `unpaid_invoices` (its invoices left to pay,
+    read `with_debit_flags` where the Caisse offers direct debit) and `decisions` (its tariff
+    decisions)."""
     year = year or school_year_label(caisse)
     tiles = [
         Tile(
@@ -227,8 +243,8 @@ def dashboard_tiles(
             if tile.feature == "factures":
                 tile.detail = unpaid_text(unpaid) if unpaid is not None else invoices_detail(household)
             if tile.feature == "prelevement":
-                tile.detail = directdebit_detail(household)
-    own = tariff_tiles(household, pricing, tariff_requests) if household is not None else []
+                tile.detail = directdebit_detail(household, unpaid_invoices)
+    own = tariff_tiles(household, pricing, tariff_requests, decisions) if household is not None else []
     if not own:
         return tiles
     result = []

@@ -18,12 +18,13 @@ from refectoire.billing.models import Invoice
 from refectoire.caisses.urls import caisse_reverse
 from refectoire.core.display import starts_with_vowel
 from refectoire.core.money import format_euros
+from refectoire.directdebit.selectors import sepa_settings_for, with_debit_flags
 from refectoire.enrollment.enums import AbsenceState, EnrollmentState, weekday_names
 from refectoire.enrollment.models import Absence, Enrollment
 from refectoire.enrollment.selectors import meal_days, with_meal_flags
 from refectoire.pricing.enums import TariffRequestState
 from refectoire.pricing.models import TariffDecision, TariffRequest
-from refectoire.pricing.selectors import CaissePricing, caisse_pricing
+from refectoire.pricing.selectors import CaissePricing, caisse_pricing, household_decisions
 from refectoire.requests.enums import RequestKind, RequestState
 from refectoire.requests.models import Request
 from refectoire.stays.enums import ChoiceState
@@ -110,13 +111,18 @@ def _pending(household, today) -> dict[str, bool]:
     return found.values(*PENDING).get()
 
 
-def _invoices(household) -> list[TodoItem]:
+def _unpaid(household) -> list[Invoice]:
+    """The household's invoices left to pay, soonest due first; where the Caisse offers direct
+    debit, read `with_debit_flags` for the « Prélèvement » tile (directdebit.next_debit_day)."""
+    invoices = _unpaid_invoices(household, household.caisse_id).select_related("period")
+    if sepa_settings_for(household.caisse_id) is not None:
+        invoices = with_debit_flags(invoices)
+    return list(invoices.order_by("due_date", "number"))
+
+
+def _invoices(household, unpaid) -> list[TodoItem]:
     items = []
-    for invoice in (
-        _unpaid_invoices(household, household.caisse_id)
-        .select_related("period")
-        .order_by("due_date", "number")
-    ):
+    for invoice in unpaid:
         amount = format_euros(invoice.amount_due)
         if invoice.due_date:
             text = _("%(amount)s à régler avant le %(day)s.") % {
@@ -324,6 +330,8 @@ class Dashboard:
     # household's tariff requests not cancelled.
     pricing: CaissePricing | None = None
     tariff_requests: list | None = None
+    unpaid: list | None = None  # the household's invoices left to pay (`_unpaid`)
+    decisions: list | None = None  # its tariff decisions (`pricing.selectors.household_decisions`)
 
 
 @dataclass(frozen=True)
@@ -423,11 +431,13 @@ def family_dashboard(*, household, today: datetime.date, tariff_text: str | None
     pricing = caisse_pricing(caisse=household.caisse_id)  # the Caisse's years and grids, cached
     years = [year for year in pricing.years if year.first_day > today]
     requests = _tariff_requests(household)
+    decisions = household_decisions(household)  # today's tariff, and last year's on its tile
     if tariff_text is None:
-        tariff_text = tariff_in_force_text(household, today, known=pricing)
+        tariff_text = tariff_in_force_text(household, today, known=pricing, decisions=decisions)
     pending = _pending(household, today)
+    unpaid = _unpaid(household) if pending["pending_invoice"] else []
     todo = [
-        *(_invoices(household) if pending["pending_invoice"] else []),
+        *_invoices(household, unpaid),
         *(_stays(household) if pending["pending_stay"] else []),
         *_enrollments(household, children, years, enrollments, today),
         *_tariffs(household, years, requests, pricing),
@@ -441,6 +451,8 @@ def family_dashboard(*, household, today: datetime.date, tariff_text: str | None
         school_year_label=_year_label(pricing.years, today),
         pricing=pricing,
         tariff_requests=requests,
+        unpaid=unpaid,
+        decisions=decisions,
     )
 
 

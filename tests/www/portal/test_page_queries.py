@@ -99,3 +99,26 @@ def test_the_balance_of_factures_is_the_payments_rule(cde11, parent_a, setup):
     invoices = list(Invoice.objects.for_user(parent_a, cde11).filter(household=household))
     payments = list(Payment.objects.filter(household=household))
     assert balance_of(invoices=invoices, payments=payments) == household_balance(household=household)
+
+
+def test_a_family_with_a_mandate_reads_no_more_in_a_caisse_that_debits(client, curl, cde11, parent_a, setup):
+    """The « Prélèvement » tile of a Caisse offering direct debit reads the next debit with the
+    household and its unpaid invoices: the same count without a mandate, with a debit planned,
+    with a debit sent."""
+    from refectoire.directdebit.services import batch_generate
+    from tests.directdebit.helpers import setup_sepa, sign
+
+    setup_sepa(cde11)
+    household = grow(cde11, setup, parent_a, children=2, invoices=1, neighbours=2)
+    url = curl(cde11, "portal:dashboard")
+    counts = {}
+    client.force_login(parent_a)
+    counts["no mandate"] = count(client, url)
+    sign(household, parent_a)
+    client.force_login(parent_a)
+    counts["planned"] = count(client, url)
+    assert "Prochain prélèvement le" in client.get(url).content.decode()
+    batch_generate(caisse=cde11, period=household.invoices.get().period)
+    counts["sent"] = count(client, url)
+    assert "Prochain prélèvement le" in client.get(url).content.decode()
+    assert max(counts.values()) <= MAX_QUERIES["dashboard"], counts
