@@ -25,7 +25,7 @@ from refectoire.billing.models import (
     period_has_issued_invoices,
 )
 from refectoire.billing.sources import invoice_sources
-from refectoire.billing.tasks import send_adult_reminder_email, send_invoice_emails, send_reminder_email
+from refectoire.billing.tasks import send_invoice_emails, send_reminder_emails
 from refectoire.core.lifecycle import AGENT, SYSTEM, transition, transition_bulk
 from refectoire.core.lookups import Ids
 from refectoire.core.money import format_euros, money_sum
@@ -590,11 +590,11 @@ def invoices_send_reminders(*, caisse, actor=None, today=None) -> int:
         ]
     )
 
-    def notify():
-        for household_id in households:
-            send_reminder_email.enqueue(caisse.pk, household_id)
-        for user_id in adults:
-            send_adult_reminder_email.enqueue(caisse.pk, user_id)
+    def notify():  # 200 reminders a task, as the e-mails of an issued period
+        for chunk in _chunks(households, 200):
+            send_reminder_emails.enqueue(caisse.pk, chunk, [])
+        for chunk in _chunks(adults, 200):
+            send_reminder_emails.enqueue(caisse.pk, [], chunk)
 
     transaction.on_commit(notify)
     return len(households) + len(adults)

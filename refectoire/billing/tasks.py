@@ -7,11 +7,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django_tasks import task
 
-from refectoire.accounts.models import User
 from refectoire.billing.models import Invoice
-from refectoire.billing.notifications import send_invoices_issued, send_reminder
+from refectoire.billing.notifications import send_invoices_issued, send_reminders
 from refectoire.caisses.models import Caisse
-from refectoire.households.models import Guardian, Household
+from refectoire.households.models import Guardian
 
 
 @task()
@@ -26,24 +25,24 @@ def send_invoice_emails(invoice_ids: list[int]) -> int:
 
 
 @task()
-def send_reminder_email(caisse_id: int, household_id: int) -> bool:
+def send_reminder_emails(caisse_id: int, household_ids: list[int], user_ids: list[int]) -> int:
+    """The reminders of these households and adults (restauration adulte) of the Caisse: their unpaid
+    invoices past due, built in bulk and sent together; how many were sent."""
     caisse = Caisse.objects.get(pk=caisse_id)
-    household = Household.objects.get(pk=household_id, caisse=caisse)
-    invoices = list(
-        Invoice.objects.for_caisse(caisse).past_due(timezone.localdate()).filter(household=household)
+    return send_reminders(
+        caisse=caisse, household_ids=household_ids, user_ids=user_ids, today=timezone.localdate()
     )
-    return send_reminder(caisse=caisse, household=household, invoices=invoices)
+
+
+# The tasks of one reminder each, as queued before `send_reminder_emails`: a queue left from then
+# still delivers them.
+
+
+@task()
+def send_reminder_email(caisse_id: int, household_id: int) -> bool:
+    return send_reminder_emails.call(caisse_id, [household_id], []) == 1
 
 
 @task()
 def send_adult_reminder_email(caisse_id: int, user_id: int) -> bool:
-    """The reminder of an adult (restauration adulte): their unpaid invoices past due, every school."""
-    caisse = Caisse.objects.get(pk=caisse_id)
-    user = User.objects.get(pk=user_id)
-    invoices = list(
-        Invoice.objects.for_caisse(caisse)
-        .past_due(timezone.localdate())
-        .filter(adult_registration__user=user)
-        .order_by("number")
-    )
-    return send_reminder(caisse=caisse, invoices=invoices, recipients=[user.email] if user.email else [])
+    return send_reminder_emails.call(caisse_id, [], [user_id]) == 1

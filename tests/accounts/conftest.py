@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from tests.fakes.oidc import oidc_provider  # noqa: F401  (fixture)
-from tests.fakes.smtp import smtp_delivery, smtp_server  # noqa: F401  (fixtures)
+from tests.fakes.smtp import queued_mail, smtp_delivery, smtp_server  # noqa: F401  (fixtures)
 
 STRONG_PASSWORD = "Tartine2026"
 

@@ -12,14 +12,6 @@ from tests.accounts.conftest import signup_data
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def queued_mail(settings, smtp_delivery):
-    """The production path: QueuedEmailBackend → database task → worker → SMTP (the fake)."""
-    settings.EMAIL_BACKEND = "refectoire.core.mail.QueuedEmailBackend"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    return smtp_delivery
-
-
 def run_worker():
     """`manage.py db_worker --batch`: every waiting task, then exit."""
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}

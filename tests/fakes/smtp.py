@@ -16,7 +16,7 @@ from email import policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from refectoire.core.delivery import close_all_delivery_connections
+from refectoire.core.delivery import close_all_delivery_connections, close_delivery_connection
 
 
 class _Handler:
@@ -110,3 +110,14 @@ def smtp_delivery(settings, smtp_server):
     settings.EMAIL_HOST_USER = ""
     settings.EMAIL_HOST_PASSWORD = ""
     return smtp_server
+
+
+@pytest.fixture
+def queued_mail(settings, smtp_delivery):
+    """The production path: QueuedEmailBackend → the database task queue → the worker → SMTP (the
+    fake), each test starting and ending without a kept delivery connection."""
+    settings.EMAIL_BACKEND = "refectoire.core.mail.QueuedEmailBackend"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    close_delivery_connection()
+    yield smtp_delivery
+    close_delivery_connection()

@@ -30,7 +30,7 @@ SENDERS = {
     "accounts.services:account_email_change": "itself",
     "adultmeals.services:_ended_by_agent_email": "itself",
     "billing.notifications:invoice_issued_message": "itself",
-    "billing.notifications:send_reminder": "itself",
+    "billing.notifications:reminder_message": "itself",
     "directdebit.services:_email_mandate": "itself",
     "enrollment.pai:_notify": "itself",
     "enrollment.notifications:notify_absence_decision": "itself",
