@@ -38,7 +38,8 @@ class HouseholdQuerySet(CaisseQuerySet):
         """The households of `caisse` in which `user` is a guardian with an account (one at most)."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(caisse=caisse, guardians__user=user).distinct()
+        # A semi-join: no DISTINCT over every column of the household (and of what a page joins).
+        return self.filter(caisse=caisse, pk__in=Guardian.objects.filter(user=user).values("household_id"))
 
     def validated(self):
         return self.filter(state=HouseholdState.VALIDATED)
