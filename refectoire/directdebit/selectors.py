@@ -314,6 +314,49 @@ def _planned(invoices, settings_by_caisse, debited: set[int]) -> list[Invoice]:
     ]
 
 
+def _sent_debits(invoices, settings_by_caisse) -> tuple[list[Debit], set[int]]:
+    """The sent debits of these invoices in a Caisse offering direct debit, and the invoices that
+    have a debit at all (sent or rejected: never planned again). Invoices read `with_debit_flags`
+    are queried only when one of them has a debit."""
+    with_debits = (
+        [invoice for invoice in invoices if invoice.debit_exists] if _flagged(invoices) else invoices
+    )
+    if not with_debits:
+        return [], set()
+    debits = list(Debit.objects.filter(invoice__in=with_debits).select_related("mandate", "invoice"))
+    sent = [
+        debit for debit in debits if debit.state == DebitState.SENT and debit.caisse_id in settings_by_caisse
+    ]
+    return sent, {debit.invoice_id for debit in debits}
+
+
+def debit_days_of(invoices) -> dict[int, datetime.date]:
+    """The day each of these invoices is debited, sent or planned: `debit_plans_of` without the
+    mandates' details (what the online payment guard asks). Invoices read `with_debit_flags` cost
+    a query only when one of them has a debit."""
+    invoices = _debitable(invoices)
+    settings_by_caisse = _settings_of(invoices) if invoices else {}
+    if not settings_by_caisse:
+        return {}
+    sent, debited = _sent_debits(invoices, settings_by_caisse)
+    days = {debit.invoice_id: debit.collection_date for debit in sent}
+    rest = _planned(invoices, settings_by_caisse, debited)
+    if not rest:
+        return days
+    if _flagged(rest):
+        signed = {invoice.household_id for invoice in rest if invoice.debit_mandate}
+    else:
+        signed = set(
+            Mandate.objects.filter(
+                state=MandateState.ACTIVE, household_id__in={invoice.household_id for invoice in rest}
+            ).values_list("household_id", flat=True)
+        )
+    for invoice in rest:
+        if invoice.household_id in signed:
+            days[invoice.pk] = collection_date(settings_by_caisse[invoice.caisse_id], _issued_on(invoice))
+    return days
+
+
 def debit_plans_of(invoices) -> dict[int, DebitPlan]:
     """Billing's provider (billing/debits.py): the debit of each invoice, sent or still planned.
 
@@ -328,23 +371,15 @@ def debit_plans_of(invoices) -> dict[int, DebitPlan]:
     if not settings_by_caisse:
         return {}
     plans: dict[int, DebitPlan] = {}
-    debited = set()
-    with_debits = (
-        [invoice for invoice in invoices if invoice.debit_exists] if _flagged(invoices) else invoices
-    )
-    if with_debits:
-        for debit in Debit.objects.filter(invoice__in=with_debits).select_related("mandate", "invoice"):
-            debited.add(debit.invoice_id)
-            sepa = settings_by_caisse.get(debit.caisse_id)
-            if debit.state != DebitState.SENT or sepa is None:
-                continue
-            plans[debit.invoice_id] = DebitPlan(
-                collection_date=debit.collection_date,
-                amount=debit.amount,
-                account_hint=debit.mandate.account_hint,
-                notice=notice(debit.collection_date, debit.mandate.account_hint),
-                pes=_pes(sepa, debit.mandate, debit.sequence_type, debit.invoice),
-            )
+    sent, debited = _sent_debits(invoices, settings_by_caisse)
+    for debit in sent:
+        plans[debit.invoice_id] = DebitPlan(
+            collection_date=debit.collection_date,
+            amount=debit.amount,
+            account_hint=debit.mandate.account_hint,
+            notice=notice(debit.collection_date, debit.mandate.account_hint),
+            pes=_pes(settings_by_caisse[debit.caisse_id], debit.mandate, debit.sequence_type, debit.invoice),
+        )
     rest = _planned(invoices, settings_by_caisse, debited)
     if not rest:
         return plans
@@ -354,7 +389,9 @@ def debit_plans_of(invoices) -> dict[int, DebitPlan]:
             state=MandateState.ACTIVE, household_id__in={invoice.household_id for invoice in rest}
         )
     }
-    done = _first_done(mandate.pk for mandate in mandates.values())
+    # The sequence type is only written in a PES V2 file: a page of a Caisse on pain.008 skips it.
+    pes_route = any(sepa.route == Route.PES for sepa in settings_by_caisse.values())
+    done = _first_done(mandate.pk for mandate in mandates.values()) if pes_route else set()
     stays = {invoice.pk for invoice in rest if invoice.period_id is None}  # the others have a period
     for invoice in rest:
         mandate = mandates.get(invoice.household_id)
@@ -384,8 +421,8 @@ def online_payment_refusals_of(invoices: list[Invoice]) -> dict[int, str]:
             "Cette facture sera prélevée le %(day)s : elle ne peut pas être payée en ligne, sauf si le "
             "prélèvement est rejeté."
         )
-        % {"day": plan.collection_date.strftime("%d/%m/%Y")}
-        for pk, plan in debit_plans_of(invoices).items()
+        % {"day": day.strftime("%d/%m/%Y")}
+        for pk, day in debit_days_of(invoices).items()
     }
 
 

@@ -14,6 +14,7 @@ from refectoire.billing.models import Invoice
 from refectoire.directdebit.enums import MandateState
 from refectoire.directdebit.models import Mandate
 from refectoire.directdebit.selectors import (
+    debit_days_of,
     debit_plans_of,
     next_debit,
     next_debit_day,
@@ -72,6 +73,14 @@ def test_the_flagged_invoices_give_the_same_plans_in_fewer_queries(cde11, househ
     assert set(expected) == {states["sent"].pk, states["planned"].pk, states["stay"].pk}
     assert len(read) < len(queried)
     assert all("debitcancellation" not in query["sql"] for query in read.captured_queries)
+    # The online payment guard's days: the plans' days, flagged or not.
+    days = {pk: plan.collection_date for pk, plan in expected.items()}
+    assert debit_days_of(plain) == days
+    with CaptureQueriesContext(connection) as read:
+        assert debit_days_of(flagged) == days
+    assert [
+        query["sql"] for query in read.captured_queries if 'FROM "directdebit_mandate"' in query["sql"]
+    ] == []
 
 
 @pytest.mark.parametrize("mandate", ["none", "active", "suspended"])

@@ -11,16 +11,24 @@ from refectoire.billing.enums import PORTAL_STATE_LABELS, InvoiceKind, InvoiceSt
 from refectoire.billing.models import Invoice
 from refectoire.billing.pdf import invoice_pdf as render_invoice_pdf
 from refectoire.billing.selectors import invoice_detail_context
-from refectoire.directdebit.selectors import sepa_settings_for
+from refectoire.directdebit.selectors import sepa_settings_for, with_debit_flags
 from refectoire.payments.guards import online_payment_refusals
 from refectoire.payments.models import Payment
 from refectoire.payments.services import balance_of, payfip_settings_for, pending_invoice_ids
 from refectoire.www.portal import access
 
 
+def _readable(request):
+    """The invoices the user may read in this Caisse; where the Caisse offers direct debit, each told
+    in the same query what its debit needs (`with_debit_flags`): the page's notice and the online
+    payment guard then read (almost) nothing more."""
+    invoices = Invoice.objects.for_user(request.user, request.caisse)
+    return with_debit_flags(invoices) if sepa_settings_for(request.caisse) is not None else invoices
+
+
 def _invoice(request, invoice_uuid) -> Invoice:
     queryset = (
-        Invoice.objects.for_user(request.user, request.caisse)
+        _readable(request)
         .select_related("household", "caisse", "period")
         .prefetch_related("household__guardians")
     )
@@ -32,7 +40,7 @@ def invoice_list(request):
     household = access.household(request, validated_only=False, related=())
     invoices, payments, balance = [], [], None
     # The household's invoices and the user's own adult meals' (restauration adulte): one query.
-    readable = list(Invoice.objects.for_user(request.user, request.caisse).order_by("-number"))
+    readable = list(_readable(request).order_by("-number"))
     adult = [invoice for invoice in readable if invoice.adult_registration_id is not None]
     if household is not None:
         invoices = [invoice for invoice in readable if invoice.household_id == household.pk]
