@@ -203,6 +203,7 @@ def _pes(sepa, mandate, sequence_type, invoice) -> PesDebit | None:
 # (`with_debit_flags`): a page that reads its invoices so saves the five queries of the rule.
 DEBIT_FLAGS = (
     "debit_exists",
+    "debit_sent_on",
     "debit_cancelled",
     "debit_frozen",
     "debit_pending",
@@ -213,11 +214,15 @@ DEBIT_FLAGS = (
 
 def with_debit_flags(invoices):
     """`invoices` (a queryset), each told in the same query what `debit_plans_of` asks of it: a debit
-    already written, a debit cancelled by an agent, its period's batch generated, an online payment
+    already written (and the day of the sent one), a debit cancelled by an agent, its period's batch generated, an online payment
     in progress, a stay line, an active mandate of its household."""
     invoice = OuterRef("pk")
     return invoices.annotate(
         debit_exists=Exists(Debit.objects.filter(invoice=invoice)),
+        # Its sent debit's day (one live debit per invoice): the online payment guard's answer.
+        debit_sent_on=Subquery(
+            Debit.objects.filter(invoice=invoice, state=DebitState.SENT).values("collection_date")[:1]
+        ),
         debit_cancelled=Exists(DebitCancellation.objects.filter(invoice=invoice)),
         debit_frozen=Exists(DebitBatch.objects.filter(period=OuterRef("period"))),
         debit_pending=Exists(
@@ -332,14 +337,22 @@ def _sent_debits(invoices, settings_by_caisse) -> tuple[list[Debit], set[int]]:
 
 def debit_days_of(invoices) -> dict[int, datetime.date]:
     """The day each of these invoices is debited, sent or planned: `debit_plans_of` without the
-    mandates' details (what the online payment guard asks). Invoices read `with_debit_flags` cost
-    a query only when one of them has a debit."""
+    mandates' details (what the online payment guard asks). No query for invoices read
+    `with_debit_flags`."""
     invoices = _debitable(invoices)
     settings_by_caisse = _settings_of(invoices) if invoices else {}
     if not settings_by_caisse:
         return {}
-    sent, debited = _sent_debits(invoices, settings_by_caisse)
-    days = {debit.invoice_id: debit.collection_date for debit in sent}
+    if _flagged(invoices):
+        debited = {invoice.pk for invoice in invoices if invoice.debit_exists}
+        days = {
+            invoice.pk: invoice.debit_sent_on
+            for invoice in invoices
+            if invoice.debit_sent_on is not None and invoice.caisse_id in settings_by_caisse
+        }
+    else:
+        sent, debited = _sent_debits(invoices, settings_by_caisse)
+        days = {debit.invoice_id: debit.collection_date for debit in sent}
     rest = _planned(invoices, settings_by_caisse, debited)
     if not rest:
         return days
