@@ -58,18 +58,23 @@ def test_last_years_tile_reads_the_decided_bracket_price_and_dates(household, ye
     assert f"/cde11/mon-espace/tarif/{last.uuid}/" in [tile.url for tile in tariff_tiles(household)]
 
 
-def test_a_decision_changed_in_the_year_gives_each_span(household, years):
-    last, _current = years
-    services.tariff_decide_from_import(household=household, school_year=last, bracket=5, family_quotient=None)
+def changed_in_the_year(household, year):
+    """Tariff 5 imported for `year`, then tariff 2 from 05/01/2026 on a request."""
+    services.tariff_decide_from_import(household=household, school_year=year, bracket=5, family_quotient=None)
     services.tariff_decision_record(
         household=household,
-        school_year=last,
+        school_year=year,
         bracket_number=2,
         family_quotient=Decimal("300"),
         start_date=D(2026, 1, 5),
         source=DecisionSource.REQUEST,
         decided_on=D(2025, 12, 20),
     )
+
+
+def test_a_decision_changed_in_the_year_gives_each_span(household, years):
+    last, _current = years
+    changed_in_the_year(household, last)
     text = tariff_tile(household=household, school_year=last, past=True).text
     assert text == (
         "Tarif 5 : 3,62\xa0€ par repas du 01/09/2025 au 04/01/2026 ; "
@@ -128,16 +133,7 @@ def test_the_decisions_read_once_give_the_same_spans_as_the_query(cde11, househo
 
     last, current = years
     neighbour = household_of(parent_b, cde11)
-    services.tariff_decide_from_import(household=household, school_year=last, bracket=5, family_quotient=None)
-    services.tariff_decision_record(
-        household=household,
-        school_year=last,
-        bracket_number=2,
-        family_quotient=Decimal("300"),
-        start_date=D(2026, 1, 5),
-        source=DecisionSource.REQUEST,
-        decided_on=D(2025, 12, 20),
-    )
+    changed_in_the_year(household, last)
     services.tariff_decide_from_import(
         household=household, school_year=current, bracket=3, family_quotient="450"
     )
