@@ -15,6 +15,7 @@ from refectoire.billing.debits import DebitPlan, PesDebit
 from refectoire.billing.enums import InvoiceKind, InvoiceState, LineKind
 from refectoire.billing.models import Invoice, InvoiceLine
 from refectoire.core import reference
+from refectoire.core.money import CENT
 from refectoire.directdebit.enums import PES_SEQUENCE, DebitState, MandateState, Route, SequenceType
 from refectoire.directdebit.models import Debit, DebitBatch, DebitCancellation, Mandate, SepaSettings
 from refectoire.payments.enums import OperationState
@@ -214,8 +215,8 @@ DEBIT_FLAGS = (
 
 def with_debit_flags(invoices):
     """`invoices` (a queryset), each told in the same query what `debit_plans_of` asks of it: a debit
-    already written (and the day of the sent one), a debit cancelled by an agent, its period's batch generated, an online payment
-    in progress, a stay line, an active mandate of its household."""
+    already written (and the day of the sent one), a debit cancelled by an agent, its period's batch
+    generated, an online payment in progress, a stay line, an active mandate of its household."""
     invoice = OuterRef("pk")
     return invoices.annotate(
         debit_exists=Exists(Debit.objects.filter(invoice=invoice)),
@@ -475,20 +476,20 @@ def with_debit_summary(households, *, today: datetime.date):
 
 def next_debit_day(household, unpaid: list[Invoice], *, today: datetime.date) -> NextDebit | None:
     """`next_debit`'s day and amount without a query, from what « Mon espace » read: `household`
-    `with_debit_summary`, `unpaid` (its unpaid invoices) `with_debit_flags`. The planned debits
-    follow `_planned`, the one rule of `debit_plans_of`."""
-    sepa = sepa_settings_for(household.caisse_id)
-    if sepa is None:
+    `with_debit_summary` (its soonest sent debit), `unpaid` (its unpaid invoices) `with_debit_flags`
+    (their planned debits, by `debit_days_of`)."""
+    if sepa_settings_for(household.caisse_id) is None:
         return None
     found = []
     if household.debit_sent_on is not None:
-        found.append(NextDebit(household.debit_sent_on, household.debit_sent_amount))
-    invoices = _debitable(unpaid)
-    debited = {invoice.pk for invoice in invoices if invoice.debit_exists}
-    for invoice in _planned(invoices, {household.caisse_id: sepa}, debited):
-        day = collection_date(sepa, _issued_on(invoice))
-        if invoice.debit_mandate and day >= today:
-            found.append(NextDebit(day, invoice.amount_due))
+        # Read by a subquery: SQLite hands the amount back without its cents.
+        found.append(NextDebit(household.debit_sent_on, household.debit_sent_amount.quantize(CENT)))
+    days = debit_days_of(unpaid)
+    found += [
+        NextDebit(days[invoice.pk], invoice.amount_due)
+        for invoice in unpaid
+        if invoice.pk in days and invoice.debit_sent_on is None and days[invoice.pk] >= today
+    ]
     return min(found, key=lambda plan: plan.collection_date) if found else None
 
 

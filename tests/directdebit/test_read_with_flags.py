@@ -110,6 +110,7 @@ def test_the_tile_reads_the_same_next_debit_without_a_query(
         return
     assert household.debit_live_mandate
     assert (found.collection_date, found.amount) == (expected.collection_date, expected.amount)
+    assert found.amount.as_tuple().exponent == -2  # cents, as every amount (SQLite's subquery too)
     # Active: the planned invoices (16 €, the stay 17 €) and the sent one (13 €) fall on the same day;
     # the soonest is one of the family's, never the neighbour's 99 €.
     assert found.amount in {Decimal("13.00"), Decimal("16.00"), Decimal("17.00")}
